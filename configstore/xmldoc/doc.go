@@ -1,0 +1,665 @@
+// Package xmldoc is a format-preserving XML document for IIS configuration
+// files.
+//
+// A Document keeps the original bytes. Elements are located by byte offsets
+// and built lazily, one level at a time, so a 50 MB applicationHost.config
+// costs little more memory than its bytes. Edits mark elements dirty; on save
+// every clean element is copied byte for byte, and only the start tags and
+// child lists that were edited are written anew, in the file's own style
+// (quote character, line ending, indentation of the siblings).
+//
+// A document that is loaded and saved without edits is byte-identical,
+// including a BOM, CRLF line endings, tabs, comments, entity references,
+// attribute spacing and a missing final newline.
+package xmldoc
+
+import (
+	"bytes"
+	"strings"
+)
+
+// Document is a parsed configuration file.
+type Document struct {
+	src     []byte
+	root    *Element
+	newline string
+	unit    string // indentation unit, detected on first use
+	changed bool
+}
+
+// Parse checks that src is well-formed XML and returns its document. It
+// rejects DTDs and entity declarations. The returned document refers to src,
+// which must not be modified afterwards.
+func Parse(src []byte) (*Document, error) {
+	s := &scanner{src: src}
+	if err := s.validate(); err != nil {
+		return nil, err
+	}
+	d := &Document{src: src}
+	d.root = d.originalElement(s.rootStart, nil)
+	d.newline = detectNewline(src)
+	return d, nil
+}
+
+// New returns a document whose root element is name, written with the given
+// line ending and indentation unit, beginning with an XML declaration.
+func New(name, newline, unit string) *Document {
+	src := []byte(`<?xml version="1.0" encoding="UTF-8"?>` + newline + "<" + name + ">" + newline + "</" + name + ">" + newline)
+	d, err := Parse(src)
+	if err != nil {
+		panic(err) // the template above is well-formed
+	}
+	d.unit = unit
+	d.newline = newline
+	d.changed = true
+	return d
+}
+
+func detectNewline(src []byte) string {
+	i := bytes.IndexByte(src, '\n')
+	if i > 0 && src[i-1] == '\r' {
+		return "\r\n"
+	}
+	if i >= 0 {
+		return "\n"
+	}
+	return "\r\n" // IIS writes CRLF; a one-line file gives no hint
+}
+
+// Root returns the document element.
+func (d *Document) Root() *Element { return d.root }
+
+// Changed reports whether any edit changed the document.
+func (d *Document) Changed() bool { return d.changed }
+
+// Newline returns the line ending the document uses.
+func (d *Document) Newline() string { return d.newline }
+
+// Source returns the bytes the document was parsed from.
+func (d *Document) Source() []byte { return d.src }
+
+// Position converts a byte offset of the source to a 1-based line and column.
+func (d *Document) Position(offset int) (line, col int) { return position(d.src, offset) }
+
+// Element is one XML element: original (located in the source) or new.
+type Element struct {
+	doc    *Document
+	parent *Element
+	name   string
+
+	// Offsets into doc.src; start < 0 for new elements. end is after the
+	// '>' of the end tag, or equal to tagEnd when self-closing.
+	start, tagEnd, end int
+	selfClosing        bool
+
+	attrs       []Attr
+	attrsLoaded bool
+	attrsEnd    int // after the last original attribute
+	nodes       []node
+	nodesLoaded bool
+
+	tagDirty     bool // attributes changed: the start tag is written anew
+	contentDirty bool // child list changed
+	descDirty    bool // something below changed
+
+	indent string // new elements: the indentation they were inserted with
+}
+
+// node is one item of an element's content: a child element, or text (white
+// space, comments, CDATA) either located in the source or new.
+type node struct {
+	el         *Element
+	start, end int // source text when el == nil and start >= 0
+	s          string
+}
+
+func (n node) text(src []byte) []byte {
+	if n.start >= 0 {
+		return src[n.start:n.end]
+	}
+	return []byte(n.s)
+}
+
+func newText(s string) node { return node{start: -1, end: -1, s: s} }
+
+// Attr is one attribute of an element.
+type Attr struct {
+	Name  string
+	Value string // decoded
+
+	// Offsets of the original attribute: the white space before it, its
+	// name, its opening quote, and just after its closing quote. All -1 for
+	// new attributes.
+	wsStart, nameStart, valStart, valEnd int
+	quote                                byte
+	modified                             bool
+}
+
+// NewElement returns a detached element; attach it with AppendChild or
+// InsertBefore.
+func NewElement(name string) *Element {
+	return &Element{name: name, start: -1, tagEnd: -1, end: -1, attrsLoaded: true, nodesLoaded: true}
+}
+
+func (d *Document) originalElement(start int, parent *Element) *Element {
+	e := &Element{doc: d, parent: parent, start: start}
+	src := d.src
+	n := nameLen(src[start+1:])
+	e.name = string(src[start+1 : start+1+n])
+	e.tagEnd, e.selfClosing = tagEnd(src, start+1+n)
+	if e.selfClosing {
+		e.end = e.tagEnd
+	} else {
+		e.end = skipElement(src, e.tagEnd)
+	}
+	return e
+}
+
+// tagEnd returns the offset after the '>' that closes the start tag
+// beginning before p, and whether the tag was self-closing.
+func tagEnd(src []byte, p int) (int, bool) {
+	for {
+		i := bytes.IndexAny(src[p:], `>"'`)
+		p += i
+		if src[p] == '>' {
+			return p + 1, src[p-1] == '/'
+		}
+		q := bytes.IndexByte(src[p+1:], src[p])
+		p += q + 2
+	}
+}
+
+// skipElement returns the offset after the end tag of the element whose
+// content starts at p. The document is already known to be well-formed.
+func skipElement(src []byte, p int) int {
+	depth := 1
+	for {
+		p += bytes.IndexByte(src[p:], '<')
+		rest := src[p:]
+		switch {
+		case rest[1] == '/':
+			depth--
+			p += bytes.IndexByte(rest, '>') + 1
+			if depth == 0 {
+				return p
+			}
+		case bytes.HasPrefix(rest, []byte("<!--")):
+			p += 4 + bytes.Index(rest[4:], []byte("-->")) + 3
+		case bytes.HasPrefix(rest, []byte("<![CDATA[")):
+			p += bytes.Index(rest, []byte("]]>")) + 3
+		case rest[1] == '?':
+			p += bytes.Index(rest, []byte("?>")) + 2
+		default:
+			end, self := tagEnd(src, p+1)
+			if !self {
+				depth++
+			}
+			p = end
+		}
+	}
+}
+
+// Name returns the element's tag name.
+func (e *Element) Name() string { return e.name }
+
+// Parent returns the parent element, or nil for the root and detached elements.
+func (e *Element) Parent() *Element { return e.parent }
+
+// Line returns the 1-based line of the element's start tag, or 0 for a new element.
+func (e *Element) Line() int {
+	if e.start < 0 || e.doc == nil {
+		return 0
+	}
+	line, _ := position(e.doc.src, e.start)
+	return line
+}
+
+// Offset returns the byte offset of the start tag, or -1 for a new element.
+func (e *Element) Offset() int { return e.start }
+
+// IsNew reports whether the element was created by an edit.
+func (e *Element) IsNew() bool { return e.start < 0 }
+
+func (e *Element) loadAttrs() {
+	if e.attrsLoaded {
+		return
+	}
+	e.attrsLoaded = true
+	src := e.doc.src
+	p := e.start + 1 + len(e.name)
+	for {
+		e.attrsEnd = p
+		ws := p
+		for isSpace(src[p]) {
+			p++
+		}
+		if src[p] == '>' || src[p] == '/' {
+			return
+		}
+		a := Attr{wsStart: ws, nameStart: p}
+		n := nameLen(src[p:])
+		a.Name = string(src[p : p+n])
+		p += n
+		for src[p] != '"' && src[p] != '\'' {
+			p++
+		}
+		a.quote = src[p]
+		a.valStart = p
+		end := p + 1 + bytes.IndexByte(src[p+1:], a.quote)
+		a.Value = decodeAttr(src[p+1 : end])
+		a.valEnd = end + 1
+		p = a.valEnd
+		e.attrs = append(e.attrs, a)
+	}
+}
+
+// decodeAttr resolves references and normalises literal white space the way
+// an XML parser does (attribute-value normalisation).
+func decodeAttr(raw []byte) string {
+	if bytes.IndexAny(raw, "&\t\r\n") < 0 {
+		return string(raw)
+	}
+	var b strings.Builder
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		switch c {
+		case '&':
+			semi := bytes.IndexByte(raw[i:], ';')
+			r, _ := decodeRef(raw[i+1 : i+semi])
+			b.WriteString(r)
+			i += semi
+		case '\r':
+			if i+1 < len(raw) && raw[i+1] == '\n' {
+				i++
+			}
+			b.WriteByte(' ')
+		case '\t', '\n':
+			b.WriteByte(' ')
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// Attrs returns the element's attributes in document order.
+func (e *Element) Attrs() []Attr {
+	e.loadAttrs()
+	return e.attrs
+}
+
+// Attr returns the value of the named attribute.
+func (e *Element) Attr(name string) (string, bool) {
+	e.loadAttrs()
+	for _, a := range e.attrs {
+		if a.Name == name {
+			return a.Value, true
+		}
+	}
+	return "", false
+}
+
+// AttrLine returns the line of the named attribute, or of the element when
+// the attribute is new or absent. Values spread over several lines are common
+// in web.config files, so this is more precise than Line.
+func (e *Element) AttrLine(name string) int {
+	e.loadAttrs()
+	for _, a := range e.attrs {
+		if a.Name == name && a.nameStart >= 0 && e.doc != nil {
+			line, _ := position(e.doc.src, a.nameStart)
+			return line
+		}
+	}
+	return e.Line()
+}
+
+// SetAttr sets an attribute, appending it when absent. Setting the value it
+// already has is not an edit.
+func (e *Element) SetAttr(name, value string) {
+	e.loadAttrs()
+	for i := range e.attrs {
+		a := &e.attrs[i]
+		if a.Name == name {
+			if a.Value == value {
+				return
+			}
+			a.Value = value
+			a.modified = true
+			e.markTag()
+			return
+		}
+	}
+	e.attrs = append(e.attrs, Attr{Name: name, Value: value, wsStart: -1, nameStart: -1, valStart: -1, valEnd: -1, quote: '"'})
+	e.markTag()
+}
+
+// RemoveAttr deletes an attribute and reports whether it existed.
+func (e *Element) RemoveAttr(name string) bool {
+	e.loadAttrs()
+	for i, a := range e.attrs {
+		if a.Name == name {
+			e.attrs = append(e.attrs[:i:i], e.attrs[i+1:]...)
+			e.markTag()
+			return true
+		}
+	}
+	return false
+}
+
+func (e *Element) load() {
+	if e.nodesLoaded {
+		return
+	}
+	e.nodesLoaded = true
+	if e.selfClosing {
+		return
+	}
+	src := e.doc.src
+	end := e.contentEnd()
+	p, textStart := e.tagEnd, e.tagEnd
+	for {
+		i := bytes.IndexByte(src[p:end], '<')
+		if i < 0 {
+			break
+		}
+		p += i
+		rest := src[p:end]
+		switch {
+		case bytes.HasPrefix(rest, []byte("<!--")):
+			p += 4 + bytes.Index(rest[4:], []byte("-->")) + 3
+		case bytes.HasPrefix(rest, []byte("<![CDATA[")):
+			p += bytes.Index(rest, []byte("]]>")) + 3
+		case rest[1] == '?':
+			p += bytes.Index(rest, []byte("?>")) + 2
+		default:
+			if textStart < p {
+				e.nodes = append(e.nodes, node{start: textStart, end: p})
+			}
+			c := e.doc.originalElement(p, e)
+			e.nodes = append(e.nodes, node{el: c})
+			p = c.end
+			textStart = p
+		}
+	}
+	if textStart < end {
+		e.nodes = append(e.nodes, node{start: textStart, end: end})
+	}
+}
+
+// contentEnd is the offset of the "</" of an original element's end tag.
+func (e *Element) contentEnd() int {
+	if e.selfClosing {
+		return e.tagEnd
+	}
+	return e.tagEnd + bytes.LastIndex(e.doc.src[e.tagEnd:e.end], []byte("</"))
+}
+
+// Children returns the child elements in document order.
+func (e *Element) Children() []*Element {
+	e.load()
+	var out []*Element
+	for _, n := range e.nodes {
+		if n.el != nil {
+			out = append(out, n.el)
+		}
+	}
+	return out
+}
+
+// EachChild calls fn for every child element until fn returns false; it
+// avoids building a slice for elements with very many children.
+func (e *Element) EachChild(fn func(*Element) bool) {
+	e.load()
+	for _, n := range e.nodes {
+		if n.el != nil && !fn(n.el) {
+			return
+		}
+	}
+}
+
+// Child returns the first child element with the given name.
+func (e *Element) Child(name string) *Element {
+	e.load()
+	for _, n := range e.nodes {
+		if n.el != nil && n.el.name == name {
+			return n.el
+		}
+	}
+	return nil
+}
+
+// HasContent reports whether the element has attributes or child elements.
+// Comments and white space do not count.
+func (e *Element) HasContent() bool {
+	e.loadAttrs()
+	if len(e.attrs) > 0 {
+		return true
+	}
+	e.load()
+	for _, n := range e.nodes {
+		if n.el != nil {
+			return true
+		}
+	}
+	return false
+}
+
+func (e *Element) markTag() {
+	e.tagDirty = true
+	e.markUp()
+}
+
+func (e *Element) markContent() {
+	e.contentDirty = true
+	e.markUp()
+}
+
+func (e *Element) markUp() {
+	if e.doc != nil {
+		e.doc.changed = true
+	}
+	for p := e.parent; p != nil && !p.descDirty; p = p.parent {
+		p.descDirty = true
+	}
+}
+
+func (e *Element) attach(c *Element, indent string) {
+	if c.parent != nil {
+		panic("xmldoc: element is already attached")
+	}
+	c.parent = e
+	c.setDoc(e.doc)
+	c.indent = indent
+	c.fixIndent()
+}
+
+// fixIndent gives new descendants of a new element their indentation.
+func (c *Element) fixIndent() {
+	if c.start >= 0 || c.doc == nil {
+		return
+	}
+	for _, n := range c.nodes {
+		if n.el != nil && n.el.start < 0 {
+			n.el.indent = c.indent + c.doc.indentUnit()
+			n.el.fixIndent()
+		}
+	}
+}
+
+func (c *Element) setDoc(d *Document) {
+	c.doc = d
+	for _, n := range c.nodes {
+		if n.el != nil {
+			n.el.setDoc(d)
+		}
+	}
+}
+
+// AppendChild adds c as the last child element, after any trailing comment,
+// indented like its siblings (or one unit deeper than e).
+func (e *Element) AppendChild(c *Element) {
+	e.load()
+	if e.start < 0 {
+		// New elements are laid out when written.
+		e.attach(c, "")
+		e.nodes = append(e.nodes, node{el: c})
+		e.markContent()
+		return
+	}
+	ind := e.childIndent()
+	e.attach(c, ind)
+	nl := e.newline()
+	lead := newText(nl + ind)
+	n := len(e.nodes)
+	switch {
+	case n == 0:
+		e.nodes = []node{lead, {el: c}, newText(nl + e.Indent())}
+	case e.nodes[n-1].el != nil:
+		e.nodes = append(e.nodes, lead, node{el: c})
+	default:
+		last := e.nodes[n-1]
+		txt := last.text(e.doc.src)
+		keep := len(bytes.TrimRight(txt, " \t\r\n"))
+		var head, tail node
+		if last.start >= 0 {
+			head = node{start: last.start, end: last.start + keep}
+			tail = node{start: last.start + keep, end: last.end}
+		} else {
+			head, tail = newText(last.s[:keep]), newText(last.s[keep:])
+		}
+		nodes := make([]node, 0, n+3)
+		nodes = append(nodes, e.nodes[:n-1]...)
+		if keep > 0 {
+			nodes = append(nodes, head)
+		}
+		nodes = append(nodes, lead, node{el: c})
+		if bytes.IndexByte(tail.text(e.doc.src), '\n') < 0 {
+			tail = newText(nl + e.Indent())
+		}
+		e.nodes = append(nodes, tail)
+	}
+	e.markContent()
+}
+
+// InsertBefore adds c just before the child element ref, with ref's
+// indentation.
+func (e *Element) InsertBefore(c, ref *Element) {
+	e.load()
+	for i, n := range e.nodes {
+		if n.el != ref {
+			continue
+		}
+		ind := ref.Indent()
+		e.attach(c, ind)
+		nodes := make([]node, 0, len(e.nodes)+2)
+		nodes = append(nodes, e.nodes[:i]...)
+		nodes = append(nodes, node{el: c})
+		if e.start >= 0 {
+			nodes = append(nodes, newText(e.newline()+ind))
+		}
+		e.nodes = append(nodes, e.nodes[i:]...)
+		e.markContent()
+		return
+	}
+	panic("xmldoc: InsertBefore: ref is not a child")
+}
+
+// RemoveChild detaches the child element c together with the line break and
+// indentation that preceded it.
+func (e *Element) RemoveChild(c *Element) {
+	e.load()
+	for i, n := range e.nodes {
+		if n.el != c {
+			continue
+		}
+		nodes := append(e.nodes[:i:i], e.nodes[i+1:]...)
+		if i > 0 && nodes[i-1].el == nil {
+			prev := nodes[i-1]
+			txt := prev.text(e.doc.src)
+			nl := bytes.LastIndexByte(txt, '\n')
+			if nl >= 0 && len(bytes.Trim(txt[nl:], " \t\r\n")) == 0 {
+				cut := nl
+				if cut > 0 && txt[cut-1] == '\r' {
+					cut--
+				}
+				if prev.start >= 0 {
+					prev.end = prev.start + cut
+				} else {
+					prev.s = prev.s[:cut]
+				}
+				if cut == 0 {
+					nodes = append(nodes[:i-1:i-1], nodes[i:]...)
+				} else {
+					nodes[i-1] = prev
+				}
+			}
+		}
+		e.nodes = nodes
+		c.parent = nil
+		e.markContent()
+		return
+	}
+	panic("xmldoc: RemoveChild: not a child")
+}
+
+// Indent returns the white space before the element on its line.
+func (e *Element) Indent() string {
+	if e.start < 0 {
+		return e.indent
+	}
+	src := e.doc.src
+	ls := bytes.LastIndexByte(src[:e.start], '\n') + 1
+	ws := src[ls:e.start]
+	if len(bytes.Trim(ws, " \t")) != 0 {
+		return "" // something else precedes it on the line
+	}
+	return string(ws)
+}
+
+// childIndent is the indentation for a new child: that of the last child
+// element, or one unit deeper than e.
+func (e *Element) childIndent() string {
+	for i := len(e.nodes) - 1; i >= 0; i-- {
+		if c := e.nodes[i].el; c != nil {
+			if ind := c.Indent(); ind != "" || e.Indent() == "" {
+				return ind
+			}
+		}
+	}
+	return e.Indent() + e.doc.indentUnit()
+}
+
+func (e *Element) newline() string { return e.doc.newline }
+
+// indentUnit guesses the file's indentation step from the first element
+// that is indented deeper than its parent.
+func (d *Document) indentUnit() string {
+	if d.unit != "" {
+		return d.unit
+	}
+	d.unit = "    " // IIS writes four spaces
+	var walk func(e *Element, depth int) bool
+	walk = func(e *Element, depth int) bool {
+		if depth > 4 {
+			return false
+		}
+		pi := e.Indent()
+		found := false
+		e.EachChild(func(c *Element) bool {
+			ci := c.Indent()
+			if len(ci) > len(pi) && strings.HasPrefix(ci, pi) {
+				d.unit = ci[len(pi):]
+				found = true
+				return false
+			}
+			found = walk(c, depth+1)
+			return !found
+		})
+		return found
+	}
+	walk(d.root, 0)
+	return d.unit
+}
+
+// IndentUnit returns the indentation step the document uses.
+func (d *Document) IndentUnit() string { return d.indentUnit() }

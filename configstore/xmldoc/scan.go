@@ -1,0 +1,492 @@
+package xmldoc
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// SyntaxError reports malformed XML at a byte offset; Line and Column are
+// 1-based (Column counts characters, not bytes).
+type SyntaxError struct {
+	Offset int
+	Line   int
+	Column int
+	Msg    string
+}
+
+func (e *SyntaxError) Error() string {
+	return fmt.Sprintf("line %d, column %d: %s", e.Line, e.Column, e.Msg)
+}
+
+// scanner walks the whole document once to check that it is well-formed XML
+// of the subset configuration files use. It allocates almost nothing: the
+// element stack holds sub-slices of the source. The element tree itself is
+// built lazily (see Element.children), so huge files cost little memory.
+type scanner struct {
+	src   []byte
+	pos   int
+	stack [][]byte
+
+	rootStart, rootEnd int
+}
+
+func (s *scanner) errAt(off int, format string, args ...any) *SyntaxError {
+	line, col := position(s.src, off)
+	return &SyntaxError{Offset: off, Line: line, Column: col, Msg: fmt.Sprintf(format, args...)}
+}
+
+// position converts a byte offset to a 1-based line and character column.
+func position(src []byte, off int) (line, col int) {
+	if off > len(src) {
+		off = len(src)
+	}
+	line = 1 + bytes.Count(src[:off], []byte{'\n'})
+	lineStart := bytes.LastIndexByte(src[:off], '\n') + 1
+	col = 1 + utf8.RuneCount(src[lineStart:off])
+	return line, col
+}
+
+func (s *scanner) validate() error {
+	src := s.src
+	if bytes.HasPrefix(src, []byte{0xFE, 0xFF}) || bytes.HasPrefix(src, []byte{0xFF, 0xFE}) {
+		return s.errAt(0, "UTF-16 encoded files are not supported; save the file as UTF-8")
+	}
+	if bytes.HasPrefix(src, bom) {
+		s.pos = len(bom)
+	}
+	if off, ok := checkChars(src[s.pos:]); !ok {
+		return s.errAt(s.pos+off, "invalid character (not UTF-8, or a control character XML does not allow)")
+	}
+	if bytes.HasPrefix(src[s.pos:], []byte("<?xml")) && len(src) > s.pos+5 && isSpace(src[s.pos+5]) {
+		end := bytes.Index(src[s.pos:], []byte("?>"))
+		if end < 0 {
+			return s.errAt(s.pos, "unterminated XML declaration")
+		}
+		if err := s.declaration(src[s.pos+5 : s.pos+end]); err != nil {
+			return err
+		}
+		s.pos += end + 2
+	}
+	s.rootStart = -1
+	for s.pos < len(src) {
+		c := src[s.pos]
+		if isSpace(c) {
+			s.pos++
+			continue
+		}
+		if c != '<' {
+			if s.rootStart >= 0 {
+				return s.errAt(s.pos, "text is not allowed after the root element")
+			}
+			return s.errAt(s.pos, "text is not allowed before the root element")
+		}
+		switch {
+		case bytes.HasPrefix(src[s.pos:], []byte("<!--")):
+			if err := s.skipComment(); err != nil {
+				return err
+			}
+		case bytes.HasPrefix(src[s.pos:], []byte("<?")):
+			if err := s.skipPI(); err != nil {
+				return err
+			}
+		case bytes.HasPrefix(src[s.pos:], []byte("<!DOCTYPE")):
+			return s.errAt(s.pos, "DTDs and entity declarations are not allowed in configuration files")
+		case s.rootStart >= 0:
+			return s.errAt(s.pos, "only one root element is allowed")
+		default:
+			s.rootStart = s.pos
+			if err := s.element(); err != nil {
+				return err
+			}
+			s.rootEnd = s.pos
+		}
+	}
+	if s.rootStart < 0 {
+		return s.errAt(len(src), "the file has no root element")
+	}
+	return nil
+}
+
+// declaration checks the pseudo-attributes of the XML declaration: version
+// 1.0 and, if given, a UTF-8 encoding (the only one we read and write).
+func (s *scanner) declaration(body []byte) error {
+	at := s.pos
+	fields := map[string]string{}
+	rest := body
+	for {
+		trimmed := bytes.TrimLeft(rest, " \t\r\n")
+		if len(trimmed) == 0 {
+			break
+		}
+		if len(trimmed) == len(rest) {
+			return s.errAt(at, "invalid XML declaration")
+		}
+		rest = trimmed
+		n := nameLen(rest)
+		if n == 0 {
+			return s.errAt(at, "invalid XML declaration")
+		}
+		name := string(rest[:n])
+		if name != "version" && name != "encoding" && name != "standalone" {
+			return s.errAt(at, "invalid XML declaration")
+		}
+		rest = bytes.TrimLeft(rest[n:], " \t\r\n")
+		if len(rest) < 2 || rest[0] != '=' {
+			return s.errAt(at, "invalid XML declaration")
+		}
+		rest = bytes.TrimLeft(rest[1:], " \t\r\n")
+		if len(rest) == 0 || (rest[0] != '"' && rest[0] != '\'') {
+			return s.errAt(at, "invalid XML declaration")
+		}
+		end := bytes.IndexByte(rest[1:], rest[0])
+		if end < 0 {
+			return s.errAt(at, "invalid XML declaration")
+		}
+		fields[name] = string(rest[1 : 1+end])
+		rest = rest[end+2:]
+	}
+	if v, ok := fields["version"]; !ok || v != "1.0" {
+		return s.errAt(at, "the XML declaration must say version=\"1.0\"")
+	}
+	if enc, ok := fields["encoding"]; ok && !strings.EqualFold(enc, "utf-8") {
+		return s.errAt(at, "encoding %q is not supported; save the file as UTF-8", enc)
+	}
+	return nil
+}
+
+// element checks one element and everything inside it, iteratively.
+func (s *scanner) element() error {
+	src := s.src
+	for {
+		// s.pos is at '<' of a start tag.
+		name, self, err := s.startTag()
+		if err != nil {
+			return err
+		}
+		if !self {
+			s.stack = append(s.stack, name)
+		}
+		// Content until the next start tag or until the stack empties.
+	content:
+		for len(s.stack) > 0 {
+			lt := bytes.IndexByte(src[s.pos:], '<')
+			if lt < 0 {
+				return s.errAt(len(src), "unexpected end of file: element <%s> is not closed", s.stack[len(s.stack)-1])
+			}
+			if err := s.text(s.pos, s.pos+lt); err != nil {
+				return err
+			}
+			s.pos += lt
+			rest := src[s.pos:]
+			switch {
+			case len(rest) > 1 && rest[1] == '/':
+				if err := s.endTag(); err != nil {
+					return err
+				}
+			case bytes.HasPrefix(rest, []byte("<!--")):
+				if err := s.skipComment(); err != nil {
+					return err
+				}
+			case bytes.HasPrefix(rest, []byte("<![CDATA[")):
+				end := bytes.Index(rest, []byte("]]>"))
+				if end < 0 {
+					return s.errAt(s.pos, "unterminated CDATA section")
+				}
+				s.pos += end + 3
+			case bytes.HasPrefix(rest, []byte("<?")):
+				if err := s.skipPI(); err != nil {
+					return err
+				}
+			case bytes.HasPrefix(rest, []byte("<!")):
+				return s.errAt(s.pos, "DTDs and entity declarations are not allowed in configuration files")
+			default:
+				break content
+			}
+		}
+		if len(s.stack) == 0 {
+			return nil
+		}
+	}
+}
+
+func (s *scanner) endTag() error {
+	src := s.src
+	start := s.pos
+	p := s.pos + 2
+	n := nameLen(src[p:])
+	if n == 0 {
+		return s.errAt(p, "invalid end tag")
+	}
+	name := src[p : p+n]
+	p += n
+	for p < len(src) && isSpace(src[p]) {
+		p++
+	}
+	if p >= len(src) || src[p] != '>' {
+		return s.errAt(p, "invalid end tag </%s", name)
+	}
+	top := s.stack[len(s.stack)-1]
+	if !bytes.Equal(top, name) {
+		return s.errAt(start, "mismatched end tag </%s>, expected </%s>", name, top)
+	}
+	s.stack = s.stack[:len(s.stack)-1]
+	s.pos = p + 1
+	return nil
+}
+
+// startTag checks a start tag at s.pos and leaves s.pos after its '>'.
+func (s *scanner) startTag() (name []byte, selfClosing bool, err error) {
+	src := s.src
+	p := s.pos + 1
+	n := nameLen(src[p:])
+	if n == 0 {
+		return nil, false, s.errAt(s.pos, "invalid element name")
+	}
+	name = src[p : p+n]
+	p += n
+	var seenBuf [16][]byte
+	seen := seenBuf[:0]
+	for {
+		ws := p
+		for p < len(src) && isSpace(src[p]) {
+			p++
+		}
+		if p >= len(src) {
+			return nil, false, s.errAt(s.pos, "unexpected end of file in start tag <%s", name)
+		}
+		switch src[p] {
+		case '>':
+			s.pos = p + 1
+			return name, false, nil
+		case '/':
+			if p+1 < len(src) && src[p+1] == '>' {
+				s.pos = p + 2
+				return name, true, nil
+			}
+			return nil, false, s.errAt(p, "invalid character '/' in start tag <%s", name)
+		}
+		if ws == p {
+			return nil, false, s.errAt(p, "missing white space before attribute in start tag <%s", name)
+		}
+		an := nameLen(src[p:])
+		if an == 0 {
+			return nil, false, s.errAt(p, "invalid attribute name in start tag <%s", name)
+		}
+		aname := src[p : p+an]
+		for _, prev := range seen {
+			if bytes.Equal(prev, aname) {
+				return nil, false, s.errAt(p, "duplicate attribute %q in <%s>", aname, name)
+			}
+		}
+		seen = append(seen, aname)
+		p += an
+		for p < len(src) && isSpace(src[p]) {
+			p++
+		}
+		if p >= len(src) || src[p] != '=' {
+			return nil, false, s.errAt(p, "attribute %q has no value", aname)
+		}
+		p++
+		for p < len(src) && isSpace(src[p]) {
+			p++
+		}
+		if p >= len(src) || (src[p] != '"' && src[p] != '\'') {
+			return nil, false, s.errAt(p, "attribute %q value must be quoted", aname)
+		}
+		q := src[p]
+		end := bytes.IndexByte(src[p+1:], q)
+		if end < 0 {
+			return nil, false, s.errAt(p, "unterminated value of attribute %q", aname)
+		}
+		val := src[p+1 : p+1+end]
+		if i := bytes.IndexByte(val, '<'); i >= 0 {
+			return nil, false, s.errAt(p+1+i, "character '<' is not allowed in the value of attribute %q", aname)
+		}
+		if err := s.refs(p+1, p+1+end); err != nil {
+			return nil, false, err
+		}
+		p += end + 2
+	}
+}
+
+// text checks character data between tags for bad references and ']]>'.
+func (s *scanner) text(from, to int) error {
+	if i := bytes.Index(s.src[from:to], []byte("]]>")); i >= 0 {
+		return s.errAt(from+i, "']]>' is not allowed in text")
+	}
+	return s.refs(from, to)
+}
+
+// refs checks that every '&' in src[from:to] starts a valid reference.
+func (s *scanner) refs(from, to int) error {
+	b := s.src[from:to]
+	for {
+		i := bytes.IndexByte(b, '&')
+		if i < 0 {
+			return nil
+		}
+		off := to - len(b) + i
+		semi := bytes.IndexByte(b[i:], ';')
+		if semi < 0 || semi > 12 {
+			return s.errAt(off, "'&' must start an entity reference such as &amp;")
+		}
+		if _, ok := decodeRef(b[i+1 : i+semi]); !ok {
+			return s.errAt(off, "unknown entity reference &%s;", b[i+1:i+semi])
+		}
+		b = b[i+semi+1:]
+	}
+}
+
+func (s *scanner) skipComment() error {
+	end := bytes.Index(s.src[s.pos+4:], []byte("-->"))
+	if end < 0 {
+		return s.errAt(s.pos, "unterminated comment")
+	}
+	body := s.src[s.pos+4 : s.pos+4+end]
+	if i := bytes.Index(body, []byte("--")); i >= 0 || bytes.HasSuffix(body, []byte("-")) {
+		if i < 0 {
+			i = len(body) - 1
+		}
+		return s.errAt(s.pos+4+i, "'--' is not allowed inside a comment")
+	}
+	s.pos += 4 + end + 3
+	return nil
+}
+
+func (s *scanner) skipPI() error {
+	rest := s.src[s.pos:]
+	if bytes.HasPrefix(rest, []byte("<?xml")) && len(rest) > 5 && (isSpace(rest[5]) || rest[5] == '?') {
+		return s.errAt(s.pos, "the XML declaration is only allowed at the start of the file")
+	}
+	n := nameLen(rest[2:])
+	if n == 0 || strings.EqualFold(string(rest[2:2+n]), "xml") {
+		return s.errAt(s.pos, "invalid processing instruction")
+	}
+	if after := rest[2+n:]; len(after) > 0 && !isSpace(after[0]) && !bytes.HasPrefix(after, []byte("?>")) {
+		return s.errAt(s.pos, "invalid processing instruction")
+	}
+	end := bytes.Index(rest, []byte("?>"))
+	if end < 0 {
+		return s.errAt(s.pos, "unterminated processing instruction")
+	}
+	s.pos += end + 2
+	return nil
+}
+
+// checkChars finds the first byte that is not part of a valid UTF-8 XML
+// character. ASCII, by far the most common case, takes the fast path.
+func checkChars(b []byte) (int, bool) {
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c >= 0x20 && c < 0x80 {
+			i++
+			continue
+		}
+		if c < 0x80 {
+			if c != '\t' && c != '\n' && c != '\r' {
+				return i, false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError || !isXMLChar(r) {
+			return i, false
+		}
+		i += size
+	}
+	return 0, true
+}
+
+var bom = []byte{0xEF, 0xBB, 0xBF}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// nameLen returns the length of the XML name at the start of b, or 0.
+// Configuration schemas only use ASCII names, so other names are refused
+// rather than checked against the XML name tables.
+func nameLen(b []byte) int {
+	i, colon := 0, -1
+	for i < len(b) {
+		c := b[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '_':
+		case c == ':':
+			// One namespace prefix separator, as in xdt:Transform.
+			if i == 0 || colon >= 0 {
+				return 0
+			}
+			colon = i
+		case c >= '0' && c <= '9', c == '-', c == '.':
+			if i == 0 || colon == i-1 {
+				return 0
+			}
+		default:
+			if colon == i-1 {
+				return 0
+			}
+			return i
+		}
+		i++
+	}
+	if colon == i-1 {
+		return 0
+	}
+	return i
+}
+
+// decodeRef decodes the body of an entity or character reference.
+func decodeRef(name []byte) (string, bool) {
+	switch string(name) {
+	case "lt":
+		return "<", true
+	case "gt":
+		return ">", true
+	case "amp":
+		return "&", true
+	case "quot":
+		return "\"", true
+	case "apos":
+		return "'", true
+	}
+	if len(name) < 2 || name[0] != '#' {
+		return "", false
+	}
+	var r rune
+	digits := name[1:]
+	base := rune(10)
+	if digits[0] == 'x' {
+		base = 16
+		digits = digits[1:]
+	}
+	if len(digits) == 0 || len(digits) > 8 {
+		return "", false
+	}
+	for _, c := range digits {
+		var d rune
+		switch {
+		case c >= '0' && c <= '9':
+			d = rune(c - '0')
+		case base == 16 && c >= 'a' && c <= 'f':
+			d = rune(c-'a') + 10
+		case base == 16 && c >= 'A' && c <= 'F':
+			d = rune(c-'A') + 10
+		default:
+			return "", false
+		}
+		r = r*base + d
+	}
+	if !isXMLChar(r) {
+		return "", false
+	}
+	return string(r), true
+}
+
+func isXMLChar(r rune) bool {
+	return r == 0x9 || r == 0xA || r == 0xD ||
+		r >= 0x20 && r <= 0xD7FF ||
+		r >= 0xE000 && r <= 0xFFFD ||
+		r >= 0x10000 && r <= 0x10FFFF
+}

@@ -1,0 +1,12 @@
+// Command appcmd edits IIS configuration files the way appcmd.exe does.
+package main
+
+import (
+	"os"
+
+	"github.com/appcmd-project/appcmd/cmd"
+)
+
+func main() {
+	os.Exit(cmd.Main(os.Args[1:]))
+}

@@ -1,0 +1,284 @@
+package wsserver
+
+import (
+	"encoding/base64"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Assumptions. The IIS WebSocket module (iiswsock.dll) is closed source and
+// several of its behaviours are undocumented (../shared/reference/websocket.md
+// marks them UNCONFIRMED). Every place where this package stands in for such a
+// behaviour with a guess of its own is one named function or constant in this
+// file, so docs can cite it and it can be changed in one place:
+//
+//	(A1) isUpgradeRequest       an invalid or partial RFC 6455 handshake is answered as a
+//	                            normal request (no library 400/426 bodies).
+//	(A2) upgradeRefused         enabled="false" never answers 101: the upgrade request falls
+//	                            through to the normal handler (our test page, 200).
+//	(A3) keepaliveDue           pingInterval > 0: an empty unsolicited Pong (Options.PingOpcode:
+//	                            Ping) every interval from connection open, regardless of
+//	                            traffic; no reply expected, no dead-peer close.
+//	(A4) keepaliveWriteTimeout  a keepalive that cannot be written within this time is
+//	                            skipped (never closes the connection by itself).
+//	(A5) readLimit              receiveBufferLimit is a per-message cap on received payload
+//	                            bytes; exceeding it closes with 1009 (empty reason) as soon as
+//	                            a frame header announces it, before the payload is read.
+//	(A6) validText              invalid UTF-8 in a text message closes with 1007 (websocket.dll
+//	                            validates; IIS behaviour itself unconfirmed).
+//	(A7) closeWait              after the server sends a Close frame it waits at most this long
+//	                            for the peer's Close (or EOF), then closes TCP.
+//	(A8) idleTimeout            no idle timeout after 101 (connectionTimeout is not applied to
+//	                            an upgraded connection).
+//	(A9) settingsAtUpgrade      settings are captured when a connection is upgraded; a reload
+//	                            changes new connections only.
+//	(A10) bindingRank           HTTP.sys precedence: explicit host > wildcard host (*.x.com,
+//	                            longest suffix first) > IP-bound weak wildcard > "*" weak
+//	                            wildcard; inside each host category a specific IP beats "*";
+//	                            identical bindings on two sites: the first site wins (IIS would
+//	                            refuse to start the second).
+//	(A11) wildcardHostMatch     "*.x.com" matches any host ending in ".x.com" with at least one
+//	                            more label (a.x.com, a.b.x.com), not "x.com" itself.
+//	(A12) canonicalPath         the URL path used for configuration is the decoded path with
+//	                            "." and ".." segments resolved (HTTP.sys canonicalisation,
+//	                            other details of which are not reproduced).
+//	(A13) echoSubprotocol       the echo handler accepts the subprotocol "echo" only (exact,
+//	                            case-sensitive); any other offer gets no Sec-WebSocket-Protocol.
+//
+// Not assumptions but facts of this implementation worth citing: no
+// permessage-deflate (IIS has none), no Origin check (IIS has none), Pings from
+// the peer are answered with Pongs and Pongs are ignored, protocol errors close
+// with 1002 (gorilla/websocket), the peer's close code is echoed.
+
+// isUpgradeRequest reports whether r is a complete, valid RFC 6455 opening
+// handshake (§4.2.1): GET, HTTP/1.1 or later, a Host, "Upgrade: websocket",
+// "Connection" containing "upgrade", "Sec-WebSocket-Version: 13" and a
+// Sec-WebSocket-Key that is base64 of 16 bytes.
+//
+// (A1) Anything else is served as a normal request (the test page), never with
+// a library-specific 400 or 426.
+func isUpgradeRequest(r *http.Request) bool {
+	if r.Method != http.MethodGet || !r.ProtoAtLeast(1, 1) || r.Host == "" {
+		return false
+	}
+	if !headerHasToken(r.Header, "Upgrade", "websocket") ||
+		!headerHasToken(r.Header, "Connection", "upgrade") {
+		return false
+	}
+	v := r.Header.Values("Sec-Websocket-Version")
+	if len(v) != 1 || strings.TrimSpace(v[0]) != "13" {
+		return false
+	}
+	k := r.Header.Values("Sec-Websocket-Key")
+	if len(k) != 1 {
+		return false
+	}
+	key, err := base64.StdEncoding.DecodeString(strings.TrimSpace(k[0]))
+	return err == nil && len(key) == 16
+}
+
+// upgradeRefused reports whether a valid upgrade request must not be upgraded
+// because of the effective settings.
+//
+// (A2) enabled="false" never yields 101; the caller serves the request as a
+// normal GET (our handler's normal answer is the test page with 200). No IIS
+// status specific to this case is known.
+func upgradeRefused(s Settings) bool { return !s.Enabled }
+
+// keepaliveDue returns the time of the keepalive that follows one due at
+// prev, for a connection with the given interval, observed at now.
+//
+// (A3) Keepalives start one interval after the connection opens and follow
+// every interval regardless of traffic in either direction (a fixed cadence,
+// not an idle timer). If the scheduler fell behind by more than an interval,
+// missed keepalives are dropped rather than sent in a burst. The frame is an
+// empty unsolicited Pong unless Options.PingOpcode is PingOpcodePing; a Pong
+// needs no answer, so there is no dead-peer detection.
+func keepaliveDue(prev time.Time, interval time.Duration, now time.Time) time.Time {
+	next := prev.Add(interval)
+	if !next.After(now) {
+		next = now.Add(interval)
+	}
+	return next
+}
+
+// keepaliveWriteTimeout bounds how long one keepalive may wait for the
+// connection's writer and the socket.
+//
+// (A4) When it expires the keepalive is skipped; the connection is not closed.
+// (gorilla/websocket marks a connection failed only when the socket write
+// itself times out, which needs a peer that has not read for this long.)
+const keepaliveWriteTimeout = 10 * time.Second
+
+// readLimit returns the limit passed to gorilla's Conn.SetReadLimit.
+//
+// (A5) receiveBufferLimit caps the payload bytes of one received data message
+// (sum of its frames, control frames excluded). gorilla checks the running
+// total at each frame header and, when it would exceed the limit, sends Close
+// 1009 with an empty reason before reading the payload. A message of exactly
+// receiveBufferLimit bytes is accepted. A value <= 0 (not valid in IIS, schema
+// minimum 4096) means no limit.
+func readLimit(s Settings) int64 {
+	if s.ReceiveBufferLimit <= 0 {
+		return 0
+	}
+	return s.ReceiveBufferLimit
+}
+
+// validText is the UTF-8 check applied to text messages.
+//
+// (A6) Invalid UTF-8 closes the connection with 1007 (Invalid frame payload
+// data), as websocket.dll does unless told otherwise. The check runs on each
+// chunk as it arrives, so a message fails as soon as a complete invalid
+// sequence has been received.
+func validText(p []byte) bool { return utf8.Valid(p) }
+
+// closeWait is how long the server waits for the peer's Close frame (or EOF)
+// after sending its own Close, before closing TCP.
+//
+// (A7) IIS's value is not documented; 5 s.
+const closeWait = 5 * time.Second
+
+// idleTimeout is the read/write idle timeout applied to upgraded connections.
+//
+// (A8) None: limits/@connectionTimeout governs HTTP.sys timers before the
+// upgrade; an upgraded connection stays open while idle.
+const idleTimeout time.Duration = 0
+
+// settingsAtUpgrade returns the settings a new WebSocket connection keeps for
+// its whole life.
+//
+// (A9) Captured at upgrade time; a later reload affects new connections only.
+// The Origins map is copied so a snapshot may reuse its own.
+func settingsAtUpgrade(s Settings) Settings {
+	if s.Origins != nil {
+		o := make(map[string]string, len(s.Origins))
+		for k, v := range s.Origins {
+			o[k] = v
+		}
+		s.Origins = o
+	}
+	return s
+}
+
+// Binding match categories, best first (see bindingRank).
+const (
+	rankHostIP       = iota // explicit host, specific IP
+	rankHostAny             // explicit host, "*"
+	rankWildHostIP          // wildcard host, specific IP
+	rankWildHostAny         // wildcard host, "*"
+	rankNoHostIP            // no host, specific IP (IP-bound weak wildcard)
+	rankNoHostAny           // no host, "*" (weak wildcard)
+	rankNone         = -1
+)
+
+// bindingRank says how well binding e matches a request for host (lower
+// case, no port) that arrived on local address ip (nil when the listen
+// address is overridden and binding addresses do not apply). It returns
+// rankNone when the binding does not match, else the category and, for
+// wildcard hosts, the suffix length (longer is more specific). Port matching
+// is the caller's job.
+//
+// (A10) HTTP.sys documents: strong wildcard > explicit host > IP-bound weak
+// wildcard > weak wildcard. IIS bindings never register a strong wildcard.
+// Wildcard host headers (IIS 10) rank below explicit hosts and above
+// host-less bindings, and among host categories a specific IP beats "*"; both
+// of those are unconfirmed ("more specific wins"). Ties between identical
+// bindings of different sites are broken by site order (the caller keeps the
+// first): IIS would not start the second site.
+func bindingRank(e *routeEntry, host string, ip net.IP) (rank int, suffix int) {
+	ipMatch, specific := true, false
+	if ip != nil && e.ip != nil {
+		ipMatch, specific = e.ip.Equal(ip), true
+	}
+	if !ipMatch {
+		return rankNone, 0
+	}
+	pick := func(withIP, any int) int {
+		if specific {
+			return withIP
+		}
+		return any
+	}
+	switch {
+	case e.host == "":
+		return pick(rankNoHostIP, rankNoHostAny), 0
+	case e.wildSuffix != "":
+		if wildcardHostMatch(e.wildSuffix, host) {
+			return pick(rankWildHostIP, rankWildHostAny), len(e.wildSuffix)
+		}
+		return rankNone, 0
+	case e.host == host:
+		return pick(rankHostIP, rankHostAny), 0
+	}
+	return rankNone, 0
+}
+
+// wildcardHostMatch reports whether host matches a wildcard binding host
+// "*"+suffix (suffix starts with ".").
+//
+// (A11) The wildcard stands for one or more labels: "*.x.com" matches
+// "a.x.com" and "a.b.x.com" but not "x.com".
+func wildcardHostMatch(suffix, host string) bool {
+	return len(host) > len(suffix) && strings.HasSuffix(host, suffix) && host[len(host)-len(suffix)-1] != '.'
+}
+
+// canonicalPath returns the URL path used to resolve configuration.
+//
+// (A12) The decoded path with "." and ".." segments resolved (never above
+// "/"), empty = "/"; duplicate slashes and a trailing slash are kept.
+// HTTP.sys canonicalisation does more (and rejects some paths); that is not
+// reproduced.
+func canonicalPath(p string) string {
+	if p == "" || p[0] != '/' {
+		p = "/" + p
+	}
+	if !strings.Contains(p, "/.") {
+		return p
+	}
+	segs := strings.Split(p[1:], "/")
+	out := make([]string, 0, len(segs))
+	for i, s := range segs {
+		last := i == len(segs)-1
+		switch s {
+		case ".":
+			if last {
+				out = append(out, "")
+			}
+		case "..":
+			if len(out) > 0 {
+				out = out[:len(out)-1]
+			}
+			if last {
+				out = append(out, "")
+			}
+		default:
+			out = append(out, s)
+		}
+	}
+	return "/" + strings.Join(out, "/")
+}
+
+// echoSubprotocol is the only subprotocol the echo handler accepts.
+//
+// (A13) If the client offers "echo" (exact, case-sensitive) among its
+// subprotocols, the 101 names it; otherwise no Sec-WebSocket-Protocol is
+// sent (browsers accept that; some clients, e.g. Node's ws, then fail the
+// handshake, as they should).
+const echoSubprotocol = "echo"
+
+// headerHasToken reports whether the comma-separated header name contains
+// token (case-insensitive), across repeated header lines.
+func headerHasToken(h http.Header, name, token string) bool {
+	for _, v := range h.Values(name) {
+		for _, t := range strings.Split(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(t), token) {
+				return true
+			}
+		}
+	}
+	return false
+}

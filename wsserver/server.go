@@ -1,0 +1,554 @@
+// Package wsserver is the test WebSocket server behind "appcmd serve": it
+// listens on the http bindings of IIS sites, routes each request to a site
+// the way HTTP.sys does, resolves the effective system.webServer/webSocket
+// settings for the URL through a Snapshot, and behaves accordingly (echo
+// handler, keepalives, receive limit, 500.19 on configuration errors). It
+// reloads when any file the configuration came from changes.
+//
+// The behaviour follows ../shared/reference/websocket.md §8; the places where
+// it stands in for undocumented IIS behaviour are listed in assume.go.
+package wsserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// PingOpcode selects the keepalive frame sent every pingInterval.
+type PingOpcode int
+
+const (
+	// PingOpcodePong sends unsolicited Pong frames (default; what the
+	// Windows WebSocket stack does, see assume.go A3).
+	PingOpcodePong PingOpcode = iota
+	// PingOpcodePing sends Ping frames (the peer answers with Pongs, which
+	// are ignored).
+	PingOpcodePing
+)
+
+// Options configure a Server.
+type Options struct {
+	// Sites to serve by name (case-insensitive); empty = all sites.
+	Sites []string
+	// Listen, when not empty, replaces the addresses of all selected sites'
+	// http bindings by this one address (e.g. "127.0.0.1:0"). Routing by
+	// Host header still applies; binding IPs and ports are then ignored.
+	Listen string
+	// PingOpcode is the keepalive frame type (default Pong).
+	PingOpcode PingOpcode
+	// Log receives one line per event (nil = discard).
+	Log io.Writer
+	// Color colours the log.
+	Color bool
+	// PollInterval is how often the configuration files are checked for
+	// changes: 0 = 1 s, negative = never (Reload still works).
+	PollInterval time.Duration
+}
+
+// Server serves WebSocket test endpoints for IIS sites. Create it with New,
+// then Start; stop it with Shutdown (or by cancelling Start's context).
+type Server struct {
+	loader Loader
+	opts   Options
+	log    *logger
+
+	upgrader websocket.Upgrader
+	handler  http.Handler
+
+	state atomic.Pointer[state]
+
+	reloadMu sync.Mutex // serialises loads and listener changes
+	watch    fileWatch
+	lnMu     sync.Mutex
+	lns      map[string]*listener
+
+	conns    connSet
+	ka       *keepalives
+	shutting atomic.Bool
+
+	startOnce    sync.Once
+	started      bool
+	shutdownOnce sync.Once
+	stopWatch    context.CancelFunc
+	watchDone    chan struct{}
+	done         chan struct{}
+	shutdownErr  error
+}
+
+// state is what a request needs, swapped atomically on reload.
+type state struct {
+	snap      Snapshot
+	routes    *routeTable
+	plan      []listenerSpec
+	skipped   []skippedBinding
+	loadStart time.Time
+	gen       int
+}
+
+type listener struct {
+	spec listenerSpec
+	ln   net.Listener
+	srv  *http.Server
+}
+
+type ctxKey struct{}
+
+// New loads the initial snapshot and checks that the selected sites exist.
+// It does not listen yet.
+func New(loader Loader, opts Options) (*Server, error) {
+	if loader == nil {
+		return nil, errors.New("wsserver: nil loader")
+	}
+	if opts.PingOpcode != PingOpcodePong && opts.PingOpcode != PingOpcodePing {
+		return nil, fmt.Errorf("wsserver: invalid PingOpcode %d", opts.PingOpcode)
+	}
+	if opts.PollInterval == 0 {
+		opts.PollInterval = time.Second
+	}
+	s := &Server{
+		loader: loader,
+		opts:   opts,
+		log:    newLogger(opts.Log, opts.Color),
+		lns:    map[string]*listener{},
+		done:   make(chan struct{}),
+	}
+	s.upgrader = websocket.Upgrader{
+		ReadBufferSize:    readBufferSize,
+		WriteBufferSize:   writeBufferSize,
+		WriteBufferPool:   writePool,
+		Subprotocols:      []string{echoSubprotocol},
+		CheckOrigin:       func(*http.Request) bool { return true }, // IIS checks no Origin
+		EnableCompression: false,                                    // IIS has no permessage-deflate
+		Error: func(w http.ResponseWriter, r *http.Request, status int, reason error) {
+			// Unreachable for requests isUpgradeRequest accepted, except
+			// when hijacking fails.
+			http.Error(w, http.StatusText(status), status)
+		},
+	}
+	s.handler = http.HandlerFunc(s.serveHTTP)
+	loadStart := time.Now()
+	snap, err := loader()
+	if err != nil {
+		return nil, fmt.Errorf("loading configuration: %w", err)
+	}
+	st, err := s.newState(snap, loadStart, 1)
+	if err != nil {
+		return nil, err
+	}
+	s.state.Store(st)
+	return s, nil
+}
+
+// Buffer sizes for upgraded connections: a small read buffer (large
+// payloads are read straight into the message buffer) and pooled write
+// buffers, so an idle connection holds no write buffer.
+const (
+	readBufferSize  = 1024
+	writeBufferSize = 4096
+)
+
+var writePool = &sync.Pool{}
+
+func (s *Server) newState(snap Snapshot, loadStart time.Time, gen int) (*state, error) {
+	routes, skipped, err := buildRoutes(snap.Sites(), s.opts.Sites, s.opts.Listen != "")
+	if err != nil {
+		return nil, err
+	}
+	plan := routes.listenerPlan(s.opts.Listen)
+	if len(routes.entries) == 0 {
+		return nil, errors.New("no http bindings to serve for the selected sites")
+	}
+	return &state{snap: snap, routes: routes, plan: plan, skipped: skipped, loadStart: loadStart, gen: gen}, nil
+}
+
+// Start binds the listeners, starts serving and watching the configuration,
+// and returns. Cancelling ctx shuts the server down (as Shutdown with a
+// closeWait timeout).
+func (s *Server) Start(ctx context.Context) error {
+	err := errors.New("wsserver: already started")
+	s.startOnce.Do(func() {
+		err = s.start(ctx)
+	})
+	return err
+}
+
+func (s *Server) start(ctx context.Context) error {
+	s.reloadMu.Lock()
+	defer s.reloadMu.Unlock()
+	st := s.state.Load()
+	s.logSkipped(st.skipped, nil)
+	added, err := s.openListeners(st.plan)
+	if err != nil {
+		return err
+	}
+	s.ka = newKeepalives(opcodeOf(s.opts.PingOpcode))
+	s.started = true
+	for _, l := range added {
+		s.serve(l)
+	}
+	s.logListeners(st, added)
+	s.watch.reset(nil, st.loadStart)
+	wctx, cancel := context.WithCancel(context.Background())
+	s.stopWatch = cancel
+	s.watchDone = make(chan struct{})
+	go s.watchLoop(wctx)
+	go func() {
+		select {
+		case <-ctx.Done():
+			sctx, cancel := context.WithTimeout(context.Background(), closeWait+time.Second)
+			s.Shutdown(sctx)
+			cancel()
+		case <-s.done:
+		}
+	}()
+	return nil
+}
+
+// openListeners binds every spec not already open; on any failure it closes
+// the ones it opened and returns the error.
+func (s *Server) openListeners(plan []listenerSpec) ([]*listener, error) {
+	s.lnMu.Lock()
+	defer s.lnMu.Unlock()
+	var added []*listener
+	for _, sp := range plan {
+		if _, ok := s.lns[sp.key]; ok {
+			continue
+		}
+		ln, err := net.Listen("tcp", sp.addr)
+		if err != nil {
+			for _, l := range added {
+				l.ln.Close()
+			}
+			return nil, fmt.Errorf("listening on %s: %w", sp.addr, err)
+		}
+		added = append(added, &listener{spec: sp, ln: ln})
+	}
+	for _, l := range added {
+		s.lns[l.spec.key] = l
+	}
+	return added, nil
+}
+
+func (s *Server) serve(l *listener) {
+	sp := l.spec
+	l.srv = &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 2 * time.Minute, // IIS limits/@connectionTimeout default
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          log.New(logWriter{s.log}, "", 0),
+		BaseContext: func(net.Listener) context.Context {
+			return context.WithValue(context.Background(), ctxKey{}, &sp)
+		},
+	}
+	go l.srv.Serve(l.ln)
+}
+
+type logWriter struct{ l *logger }
+
+func (w logWriter) Write(p []byte) (int, error) {
+	w.l.line("http: " + strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
+
+// Addrs returns the bound listener addresses, sorted by listener key.
+func (s *Server) Addrs() []net.Addr {
+	s.lnMu.Lock()
+	defer s.lnMu.Unlock()
+	keys := make([]string, 0, len(s.lns))
+	for k := range s.lns {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]net.Addr, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, s.lns[k].ln.Addr())
+	}
+	return out
+}
+
+// Done is closed when Shutdown has finished.
+func (s *Server) Done() <-chan struct{} { return s.done }
+
+// Reload loads the configuration now and applies it (caddy style): build
+// and validate the new state, bind listeners for new addresses, swap the
+// state atomically, then close listeners no longer needed. On any error the
+// old configuration stays in service, the error is logged and returned.
+// Open WebSocket connections keep the settings they were upgraded with.
+func (s *Server) Reload() error { return s.reload("requested") }
+
+func (s *Server) reload(reason string) error {
+	s.reloadMu.Lock()
+	defer s.reloadMu.Unlock()
+	if s.shutting.Load() {
+		return errors.New("wsserver: shutting down")
+	}
+	old := s.state.Load()
+	loadStart := time.Now()
+	snap, err := s.loader()
+	if err != nil {
+		s.log.errorf("reload (%s) failed, keeping the previous configuration: %v", reason, err)
+		return err
+	}
+	st, err := s.newState(snap, loadStart, old.gen+1)
+	if err != nil {
+		s.log.errorf("reload (%s) failed, keeping the previous configuration: %v", reason, err)
+		return err
+	}
+	var added []*listener
+	if s.started {
+		added, err = s.openListeners(st.plan)
+		if err != nil {
+			s.log.errorf("reload (%s) failed, keeping the previous configuration: %v", reason, err)
+			return err
+		}
+	}
+	s.state.Store(st)
+	s.watch.reset(snap.Files(), loadStart)
+	var removed []*listener
+	if s.started {
+		for _, l := range added {
+			s.serve(l)
+		}
+		removed = s.dropListeners(st.plan)
+	}
+	s.logSkipped(st.skipped, old.skipped)
+	s.log.infof("reloaded configuration (%s): generation %d, %d site(s), %d binding(s), listeners +%d -%d",
+		reason, st.gen, len(st.routes.sites()), len(st.routes.entries), len(added), len(removed))
+	if len(added) > 0 {
+		s.logListeners(st, added)
+	}
+	for _, l := range removed {
+		s.log.infof("stopped listening on %s", l.ln.Addr())
+	}
+	return nil
+}
+
+// dropListeners closes listeners whose key is not in plan. Open WebSocket
+// connections accepted on them stay open.
+func (s *Server) dropListeners(plan []listenerSpec) []*listener {
+	keep := map[string]bool{}
+	for _, sp := range plan {
+		keep[sp.key] = true
+	}
+	s.lnMu.Lock()
+	var removed []*listener
+	for k, l := range s.lns {
+		if !keep[k] {
+			removed = append(removed, l)
+			delete(s.lns, k)
+		}
+	}
+	s.lnMu.Unlock()
+	for _, l := range removed {
+		l.ln.Close()
+		go func(srv *http.Server) {
+			ctx, cancel := context.WithTimeout(context.Background(), closeWait)
+			defer cancel()
+			srv.Shutdown(ctx)
+		}(l.srv)
+	}
+	return removed
+}
+
+func (s *Server) logListeners(st *state, ls []*listener) {
+	for _, l := range ls {
+		var sites []string
+		for _, e := range st.routes.entries {
+			if st.routes.override || e.binding.Port == l.spec.port && (l.spec.ip == nil || e.ip.Equal(l.spec.ip)) {
+				sites = append(sites, fmt.Sprintf("%s (%s:%d:%s)", quoteIfNeeded(e.site), e.binding.IP, e.binding.Port, e.binding.Host))
+			}
+		}
+		s.log.infof("listening on %s for %s", s.log.site.Sprint("http://"+l.ln.Addr().String()), strings.Join(sites, ", "))
+	}
+}
+
+func (s *Server) logSkipped(now, before []skippedBinding) {
+	seen := map[string]bool{}
+	for _, b := range before {
+		seen[b.site+"\x00"+b.binding.String()] = true
+	}
+	for _, b := range now {
+		if !seen[b.site+"\x00"+b.binding.String()] {
+			s.log.warnf("skipping %s binding %s:%d:%s of site %s: %s", b.binding.Protocol, b.binding.IP, b.binding.Port, b.binding.Host, quoteIfNeeded(b.site), b.reason)
+		}
+	}
+}
+
+// watchLoop polls the snapshot's files and reloads on change.
+func (s *Server) watchLoop(ctx context.Context) {
+	defer close(s.watchDone)
+	if s.opts.PollInterval < 0 {
+		<-ctx.Done()
+		return
+	}
+	t := time.NewTicker(s.opts.PollInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		s.reloadMu.Lock()
+		changed := s.watch.changed(s.state.Load().snap.Files())
+		s.reloadMu.Unlock()
+		if len(changed) > 0 {
+			reason := "changed: " + strings.Join(changed, ", ")
+			if len(changed) > 3 {
+				reason = fmt.Sprintf("changed: %s and %d more", strings.Join(changed[:3], ", "), len(changed)-3)
+			}
+			s.reload(reason)
+		}
+	}
+}
+
+// Shutdown stops the server: new upgrades are refused, every open WebSocket
+// gets Close 1001 (Going Away), the listeners are closed, and connections
+// get up to closeWait (or until ctx ends) to finish the close handshake
+// before TCP is closed. It is safe to call more than once; later calls wait
+// for the first.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.shutdownOnce.Do(func() {
+		s.shutdownErr = s.shutdown(ctx)
+		close(s.done)
+	})
+	select {
+	case <-s.done:
+		return s.shutdownErr
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (s *Server) shutdown(ctx context.Context) error {
+	s.shutting.Store(true)
+	s.reloadMu.Lock()
+	defer s.reloadMu.Unlock()
+	if s.stopWatch != nil {
+		s.stopWatch()
+		<-s.watchDone
+	}
+	// Close 1001 to every WebSocket (a few at a time: a write may block).
+	conns := s.conns.list()
+	var wg sync.WaitGroup
+	ch := make(chan *wsConn)
+	for i := 0; i < 16; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range ch {
+				c.serverClose(closeGoingAway)
+			}
+		}()
+	}
+	for _, c := range conns {
+		ch <- c
+	}
+	close(ch)
+	wg.Wait()
+	// Then the listeners.
+	s.lnMu.Lock()
+	lns := s.lns
+	s.lns = map[string]*listener{}
+	s.lnMu.Unlock()
+	for _, l := range lns {
+		l.ln.Close()
+	}
+	var err error
+	for _, l := range lns {
+		if l.srv != nil {
+			if e := l.srv.Shutdown(ctx); e != nil && err == nil {
+				err = e
+			}
+		}
+	}
+	// Wait for close handshakes, at most closeWait or ctx.
+	wctx, cancel := context.WithTimeout(ctx, closeWait)
+	defer cancel()
+	if !s.conns.wait(wctx) {
+		for _, c := range s.conns.list() {
+			c.raw.Close()
+		}
+		s.conns.wait(context.Background())
+		if ctx.Err() != nil && err == nil {
+			err = ctx.Err()
+		}
+	}
+	if s.ka != nil {
+		s.ka.close()
+	}
+	for _, l := range lns {
+		s.log.infof("stopped listening on %s", l.ln.Addr())
+	}
+	return err
+}
+
+// OpenConnections returns the number of open WebSocket connections.
+func (s *Server) OpenConnections() int { return s.conns.count() }
+
+// connSet tracks open WebSocket connections for Shutdown.
+type connSet struct {
+	mu sync.Mutex
+	m  map[*wsConn]struct{}
+	wg sync.WaitGroup
+}
+
+func (cs *connSet) add(c *wsConn) {
+	cs.mu.Lock()
+	if cs.m == nil {
+		cs.m = map[*wsConn]struct{}{}
+	}
+	cs.m[c] = struct{}{}
+	cs.wg.Add(1)
+	cs.mu.Unlock()
+}
+
+func (cs *connSet) done(c *wsConn) {
+	if c.srv.ka != nil {
+		c.srv.ka.remove(c)
+	}
+	cs.mu.Lock()
+	delete(cs.m, c)
+	cs.mu.Unlock()
+	cs.wg.Done()
+}
+
+func (cs *connSet) list() []*wsConn {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	out := make([]*wsConn, 0, len(cs.m))
+	for c := range cs.m {
+		out = append(out, c)
+	}
+	return out
+}
+
+func (cs *connSet) count() int {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	return len(cs.m)
+}
+
+// wait waits for all connections to end; false if ctx ended first.
+func (cs *connSet) wait(ctx context.Context) bool {
+	ch := make(chan struct{})
+	go func() { cs.wg.Wait(); close(ch) }()
+	select {
+	case <-ch:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
