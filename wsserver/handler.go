@@ -102,8 +102,12 @@ func (s *Server) serveNormal(w http.ResponseWriter, r *http.Request, e *routeEnt
 		http.Error(w, "405 Method Not Allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	info := newPageInfo(e, path, set)
 	w.Header().Set("Cache-Control", "no-store")
+	if h := r.URL.Query().Get("hold"); h != "" {
+		holdRequest(w, r, h)
+		return
+	}
+	info := newPageInfo(e, path, set)
 	if wantsJSON(r) {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		b, _ := json.MarshalIndent(info, "", "  ")
@@ -112,6 +116,26 @@ func (s *Server) serveNormal(w http.ResponseWriter, r *http.Request, e *routeEnt
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Write(renderPage(info))
+}
+
+// holdRequest answers GET ?hold=MS with 204 after MS milliseconds (at most
+// a minute) or when the client goes away. The test page's autotest keeps
+// one such request pending while it runs: headless Chromium with
+// --virtual-time-budget does not advance virtual time (nor dump the DOM)
+// while a fetch is pending, and an open WebSocket does not count as one.
+func holdRequest(w http.ResponseWriter, r *http.Request, ms string) {
+	n, err := strconv.Atoi(ms)
+	if err != nil || n < 0 {
+		http.Error(w, "400 Bad Request: hold=MILLISECONDS", http.StatusBadRequest)
+		return
+	}
+	t := time.NewTimer(min(time.Duration(n)*time.Millisecond, time.Minute))
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-r.Context().Done():
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
 
 func wantsJSON(r *http.Request) bool {

@@ -148,6 +148,7 @@ func New(loader Loader, opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.state.Store(st)
+	s.watch.reset(snap.Files(), loadStart)
 	return s, nil
 }
 
@@ -199,7 +200,6 @@ func (s *Server) start(ctx context.Context) error {
 		s.serve(l)
 	}
 	s.logListeners(st, added)
-	s.watch.reset(nil, st.loadStart)
 	wctx, cancel := context.WithCancel(context.Background())
 	s.stopWatch = cancel
 	s.watchDone = make(chan struct{})

@@ -14,9 +14,9 @@ import (
 type fileWatch struct {
 	prints map[string]fingerprint
 	// loadStart is when the current snapshot's loader was called. A file
-	// first seen after that (web.config read lazily) whose mtime is not
-	// older than loadStart may have changed after the snapshot read it, so
-	// it counts as a change (at worst one extra reload).
+	// that appears in Files() later (a web.config read lazily) and whose
+	// mtime is not older than loadStart may have changed after the snapshot
+	// read it, so it counts as a change (at worst one extra reload).
 	loadStart time.Time
 }
 
@@ -62,10 +62,10 @@ func (fp fingerprint) same(o fingerprint) bool {
 	return fp.size == o.size && fp.sum == o.sum
 }
 
-// reset starts over for a new snapshot. Fingerprints of files still listed
-// are kept: they were taken before the loader ran, so an edit racing with
-// the load shows up at the next poll. Files new to the list are first seen
-// by the next poll (see loadStart).
+// reset starts over for a new snapshot, right after its loader returned.
+// Fingerprints of files that were already watched are kept: they were taken
+// before the loader ran, so an edit racing with the load shows up at the
+// next poll. Files new to the list are fingerprinted now.
 func (w *fileWatch) reset(files []string, loadStart time.Time) {
 	w.loadStart = loadStart
 	old := w.prints
@@ -73,9 +73,15 @@ func (w *fileWatch) reset(files []string, loadStart time.Time) {
 	for _, f := range files {
 		if fp, ok := old[f]; ok {
 			w.prints[f] = fp
+		} else {
+			w.prints[f] = takeFingerprint(f)
 		}
 	}
 }
+
+// mtimeSlack allows for coarse file timestamps (the kernel stamps files
+// with a clock that can lag the real one by a tick).
+const mtimeSlack = 50 * time.Millisecond
 
 // changed fingerprints files and returns those that differ from what was
 // recorded (recording the new state).
@@ -91,7 +97,7 @@ func (w *fileWatch) changed(files []string) []string {
 		switch {
 		case known && !fp.same(old):
 			out = append(out, f)
-		case !known && fp.exists && !fp.mtime.Before(w.loadStart):
+		case !known && fp.exists && !fp.mtime.Before(w.loadStart.Add(-mtimeSlack)):
 			out = append(out, f)
 		}
 	}

@@ -16,6 +16,7 @@ package xmldoc
 import (
 	"bytes"
 	"strings"
+	"weak"
 )
 
 // Document is a parsed configuration file.
@@ -37,6 +38,7 @@ func Parse(src []byte) (*Document, error) {
 	}
 	d := &Document{src: src}
 	d.root = d.originalElement(s.rootStart, nil)
+	d.root.inList = true
 	d.newline = detectNewline(src)
 	return d, nil
 }
@@ -97,6 +99,8 @@ type Element struct {
 	attrsEnd    int // after the last original attribute
 	nodes       []node
 	nodesLoaded bool
+	inList      bool                           // part of its parent's content list (see pin)
+	kids        map[int]weak.Pointer[Element] // children found by scanning, by offset
 
 	tagDirty     bool // attributes changed: the start tag is written anew
 	contentDirty bool // child list changed
@@ -346,6 +350,10 @@ func (e *Element) RemoveAttr(name string) bool {
 	return false
 }
 
+// load gives an original element its content list: one source span between
+// its tags. Child elements are found by scanning spans (EachChild) and enter
+// the list only when an edit pins them, so reading a file with many children
+// allocates nothing that outlives the read.
 func (e *Element) load() {
 	if e.nodesLoaded {
 		return
@@ -354,35 +362,8 @@ func (e *Element) load() {
 	if e.selfClosing {
 		return
 	}
-	src := e.doc.src
-	end := e.contentEnd()
-	p, textStart := e.tagEnd, e.tagEnd
-	for {
-		i := bytes.IndexByte(src[p:end], '<')
-		if i < 0 {
-			break
-		}
-		p += i
-		rest := src[p:end]
-		switch {
-		case bytes.HasPrefix(rest, []byte("<!--")):
-			p += 4 + bytes.Index(rest[4:], []byte("-->")) + 3
-		case bytes.HasPrefix(rest, []byte("<![CDATA[")):
-			p += bytes.Index(rest, []byte("]]>")) + 3
-		case rest[1] == '?':
-			p += bytes.Index(rest, []byte("?>")) + 2
-		default:
-			if textStart < p {
-				e.nodes = append(e.nodes, node{start: textStart, end: p})
-			}
-			c := e.doc.originalElement(p, e)
-			e.nodes = append(e.nodes, node{el: c})
-			p = c.end
-			textStart = p
-		}
-	}
-	if textStart < end {
-		e.nodes = append(e.nodes, node{start: textStart, end: end})
+	if end := e.contentEnd(); e.tagEnd < end {
+		e.nodes = []node{{start: e.tagEnd, end: end}}
 	}
 }
 
@@ -394,54 +375,103 @@ func (e *Element) contentEnd() int {
 	return e.tagEnd + bytes.LastIndex(e.doc.src[e.tagEnd:e.end], []byte("</"))
 }
 
-// Children returns the child elements in document order.
-func (e *Element) Children() []*Element {
-	e.load()
-	var out []*Element
-	for _, n := range e.nodes {
-		if n.el != nil {
-			out = append(out, n.el)
+// scanSpan calls fn for every child element in a source span. Elements are
+// remembered through weak pointers, so the same element always gets the same
+// *Element while anyone holds it, without keeping every child alive.
+func (e *Element) scanSpan(start, end int, fn func(*Element) bool) bool {
+	src := e.doc.src
+	p := start
+	for {
+		i := bytes.IndexByte(src[p:end], '<')
+		if i < 0 {
+			return true
+		}
+		p += i
+		rest := src[p:end]
+		switch {
+		case bytes.HasPrefix(rest, []byte("<!--")):
+			p += 4 + bytes.Index(rest[4:], []byte("-->")) + 3
+		case bytes.HasPrefix(rest, []byte("<![CDATA[")):
+			p += bytes.Index(rest, []byte("]]>")) + 3
+		case rest[1] == '?':
+			p += bytes.Index(rest, []byte("?>")) + 2
+		default:
+			var c *Element
+			if wp, ok := e.kids[p]; ok {
+				c = wp.Value()
+			}
+			if c == nil {
+				c = e.doc.originalElement(p, e)
+				if e.kids == nil {
+					e.kids = map[int]weak.Pointer[Element]{}
+				}
+				e.kids[p] = weak.Make(c)
+			}
+			if !fn(c) {
+				return false
+			}
+			p = c.end
 		}
 	}
+}
+
+// EachChild calls fn for every child element in document order until fn
+// returns false. fn may edit the elements it is given.
+func (e *Element) EachChild(fn func(*Element) bool) {
+	e.load()
+	nodes := e.nodes // edits replace e.nodes, never change it in place
+	for _, n := range nodes {
+		switch {
+		case n.el != nil:
+			if !fn(n.el) {
+				return
+			}
+		case n.start >= 0:
+			if !e.scanSpan(n.start, n.end, fn) {
+				return
+			}
+		}
+	}
+}
+
+// Children returns the child elements in document order.
+func (e *Element) Children() []*Element {
+	var out []*Element
+	e.EachChild(func(c *Element) bool {
+		out = append(out, c)
+		return true
+	})
 	return out
 }
 
-// EachChild calls fn for every child element until fn returns false; it
-// avoids building a slice for elements with very many children.
-func (e *Element) EachChild(fn func(*Element) bool) {
-	e.load()
-	for _, n := range e.nodes {
-		if n.el != nil && !fn(n.el) {
-			return
-		}
-	}
+// FirstChild returns the first child element, or nil.
+func (e *Element) FirstChild() *Element {
+	var first *Element
+	e.EachChild(func(c *Element) bool {
+		first = c
+		return false
+	})
+	return first
 }
 
 // Child returns the first child element with the given name.
 func (e *Element) Child(name string) *Element {
-	e.load()
-	for _, n := range e.nodes {
-		if n.el != nil && n.el.name == name {
-			return n.el
+	var found *Element
+	e.EachChild(func(c *Element) bool {
+		if c.name == name {
+			found = c
+			return false
 		}
-	}
-	return nil
+		return true
+	})
+	return found
 }
 
 // HasContent reports whether the element has attributes or child elements.
 // Comments and white space do not count.
 func (e *Element) HasContent() bool {
 	e.loadAttrs()
-	if len(e.attrs) > 0 {
-		return true
-	}
-	e.load()
-	for _, n := range e.nodes {
-		if n.el != nil {
-			return true
-		}
-	}
-	return false
+	return len(e.attrs) > 0 || e.FirstChild() != nil
 }
 
 func (e *Element) markTag() {
@@ -455,6 +485,7 @@ func (e *Element) markContent() {
 }
 
 func (e *Element) markUp() {
+	e.pin()
 	if e.doc != nil {
 		e.doc.changed = true
 	}
@@ -463,11 +494,41 @@ func (e *Element) markUp() {
 	}
 }
 
+// pin puts an element found by scanning into its parent's content list, so
+// the writer visits it. Its ancestors are pinned first.
+func (e *Element) pin() {
+	if e.inList || e.parent == nil {
+		return
+	}
+	p := e.parent
+	p.pin()
+	p.load()
+	for i, n := range p.nodes {
+		if n.el != nil || n.start < 0 || e.start < n.start || e.end > n.end {
+			continue
+		}
+		nodes := make([]node, 0, len(p.nodes)+2)
+		nodes = append(nodes, p.nodes[:i]...)
+		if n.start < e.start {
+			nodes = append(nodes, node{start: n.start, end: e.start})
+		}
+		nodes = append(nodes, node{el: e})
+		if e.end < n.end {
+			nodes = append(nodes, node{start: e.end, end: n.end})
+		}
+		p.nodes = append(nodes, p.nodes[i+1:]...)
+		e.inList = true
+		return
+	}
+	panic("xmldoc: element is not in its parent's content")
+}
+
 func (e *Element) attach(c *Element, indent string) {
 	if c.parent != nil {
 		panic("xmldoc: element is already attached")
 	}
 	c.parent = e
+	c.inList = true
 	c.setDoc(e.doc)
 	c.indent = indent
 	c.fixIndent()
@@ -495,14 +556,25 @@ func (c *Element) setDoc(d *Document) {
 	}
 }
 
+// lastChild returns the last child element, or nil.
+func (e *Element) lastChild() *Element {
+	var last *Element
+	e.EachChild(func(c *Element) bool {
+		last = c
+		return true
+	})
+	return last
+}
+
 // AppendChild adds c as the last child element, after any trailing comment,
 // indented like its siblings (or one unit deeper than e).
 func (e *Element) AppendChild(c *Element) {
+	e.pin()
 	e.load()
 	if e.start < 0 {
 		// New elements are laid out when written.
 		e.attach(c, "")
-		e.nodes = append(e.nodes, node{el: c})
+		e.nodes = append(e.nodes[:len(e.nodes):len(e.nodes)], node{el: c})
 		e.markContent()
 		return
 	}
@@ -511,11 +583,12 @@ func (e *Element) AppendChild(c *Element) {
 	nl := e.newline()
 	lead := newText(nl + ind)
 	n := len(e.nodes)
+	nodes := make([]node, 0, n+3)
 	switch {
 	case n == 0:
-		e.nodes = []node{lead, {el: c}, newText(nl + e.Indent())}
+		nodes = append(nodes, lead, node{el: c}, newText(nl+e.Indent()))
 	case e.nodes[n-1].el != nil:
-		e.nodes = append(e.nodes, lead, node{el: c})
+		nodes = append(append(nodes, e.nodes...), lead, node{el: c})
 	default:
 		last := e.nodes[n-1]
 		txt := last.text(e.doc.src)
@@ -527,7 +600,6 @@ func (e *Element) AppendChild(c *Element) {
 		} else {
 			head, tail = newText(last.s[:keep]), newText(last.s[keep:])
 		}
-		nodes := make([]node, 0, n+3)
 		nodes = append(nodes, e.nodes[:n-1]...)
 		if keep > 0 {
 			nodes = append(nodes, head)
@@ -536,15 +608,19 @@ func (e *Element) AppendChild(c *Element) {
 		if bytes.IndexByte(tail.text(e.doc.src), '\n') < 0 {
 			tail = newText(nl + e.Indent())
 		}
-		e.nodes = append(nodes, tail)
+		nodes = append(nodes, tail)
 	}
+	e.nodes = nodes
 	e.markContent()
 }
 
 // InsertBefore adds c just before the child element ref, with ref's
 // indentation.
 func (e *Element) InsertBefore(c, ref *Element) {
-	e.load()
+	if ref.parent != e {
+		panic("xmldoc: InsertBefore: ref is not a child")
+	}
+	ref.pin()
 	for i, n := range e.nodes {
 		if n.el != ref {
 			continue
@@ -567,12 +643,17 @@ func (e *Element) InsertBefore(c, ref *Element) {
 // RemoveChild detaches the child element c together with the line break and
 // indentation that preceded it.
 func (e *Element) RemoveChild(c *Element) {
-	e.load()
+	if c.parent != e {
+		panic("xmldoc: RemoveChild: not a child")
+	}
+	c.pin()
 	for i, n := range e.nodes {
 		if n.el != c {
 			continue
 		}
-		nodes := append(e.nodes[:i:i], e.nodes[i+1:]...)
+		nodes := make([]node, 0, len(e.nodes))
+		nodes = append(nodes, e.nodes[:i]...)
+		nodes = append(nodes, e.nodes[i+1:]...)
 		if i > 0 && nodes[i-1].el == nil {
 			prev := nodes[i-1]
 			txt := prev.text(e.doc.src)
@@ -596,6 +677,7 @@ func (e *Element) RemoveChild(c *Element) {
 		}
 		e.nodes = nodes
 		c.parent = nil
+		c.inList = false
 		e.markContent()
 		return
 	}
@@ -619,11 +701,9 @@ func (e *Element) Indent() string {
 // childIndent is the indentation for a new child: that of the last child
 // element, or one unit deeper than e.
 func (e *Element) childIndent() string {
-	for i := len(e.nodes) - 1; i >= 0; i-- {
-		if c := e.nodes[i].el; c != nil {
-			if ind := c.Indent(); ind != "" || e.Indent() == "" {
-				return ind
-			}
+	if c := e.lastChild(); c != nil {
+		if ind := c.Indent(); ind != "" || e.Indent() == "" {
+			return ind
 		}
 	}
 	return e.Indent() + e.doc.indentUnit()

@@ -58,6 +58,9 @@ func TestCorpusRoundTrip(t *testing.T) {
 }
 
 func markAll(e *Element) {
+	e.pin()
+	e.loadAttrs()
+	e.load()
 	e.tagDirty, e.contentDirty, e.descDirty = true, true, true
 	for _, c := range e.Children() {
 		markAll(c)

@@ -1,0 +1,244 @@
+package configstore
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/appcmd-project/appcmd/configstore/xmldoc"
+)
+
+// File is one configuration file: applicationHost.config or a web.config.
+type File struct {
+	Path       string     // file-system path
+	ConfigPath ConfigPath // the level the file configures
+	AppHost    bool
+
+	doc    *xmldoc.Document // nil while the file does not exist
+	exists bool
+	size   int64
+
+	declared *Registry // declarations visible in this file (its own plus those above)
+}
+
+// Exists reports whether the file is on disk (a web.config may be created by
+// a write).
+func (f *File) Exists() bool { return f.exists }
+
+// Doc returns the document, creating an empty one for a missing file.
+func (f *File) Doc() *xmldoc.Document { return f.doc }
+
+// Changed reports whether edits changed the document.
+func (f *File) Changed() bool { return f.doc != nil && f.doc.Changed() }
+
+// Line returns the line of an element of this file, for messages.
+func (f *File) Line(e *xmldoc.Element) int {
+	if e == nil {
+		return 0
+	}
+	return e.Line()
+}
+
+// loadFile reads and parses a configuration file. A missing file is not an
+// error when optional is set (web.config files are optional).
+func loadFile(path string, cp ConfigPath, optional bool) (*File, error) {
+	f := &File{Path: path, ConfigPath: cp}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		if optional && errors.Is(err, fs.ErrNotExist) {
+			return f, nil
+		}
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, &ConfigFileError{File: path, Description: DescCannotRead, Kind: ErrUnreadable, Err: err}
+		}
+		return nil, &ConfigFileError{File: path, Description: DescCannotRead + ": " + err.Error(), Kind: ErrUnreadable, Err: err}
+	}
+	if info, err := os.Stat(path); err == nil && info.IsDir() {
+		return nil, &ConfigFileError{File: path, Description: DescCannotRead + ": it is a directory", Kind: ErrUnreadable}
+	}
+	doc, err := xmldoc.Parse(src)
+	if err != nil {
+		var se *xmldoc.SyntaxError
+		if errors.As(err, &se) {
+			return nil, &ConfigFileError{File: path, Line: se.Line, Kind: ErrMalformed, Err: err,
+				Description: fmt.Sprintf("%s (column %d: %s)", DescNotWellFormed, se.Column, se.Msg)}
+		}
+		return nil, &ConfigFileError{File: path, Kind: ErrMalformed, Description: DescNotWellFormed, Err: err}
+	}
+	if doc.Root().Name() != "configuration" {
+		return nil, &ConfigFileError{File: path, Line: doc.Root().Line(), Kind: ErrMalformed,
+			Description: fmt.Sprintf("The root element must be <configuration>, not <%s>", doc.Root().Name())}
+	}
+	f.doc, f.exists, f.size = doc, true, int64(len(src))
+	return f, nil
+}
+
+// ensureDoc gives a missing web.config an empty <configuration> document in
+// the house style of its neighbours.
+func (f *File) ensureDoc(newline, unit string) {
+	if f.doc == nil {
+		f.doc = xmldoc.New("configuration", newline, unit)
+	}
+}
+
+// Location is a <location> element of a file.
+type Location struct {
+	Element *xmldoc.Element
+	Path    string     // as written, "" or "." for the file's own level
+	Config  ConfigPath // the level it applies to
+	// OverrideMode is Allow, Deny or Inherit (allowOverride mapped).
+	OverrideMode       string
+	InheritInChildApps bool
+}
+
+// SectionInstance is one occurrence of a section in a file: at file level,
+// or inside a <location>.
+type SectionInstance struct {
+	Name     string // full section name
+	File     *File
+	Location *Location // nil at file level
+	Element  *xmldoc.Element
+	Config   ConfigPath // the level the settings apply to
+}
+
+// locationOf reads a <location> element.
+func (f *File) locationOf(e *xmldoc.Element) (*Location, error) {
+	path, _ := e.Attr("path")
+	l := &Location{Element: e, Path: path, OverrideMode: "Inherit", InheritInChildApps: true}
+	om, hasOM := e.Attr("overrideMode")
+	ao, hasAO := e.Attr("allowOverride")
+	if hasOM && hasAO {
+		return nil, &ConfigFileError{File: f.Path, Line: e.Line(), Kind: ErrMalformed, Description: DescBothOverride}
+	}
+	switch {
+	case hasOM:
+		switch strings.ToLower(om) {
+		case "allow":
+			l.OverrideMode = "Allow"
+		case "deny":
+			l.OverrideMode = "Deny"
+		case "inherit":
+		default:
+			return nil, &ConfigFileError{File: f.Path, Line: e.AttrLine("overrideMode"), Kind: ErrMalformed,
+				Description: fmt.Sprintf("The overrideMode attribute must be Allow, Deny or Inherit, not '%s'", om)}
+		}
+	case hasAO:
+		switch strings.ToLower(ao) {
+		case "true":
+			l.OverrideMode = "Allow"
+		case "false":
+			l.OverrideMode = "Deny"
+		default:
+			return nil, &ConfigFileError{File: f.Path, Line: e.AttrLine("allowOverride"), Kind: ErrMalformed,
+				Description: fmt.Sprintf("The allowOverride attribute must be true or false, not '%s'", ao)}
+		}
+	}
+	if v, ok := e.Attr("inheritInChildApplications"); ok && strings.EqualFold(v, "false") {
+		l.InheritInChildApps = false
+	}
+	cp, err := f.ConfigPath.Join(path)
+	if err != nil {
+		return nil, &ConfigFileError{File: f.Path, Line: e.AttrLine("path"), Kind: ErrMalformed,
+			Description: fmt.Sprintf("Invalid location path '%s': %v", path, err)}
+	}
+	l.Config = cp
+	return l, nil
+}
+
+// sectionElements finds the elements of a section below a container
+// (<configuration> or <location>), walking its group elements. A group may
+// appear more than once in a file, so every match is returned.
+func sectionElements(container *xmldoc.Element, name string) []*xmldoc.Element {
+	parts := strings.Split(name, "/")
+	cur := []*xmldoc.Element{container}
+	for _, p := range parts {
+		var next []*xmldoc.Element
+		for _, e := range cur {
+			e.EachChild(func(c *xmldoc.Element) bool {
+				if c.Name() == p {
+					next = append(next, c)
+				}
+				return true
+			})
+		}
+		cur = next
+		if len(cur) == 0 {
+			return nil
+		}
+	}
+	return cur
+}
+
+// Instances returns every occurrence of a section in the file whose level is
+// accepted by want (nil accepts all), in document order.
+func (f *File) Instances(name string, want func(ConfigPath) bool) ([]*SectionInstance, error) {
+	if f.doc == nil {
+		return nil, nil
+	}
+	var out []*SectionInstance
+	var err error
+	root := f.doc.Root()
+	if want == nil || want(f.ConfigPath) {
+		for _, e := range sectionElements(root, name) {
+			out = append(out, &SectionInstance{Name: name, File: f, Element: e, Config: f.ConfigPath})
+		}
+	}
+	root.EachChild(func(c *xmldoc.Element) bool {
+		if c.Name() != "location" {
+			return true
+		}
+		if want != nil {
+			// Cheap pre-check on the raw path before building a Location.
+			p, _ := c.Attr("path")
+			cp, perr := f.ConfigPath.Join(p)
+			if perr == nil && !want(cp) {
+				return true
+			}
+		}
+		var loc *Location
+		loc, err = f.locationOf(c)
+		if err != nil {
+			return false
+		}
+		for _, e := range sectionElements(c, name) {
+			out = append(out, &SectionInstance{Name: name, File: f, Location: loc, Element: e, Config: loc.Config})
+		}
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Locations returns the file's <location> elements whose level satisfies want.
+func (f *File) Locations(want func(ConfigPath) bool) ([]*Location, error) {
+	if f.doc == nil {
+		return nil, nil
+	}
+	var out []*Location
+	var err error
+	f.doc.Root().EachChild(func(c *xmldoc.Element) bool {
+		if c.Name() != "location" {
+			return true
+		}
+		var loc *Location
+		loc, err = f.locationOf(c)
+		if err != nil {
+			return false
+		}
+		if want == nil || want(loc.Config) {
+			out = append(out, loc)
+		}
+		return true
+	})
+	return out, err
+}
+
+// sameBytes reports whether the file on disk still holds what we parsed.
+func (f *File) sameBytes(b []byte) bool {
+	return f.doc != nil && bytes.Equal(f.doc.Source(), b)
+}
