@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"strings"
 
 	"github.com/appcmd-project/appcmd/configstore/xmldoc"
@@ -42,23 +40,9 @@ func (f *File) Line(e *xmldoc.Element) int {
 	return e.Line()
 }
 
-// loadFile reads and parses a configuration file. A missing file is not an
-// error when optional is set (web.config files are optional).
-func loadFile(path string, cp ConfigPath, optional bool) (*File, error) {
+// parseFile parses the bytes of a configuration file.
+func parseFile(path string, cp ConfigPath, src []byte) (*File, error) {
 	f := &File{Path: path, ConfigPath: cp}
-	src, err := os.ReadFile(path)
-	if err != nil {
-		if optional && errors.Is(err, fs.ErrNotExist) {
-			return f, nil
-		}
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, &ConfigFileError{File: path, Description: DescCannotRead, Kind: ErrUnreadable, Err: err}
-		}
-		return nil, &ConfigFileError{File: path, Description: DescCannotRead + ": " + err.Error(), Kind: ErrUnreadable, Err: err}
-	}
-	if info, err := os.Stat(path); err == nil && info.IsDir() {
-		return nil, &ConfigFileError{File: path, Description: DescCannotRead + ": it is a directory", Kind: ErrUnreadable}
-	}
 	doc, err := xmldoc.Parse(src)
 	if err != nil {
 		var se *xmldoc.SyntaxError

@@ -98,12 +98,17 @@ func upgradeRefused(s Settings) bool { return !s.Enabled }
 // empty unsolicited Pong unless Options.PingOpcode is PingOpcodePing; a Pong
 // needs no answer, so there is no dead-peer detection.
 func keepaliveDue(prev time.Time, interval time.Duration, now time.Time) time.Time {
+	interval = max(interval, minKeepaliveInterval)
 	next := prev.Add(interval)
 	if !next.After(now) {
 		next = now.Add(interval)
 	}
 	return next
 }
+
+// minKeepaliveInterval guards the scheduler against absurd intervals (the
+// IIS schema's granularity is one second; tests use 100-200 ms).
+const minKeepaliveInterval = 10 * time.Millisecond
 
 // keepaliveWriteTimeout bounds how long one keepalive may wait for the
 // connection's writer and the socket.
@@ -152,27 +157,19 @@ const idleTimeout time.Duration = 0
 // its whole life.
 //
 // (A9) Captured at upgrade time; a later reload affects new connections only.
-// The Origins map is copied so a snapshot may reuse its own.
-func settingsAtUpgrade(s Settings) Settings {
-	if s.Origins != nil {
-		o := make(map[string]string, len(s.Origins))
-		for k, v := range s.Origins {
-			o[k] = v
-		}
-		s.Origins = o
-	}
-	return s
-}
+// Snapshots are immutable, so the value (including its Origins map, which a
+// snapshot may share between paths) is kept as is, not copied.
+func settingsAtUpgrade(s Settings) Settings { return s }
 
 // Binding match categories, best first (see bindingRank).
 const (
-	rankHostIP       = iota // explicit host, specific IP
-	rankHostAny             // explicit host, "*"
-	rankWildHostIP          // wildcard host, specific IP
-	rankWildHostAny         // wildcard host, "*"
-	rankNoHostIP            // no host, specific IP (IP-bound weak wildcard)
-	rankNoHostAny           // no host, "*" (weak wildcard)
-	rankNone         = -1
+	rankHostIP      = iota // explicit host, specific IP
+	rankHostAny            // explicit host, "*"
+	rankWildHostIP         // wildcard host, specific IP
+	rankWildHostAny        // wildcard host, "*"
+	rankNoHostIP           // no host, specific IP (IP-bound weak wildcard)
+	rankNoHostAny          // no host, "*" (weak wildcard)
+	rankNone        = -1
 )
 
 // bindingRank says how well binding e matches a request for host (lower

@@ -3,6 +3,7 @@ package wsserver
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -290,7 +292,19 @@ func chromiumAutotest(t *testing.T, bin, url string, extra ...string) string {
 		"--virtual-time-budget=30000"}, extra...)
 	args = append(args, "--dump-dom", url)
 	start := time.Now()
-	out, err := exec.CommandContext(ctx, bin, args...).Output()
+	var out []byte
+	var err error
+	for try := 1; ; try++ {
+		out, err = exec.CommandContext(ctx, bin, args...).Output()
+		// A browser crash (seen rarely under heavy CPU load) says nothing
+		// about the server: try again, at most twice.
+		var ee *exec.ExitError
+		crashed := errors.As(err, &ee) && ee.Sys().(syscall.WaitStatus).Signaled()
+		if !crashed || try == 3 || ctx.Err() != nil {
+			break
+		}
+		t.Logf("chromium %s: %v, retrying", url, err)
+	}
 	if err != nil {
 		t.Fatalf("chromium %s: %v", url, err)
 	}

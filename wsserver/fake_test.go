@@ -121,9 +121,9 @@ func (f *fakeSnap) WebSocket(site, path string) (Settings, error) {
 	return s, nil
 }
 
-func bptr(b bool) *bool                     { return &b }
-func dptr(d time.Duration) *time.Duration   { return &d }
-func iptr(i int64) *int64                   { return &i }
+func bptr(b bool) *bool                   { return &b }
+func dptr(d time.Duration) *time.Duration { return &d }
+func iptr(i int64) *int64                 { return &i }
 func httpB(ip string, port int, host string) Binding {
 	return Binding{Protocol: "http", IP: ip, Port: port, Host: host}
 }
@@ -336,7 +336,7 @@ func TestFakeSnapshot(t *testing.T) {
 }
 
 func writeBytes(path string, b []byte) error { return os.WriteFile(path, b, 0o644) }
-func rename(from, to string) error          { return os.Rename(from, to) }
+func rename(from, to string) error           { return os.Rename(from, to) }
 func mkdirWrite(path, s string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err

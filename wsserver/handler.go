@@ -165,7 +165,7 @@ type pageInfo struct {
 	PingIntervalMs     int64             `json:"pingIntervalMs"`
 	ReceiveBufferLimit int64             `json:"receiveBufferLimit"`
 	Origins            map[string]string `json:"origins"`
-	Subprotocol        string            `json:"subprotocol"`
+	AcceptsSubprotocol string            `json:"acceptsSubprotocol"`
 }
 
 func newPageInfo(e *routeEntry, path string, set Settings) pageInfo {
@@ -187,7 +187,7 @@ func newPageInfo(e *routeEntry, path string, set Settings) pageInfo {
 		PingIntervalMs:     set.PingInterval.Milliseconds(),
 		ReceiveBufferLimit: set.ReceiveBufferLimit,
 		Origins:            o,
-		Subprotocol:        echoSubprotocol,
+		AcceptsSubprotocol: echoSubprotocol,
 	}
 }
 

@@ -25,6 +25,10 @@ type keepalives struct {
 
 const keepaliveWorkers = 4
 
+// kaBatch: keepalives due within this window are sent together (at most this
+// early), which bounds the scheduler's wake-ups with many connections.
+const kaBatch = time.Millisecond
+
 func newKeepalives(opcode int) *keepalives {
 	k := &keepalives{
 		opcode: opcode,
@@ -77,7 +81,7 @@ func (k *keepalives) loop() {
 		now := time.Now()
 		due = due[:0]
 		k.mu.Lock()
-		for len(k.h) > 0 && !k.h[0].kaNext.After(now) {
+		for len(k.h) > 0 && !k.h[0].kaNext.After(now.Add(kaBatch)) {
 			c := k.h[0]
 			c.kaNext = keepaliveDue(c.kaNext, c.set.PingInterval, now)
 			heap.Fix(&k.h, 0)

@@ -188,6 +188,9 @@ func (s *Server) Start(ctx context.Context) error {
 func (s *Server) start(ctx context.Context) error {
 	s.reloadMu.Lock()
 	defer s.reloadMu.Unlock()
+	if s.shutting.Load() {
+		return errors.New("wsserver: shut down")
+	}
 	st := s.state.Load()
 	s.logSkipped(st.skipped, nil)
 	added, err := s.openListeners(st.plan)

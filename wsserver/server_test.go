@@ -49,41 +49,41 @@ func TestRoutePrecedence(t *testing.T) {
 		host string
 		want string
 	}{
-		{80, "127.0.0.1", "", "any"},                   // weak wildcard
-		{80, "127.0.0.1", "unknown.test", "any"},       // host-less binding takes any host
-		{80, ip1, "", "ipbound"},                       // IP-bound weak wildcard beats *
-		{80, ip1, "unknown.test", "ipbound"},           //
-		{80, ip1, "www.x.com", "www"},                  // explicit host beats IP-bound
-		{80, "127.0.0.1", "WWW.X.Com", "www"},          // case-insensitive
-		{80, "127.0.0.1", "b.x.com", "wild"},           // wildcard host beats host-less
-		{80, "127.0.0.1", "c.b.x.com", "wild"},         // several labels (A11)
-		{80, "127.0.0.1", "x.com", "any"},              // *.x.com does not match x.com
-		{80, "127.0.0.1", "b.a.x.com", "wilder"},       // longer wildcard suffix wins
-		{80, ip1, "both.x.com", "ip+host"},             // specific IP + host beats * + host
-		{80, "127.0.0.1", "both.x.com", "any+host"},    // IP mismatch excludes ip+host
-		{8080, "127.0.0.1", "only8080.test", "p8080"},  //
-		{8080, "127.0.0.1", "www.x.com", ""},           // no binding on 8080 for that host: 400
-		{81, "127.0.0.1", "", ""},                      // no binding on that port
-		{80, "::1", "", "v6"},                          // IPv6 IP-bound
-		{80, "::ffff:192.0.2.1", "", "ipbound"},        // v4-mapped local address
-		{443, "127.0.0.1", "", ""},                     // https not served
-		{80, "127.0.0.1", "www.x.com.", "any"},         // trailing dot is not stripped
-		{80, "127.0.0.1", "dup-check.x.com", "wild"},   //
-		{80, "127.0.0.1", "www.x.com", "www"},          // tie: first site
-		{80, "198.51.100.7", "only8080.test", "any"},   //
-		{80, ip1, "b.x.com", "wild"},                   // wildcard host beats IP-bound weak
-		{80, "127.0.0.1", "WILD.A.X.COM", "wilder"},    //
-		{8080, "127.0.0.1", "ONLY8080.TEST", "p8080"},  //
-		{80, "127.0.0.1", "a.x.com", "wild"},           // "*.a.x.com" needs a label before a.x.com
-		{80, "::1", "www.x.com", "www"},                // host beats IPv6 IP-bound
-		{80, "::1", "b.a.x.com", "wilder"},             //
-		{80, "2001:db8::1", "", "any"},                 //
-		{80, "2001:db8::1", "both.x.com", "any+host"},  //
-		{80, "192.0.2.1", "BOTH.x.com", "ip+host"},     //
-		{80, "127.0.0.1", "other.com", "any"},          //
-		{80, "127.0.0.1", "x.com.evil", "any"},         //
-		{80, "127.0.0.1", "evilx.com", "any"},          // suffix must start at a label boundary
-		{80, "127.0.0.1", "a..x.com", "any"},           // empty label does not count
+		{80, "127.0.0.1", "", "any"},                  // weak wildcard
+		{80, "127.0.0.1", "unknown.test", "any"},      // host-less binding takes any host
+		{80, ip1, "", "ipbound"},                      // IP-bound weak wildcard beats *
+		{80, ip1, "unknown.test", "ipbound"},          //
+		{80, ip1, "www.x.com", "www"},                 // explicit host beats IP-bound
+		{80, "127.0.0.1", "WWW.X.Com", "www"},         // case-insensitive
+		{80, "127.0.0.1", "b.x.com", "wild"},          // wildcard host beats host-less
+		{80, "127.0.0.1", "c.b.x.com", "wild"},        // several labels (A11)
+		{80, "127.0.0.1", "x.com", "any"},             // *.x.com does not match x.com
+		{80, "127.0.0.1", "b.a.x.com", "wilder"},      // longer wildcard suffix wins
+		{80, ip1, "both.x.com", "ip+host"},            // specific IP + host beats * + host
+		{80, "127.0.0.1", "both.x.com", "any+host"},   // IP mismatch excludes ip+host
+		{8080, "127.0.0.1", "only8080.test", "p8080"}, //
+		{8080, "127.0.0.1", "www.x.com", ""},          // no binding on 8080 for that host: 400
+		{81, "127.0.0.1", "", ""},                     // no binding on that port
+		{80, "::1", "", "v6"},                         // IPv6 IP-bound
+		{80, "::ffff:192.0.2.1", "", "ipbound"},       // v4-mapped local address
+		{443, "127.0.0.1", "", ""},                    // https not served
+		{80, "127.0.0.1", "www.x.com.", "any"},        // trailing dot is not stripped
+		{80, "127.0.0.1", "dup-check.x.com", "wild"},  //
+		{80, "127.0.0.1", "www.x.com", "www"},         // tie: first site
+		{80, "198.51.100.7", "only8080.test", "any"},  //
+		{80, ip1, "b.x.com", "wild"},                  // wildcard host beats IP-bound weak
+		{80, "127.0.0.1", "WILD.A.X.COM", "wilder"},   //
+		{8080, "127.0.0.1", "ONLY8080.TEST", "p8080"}, //
+		{80, "127.0.0.1", "a.x.com", "wild"},          // "*.a.x.com" needs a label before a.x.com
+		{80, "::1", "www.x.com", "www"},               // host beats IPv6 IP-bound
+		{80, "::1", "b.a.x.com", "wilder"},            //
+		{80, "2001:db8::1", "", "any"},                //
+		{80, "2001:db8::1", "both.x.com", "any+host"}, //
+		{80, "192.0.2.1", "BOTH.x.com", "ip+host"},    //
+		{80, "127.0.0.1", "other.com", "any"},         //
+		{80, "127.0.0.1", "x.com.evil", "any"},        //
+		{80, "127.0.0.1", "evilx.com", "any"},         // suffix must start at a label boundary
+		{80, "127.0.0.1", "a..x.com", "any"},          // empty label does not count
 	}
 	for _, c := range cases {
 		e := rt.route(c.port, normIP(net.ParseIP(c.ip)), requestHost(c.host))
@@ -712,10 +712,6 @@ func TestReloadKeepsOpenConnections(t *testing.T) {
 	writeConfig(t, cfgPath, bad)
 	ts.log.waitFor(t, "malformed XML", 3*time.Second)
 	mustDial(t, ts.addr, "/")
-	// A site that disappears while selected: reload fails.
-	if _, body := get(t, ts.addr, "", "/", map[string]string{"Accept": "application/json"}); !strings.Contains(body, "Default Web Site") {
-		t.Fatal(body)
-	}
 	// Fix it: reloads again.
 	cfg.Rules = append(cfg.Rules, fakeRule{Site: "Default Web Site", Path: "/new", Enabled: bptr(false), Origin: "web.config:1"})
 	writeConfig(t, cfgPath, cfg)
@@ -728,6 +724,42 @@ func TestReloadKeepsOpenConnections(t *testing.T) {
 			t.Fatal("fixed config not picked up")
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestReloadSelectedSiteRemoved(t *testing.T) {
+	var mu sync.Mutex
+	cfg := defaultConfig()
+	loader := func() (Snapshot, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return &fakeSnap{cfg: cfg}, nil
+	}
+	ts := startServer(t, loader, Options{Sites: []string{"ping site"}})
+	if _, err := dial(t, ts.addr, "ping.test", "/", nil); err != nil {
+		t.Fatal(err)
+	}
+	// Only the selected site is served: other hosts get 400.
+	if resp, _ := get(t, ts.addr, "", "/", nil); resp.StatusCode != 400 {
+		t.Fatalf("unselected site answered %d", resp.StatusCode)
+	}
+	mu.Lock()
+	cfg.Sites = cfg.Sites[:2]
+	mu.Unlock()
+	if err := ts.Reload(); err == nil || !strings.Contains(err.Error(), `site "ping site" not found`) {
+		t.Fatalf("Reload = %v", err)
+	}
+	ts.log.waitFor(t, "keeping the previous configuration", time.Second)
+	if _, err := dial(t, ts.addr, "ping.test", "/", nil); err != nil {
+		t.Fatal(err)
+	}
+	// No http binding left: also a failed reload.
+	mu.Lock()
+	cfg = defaultConfig()
+	cfg.Sites[2].Bindings = []Binding{{Protocol: "https", IP: "*", Port: 443}}
+	mu.Unlock()
+	if err := ts.Reload(); err == nil || !strings.Contains(err.Error(), "no http bindings") {
+		t.Fatalf("Reload = %v", err)
 	}
 }
 

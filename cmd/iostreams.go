@@ -1,0 +1,61 @@
+package cmd
+
+import (
+	"bytes"
+	"io"
+	"os"
+
+	"github.com/fatih/color"
+	"github.com/mattn/go-isatty"
+)
+
+// IOStreams are the streams a command reads and writes. No command writes to
+// os.Stdout directly, so tests can capture everything.
+type IOStreams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+
+	colorOut, colorErr bool
+}
+
+// System returns the process streams. Colour is on only for a terminal and
+// never when NO_COLOR is set (https://no-color.org).
+func System() *IOStreams {
+	_, noColor := os.LookupEnv("NO_COLOR")
+	tty := func(f *os.File) bool {
+		return !noColor && os.Getenv("TERM") != "dumb" && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+	}
+	return &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
+		colorOut: tty(os.Stdout), colorErr: tty(os.Stderr)}
+}
+
+// Test returns streams backed by buffers, without colour.
+func Test() (*IOStreams, *bytes.Buffer, *bytes.Buffer, *bytes.Buffer) {
+	in, out, errOut := &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
+	return &IOStreams{In: in, Out: out, ErrOut: errOut}, in, out, errOut
+}
+
+// ColorEnabled reports whether stdout is a terminal that takes colour.
+func (s *IOStreams) ColorEnabled() bool { return s.colorOut }
+
+// paint returns a colour that is enabled only when the stream takes it; the
+// package-wide color.NoColor is never touched.
+func paint(enabled bool, attrs ...color.Attribute) *color.Color {
+	c := color.New(attrs...)
+	if enabled {
+		c.EnableColor()
+	} else {
+		c.DisableColor()
+	}
+	return c
+}
+
+// errorColor paints error lines on stderr.
+func (s *IOStreams) errorColor() *color.Color { return paint(s.colorErr, color.FgRed) }
+
+// noteColor paints notices on stderr.
+func (s *IOStreams) noteColor() *color.Color { return paint(s.colorErr, color.FgYellow) }
+
+// okColor paints success lines on stdout.
+func (s *IOStreams) okColor() *color.Color { return paint(s.colorOut, color.FgGreen) }
