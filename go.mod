@@ -1,6 +1,6 @@
 module github.com/appcmd-project/appcmd
 
-go 1.26.8
+go 1.26
 
 require (
 	github.com/beevik/etree v1.8.1
@@ -16,4 +16,5 @@ require (
 	github.com/mattn/go-colorable v0.1.14 // indirect
 	github.com/spf13/pflag v1.0.9 // indirect
 	golang.org/x/sys v0.42.0 // indirect
+	golang.org/x/tools v0.26.0 // indirect
 )

@@ -195,8 +195,7 @@ func setConfig(c *invocation) error {
 	if err != nil {
 		return err
 	}
-	c.success(fmt.Sprintf("Applied configuration changes to section %q for %q at configuration commit path %q", res.Section, cp.String(), res.Target.CommitPath().String()))
-	return nil
+	return c.report(fmt.Sprintf("Applied configuration changes to section %q for %q at configuration commit path %q", res.Section, cp.String(), res.Target.CommitPath().String()))
 }
 
 func clearConfig(c *invocation) error {
@@ -208,8 +207,7 @@ func clearConfig(c *invocation) error {
 	if err != nil {
 		return err
 	}
-	c.success(fmt.Sprintf("Cleared section %q at configuration path %q", res.Section, cp.String()))
-	return nil
+	return c.report(fmt.Sprintf("Cleared section %q at configuration path %q", res.Section, cp.String()))
 }
 
 func resetConfig(c *invocation) error {
@@ -220,9 +218,8 @@ func resetConfig(c *invocation) error {
 	if err != nil {
 		return err
 	}
-	c.success(fmt.Sprintf("Cleared section %q at configuration path %q", res.Section, cp.String()))
-	c.success(fmt.Sprintf("Reset section %q to default values", res.Section))
-	return nil
+	return c.report(fmt.Sprintf("Cleared section %q at configuration path %q", res.Section, cp.String()),
+		fmt.Sprintf("Reset section %q to default values", res.Section))
 }
 
 func lockConfig(c *invocation) error   { return c.setLock("Deny", "Locked") }
@@ -254,12 +251,6 @@ func (c *invocation) setLock(mode, verb string) error {
 	if err := c.save(s); err != nil {
 		return err
 	}
-	c.success(fmt.Sprintf("%s section %q at configuration path %q.", verb, name, cp.String()))
-	return nil
+	return c.report(fmt.Sprintf("%s section %q at configuration path %q.", verb, name, cp.String()))
 }
 
-// save writes the changed files.
-func (c *invocation) save(s *configstore.Store) error {
-	_, err := s.Save(nil)
-	return err
-}

@@ -49,6 +49,7 @@ type invocation struct {
 	*Invocation
 	ios    *IOStreams
 	getenv func(string) (string, bool)
+	saved  *saveState // what the last save did, for report
 }
 
 // fail prints an error as appcmd.exe does and returns its exit code.

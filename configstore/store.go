@@ -26,6 +26,9 @@ type Options struct {
 	// Write takes the exclusive lock that every read-modify-write holds, so
 	// concurrent invocations cannot lose each other's updates.
 	Write bool
+	// NoMap reads files into memory instead of mapping them, for stores that
+	// are dropped without Close (the test server's snapshots).
+	NoMap bool
 }
 
 // Store is applicationHost.config, the schema, and the web.config files
@@ -40,6 +43,7 @@ type Store struct {
 
 	unlock  func()
 	release []func() // unmaps file contents
+	noMap   bool
 }
 
 // Open loads applicationHost.config and the schema.
@@ -48,7 +52,7 @@ func Open(opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{env: opts.Env, files: map[string]*File{}, fileErr: map[string]error{}}
+	s := &Store{env: opts.Env, files: map[string]*File{}, fileErr: map[string]error{}, noMap: opts.NoMap}
 	if s.env == nil {
 		s.env = os.LookupEnv
 	}
@@ -109,7 +113,14 @@ func (s *Store) AppHost() *File { return s.apphost }
 func (s *Store) Declarations() *Registry { return s.apphost.declared }
 
 func (s *Store) load(path string, cp ConfigPath, optional bool) (*File, error) {
-	src, release, err := readFile(path)
+	var src []byte
+	var release func()
+	var err error
+	if s.noMap {
+		src, err = os.ReadFile(path)
+	} else {
+		src, release, err = readFile(path)
+	}
 	if err != nil {
 		if optional && errors.Is(err, os.ErrNotExist) {
 			return &File{Path: path, ConfigPath: cp}, nil
@@ -137,6 +148,22 @@ func (s *Store) webConfig(path string, cp ConfigPath) (*File, error) {
 	}
 	s.files[path] = f
 	return f, nil
+}
+
+// Files returns every file the store read or probed: applicationHost.config
+// and the web.config paths looked at, including ones that do not exist, so
+// a watcher notices when they appear.
+func (s *Store) Files() []string {
+	out := []string{s.apphost.Path}
+	var more []string
+	for p := range s.files {
+		more = append(more, p)
+	}
+	for p := range s.fileErr {
+		more = append(more, p)
+	}
+	sort.Strings(more)
+	return append(out, more...)
 }
 
 // Chain returns the files whose settings apply to cp: applicationHost.config,

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/appcmd-project/appcmd/cmd"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata/script from actual output")
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"appcmd": func() { os.Exit(cmd.Main(os.Args[1:])) },
+	})
+}
+
+// TestScript runs every testdata/script/*.txtar. Each script starts with an
+// empty $HOME and no applicationHost.config; scripts bring their own files
+// or let appcmd create the default one.
+func TestScript(t *testing.T) {
+	shared, _ := filepath.Abs("../shared")
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+		UpdateScripts:       *update || os.Getenv("APPCMD_UPDATE") != "",
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("HOME", env.WorkDir)
+			env.Setenv("XDG_CONFIG_HOME", filepath.Join(env.WorkDir, ".config"))
+			env.Setenv("NO_COLOR", "1")
+			env.Setenv("SHARED", shared)
+			env.Setenv("APPCMD_APPHOSTCONFIG", "")
+			env.Setenv("APPCMD_SCHEMA_PATH", "")
+			return nil
+		},
+		Condition: func(cond string) (bool, error) {
+			if name, ok := strings.CutPrefix(cond, "exists:"); ok {
+				_, err := os.Stat(name)
+				return err == nil, nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"crlf":     crlfCmd,
+			"cpshared": cpSharedCmd,
+		},
+	})
+}
+
+// crlf converts files to CRLF line endings in place (cmd/go's addcrlf).
+func crlfCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: crlf file...")
+	}
+	for _, f := range args {
+		f = ts.MkAbs(f)
+		b, err := os.ReadFile(f)
+		ts.Check(err)
+		b = bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n"))
+		ts.Check(os.WriteFile(f, bytes.ReplaceAll(b, []byte("\n"), []byte("\r\n")), 0o644))
+	}
+}
+
+// cpshared copies a file from ../shared (the real corpus and schema) into
+// the script's work directory: cpshared corpus/webconfig/08-x.config dst.
+func cpSharedCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: cpshared shared-relative-path dst")
+	}
+	b, err := os.ReadFile(filepath.Join(ts.Getenv("SHARED"), args[0]))
+	ts.Check(err)
+	dst := ts.MkAbs(args[1])
+	ts.Check(os.MkdirAll(filepath.Dir(dst), 0o755))
+	ts.Check(os.WriteFile(dst, b, 0o644))
+}
