@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -18,7 +19,14 @@ var update = flag.Bool("update", false, "rewrite golden files in testdata/script
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"appcmd": func() { os.Exit(cmd.Main(os.Args[1:])) },
+		"appcmd": func() {
+			code := cmd.Main(os.Args[1:])
+			// Scripts check the exit code with the exitcode command.
+			if f := os.Getenv("APPCMD_TEST_STATUS"); f != "" {
+				os.WriteFile(f, []byte(strconv.Itoa(code)), 0o644)
+			}
+			os.Exit(code)
+		},
 	})
 }
 
@@ -39,6 +47,7 @@ func TestScript(t *testing.T) {
 			env.Setenv("SHARED", shared)
 			env.Setenv("APPCMD_APPHOSTCONFIG", "")
 			env.Setenv("APPCMD_SCHEMA_PATH", "")
+			env.Setenv("APPCMD_TEST_STATUS", filepath.Join(env.WorkDir, ".appcmd-status"))
 			return nil
 		},
 		Condition: func(cond string) (bool, error) {
@@ -53,6 +62,19 @@ func TestScript(t *testing.T) {
 			"cpshared": cpSharedCmd,
 		},
 	})
+}
+
+// exitcode N checks the exit code of the last appcmd run: appcmd.exe's exit
+// codes are a contract that scripts read.
+func exitCodeCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: exitcode N")
+	}
+	b, err := os.ReadFile(ts.Getenv("APPCMD_TEST_STATUS"))
+	ts.Check(err)
+	if got := string(b); (got == args[0]) == neg {
+		ts.Fatalf("appcmd exited with %s, want %s%s", got, map[bool]string{true: "not ", false: ""}[neg], args[0])
+	}
 }
 
 // crlf converts files to CRLF line endings in place (cmd/go's addcrlf).
