@@ -253,4 +253,3 @@ func (c *invocation) setLock(mode, verb string) error {
 	}
 	return c.report(fmt.Sprintf("%s section %q at configuration path %q.", verb, name, cp.String()))
 }
-

@@ -54,10 +54,13 @@ func Apply(s *configstore.Store, req Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := s.CheckWrite(t.File, t.Level, t.Location, sch.Name); err != nil {
+		return nil, err
+	}
 	ed := &editor{store: s, target: t, schema: sch}
 	for _, c := range req.Changes {
 		if err := ed.apply(c); err != nil {
-			return nil, err
+			return nil, targetError(err, t)
 		}
 	}
 	if err := validate(s, t, sch.Name); err != nil {
@@ -70,6 +73,12 @@ func Apply(s *configstore.Store, req Request) (*Result, error) {
 // the file just written means the change itself is not allowed there.
 func validate(s *configstore.Store, t *Target, name string) error {
 	_, err := s.Effective(t.Level, name)
+	return targetError(err, t)
+}
+
+// targetError turns a configuration error in the file being written into
+// the error of the change that caused it.
+func targetError(err error, t *Target) error {
 	var cfe *configstore.ConfigFileError
 	if errors.As(err, &cfe) && cfe.File == t.File.Path {
 		if cfe.Kind == configstore.ErrLocked {
@@ -249,13 +258,17 @@ func (ed *editor) clearSection() error {
 // empty child elements, the section element, its section groups, and an
 // emptied <location>.
 func (ed *editor) prune(e *xmldoc.Element) {
-	for e != nil && e.Parent() != nil && !e.HasContent() {
-		parent := e.Parent()
-		if e.Name() == "location" {
-			if _, ok := e.Attr("path"); ok && len(e.Attrs()) > 1 {
-				return // keep a tag that still carries overrideMode and such
+	for e != nil && e.Parent() != nil {
+		// A <location> counts as empty without child elements: its
+		// attributes mean nothing on their own.
+		if e.Name() == "location" && e.Parent().Parent() == nil {
+			if e.FirstChild() != nil {
+				return
 			}
+		} else if e.HasContent() {
+			return
 		}
+		parent := e.Parent()
 		parent.RemoveChild(e)
 		e = parent
 	}

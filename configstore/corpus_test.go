@@ -14,7 +14,7 @@ const sharedDir = "../../shared"
 // not installed here). Each maps file|section to a substring of the error.
 var corpusKnownErrors = map[string]string{
 	"26-MarkKharitonov-wcf-to-corewcf.config|system.webServer/httpCompression": "Cannot add duplicate collection entry of type 'add' with unique key attribute 'mimeType' set to 'text/event-stream'",
-	"12-0sm0sis-CorePowerSandbox.config|system.webServer/httpCompression":     "Unrecognized element 'dynamicCompression'",
+	"12-0sm0sis-CorePowerSandbox.config|system.webServer/httpCompression":      "Unrecognized element 'dynamicCompression'",
 	"06-Nordstrom-epg-interview-sysadmin.config|system.applicationHost/sites":  "Unrecognized element 'advancedLogging'",
 }
 

@@ -52,8 +52,8 @@ type EffElement struct {
 	SrcFile  *File
 	SrcLevel ConfigPath
 
-	locks *lockSet // granular locks set by a level, enforced on lower files
-	file      *File // for items: the file that added them (lockItem)
+	locks     *lockSet // granular locks set by a level, enforced on lower files
+	file      *File    // for items: the file that added them (lockItem)
 	item      bool
 	unknownOK bool
 }

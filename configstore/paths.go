@@ -147,9 +147,9 @@ func splitSegments(s string) ([]string, error) {
 	for _, seg := range segs {
 		switch strings.TrimSpace(seg) {
 		case "":
-			return nil, fmt.Errorf("the path %q has an empty segment", s)
+			return nil, fmt.Errorf("The path %q has an empty segment", s)
 		case ".", "..":
-			return nil, fmt.Errorf("the path %q may not contain '.' or '..' segments", s)
+			return nil, fmt.Errorf("The path %q may not contain '.' or '..' segments", s)
 		}
 	}
 	return segs, nil

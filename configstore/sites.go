@@ -462,8 +462,12 @@ func (s *Store) webConfigPath(m *Mapping) (string, bool) {
 		return "", false
 	}
 	if len(m.Rest) > 0 {
-		if info, err := os.Stat(m.Physical); err == nil && !info.IsDir() {
+		info, err := os.Stat(m.Physical)
+		if err == nil && !info.IsDir() {
 			return "", false // a file, such as page.aspx
+		}
+		if err != nil && filepath.Ext(m.Rest[len(m.Rest)-1]) != "" {
+			return "", false // not there yet, but named like a file
 		}
 	}
 	return filepath.Join(m.Physical, "web.config"), true

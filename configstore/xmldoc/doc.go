@@ -99,7 +99,7 @@ type Element struct {
 	attrsEnd    int // after the last original attribute
 	nodes       []node
 	nodesLoaded bool
-	inList      bool                           // part of its parent's content list (see pin)
+	inList      bool                          // part of its parent's content list (see pin)
 	kids        map[int]weak.Pointer[Element] // children found by scanning, by offset
 
 	tagDirty     bool // attributes changed: the start tag is written anew
