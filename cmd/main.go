@@ -4,6 +4,7 @@
 package cmd
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"runtime"
@@ -52,9 +53,16 @@ type invocation struct {
 	saved  *saveState // what the last save did, for report
 }
 
-// fail prints an error as appcmd.exe does and returns its exit code.
+// fail prints an error as appcmd.exe does and returns its exit code. With
+// -json the error is a JSON object on stdout instead, with the full Win32
+// code (POSIX exit statuses keep only its low 8 bits: 4312 exits as 216).
 func (c *invocation) fail(err error) int {
 	d := describe(err)
+	if c.Invocation != nil && c.has("json") {
+		out, _ := json.MarshalIndent(map[string]any{"error": map[string]any{"message": d.text, "code": d.code}}, "", "  ")
+		c.println(string(out))
+		return d.code
+	}
 	c.ios.errorColor().Fprint(c.ios.ErrOut, lines(d.text))
 	return d.code
 }

@@ -296,7 +296,9 @@ func (ed *editor) addItem(p Path) error {
 	if !coll.AllowDuplicates {
 		for _, it := range owner.Items {
 			if configstore.SameKey(coll, it, probe) {
-				return &configstore.DuplicateError{Message: "New " + name + " object missing required attributes. " + configstore.DuplicateText(coll, probe) + "\n"}
+				// appcmd.exe's text, including its odd first sentence and the
+				// blank line before the closing ". )" (appcmd.md §10).
+				return &configstore.DuplicateError{Message: "New " + name + " object missing required attributes. " + configstore.DuplicateText(coll, probe) + "\n\n."}
 			}
 		}
 	}
@@ -317,6 +319,12 @@ func entryFromElement(name string, sch *section.Element, el *xmldoc.Element) *co
 // requested position. When the position falls among inherited entries, the
 // level takes over the whole list: <clear /> and a copy of every entry.
 func (ed *editor) placeItem(n *node, coll *section.Collection, owner *configstore.EffElement, el *xmldoc.Element, pos Position) error {
+	if pos.Kind == PosNone {
+		// No position: after this level's own entries, wherever the merge
+		// puts them (before inherited ones when mergeAppend="false").
+		appendItem(n.el, coll, el)
+		return nil
+	}
 	items := owner.Items
 	idx := len(items)
 	switch pos.Kind {
@@ -352,7 +360,7 @@ func (ed *editor) placeItem(n *node, coll *section.Collection, owner *configstor
 			for _, it := range items[lo:hi] {
 				last = it.Src
 			}
-			if last == nil || idx == len(items) && pos.Kind == PosNone {
+			if last == nil {
 				appendItem(n.el, coll, el)
 				return nil
 			}
