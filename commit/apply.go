@@ -115,6 +115,8 @@ func (ed *editor) apply(c Change) error {
 		return ed.addItem(c.Path)
 	case Remove:
 		return ed.removeItem(c.Path)
+	case ClearItems:
+		return ed.clearItems(c.Path)
 	}
 	return fmt.Errorf("commit: unknown change kind %d", c.Kind)
 }
