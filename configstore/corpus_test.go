@@ -1,6 +1,8 @@
 package configstore
 
 import (
+	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -55,4 +57,58 @@ func TestCorpusEffective(t *testing.T) {
 			}
 		})
 	}
+}
+
+// webConfigKnownErrors are real errors IIS gives too: these files add a
+// .json MIME map that a stock IIS 10 server (and our template) already
+// has — the classic 500.19 "Cannot add duplicate collection entry".
+var webConfigKnownErrors = map[string]string{
+	"21-AngularTaiwan-event2018.config|system.webServer/staticContent":   "set to '.json'",
+	"22-AllenConway-PWAWeatherApp.config|system.webServer/staticContent": "set to '.json'",
+}
+
+// TestCorpusWebConfigs puts every real web.config of the corpus in the
+// default site's folder and reads every section the default template
+// declares at the site and below it. Files that break IIS rules (a locked
+// section without an unlock) must fail with a located configuration error;
+// every other section must read.
+func TestCorpusWebConfigs(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(sharedDir, "corpus/webconfig/*.config"))
+	if len(files) == 0 {
+		t.Skip("shared corpus not found")
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			s := openTemplate(t)
+			www := filepath.Join(filepath.Dir(s.AppHost().Path), "wwwroot")
+			b, _ := os.ReadFile(f)
+			if err := os.WriteFile(filepath.Join(www, "web.config"), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			for _, name := range s.SectionNames() {
+				for _, p := range []ConfigPath{SitePath("Default Web Site"), mustJoin(t, SitePath("Default Web Site"), "sub/dir")} {
+					_, err := s.Effective(p, name)
+					if err == nil {
+						continue
+					}
+					var cfe *ConfigFileError
+					if want := webConfigKnownErrors[filepath.Base(f)+"|"+name]; want != "" && strings.Contains(err.Error(), want) {
+						continue
+					}
+					if !errors.As(err, &cfe) || cfe.Line == 0 || cfe.Kind != ErrLocked {
+						t.Errorf("%s at %s: %v", name, p, err)
+					}
+				}
+			}
+		})
+	}
+}
+
+func mustJoin(t *testing.T, p ConfigPath, rel string) ConfigPath {
+	t.Helper()
+	q, err := p.Join(rel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q
 }

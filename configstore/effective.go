@@ -167,6 +167,17 @@ func (l *lockSet) elemLocked(name string) bool {
 	return l.elemsExcept != nil && !l.elemsExcept[n]
 }
 
+// defaultValue is an attribute's schema default as shown: an encrypted
+// attribute's default is an encrypted empty string ("[enc:Provider::enc]"),
+// which reads back as empty.
+func defaultValue(a *section.Attribute) string {
+	d := a.Default()
+	if a.Encrypted && strings.HasPrefix(d, "[enc:") && strings.HasSuffix(d, "::enc]") {
+		return ""
+	}
+	return d
+}
+
 // newEffElement builds an element holding the schema defaults.
 func newEffElement(name string, sch *section.Element) *EffElement {
 	e := &EffElement{Name: name, Schema: sch}
@@ -174,7 +185,7 @@ func newEffElement(name string, sch *section.Element) *EffElement {
 		return e
 	}
 	for _, a := range sch.Attributes {
-		e.Attrs = append(e.Attrs, &EffAttr{Name: a.Name, Value: a.Default(), Schema: a})
+		e.Attrs = append(e.Attrs, &EffAttr{Name: a.Name, Value: defaultValue(a), Schema: a})
 	}
 	for _, c := range sch.Elements {
 		e.Children = append(e.Children, newEffElement(c.Name, c))
@@ -237,7 +248,57 @@ func (s *Store) EffectiveFor(cp ConfigPath, name string, through *File, exclusiv
 			return nil, err
 		}
 	}
+	applyCollectionDefaults(eff.Root)
 	return eff, nil
+}
+
+// applyCollectionDefaults gives collection entries the values of their
+// collection's default element (siteDefaults, applicationDefaults,
+// virtualDirectoryDefaults, applicationPoolDefaults) for what they do not
+// set themselves: an <application> without applicationPool uses
+// applicationDefaults' pool, as IIS does. Such values keep Set=false (they
+// are defaults, not settings of the entry) but carry the default element's
+// origin.
+func applyCollectionDefaults(e *EffElement) {
+	if e.Schema != nil && e.Schema.Collection != nil {
+		def := e.Child(e.Schema.Collection.DefaultElement)
+		for _, it := range e.Items {
+			// An entry's own default elements (a site's applicationDefaults)
+			// start from the owner's (sites' applicationDefaults).
+			for _, c := range it.Children {
+				if c.Schema != nil && c.Schema.IsCollectionDefault {
+					if up := e.Child(c.Name); up != nil {
+						inheritDefaults(c, up)
+					}
+				}
+			}
+			if def != nil {
+				inheritDefaults(it, def)
+			}
+		}
+	}
+	for _, c := range e.Children {
+		applyCollectionDefaults(c)
+	}
+	for _, it := range e.Items {
+		applyCollectionDefaults(it)
+	}
+}
+
+func inheritDefaults(it, def *EffElement) {
+	for _, d := range def.Attrs {
+		if !d.Set && d.Origin == nil {
+			continue
+		}
+		if a := it.Attr(d.Name); a != nil && !a.Set {
+			a.Value, a.Origin = d.Value, d.Origin
+		}
+	}
+	for _, dc := range def.Children {
+		if c := it.Child(dc.Name); c != nil {
+			inheritDefaults(c, dc)
+		}
+	}
 }
 
 // cutAt keeps the instances that merge before (and, unless exclusive,

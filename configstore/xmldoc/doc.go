@@ -15,6 +15,7 @@ package xmldoc
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"weak"
 )
@@ -26,7 +27,21 @@ type Document struct {
 	newline string
 	unit    string // indentation unit, detected on first use
 	changed bool
+
+	// big keeps the child index of every element of at least bigElement
+	// source bytes for the document's lifetime, by start offset: the
+	// element itself may be collected and built again, but its children
+	// are then found without scanning its content again.
+	big   map[int]*childIndex
+	names map[string]string // element names, shared by all elements
 }
+
+// bigElement is the source size from which an element's child index is
+// kept by the document (see Document.big). The elements above that size are
+// few (at most one per 64 KiB per nesting level), and their indexes let
+// repeated searches of a large file (every <site> of <sites>, every
+// <location> of <configuration>) skip straight from child to child.
+const bigElement = 64 << 10
 
 // Parse checks that src is well-formed XML and returns its document. It
 // rejects DTDs and entity declarations. The returned document refers to src,
@@ -37,7 +52,7 @@ func Parse(src []byte) (*Document, error) {
 		return nil, err
 	}
 	d := &Document{src: src}
-	d.root = d.originalElement(s.rootStart, nil)
+	d.root = d.originalElement(s.rootStart, s.rootEnd, nil)
 	d.root.inList = true
 	d.newline = detectNewline(src)
 	return d, nil
@@ -99,8 +114,8 @@ type Element struct {
 	attrsEnd    int // after the last original attribute
 	nodes       []node
 	nodesLoaded bool
-	inList      bool                          // part of its parent's content list (see pin)
-	kids        map[int]weak.Pointer[Element] // children found by scanning, by offset
+	inList      bool        // part of its parent's content list (see pin)
+	index       *childIndex // children found by scanning (see scanSpan)
 
 	tagDirty     bool // attributes changed: the start tag is written anew
 	contentDirty bool // child list changed
@@ -145,32 +160,64 @@ func NewElement(name string) *Element {
 	return &Element{name: name, start: -1, tagEnd: -1, end: -1, attrsLoaded: true, nodesLoaded: true}
 }
 
-func (d *Document) originalElement(start int, parent *Element) *Element {
+// originalElement builds the element whose start tag begins at start; end
+// is the offset after it when known, else -1.
+func (d *Document) originalElement(start, end int, parent *Element) *Element {
 	e := &Element{doc: d, parent: parent, start: start}
 	src := d.src
 	n := nameLen(src[start+1:])
-	e.name = string(src[start+1 : start+1+n])
+	e.name = d.intern(src[start+1 : start+1+n])
 	e.tagEnd, e.selfClosing = tagEnd(src, start+1+n)
-	if e.selfClosing {
+	switch {
+	case e.selfClosing:
 		e.end = e.tagEnd
-	} else {
+	case end >= 0:
+		e.end = end
+	default:
 		e.end = skipElement(src, e.tagEnd)
 	}
+	if e.end-e.start >= bigElement {
+		e.index = d.big[e.start]
+	}
 	return e
+}
+
+// intern returns name as a string, allocating each distinct name once.
+func (d *Document) intern(name []byte) string {
+	if s, ok := d.names[string(name)]; ok {
+		return s
+	}
+	if d.names == nil {
+		d.names = map[string]string{}
+	}
+	s := string(name)
+	d.names[s] = s
+	return s
 }
 
 // tagEnd returns the offset after the '>' that closes the start tag
 // beginning before p, and whether the tag was self-closing.
 func tagEnd(src []byte, p int) (int, bool) {
 	for {
-		i := bytes.IndexAny(src[p:], `>"'`)
-		p += i
-		if src[p] == '>' {
-			return p + 1, src[p-1] == '/'
+		gt := p + bytes.IndexByte(src[p:], '>')
+		q := indexQuote(src[p:gt])
+		if q < 0 {
+			return gt + 1, src[gt-1] == '/'
 		}
-		q := bytes.IndexByte(src[p+1:], src[p])
-		p += q + 2
+		// A quoted attribute value may contain '>'.
+		p += q
+		p += bytes.IndexByte(src[p+1:], src[p]) + 2
 	}
+}
+
+// indexQuote returns the index of the first quote character in b, or -1.
+func indexQuote(b []byte) int {
+	for i, c := range b {
+		if c == '"' || c == '\'' {
+			return i
+		}
+	}
+	return -1
 }
 
 // skipElement returns the offset after the end tag of the element whose
@@ -294,13 +341,42 @@ func (e *Element) Attrs() []Attr {
 
 // Attr returns the value of the named attribute.
 func (e *Element) Attr(name string) (string, bool) {
-	e.loadAttrs()
+	if !e.attrsLoaded {
+		// Searches read one attribute of many elements: find it in the
+		// start tag without building the attribute list.
+		return e.rawAttr(name)
+	}
 	for _, a := range e.attrs {
 		if a.Name == name {
 			return a.Value, true
 		}
 	}
 	return "", false
+}
+
+// rawAttr finds an attribute in the source of the start tag.
+func (e *Element) rawAttr(name string) (string, bool) {
+	src := e.doc.src
+	p := e.start + 1 + len(e.name)
+	for {
+		for isSpace(src[p]) {
+			p++
+		}
+		if src[p] == '>' || src[p] == '/' {
+			return "", false
+		}
+		n := nameLen(src[p:])
+		match := string(src[p:p+n]) == name
+		p += n
+		for src[p] != '"' && src[p] != '\'' {
+			p++
+		}
+		end := p + 1 + bytes.IndexByte(src[p+1:], src[p])
+		if match {
+			return decodeAttr(src[p+1 : end]), true
+		}
+		p = end + 1
+	}
 }
 
 // AttrLine returns the line of the named attribute, or of the element when
@@ -375,19 +451,50 @@ func (e *Element) contentEnd() int {
 	return e.tagEnd + bytes.LastIndex(e.doc.src[e.tagEnd:e.end], []byte("</"))
 }
 
-// scanSpan calls fn for every child element in a source span. Elements are
-// remembered through weak pointers, so the same element always gets the same
-// *Element while anyone holds it, without keeping every child alive.
-func (e *Element) scanSpan(start, end int, fn func(*Element) bool) bool {
-	src := e.doc.src
-	p := start
+// childIndex records the children of an original element found so far:
+// where each starts and ends in the source, and a weak pointer to its
+// *Element, so the same element always gets the same *Element while anyone
+// holds it, without keeping every child alive. The children are found in
+// document order and the index is always a prefix of them: every child
+// before known is in it.
+type childIndex struct {
+	starts, ends []int
+	kids         []weak.Pointer[Element]
+	known        int  // offset after the last child found (or content start)
+	limit        int  // offset of the end tag
+	done         bool // every child is in the index
+}
+
+// childIndex returns the element's index, creating it (and registering it
+// with the document when the element is big) on first use.
+func (e *Element) childIndex() *childIndex {
+	if e.index == nil {
+		e.index = &childIndex{known: e.tagEnd, limit: e.contentEnd()}
+		if e.end-e.start >= bigElement {
+			if e.doc.big == nil {
+				e.doc.big = map[int]*childIndex{}
+			}
+			e.doc.big[e.start] = e.index
+		}
+	}
+	return e.index
+}
+
+// next finds the next child after x.known and adds it to the index. It
+// reports false when there are no more children.
+func (x *childIndex) next(src []byte) bool {
+	if x.done {
+		return false
+	}
+	p := x.known
 	for {
-		i := bytes.IndexByte(src[p:end], '<')
+		i := bytes.IndexByte(src[p:x.limit], '<')
 		if i < 0 {
-			return true
+			x.done = true
+			return false
 		}
 		p += i
-		rest := src[p:end]
+		rest := src[p:x.limit]
 		switch {
 		case bytes.HasPrefix(rest, []byte("<!--")):
 			p += 4 + bytes.Index(rest[4:], []byte("-->")) + 3
@@ -396,21 +503,49 @@ func (e *Element) scanSpan(start, end int, fn func(*Element) bool) bool {
 		case rest[1] == '?':
 			p += bytes.Index(rest, []byte("?>")) + 2
 		default:
-			var c *Element
-			if wp, ok := e.kids[p]; ok {
-				c = wp.Value()
+			end, self := tagEnd(src, p+1)
+			if !self {
+				end = skipElement(src, end)
 			}
-			if c == nil {
-				c = e.doc.originalElement(p, e)
-				if e.kids == nil {
-					e.kids = map[int]weak.Pointer[Element]{}
-				}
-				e.kids[p] = weak.Make(c)
+			x.starts = append(x.starts, p)
+			x.ends = append(x.ends, end)
+			x.kids = append(x.kids, weak.Pointer[Element]{})
+			x.known = end
+			return true
+		}
+	}
+}
+
+// child returns the i-th indexed child of e.
+func (e *Element) child(x *childIndex, i int) *Element {
+	if c := x.kids[i].Value(); c != nil {
+		return c
+	}
+	c := e.doc.originalElement(x.starts[i], x.ends[i], e)
+	x.kids[i] = weak.Make(c)
+	return c
+}
+
+// scanSpan calls fn for every child element in a source span of e's
+// content. Children already in the index are not scanned again.
+func (e *Element) scanSpan(start, end int, fn func(*Element) bool) bool {
+	x := e.childIndex()
+	i, _ := slices.BinarySearch(x.starts, start)
+	for {
+		for ; i < len(x.starts); i++ {
+			s := x.starts[i]
+			if s >= end {
+				return true
 			}
-			if !fn(c) {
+			if s < start {
+				continue // catching up to a span beyond the index
+			}
+			if !fn(e.child(x, i)) {
 				return false
 			}
-			p = c.end
+		}
+		if !x.next(e.doc.src) {
+			return true
 		}
 	}
 }
