@@ -88,7 +88,7 @@ func (s *Store) Save(hook SaveHook) ([]*File, error) {
 		}
 	}
 	for i, p := range ps {
-		if err := os.Rename(p.tmp, p.f.Path); err != nil {
+		if err := rename(p.tmp, p.f.Path); err != nil {
 			for _, q := range ps[:i] {
 				if q.old != "" {
 					os.Rename(q.old, q.f.Path)
@@ -106,6 +106,9 @@ func (s *Store) Save(hook SaveHook) ([]*File, error) {
 	cleanup()
 	return changed, nil
 }
+
+// rename is os.Rename; tests replace it to make a commit fail half-way.
+var rename = os.Rename
 
 // writeTemp writes a file's new content next to it and syncs it.
 func writeTemp(f *File) (string, error) {
