@@ -213,15 +213,13 @@ func describeElement(b *strings.Builder, e *section.Element, prefix string) {
 			keys = append(keys, k.Name+"='...'")
 		}
 		if len(e.Collection.AddElements) > 0 {
-			fmt.Fprintf(b, "  /+%s[%s]  add an entry (<%s>)\n", dotted(prefix), strings.Join(keys, ","), e.Collection.AddElements[0])
+			fmt.Fprintf(b, "  /+%s[%s]  add an entry (<%s>)\n", prefix, strings.Join(keys, ","), e.Collection.AddElements[0])
 		}
 	}
 	for _, c := range e.Elements {
 		describeElement(b, c, prefix+c.Name+".")
 	}
 }
-
-func dotted(prefix string) string { return prefix }
 
 func joinNamed(ns []section.Named, sep string) string {
 	var out []string

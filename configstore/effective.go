@@ -618,19 +618,6 @@ func (m *merger) newItem(coll *section.Collection, c *xmldoc.Element) (*EffEleme
 	return item, nil
 }
 
-// KeyOf returns the values of an entry's key attributes, in schema order.
-func KeyOf(coll *section.Collection, item *EffElement) []string {
-	var out []string
-	for _, k := range coll.KeyAttributes() {
-		if a := item.Attr(k.Name); a != nil {
-			out = append(out, a.Value)
-		} else {
-			out = append(out, "")
-		}
-	}
-	return out
-}
-
 // SameKey compares the keys of two entries with each key attribute's rules.
 func SameKey(coll *section.Collection, a, b *EffElement) bool {
 	keys := coll.KeyAttributes()

@@ -1,7 +1,6 @@
 package configstore
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -17,7 +16,6 @@ type File struct {
 
 	doc    *xmldoc.Document // nil while the file does not exist
 	exists bool
-	size   int64
 
 	declared *Registry // declarations visible in this file (its own plus those above)
 }
@@ -31,14 +29,6 @@ func (f *File) Doc() *xmldoc.Document { return f.doc }
 
 // Changed reports whether edits changed the document.
 func (f *File) Changed() bool { return f.doc != nil && f.doc.Changed() }
-
-// Line returns the line of an element of this file, for messages.
-func (f *File) Line(e *xmldoc.Element) int {
-	if e == nil {
-		return 0
-	}
-	return e.Line()
-}
 
 // parseFile parses the bytes of a configuration file.
 func parseFile(path string, cp ConfigPath, src []byte) (*File, error) {
@@ -56,7 +46,7 @@ func parseFile(path string, cp ConfigPath, src []byte) (*File, error) {
 		return nil, &ConfigFileError{File: path, Line: doc.Root().Line(), Kind: ErrMalformed,
 			Description: fmt.Sprintf("The root element must be <configuration>, not <%s>", doc.Root().Name())}
 	}
-	f.doc, f.exists, f.size = doc, true, int64(len(src))
+	f.doc, f.exists = doc, true
 	return f, nil
 }
 
@@ -220,9 +210,4 @@ func (f *File) Locations(want func(ConfigPath) bool) ([]*Location, error) {
 		return true
 	})
 	return out, err
-}
-
-// sameBytes reports whether the file on disk still holds what we parsed.
-func (f *File) sameBytes(b []byte) bool {
-	return f.doc != nil && bytes.Equal(f.doc.Source(), b)
 }

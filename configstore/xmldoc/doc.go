@@ -265,12 +265,6 @@ func (e *Element) Line() int {
 	return line
 }
 
-// Offset returns the byte offset of the start tag, or -1 for a new element.
-func (e *Element) Offset() int { return e.start }
-
-// IsNew reports whether the element was created by an edit.
-func (e *Element) IsNew() bool { return e.start < 0 }
-
 func (e *Element) loadAttrs() {
 	if e.attrsLoaded {
 		return

@@ -2,6 +2,7 @@ package xmldoc
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -379,6 +380,15 @@ func (s *scanner) skipPI() error {
 // character. ASCII, by far the most common case, takes the fast path.
 func checkChars(b []byte) (int, bool) {
 	for i := 0; i < len(b); {
+		// Eight bytes at a time while they are all printable ASCII: no
+		// byte has the high bit set or is below 0x20.
+		if i+8 <= len(b) {
+			w := binary.LittleEndian.Uint64(b[i:])
+			if (w|((w-0x2020202020202020)&^w))&0x8080808080808080 == 0 {
+				i += 8
+				continue
+			}
+		}
 		c := b[i]
 		if c >= 0x20 && c < 0x80 {
 			i++
