@@ -61,6 +61,7 @@ func TestScript(t *testing.T) {
 			"crlf":     crlfCmd,
 			"exitcode": exitCodeCmd,
 			"cpshared": cpSharedCmd,
+			"ws":       wsCmd, // serve_test.go: drives appcmd serve with real clients
 		},
 	})
 }

@@ -180,6 +180,9 @@ func (c *invocation) applyConfig(clear bool, extra ...commit.Change) (*commit.Re
 }
 
 func setConfig(c *invocation) error {
+	if c.Stdin {
+		return setConfigIn(c)
+	}
 	if sec, _ := c.reserved("section"); strings.HasPrefix(sec, "?") {
 		s, err := c.openStore(false)
 		if err != nil {

@@ -73,7 +73,7 @@ func textElement(b *strings.Builder, e *configstore.EffElement, name string, dep
 	ind := strings.Repeat("  ", depth)
 	b.WriteString(ind + "[" + name + "]\n")
 	for _, a := range e.Attrs {
-		fmt.Fprintf(b, "%s  %s:%q\n", ind, a.Name, a.Value)
+		fmt.Fprintf(b, "%s  %s:\"%s\"\n", ind, a.Name, a.Value) // as written: C:\x, not C:\\x
 	}
 	for _, it := range e.Items {
 		textElement(b, it, it.Name, depth+1)

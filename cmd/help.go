@@ -130,21 +130,34 @@ func verbHelp(verb string, o *ObjectSpec) string {
 func serveHelp() string {
 	return `Run the WebSocket test server for the configured sites.
 
-APPCMD serve [SITE ...] [-listen:ADDR] [-ping:pong|ping]
+APPCMD serve [SITE ...] [-listen:ADDR] [-ping:pong|ping] [-exitafter:DURATION] [-addrfile:PATH]
 
 Serves each site (all sites by default) on its http bindings and applies
 the effective system.webServer/webSocket settings (enabled, pingInterval,
 receiveBufferLimit) per site and URL path, as IIS would. WebSocket
 messages are echoed; a plain GET shows a test page, and a GET with
-Accept: application/json returns the effective settings.
+Accept: application/json returns the effective settings and the file:line
+each came from. A web.config error answers 500.19 below its folder.
 
-  -listen:ADDR   Listen on ADDR (e.g. 127.0.0.1:0) instead of the bindings'
-                 addresses; requests are still routed by Host header.
-  -ping:ping     Send Ping frames for pingInterval instead of unsolicited
-                 Pong frames (what IIS sends is not documented).
+  -listen:ADDR         Listen on ADDR (e.g. 127.0.0.1:0) instead of the
+                       bindings' addresses; requests are still routed by
+                       Host header.
+  -ping:ping           Send Ping frames for pingInterval instead of
+                       unsolicited Pong frames (what IIS sends is not
+                       documented).
+  -exitafter:DURATION  Shut down by itself after DURATION (30s, 2m), for
+                       scripts and tests.
+  -addrfile:PATH       Also write the "Listening on" lines to PATH once
+                       listening (replaced atomically), for scripts that
+                       cannot read stdout while the server runs.
 
-The configuration files are watched: new connections get changed
-settings, open connections keep theirs. Stop with Ctrl+C.
+Standard output gets one line per listener, e.g.
+"Listening on http://127.0.0.1:41234 (Default Web Site)"; the log goes
+to standard error. The configuration files are polled every second (SIGHUP
+reloads at once): new connections get changed settings, open connections
+keep theirs, and a configuration that fails to load keeps the previous one.
+Ctrl+C or SIGTERM closes open WebSockets with 1001 and exits 0.
+See docs/serve.md.
 `
 }
 

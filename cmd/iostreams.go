@@ -23,11 +23,17 @@ type IOStreams struct {
 // never when NO_COLOR is set (https://no-color.org).
 func System() *IOStreams {
 	_, noColor := os.LookupEnv("NO_COLOR")
-	tty := func(f *os.File) bool {
-		return !noColor && os.Getenv("TERM") != "dumb" && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
-	}
+	term := os.Getenv("TERM")
+	tty := func(f *os.File) bool { return isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()) }
 	return &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
-		colorOut: tty(os.Stdout), colorErr: tty(os.Stderr)}
+		colorOut: useColor(noColor, term, tty(os.Stdout)),
+		colorErr: useColor(noColor, term, tty(os.Stderr))}
+}
+
+// useColor decides colour for one stream: only a terminal, never with
+// NO_COLOR set (to any value) or TERM=dumb.
+func useColor(noColor bool, term string, isTTY bool) bool {
+	return isTTY && !noColor && term != "dumb"
 }
 
 // Test returns streams backed by buffers, without colour.

@@ -58,6 +58,9 @@ type invocation struct {
 // code (POSIX exit statuses keep only its low 8 bits: 4312 exits as 216).
 func (c *invocation) fail(err error) int {
 	d := describe(err)
+	if d.text == "" {
+		return d.code // a list that found nothing: no output, exit 1
+	}
 	if c.Invocation != nil && c.has("json") {
 		out, _ := json.MarshalIndent(map[string]any{"error": map[string]any{"message": d.text, "code": d.code}}, "", "  ")
 		c.println(string(out))

@@ -100,6 +100,11 @@ type editor struct {
 	store  *configstore.Store
 	target *Target
 	schema *section.Section
+
+	// The last effectiveHere answer and the document state it saw.
+	here      *configstore.EffElement
+	hereDoc   *xmldoc.Document
+	hereEdits uint64
 }
 
 func (ed *editor) apply(c Change) error {
@@ -300,14 +305,8 @@ func (ed *editor) container(create bool) (*xmldoc.Element, error) {
 	name := ed.schema.Name
 	want := normLocation(ed.target.Location)
 	var reuse, plain *xmldoc.Element
-	root.EachChild(func(c *xmldoc.Element) bool {
-		if c.Name() != "location" {
-			return true
-		}
-		p, _ := c.Attr("path")
-		if normLocation(p) != want {
-			return true
-		}
+	same := func(p string, _ bool) bool { return normLocation(p) == want }
+	root.EachChildWhere("location", "path", same, func(c *xmldoc.Element) bool {
 		if sectionIn(c, name, false) != nil {
 			reuse = c
 			return false

@@ -16,10 +16,20 @@ const (
 
 // effectiveHere is the section as the target level sees it: inherited
 // settings plus the target's own instance, without lower levels.
+// It is computed again only after the target document changed: a change
+// set with several edits of a large collection would otherwise merge the
+// whole section for each of them.
 func (ed *editor) effectiveHere() (*configstore.EffElement, error) {
+	d := ed.target.File.Doc()
+	if ed.here != nil && d != nil && d == ed.hereDoc && d.Edits() == ed.hereEdits {
+		return ed.here, nil
+	}
 	eff, err := ed.store.EffectiveFor(ed.target.Level, ed.schema.Name, ed.target.File, false)
 	if err != nil {
 		return nil, err
+	}
+	if d != nil {
+		ed.here, ed.hereDoc, ed.hereEdits = eff.Root, d, d.Edits()
 	}
 	return eff.Root, nil
 }

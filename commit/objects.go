@@ -132,7 +132,7 @@ func (m *merge) item(base Path, coll *section.Collection, owner *configstore.Eff
 	// A new entry starts from the collection's defaults.
 	var defs *configstore.EffElement
 	if owner != nil && coll.DefaultElement != "" {
-		defs = owner.Child(coll.DefaultElement)
+		defs = defaultsView(owner.Child(coll.DefaultElement))
 	}
 	add := append([]KeyValue{}, keys...)
 	for _, a := range t.Attrs {
@@ -149,18 +149,28 @@ func (m *merge) item(base Path, coll *section.Collection, owner *configstore.Eff
 		return nil // without a key the new entry cannot be addressed again
 	}
 	rest := &Tree{Name: t.Name, Children: t.Children}
-	return m.element(join(base, Step{Selector: &Selector{Keys: keys}}), sch, defaultsView(defs), rest)
+	return m.element(join(base, Step{Selector: &Selector{Keys: keys}}), sch, defs, rest)
 }
 
-// defaultsView is what a new entry's child elements start from: the
-// collection's default element, whose own entries do not carry over.
+// defaultsView is what a new entry starts from: the values its
+// collection's default element passes on (those set somewhere, as
+// configstore applies them; the others fall back to the entry's own
+// schema defaults, which may differ), without entries: a new entry's
+// collections start empty.
 func defaultsView(defs *configstore.EffElement) *configstore.EffElement {
 	if defs == nil {
 		return nil
 	}
-	v := *defs
-	v.Items = nil
-	return &v
+	v := &configstore.EffElement{Name: defs.Name, Schema: defs.Schema}
+	for _, a := range defs.Attrs {
+		if a.Set || a.Origin != nil {
+			v.Attrs = append(v.Attrs, a)
+		}
+	}
+	for _, c := range defs.Children {
+		v.Children = append(v.Children, defaultsView(c))
+	}
+	return v
 }
 
 func hasKey(kvs []KeyValue, name string) bool {
@@ -207,14 +217,20 @@ func findByKey(coll *section.Collection, items []*configstore.EffElement, keys [
 	return nil
 }
 
-// currentValue is an attribute's value in cur, or its schema default.
+// currentValue is an attribute's value in cur, or its schema default as
+// the configuration system reads it (an encrypted empty default reads as
+// empty).
 func currentValue(cur *configstore.EffElement, as *section.Attribute) string {
 	if cur != nil {
 		if a := cur.Attr(as.Name); a != nil {
 			return a.Value
 		}
 	}
-	return as.Default()
+	d := as.Default()
+	if as.Encrypted && strings.HasPrefix(d, "[enc:") && strings.HasSuffix(d, "::enc]") {
+		return ""
+	}
+	return d
 }
 
 // differs compares with the attribute's rules, but strings exactly: a

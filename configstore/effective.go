@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/appcmd-project/appcmd/configstore/xmldoc"
 	"github.com/appcmd-project/appcmd/section"
@@ -52,8 +53,9 @@ type EffElement struct {
 	SrcFile  *File
 	SrcLevel ConfigPath
 
-	locks     *lockSet // granular locks set by a level, enforced on lower files
-	file      *File    // for items: the file that added them (lockItem)
+	locks     *lockSet        // granular locks set by a level, enforced on lower files
+	file      *File           // for items: the file that added them (lockItem)
+	keys      map[string]bool // collection owners: keys of Items and the pending batch
 	item      bool
 	unknownOK bool
 }
@@ -178,19 +180,44 @@ func defaultValue(a *section.Attribute) string {
 	return d
 }
 
-// newEffElement builds an element holding the schema defaults.
+// newEffElement builds an element holding the schema defaults. A large
+// sites section builds hundreds of thousands of these, so the defaults of
+// each schema element are computed once and an element's attributes come
+// from a single allocation.
 func newEffElement(name string, sch *section.Element) *EffElement {
 	e := &EffElement{Name: name, Schema: sch}
 	if sch == nil {
 		return e
 	}
-	for _, a := range sch.Attributes {
-		e.Attrs = append(e.Attrs, &EffAttr{Name: a.Name, Value: defaultValue(a), Schema: a})
+	defs := schemaDefaults(sch)
+	attrs := make([]EffAttr, len(sch.Attributes))
+	e.Attrs = make([]*EffAttr, len(sch.Attributes), len(sch.Attributes)+1)
+	for i, a := range sch.Attributes {
+		attrs[i] = EffAttr{Name: a.Name, Value: defs[i], Schema: a}
+		e.Attrs[i] = &attrs[i]
 	}
-	for _, c := range sch.Elements {
-		e.Children = append(e.Children, newEffElement(c.Name, c))
+	if len(sch.Elements) > 0 {
+		e.Children = make([]*EffElement, len(sch.Elements))
+		for i, c := range sch.Elements {
+			e.Children[i] = newEffElement(c.Name, c)
+		}
 	}
 	return e
+}
+
+// defaultsCache maps a schema element to its attributes' shown defaults.
+var defaultsCache sync.Map // *section.Element → []string
+
+func schemaDefaults(sch *section.Element) []string {
+	if v, ok := defaultsCache.Load(sch); ok {
+		return v.([]string)
+	}
+	defs := make([]string, len(sch.Attributes))
+	for i, a := range sch.Attributes {
+		defs[i] = defaultValue(a)
+	}
+	defaultsCache.Store(sch, defs)
+	return defs
 }
 
 // Effective returns the section merged for a config path: schema defaults,
@@ -541,7 +568,7 @@ func (m *merger) mergeElement(eff *EffElement, x *xmldoc.Element) error {
 			if err != nil {
 				return err
 			}
-			if err := m.checkDuplicate(eff, batch, coll, item, c); err != nil {
+			if err := m.checkDuplicate(eff, coll, item, c); err != nil {
 				return err
 			}
 			batch = append(batch, item)
@@ -555,7 +582,7 @@ func (m *merger) mergeElement(eff *EffElement, x *xmldoc.Element) error {
 					return m.fail(c.Line(), ErrLocked, "%s: the collection holds an entry locked with lockItem", DescAttrLocked)
 				}
 			}
-			eff.Items, batch = nil, nil
+			eff.Items, batch, eff.keys = nil, nil, nil
 		default:
 			child := eff.Child(name)
 			if child == nil || child.Schema == nil {
@@ -641,18 +668,65 @@ func SameKey(coll *section.Collection, a, b *EffElement) bool {
 	return !unique
 }
 
-func (m *merger) checkDuplicate(eff *EffElement, batch []*EffElement, coll *section.Collection, item *EffElement, c *xmldoc.Element) error {
+func (m *merger) checkDuplicate(eff *EffElement, coll *section.Collection, item *EffElement, c *xmldoc.Element) error {
 	if coll.AllowDuplicates {
 		return nil
 	}
-	for _, list := range [][]*EffElement{eff.Items, batch} {
-		for _, other := range list {
-			if SameKey(coll, other, item) {
-				return m.fail(c.Line(), ErrMalformed, "%s", DuplicateText(coll, item))
+	if eff.keys == nil {
+		eff.keys = map[string]bool{}
+		for _, it := range eff.Items {
+			for _, k := range indexKeys(coll, it) {
+				eff.keys[k] = true
 			}
 		}
 	}
+	ks := indexKeys(coll, item)
+	for _, k := range ks {
+		if eff.keys[k] {
+			return m.fail(c.Line(), ErrMalformed, "%s", DuplicateText(coll, item))
+		}
+	}
+	for _, k := range ks {
+		eff.keys[k] = true
+	}
 	return nil
+}
+
+// indexKeys returns the index entries of an entry, matching SameKey: one
+// per unique key attribute, or one for all combined key attributes.
+func indexKeys(coll *section.Collection, it *EffElement) []string {
+	keys := coll.KeyAttributes()
+	if len(keys) == 0 {
+		return nil
+	}
+	if keys[0].IsUniqueKey {
+		out := make([]string, 0, len(keys))
+		for _, k := range keys {
+			if a := it.Attr(k.Name); a != nil {
+				out = append(out, k.Name+"\x00"+k.CompareKey(a.Value))
+			}
+		}
+		return out
+	}
+	var b strings.Builder
+	b.WriteString("\x01")
+	for _, k := range keys {
+		if a := it.Attr(k.Name); a != nil {
+			b.WriteString(k.CompareKey(a.Value))
+		}
+		b.WriteString("\x00")
+	}
+	return []string{b.String()}
+}
+
+// unindex forgets a removed entry's keys.
+func unindex(eff *EffElement, coll *section.Collection, it *EffElement) {
+	if eff.keys == nil {
+		return
+	}
+	for _, k := range indexKeys(coll, it) {
+		delete(eff.keys, k)
+	}
 }
 
 // DuplicateText is the configuration system's duplicate-entry text.
@@ -699,12 +773,14 @@ func (m *merger) removeItem(eff *EffElement, batch *[]*EffElement, coll *section
 				return m.fail(c.Line(), ErrLocked, "%s: the entry is locked with lockItem", DescAttrLocked)
 			}
 			eff.Items = append(eff.Items[:i:i], eff.Items[i+1:]...)
+			unindex(eff, coll, it)
 			return nil
 		}
 	}
 	for i, it := range *batch {
 		if match(it) {
 			*batch = append((*batch)[:i:i], (*batch)[i+1:]...)
+			unindex(eff, coll, it)
 			return nil
 		}
 	}

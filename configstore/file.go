@@ -131,10 +131,8 @@ func sectionElements(container *xmldoc.Element, name string) []*xmldoc.Element {
 	for _, p := range parts {
 		var next []*xmldoc.Element
 		for _, e := range cur {
-			e.EachChild(func(c *xmldoc.Element) bool {
-				if c.Name() == p {
-					next = append(next, c)
-				}
+			e.EachChildNamed(p, func(c *xmldoc.Element) bool {
+				next = append(next, c)
 				return true
 			})
 		}
@@ -160,18 +158,7 @@ func (f *File) Instances(name string, want func(ConfigPath) bool) ([]*SectionIns
 			out = append(out, &SectionInstance{Name: name, File: f, Element: e, Config: f.ConfigPath})
 		}
 	}
-	root.EachChild(func(c *xmldoc.Element) bool {
-		if c.Name() != "location" {
-			return true
-		}
-		if want != nil {
-			// Cheap pre-check on the raw path before building a Location.
-			p, _ := c.Attr("path")
-			cp, perr := f.ConfigPath.Join(p)
-			if perr == nil && !want(cp) {
-				return true
-			}
-		}
+	root.EachChildWhere("location", "path", f.wantPath(want), func(c *xmldoc.Element) bool {
 		var loc *Location
 		loc, err = f.locationOf(c)
 		if err != nil {
@@ -188,6 +175,19 @@ func (f *File) Instances(name string, want func(ConfigPath) bool) ([]*SectionIns
 	return out, nil
 }
 
+// wantPath is a cheap pre-check of a <location>'s raw path against want,
+// before building a Location; a path that does not parse is kept, for
+// locationOf to report.
+func (f *File) wantPath(want func(ConfigPath) bool) func(string, bool) bool {
+	return func(p string, _ bool) bool {
+		if want == nil {
+			return true
+		}
+		cp, err := f.ConfigPath.Join(p)
+		return err != nil || want(cp)
+	}
+}
+
 // Locations returns the file's <location> elements whose level satisfies want.
 func (f *File) Locations(want func(ConfigPath) bool) ([]*Location, error) {
 	if f.doc == nil {
@@ -195,10 +195,7 @@ func (f *File) Locations(want func(ConfigPath) bool) ([]*Location, error) {
 	}
 	var out []*Location
 	var err error
-	f.doc.Root().EachChild(func(c *xmldoc.Element) bool {
-		if c.Name() != "location" {
-			return true
-		}
+	f.doc.Root().EachChildWhere("location", "path", f.wantPath(want), func(c *xmldoc.Element) bool {
 		var loc *Location
 		loc, err = f.locationOf(c)
 		if err != nil {

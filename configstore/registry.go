@@ -66,7 +66,7 @@ func (r *Registry) readDeclarations(file string, doc *xmldoc.Document) error {
 	if cs == nil {
 		return nil
 	}
-	first := doc.Root().Children()[0]
+	first := doc.Root().FirstChild()
 	if first != cs {
 		return &ConfigFileError{File: file, Line: cs.Line(), Kind: ErrMalformed,
 			Description: "Only one <configSections> element allowed.  It must be the first child element of the root <configuration> element"}

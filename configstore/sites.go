@@ -122,19 +122,26 @@ func (s *Store) Sites() ([]*Site, error) {
 // FindSite returns the site with the given name (ignoring case), or nil.
 // It reads only that site, so it stays cheap with many sites.
 func (s *Store) FindSite(name string) (*Site, error) {
+	doc := s.apphost.doc
+	if m := s.lastSite; m != nil && m.doc == doc && m.edits == doc.Edits() && m.name == name {
+		return m.site, nil
+	}
+	site, err := s.findSite(name)
+	if err == nil {
+		s.lastSite = &siteMemo{doc: doc, edits: doc.Edits(), name: name, site: site}
+	}
+	return site, err
+}
+
+func (s *Store) findSite(name string) (*Site, error) {
 	sites, err := s.sitesSection()
 	if err != nil || sites == nil {
 		return nil, err
 	}
 	var found *xmldoc.Element
-	sites.EachChild(func(e *xmldoc.Element) bool {
-		if e.Name() == "site" {
-			if n, _ := e.Attr("name"); strings.EqualFold(n, name) {
-				found = e
-				return false
-			}
-		}
-		return true
+	sites.EachChildWhere("site", "name", func(n string, _ bool) bool { return strings.EqualFold(n, name) }, func(e *xmldoc.Element) bool {
+		found = e
+		return false
 	})
 	if found == nil {
 		return nil, nil

@@ -10,6 +10,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/lockedfile"
 
+	"github.com/appcmd-project/appcmd/configstore/xmldoc"
 	"github.com/appcmd-project/appcmd/section"
 )
 
@@ -40,6 +41,8 @@ type Store struct {
 
 	files   map[string]*File // web.config files by path
 	fileErr map[string]error
+
+	lastSite *siteMemo // FindSite's last answer
 
 	unlock  func()
 	release []func() // unmaps file contents
@@ -83,6 +86,17 @@ func Open(opts Options) (*Store, error) {
 	}
 	s.apphost = f
 	return s, nil
+}
+
+// siteMemo is an answer of FindSite, true while the document is unedited:
+// a command asks for its site several times (its config path, the
+// web.config chain, the effective section), and in a large file each
+// search reads every <site> and <location>.
+type siteMemo struct {
+	doc   *xmldoc.Document
+	edits uint64
+	name  string
+	site  *Site
 }
 
 // lockPath is the sibling file that writers lock; it never holds data.

@@ -338,3 +338,23 @@ func joinNames(ns []Named) string {
 	}
 	return strings.Join(names, ", ")
 }
+
+// CompareKey returns a string that is equal for two values exactly when
+// Equal says they are: lower case for case-insensitive strings, the
+// numeric value for typed ones. It lets callers index values.
+func (a *Attribute) CompareKey(x string) string {
+	if a.Type == KindString {
+		if a.CaseSensitive {
+			return x
+		}
+		return strings.ToLower(x)
+	}
+	v, err := a.parse(x)
+	if err != nil {
+		return "?" + strings.ToLower(strings.TrimSpace(x))
+	}
+	if a.Type == KindBool {
+		return strconv.FormatBool(v.b)
+	}
+	return strconv.FormatInt(v.n, 10)
+}

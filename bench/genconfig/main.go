@@ -13,11 +13,11 @@ import (
 )
 
 func main() {
-	sites := flag.Int("sites", 1000, "number of sites (and application pools and location tags)")
+	sites := flag.Int("sites", 1000, "number of sites (and application pools and location tags); 0 gives the built-in template")
 	seed := flag.Uint64("seed", 1, "random seed; the same seed gives the same file")
 	out := flag.String("o", "", "output file (default: standard output)")
 	flag.Parse()
-	if *sites < 1 || flag.NArg() > 0 {
+	if *sites < 0 || flag.NArg() > 0 {
 		fmt.Fprintln(os.Stderr, "usage: genconfig [-sites N] [-seed S] [-o FILE]")
 		os.Exit(2)
 	}

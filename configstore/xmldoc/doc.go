@@ -17,6 +17,7 @@ import (
 	"bytes"
 	"slices"
 	"strings"
+	"unicode/utf8"
 	"weak"
 )
 
@@ -27,20 +28,26 @@ type Document struct {
 	newline string
 	unit    string // indentation unit, detected on first use
 	changed bool
+	edits   uint64 // counts edits, for caches of what the document says
+
+	// lineOff and lineNum are a known offset and its line number, so that
+	// lines near the last one asked for are counted from there.
+	lineOff, lineNum int
 
 	// big keeps the child index of every element of at least bigElement
 	// source bytes for the document's lifetime, by start offset: the
 	// element itself may be collected and built again, but its children
 	// are then found without scanning its content again.
 	big   map[int]*childIndex
-	names map[string]string // element names, shared by all elements
+	names map[string]string // element names, each allocated once
 }
 
 // bigElement is the source size from which an element's child index is
-// kept by the document (see Document.big). The elements above that size are
-// few (at most one per 64 KiB per nesting level), and their indexes let
-// repeated searches of a large file (every <site> of <sites>, every
-// <location> of <configuration>) skip straight from child to child.
+// built while the document is checked, and kept by the document (see
+// Document.big). The elements above that size are few (at most one per 64
+// KiB per nesting level), and their indexes let searches of a large file
+// (every <site> of <sites>, every <location> of <configuration>) go
+// straight from child to child, without scanning the source again.
 const bigElement = 64 << 10
 
 // Parse checks that src is well-formed XML and returns its document. It
@@ -51,7 +58,7 @@ func Parse(src []byte) (*Document, error) {
 	if err := s.validate(); err != nil {
 		return nil, err
 	}
-	d := &Document{src: src}
+	d := &Document{src: src, big: s.big}
 	d.root = d.originalElement(s.rootStart, s.rootEnd, nil)
 	d.root.inList = true
 	d.newline = detectNewline(src)
@@ -86,6 +93,10 @@ func detectNewline(src []byte) string {
 // Root returns the document element.
 func (d *Document) Root() *Element { return d.root }
 
+// Edits counts the edits made to the document so far. What was read from
+// it stays true while the count is unchanged, so callers can cache it.
+func (d *Document) Edits() uint64 { return d.edits }
+
 // Changed reports whether any edit changed the document.
 func (d *Document) Changed() bool { return d.changed }
 
@@ -96,7 +107,31 @@ func (d *Document) Newline() string { return d.newline }
 func (d *Document) Source() []byte { return d.src }
 
 // Position converts a byte offset of the source to a 1-based line and column.
-func (d *Document) Position(offset int) (line, col int) { return position(d.src, offset) }
+func (d *Document) Position(offset int) (line, col int) {
+	line = d.line(offset)
+	offset = min(offset, len(d.src))
+	lineStart := bytes.LastIndexByte(d.src[:offset], '\n') + 1
+	return line, 1 + utf8.RuneCount(d.src[lineStart:offset])
+}
+
+// line returns the 1-based line of a byte offset. Messages about a large
+// file ask for lines of elements near each other, so it counts line breaks
+// from the offset it was last asked for rather than from the start.
+func (d *Document) line(offset int) int {
+	offset = min(offset, len(d.src))
+	if d.lineNum == 0 {
+		d.lineOff, d.lineNum = 0, 1
+	}
+	if offset >= d.lineOff {
+		d.lineNum += bytes.Count(d.src[d.lineOff:offset], []byte{'\n'})
+	} else if offset >= d.lineOff/2 {
+		d.lineNum -= bytes.Count(d.src[offset:d.lineOff], []byte{'\n'})
+	} else {
+		d.lineNum = 1 + bytes.Count(d.src[:offset], []byte{'\n'})
+	}
+	d.lineOff = offset
+	return d.lineNum
+}
 
 // Element is one XML element: original (located in the source) or new.
 type Element struct {
@@ -182,7 +217,8 @@ func (d *Document) originalElement(start, end int, parent *Element) *Element {
 	return e
 }
 
-// intern returns name as a string, allocating each distinct name once.
+// intern returns an element name as a string, allocating each distinct
+// name once.
 func (d *Document) intern(name []byte) string {
 	if s, ok := d.names[string(name)]; ok {
 		return s
@@ -193,6 +229,23 @@ func (d *Document) intern(name []byte) string {
 	s := string(name)
 	d.names[s] = s
 	return s
+}
+
+// nameAt reports whether the element name at p is name.
+func nameAt(src []byte, p int, name string) bool {
+	end := p + len(name)
+	return end < len(src) && string(src[p:end]) == name && !isNameByte(src[end])
+}
+
+// nameFingerprint packs the length and first seven bytes of an element
+// name, so a search by name passes over most other children without
+// reading them, and decides names of up to seven bytes outright.
+func nameFingerprint[T []byte | string](name T) uint64 {
+	fp := uint64(min(len(name), 255)) << 56
+	for i := range min(len(name), 7) {
+		fp |= uint64(name[i]) << (8 * i)
+	}
+	return fp
 }
 
 // tagEnd returns the offset after the '>' that closes the start tag
@@ -261,8 +314,7 @@ func (e *Element) Line() int {
 	if e.start < 0 || e.doc == nil {
 		return 0
 	}
-	line, _ := position(e.doc.src, e.start)
-	return line
+	return e.doc.line(e.start)
 }
 
 func (e *Element) loadAttrs() {
@@ -338,7 +390,7 @@ func (e *Element) Attr(name string) (string, bool) {
 	if !e.attrsLoaded {
 		// Searches read one attribute of many elements: find it in the
 		// start tag without building the attribute list.
-		return e.rawAttr(name)
+		return rawAttr(e.doc.src, e.start+1+len(e.name), name)
 	}
 	for _, a := range e.attrs {
 		if a.Name == name {
@@ -348,10 +400,9 @@ func (e *Element) Attr(name string) (string, bool) {
 	return "", false
 }
 
-// rawAttr finds an attribute in the source of the start tag.
-func (e *Element) rawAttr(name string) (string, bool) {
-	src := e.doc.src
-	p := e.start + 1 + len(e.name)
+// rawAttr finds an attribute in the source of a start tag, from p just
+// after the element name.
+func rawAttr(src []byte, p int, name string) (string, bool) {
 	for {
 		for isSpace(src[p]) {
 			p++
@@ -380,8 +431,7 @@ func (e *Element) AttrLine(name string) int {
 	e.loadAttrs()
 	for _, a := range e.attrs {
 		if a.Name == name && a.nameStart >= 0 && e.doc != nil {
-			line, _ := position(e.doc.src, a.nameStart)
-			return line
+			return e.doc.line(a.nameStart)
 		}
 	}
 	return e.Line()
@@ -453,10 +503,56 @@ func (e *Element) contentEnd() int {
 // before known is in it.
 type childIndex struct {
 	starts, ends []int
-	kids         []weak.Pointer[Element]
-	known        int  // offset after the last child found (or content start)
-	limit        int  // offset of the end tag
-	done         bool // every child is in the index
+	names        []uint64                // nameFingerprint of each child
+	kids         []weak.Pointer[Element] // allocated on first use
+	attrs        map[string]*attrCache   // long lists only (cacheAttrsFrom)
+	known        int                     // offset after the last child found (or content start)
+	limit        int                     // offset of the end tag
+	done         bool                    // every child is in the index
+}
+
+// attrCache keeps the decoded values of one attribute of the children of a
+// long list, so repeated searches by that attribute (every <location> by
+// path, every <site> by name) read and decode each value once.
+type attrCache struct {
+	vals  []string
+	state []uint8 // per child: 0 not read yet, 1 absent, 2 present
+}
+
+// cacheAttrsFrom is the number of children from which an index caches the
+// attributes that searches select by.
+const cacheAttrsFrom = 256
+
+// attr returns an attribute of the i-th indexed child as in the source.
+func (x *childIndex) attr(src []byte, i int, name string) (string, bool) {
+	start := x.starts[i]
+	if len(x.starts) < cacheAttrsFrom {
+		return rawAttr(src, start+1+nameLen(src[start+1:]), name)
+	}
+	c := x.attrs[name]
+	if c == nil {
+		if x.attrs == nil {
+			x.attrs = map[string]*attrCache{}
+		}
+		c = &attrCache{}
+		x.attrs[name] = c
+	}
+	if len(c.state) < len(x.starts) {
+		c.vals = slices.Grow(c.vals, len(x.starts)-len(c.vals))[:len(x.starts)]
+		c.state = slices.Grow(c.state, len(x.starts)-len(c.state))[:len(x.starts)]
+	}
+	switch c.state[i] {
+	case 1:
+		return "", false
+	case 2:
+		return c.vals[i], true
+	}
+	v, ok := rawAttr(src, start+1+nameLen(src[start+1:]), name)
+	c.vals[i], c.state[i] = v, 1
+	if ok {
+		c.state[i] = 2
+	}
+	return v, ok
 }
 
 // childIndex returns the element's index, creating it (and registering it
@@ -503,7 +599,7 @@ func (x *childIndex) next(src []byte) bool {
 			}
 			x.starts = append(x.starts, p)
 			x.ends = append(x.ends, end)
-			x.kids = append(x.kids, weak.Pointer[Element]{})
+			x.names = append(x.names, nameFingerprint(src[p+1:p+1+nameLen(src[p+1:])]))
 			x.known = end
 			return true
 		}
@@ -512,6 +608,9 @@ func (x *childIndex) next(src []byte) bool {
 
 // child returns the i-th indexed child of e.
 func (e *Element) child(x *childIndex, i int) *Element {
+	if len(x.kids) < len(x.starts) {
+		x.kids = slices.Grow(x.kids, len(x.starts)-len(x.kids))[:len(x.starts)]
+	}
 	if c := x.kids[i].Value(); c != nil {
 		return c
 	}
@@ -520,10 +619,15 @@ func (e *Element) child(x *childIndex, i int) *Element {
 	return c
 }
 
-// scanSpan calls fn for every child element in a source span of e's
-// content. Children already in the index are not scanned again.
-func (e *Element) scanSpan(start, end int, fn func(*Element) bool) bool {
+// scanSpan calls fn for every child element in a source span of e's content
+// that is named name ("" for any) and, if attr is not empty, whose
+// attribute attr satisfies keep. Children already in the index are not
+// scanned again, and the others are skipped without building their
+// *Element.
+func (e *Element) scanSpan(start, end int, name, attr string, keep func(string, bool) bool, fn func(*Element) bool) bool {
 	x := e.childIndex()
+	src := e.doc.src
+	fp := nameFingerprint(name)
 	i, _ := slices.BinarySearch(x.starts, start)
 	for {
 		for ; i < len(x.starts); i++ {
@@ -534,11 +638,20 @@ func (e *Element) scanSpan(start, end int, fn func(*Element) bool) bool {
 			if s < start {
 				continue // catching up to a span beyond the index
 			}
+			if name != "" && (x.names[i] != fp || len(name) > 7 && !nameAt(src, s+1, name)) {
+				continue
+			}
+			// Children in a source span are unedited (edits pin an
+			// element into the content list), so their attributes are
+			// those of the source.
+			if attr != "" && !keep(x.attr(src, i, attr)) {
+				continue
+			}
 			if !fn(e.child(x, i)) {
 				return false
 			}
 		}
-		if !x.next(e.doc.src) {
+		if !x.next(src) {
 			return true
 		}
 	}
@@ -547,16 +660,49 @@ func (e *Element) scanSpan(start, end int, fn func(*Element) bool) bool {
 // EachChild calls fn for every child element in document order until fn
 // returns false. fn may edit the elements it is given.
 func (e *Element) EachChild(fn func(*Element) bool) {
+	e.eachChild("", "", nil, fn)
+}
+
+// EachChildNamed is EachChild for the children with the given name only;
+// the others are skipped without building them.
+func (e *Element) EachChildNamed(name string, fn func(*Element) bool) {
+	if name == "" {
+		return
+	}
+	e.eachChild(name, "", nil, fn)
+}
+
+// EachChildWhere is EachChild for the children with the given name whose
+// attribute attr satisfies keep, which is given the attribute's value and
+// whether it is present. The others are skipped without building them, so
+// searching many elements for one allocates little.
+func (e *Element) EachChildWhere(name, attr string, keep func(value string, present bool) bool, fn func(*Element) bool) {
+	if name == "" || attr == "" {
+		return
+	}
+	e.eachChild(name, attr, keep, fn)
+}
+
+// eachChild visits the children named name ("" for all) whose attribute
+// attr satisfies keep (attr "" for all).
+func (e *Element) eachChild(name, attr string, keep func(string, bool) bool, fn func(*Element) bool) {
 	e.load()
 	nodes := e.nodes // edits replace e.nodes, never change it in place
 	for _, n := range nodes {
 		switch {
 		case n.el != nil:
-			if !fn(n.el) {
+			c := n.el
+			if name != "" && c.name != name {
+				continue
+			}
+			if attr != "" && !keep(c.Attr(attr)) {
+				continue
+			}
+			if !fn(c) {
 				return
 			}
 		case n.start >= 0:
-			if !e.scanSpan(n.start, n.end, fn) {
+			if !e.scanSpan(n.start, n.end, name, attr, keep, fn) {
 				return
 			}
 		}
@@ -586,12 +732,9 @@ func (e *Element) FirstChild() *Element {
 // Child returns the first child element with the given name.
 func (e *Element) Child(name string) *Element {
 	var found *Element
-	e.EachChild(func(c *Element) bool {
-		if c.name == name {
-			found = c
-			return false
-		}
-		return true
+	e.EachChildNamed(name, func(c *Element) bool {
+		found = c
+		return false
 	})
 	return found
 }
@@ -617,6 +760,7 @@ func (e *Element) markUp() {
 	e.pin()
 	if e.doc != nil {
 		e.doc.changed = true
+		e.doc.edits++
 	}
 	for p := e.parent; p != nil && !p.descDirty; p = p.parent {
 		p.descDirty = true

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"math/bits"
+	"runtime"
 	"strings"
 	"unicode/utf8"
 )
@@ -29,8 +31,25 @@ type scanner struct {
 	src   []byte
 	pos   int
 	stack [][]byte
+	open  []openElement // parallel to stack
+	seen  [][]byte      // attribute names of the current start tag
 
 	rootStart, rootEnd int
+
+	// kids[d] holds the (start, end) offsets of the children seen so far
+	// of the open element at depth d-1; end is -1 until the child closes.
+	// When an element of at least bigElement bytes closes, its children
+	// are kept in big (see Document.big): the few big elements of a large
+	// file are its long lists (sites, application pools, location tags),
+	// which every command searches.
+	kids [][]int
+	big  map[int]*childIndex
+}
+
+// openElement is an element whose end tag is not reached yet.
+type openElement struct {
+	start int
+	entry int // index of its start offset in kids[depth]
 }
 
 func (s *scanner) errAt(off int, format string, args ...any) *SyntaxError {
@@ -57,9 +76,51 @@ func (s *scanner) validate() error {
 	if bytes.HasPrefix(src, bom) {
 		s.pos = len(bom)
 	}
-	if off, ok := checkChars(src[s.pos:]); !ok {
-		return s.errAt(s.pos+off, "invalid character (not UTF-8, or a control character XML does not allow)")
+	// The character check reads every byte; for a large file it runs
+	// beside the structure check. Its error, if any, wins either way.
+	var chars func() error
+	if body := src[s.pos:]; len(body) < parallelCheck || runtime.GOMAXPROCS(0) < 2 {
+		if off, ok := checkChars(body); !ok {
+			return s.errAt(s.pos+off, "invalid character (not UTF-8, or a control character XML does not allow)")
+		}
+	} else {
+		start := s.pos
+		done := make(chan int, 1)
+		go func() {
+			off, ok := checkChars(body)
+			if ok {
+				off = -1
+			}
+			done <- off
+		}()
+		chars = func() error {
+			if off := <-done; off >= 0 {
+				return s.errAt(start+off, "invalid character (not UTF-8, or a control character XML does not allow)")
+			}
+			return nil
+		}
 	}
+	if err := s.structure(); err != nil {
+		if chars != nil {
+			if cerr := chars(); cerr != nil {
+				return cerr
+			}
+		}
+		return err
+	}
+	if chars != nil {
+		return chars()
+	}
+	return nil
+}
+
+// parallelCheck is the size from which validate checks characters and
+// structure at the same time.
+var parallelCheck = 1 << 20
+
+// structure checks everything but the characters.
+func (s *scanner) structure() error {
+	src := s.src
 	if bytes.HasPrefix(src[s.pos:], []byte("<?xml")) && len(src) > s.pos+5 && isSpace(src[s.pos+5]) {
 		end := bytes.Index(src[s.pos:], []byte("?>"))
 		if end < 0 {
@@ -162,12 +223,24 @@ func (s *scanner) element() error {
 	src := s.src
 	for {
 		// s.pos is at '<' of a start tag.
+		start := s.pos
 		name, self, err := s.startTag()
 		if err != nil {
 			return err
 		}
+		depth := len(s.stack)
+		for len(s.kids) <= depth+1 {
+			s.kids = append(s.kids, nil)
+		}
+		end := -1
+		if self {
+			end = s.pos
+		}
+		s.kids[depth] = append(s.kids[depth], start, end)
 		if !self {
 			s.stack = append(s.stack, name)
+			s.open = append(s.open, openElement{start: start, entry: len(s.kids[depth]) - 2})
+			s.kids[depth+1] = s.kids[depth+1][:0]
 		}
 		// Content until the next start tag or until the stack empties.
 	content:
@@ -216,25 +289,53 @@ func (s *scanner) endTag() error {
 	src := s.src
 	start := s.pos
 	p := s.pos + 2
-	n := nameLen(src[p:])
-	if n == 0 {
-		return s.errAt(p, "invalid end tag")
+	top := s.stack[len(s.stack)-1]
+	var name []byte
+	if end := p + len(top); end < len(src) && bytes.Equal(src[p:end], top) && !isNameByte(src[end]) {
+		name = top // the usual case: the expected end tag
+	} else {
+		n := nameLen(src[p:])
+		if n == 0 {
+			return s.errAt(p, "invalid end tag")
+		}
+		name = src[p : p+n]
 	}
-	name := src[p : p+n]
-	p += n
+	p += len(name)
 	for p < len(src) && isSpace(src[p]) {
 		p++
 	}
 	if p >= len(src) || src[p] != '>' {
 		return s.errAt(p, "invalid end tag </%s", name)
 	}
-	top := s.stack[len(s.stack)-1]
 	if !bytes.Equal(top, name) {
 		return s.errAt(start, "mismatched end tag </%s>, expected </%s>", name, top)
 	}
 	s.stack = s.stack[:len(s.stack)-1]
 	s.pos = p + 1
+	depth := len(s.stack)
+	o := s.open[depth]
+	s.open = s.open[:depth]
+	s.kids[depth][o.entry+1] = s.pos
+	if s.pos-o.start >= bigElement {
+		s.keepChildren(o.start, s.kids[depth+1])
+	}
 	return nil
+}
+
+// keepChildren records the children of a big element as its child index.
+func (s *scanner) keepChildren(start int, pairs []int) {
+	n := len(pairs) / 2
+	limit := start + bytes.LastIndex(s.src[start:s.pos], []byte("</"))
+	x := &childIndex{starts: make([]int, n), ends: make([]int, n), names: make([]uint64, n), known: limit, limit: limit, done: true}
+	for i := range n {
+		p := pairs[2*i]
+		x.starts[i], x.ends[i] = p, pairs[2*i+1]
+		x.names[i] = nameFingerprint(s.src[p+1 : p+1+nameLen(s.src[p+1:])])
+	}
+	if s.big == nil {
+		s.big = map[int]*childIndex{}
+	}
+	s.big[start] = x
 }
 
 // startTag checks a start tag at s.pos and leaves s.pos after its '>'.
@@ -247,8 +348,8 @@ func (s *scanner) startTag() (name []byte, selfClosing bool, err error) {
 	}
 	name = src[p : p+n]
 	p += n
-	var seenBuf [16][]byte
-	seen := seenBuf[:0]
+	seen := s.seen[:0]
+	defer func() { s.seen = seen[:0] }()
 	for {
 		ws := p
 		for p < len(src) && isSpace(src[p]) {
@@ -297,6 +398,15 @@ func (s *scanner) startTag() (name []byte, selfClosing bool, err error) {
 			return nil, false, s.errAt(p, "attribute %q value must be quoted", aname)
 		}
 		q := src[p]
+		// Fast path: a short value without '<' or '&'.
+		i := p + 1
+		for i < len(src) && src[i] != q && src[i] != '<' && src[i] != '&' {
+			i++
+		}
+		if i < len(src) && src[i] == q {
+			p = i + 1
+			continue
+		}
 		end := bytes.IndexByte(src[p+1:], q)
 		if end < 0 {
 			return nil, false, s.errAt(p, "unterminated value of attribute %q", aname)
@@ -314,6 +424,19 @@ func (s *scanner) startTag() (name []byte, selfClosing bool, err error) {
 
 // text checks character data between tags for bad references and ']]>'.
 func (s *scanner) text(from, to int) error {
+	if b := s.src[from:to]; len(b) <= 64 {
+		// Mostly the line break and indentation between two tags.
+		clean := true
+		for _, c := range b {
+			if c == ']' || c == '&' {
+				clean = false
+				break
+			}
+		}
+		if clean {
+			return nil
+		}
+	}
 	if i := bytes.Index(s.src[from:to], []byte("]]>")); i >= 0 {
 		return s.errAt(from+i, "']]>' is not allowed in text")
 	}
@@ -382,12 +505,16 @@ func checkChars(b []byte) (int, bool) {
 	for i := 0; i < len(b); {
 		// Eight bytes at a time while they are all printable ASCII: no
 		// byte has the high bit set or is below 0x20.
+		// Otherwise the lowest flagged byte is the first that needs a
+		// closer look (a borrow only flags bytes above a real one).
 		if i+8 <= len(b) {
 			w := binary.LittleEndian.Uint64(b[i:])
-			if (w|((w-0x2020202020202020)&^w))&0x8080808080808080 == 0 {
+			m := (w | ((w - 0x2020202020202020) &^ w)) & 0x8080808080808080
+			if m == 0 {
 				i += 8
 				continue
 			}
+			i += bits.TrailingZeros64(m) / 8
 		}
 		c := b[i]
 		if c >= 0x20 && c < 0x80 {
@@ -414,10 +541,51 @@ var bom = []byte{0xEF, 0xBB, 0xBF}
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
+// isNameByte reports whether c may continue an XML name (of the ASCII names
+// nameLen accepts).
+func isNameByte(c byte) bool { return nameClass[c] != 0 }
+
+// nameClass classifies the bytes of ASCII XML names.
+var nameClass = func() (t [256]byte) {
+	for c := range 256 {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '_':
+			t[c] = nameStart
+		case c >= '0' && c <= '9', c == '-', c == '.':
+			t[c] = nameChar
+		case c == ':':
+			t[c] = nameColon
+		}
+	}
+	return t
+}()
+
+const (
+	nameStart = 1 + iota // may begin a name
+	nameChar             // may continue one
+	nameColon            // the namespace prefix separator
+)
+
 // nameLen returns the length of the XML name at the start of b, or 0.
 // Configuration schemas only use ASCII names, so other names are refused
 // rather than checked against the XML name tables.
 func nameLen(b []byte) int {
+	// Fast path: a name without a namespace prefix.
+	if len(b) > 0 && nameClass[b[0]] == nameStart {
+		i := 1
+		for i < len(b) && (nameClass[b[i]] == nameStart || nameClass[b[i]] == nameChar) {
+			i++
+		}
+		if i == len(b) || b[i] != ':' {
+			return i
+		}
+	}
+	return prefixedNameLen(b)
+}
+
+// prefixedNameLen is nameLen for names with a namespace prefix and for
+// invalid names.
+func prefixedNameLen(b []byte) int {
 	i, colon := 0, -1
 	for i < len(b) {
 		c := b[i]
