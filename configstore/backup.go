@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/appcmd-project/appcmd/configstore/xmldoc"
 	"io"
 	"io/fs"
 	"os"
@@ -220,7 +221,7 @@ func (s *Store) RestoreBackup(b *Backup) (bool, error) {
 	if bytes.Equal(src, s.apphost.doc.Source()) && !s.apphost.Changed() {
 		return false, nil
 	}
-	f, err := parseFile(path, ServerPath, src)
+	f, err := parseFile(path, ServerPath, src, xmldoc.Options{})
 	if err != nil {
 		return false, err
 	}

@@ -30,10 +30,11 @@ func (f *File) Doc() *xmldoc.Document { return f.doc }
 // Changed reports whether edits changed the document.
 func (f *File) Changed() bool { return f.doc != nil && f.doc.Changed() }
 
-// parseFile parses the bytes of a configuration file.
-func parseFile(path string, cp ConfigPath, src []byte) (*File, error) {
+// parseFile parses the bytes of a configuration file; opt carries the hooks
+// of a mapped file (see readFile).
+func parseFile(path string, cp ConfigPath, src []byte, opt xmldoc.Options) (*File, error) {
 	f := &File{Path: path, ConfigPath: cp}
-	doc, err := xmldoc.Parse(src)
+	doc, err := xmldoc.ParseOptions(src, opt)
 	if err != nil {
 		var se *xmldoc.SyntaxError
 		if errors.As(err, &se) {

@@ -3,6 +3,7 @@
 package configstore
 
 import (
+	"io"
 	"os"
 	"syscall"
 )
@@ -12,30 +13,79 @@ import (
 // inflated by it and big files cost about their size in memory.
 const mmapThreshold = 1 << 20
 
-// readFile returns the contents of a file and, for mapped files, a function
-// that unmaps them. Writers replace files by rename, never in place, so a
-// mapping stays valid while we hold the write lock.
-func readFile(path string) ([]byte, func(), error) {
+// mapped is the contents of a file: mapped, or read into memory.
+type mapped struct {
+	data      []byte
+	release   func()             // unmaps; nil for read files
+	evict     func(from, to int) // drops pages from memory; nil for read files
+	copyRange func(w io.Writer, from, to int) error
+}
+
+// readFile returns the contents of a file. Large files are mapped; writers
+// replace files by rename, never in place, so a mapping stays valid while
+// we hold the write lock.
+func readFile(path string) (mapped, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, nil, err
+		return mapped{}, err
 	}
-	defer f.Close()
 	info, err := f.Stat()
 	if err != nil {
-		return nil, nil, err
+		f.Close()
+		return mapped{}, err
 	}
 	if info.IsDir() {
-		return nil, nil, &os.PathError{Op: "read", Path: path, Err: syscall.EISDIR}
+		f.Close()
+		return mapped{}, &os.PathError{Op: "read", Path: path, Err: syscall.EISDIR}
 	}
 	if info.Size() < mmapThreshold || int64(int(info.Size())) != info.Size() {
-		b, err := os.ReadFile(path)
-		return b, nil, err
+		defer f.Close()
+		b, err := io.ReadAll(f)
+		return mapped{data: b}, err
 	}
 	b, err := syscall.Mmap(int(f.Fd()), 0, int(info.Size()), syscall.PROT_READ, syscall.MAP_SHARED)
 	if err != nil {
-		b, err := os.ReadFile(path)
-		return b, nil, err
+		defer f.Close()
+		b, err := io.ReadAll(f)
+		return mapped{data: b}, err
 	}
-	return b, func() { syscall.Munmap(b) }, nil
+	return mapped{
+		data:      b,
+		release:   func() { syscall.Munmap(b); f.Close() },
+		evict:     evicter(b),
+		copyRange: rangeCopier(f),
+	}, nil
+}
+
+// rangeCopier copies a range of the original file to w. When w is a file
+// too, io.Copy lets the kernel copy between the files (copy_file_range)
+// without mapping the pages into this process. The file stays open, and
+// the same, while the store holds the write lock: writers replace by rename.
+func rangeCopier(f *os.File) func(w io.Writer, from, to int) error {
+	return func(w io.Writer, from, to int) error {
+		if _, err := f.Seek(int64(from), io.SeekStart); err != nil {
+			return err
+		}
+		n, err := io.Copy(w, io.LimitReader(f, int64(to-from)))
+		if err == nil && n != int64(to-from) {
+			err = io.ErrUnexpectedEOF
+		}
+		return err
+	}
+}
+
+// evicter returns a function that drops whole pages of a range of a
+// read-only file mapping from this process's memory (MADV_DONTNEED). The
+// data stays in the page cache and comes back on the next access, so this
+// only bounds how much of a huge file is resident during the passes that
+// read it all.
+func evicter(b []byte) func(from, to int) {
+	page := os.Getpagesize()
+	return func(from, to int) {
+		from = (from + page - 1) / page * page
+		to = to / page * page
+		if from < to {
+			syscall.Madvise(b[from:to], syscall.MADV_DONTNEED)
+		}
+	}
 }

@@ -1,7 +1,6 @@
 package configstore
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -130,11 +129,9 @@ func writeTemp(f *File) (string, error) {
 		os.Remove(tmp.Name())
 		return "", &ConfigFileError{File: f.Path, Kind: ErrUnreadable, Description: "Cannot write configuration file: " + err.Error(), Err: err}
 	}
-	w := bufio.NewWriterSize(tmp, 256<<10)
-	if _, err := f.doc.WriteTo(w); err != nil {
-		return fail(err)
-	}
-	if err := w.Flush(); err != nil {
+	// The document buffers its own writes; handing it the file lets it
+	// copy large untouched ranges file to file (xmldoc.Options.CopyRange).
+	if _, err := f.doc.WriteTo(tmp); err != nil {
 		return fail(err)
 	}
 	if err := tmp.Chmod(mode); err != nil {

@@ -127,13 +127,12 @@ func (s *Store) AppHost() *File { return s.apphost }
 func (s *Store) Declarations() *Registry { return s.apphost.declared }
 
 func (s *Store) load(path string, cp ConfigPath, optional bool) (*File, error) {
-	var src []byte
-	var release func()
+	var m mapped
 	var err error
 	if s.noMap {
-		src, err = os.ReadFile(path)
+		m.data, err = os.ReadFile(path)
 	} else {
-		src, release, err = readFile(path)
+		m, err = readFile(path)
 	}
 	if err != nil {
 		if optional && errors.Is(err, os.ErrNotExist) {
@@ -141,10 +140,10 @@ func (s *Store) load(path string, cp ConfigPath, optional bool) (*File, error) {
 		}
 		return nil, &ConfigFileError{File: path, Description: DescCannotRead, Kind: ErrUnreadable, Err: err}
 	}
-	if release != nil {
-		s.release = append(s.release, release)
+	if m.release != nil {
+		s.release = append(s.release, m.release)
 	}
-	return parseFile(path, cp, src)
+	return parseFile(path, cp, m.data, xmldoc.Options{Evict: m.evict, CopyRange: m.copyRange})
 }
 
 // webConfig returns the web.config file at path for level cp, loading it once.

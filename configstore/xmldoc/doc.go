@@ -15,6 +15,7 @@ package xmldoc
 
 import (
 	"bytes"
+	"io"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -40,6 +41,29 @@ type Document struct {
 	// are then found without scanning its content again.
 	big   map[int]*childIndex
 	names map[string]string // element names, each allocated once
+
+	evict     func(from, to int)                    // see Options.Evict
+	copyRange func(w io.Writer, from, to int) error // see Options.CopyRange
+
+	// lines[k] counts the line breaks in src[:(k+1)*lineBlock], for large
+	// files: a line number then reads at most one block of the file.
+	lines []int32
+}
+
+// Options tune Parse.
+type Options struct {
+	// Evict, when set, is called with source ranges that a pass over the
+	// whole file (the check in Parse, the copy in WriteTo) has finished
+	// with. A caller that maps the file can drop those pages from memory;
+	// they are read back from the page cache if the document needs them
+	// again, so a huge file never has to be resident at once.
+	Evict func(from, to int)
+	// CopyRange, when set, writes source bytes [from, to) to w by other
+	// means than copying them from memory; configstore copies from the
+	// original file, which the kernel can do without reading the pages
+	// into this process (copy_file_range). It is used for large untouched
+	// ranges when WriteTo's writer is the destination file itself.
+	CopyRange func(w io.Writer, from, to int) error
 }
 
 // bigElement is the source size from which an element's child index is
@@ -53,12 +77,15 @@ const bigElement = 64 << 10
 // Parse checks that src is well-formed XML and returns its document. It
 // rejects DTDs and entity declarations. The returned document refers to src,
 // which must not be modified afterwards.
-func Parse(src []byte) (*Document, error) {
-	s := &scanner{src: src}
+func Parse(src []byte) (*Document, error) { return ParseOptions(src, Options{}) }
+
+// ParseOptions is Parse with options.
+func ParseOptions(src []byte, opt Options) (*Document, error) {
+	s := &scanner{src: src, evict: opt.Evict}
 	if err := s.validate(); err != nil {
 		return nil, err
 	}
-	d := &Document{src: src, big: s.big}
+	d := &Document{src: src, big: s.big, evict: opt.Evict, copyRange: opt.CopyRange, lines: s.lines}
 	d.root = d.originalElement(s.rootStart, s.rootEnd, nil)
 	d.root.inList = true
 	d.newline = detectNewline(src)
@@ -119,6 +146,13 @@ func (d *Document) Position(offset int) (line, col int) {
 // from the offset it was last asked for rather than from the start.
 func (d *Document) line(offset int) int {
 	offset = min(offset, len(d.src))
+	if k := offset / lineBlock; d.lines != nil && k <= len(d.lines) {
+		n := 1
+		if k > 0 {
+			n += int(d.lines[k-1])
+		}
+		return n + bytes.Count(d.src[k*lineBlock:offset], []byte{'\n'})
+	}
 	if d.lineNum == 0 {
 		d.lineOff, d.lineNum = 0, 1
 	}
@@ -629,6 +663,9 @@ func (e *Element) scanSpan(start, end int, name, attr string, keep func(string, 
 	src := e.doc.src
 	fp := nameFingerprint(name)
 	i, _ := slices.BinarySearch(x.starts, start)
+	// A search through a long list reads the start tag of every child;
+	// like the full passes, it lets the pages behind it go (Options.Evict).
+	evicted := start
 	for {
 		for ; i < len(x.starts); i++ {
 			s := x.starts[i]
@@ -637,6 +674,10 @@ func (e *Element) scanSpan(start, end int, name, attr string, keep func(string, 
 			}
 			if s < start {
 				continue // catching up to a span beyond the index
+			}
+			if e.doc.evict != nil && s-evicted >= evictChunk {
+				e.doc.evict(evicted, s)
+				evicted = s
 			}
 			if name != "" && (x.names[i] != fp || len(name) > 7 && !nameAt(src, s+1, name)) {
 				continue

@@ -241,3 +241,34 @@ func TestLines(t *testing.T) {
 		t.Errorf("lines %d %d", a.Line(), a.AttrLine("x"))
 	}
 }
+
+// TestLineIndex checks line numbers of a large file (which uses the line
+// index built while checking) against a plain count, and that evicted
+// pages do not change what the document reads.
+func TestLineIndex(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("<configuration>\r\n")
+	for i := 0; b.Len() < 3<<20; i++ {
+		b.WriteString("  <location path=\"site" + strings.Repeat("x", i%50) + "\">\r\n    <a b=\"c\" />\r\n  </location>\r\n")
+	}
+	b.WriteString("</configuration>\r\n")
+	src := []byte(b.String())
+	evicted := 0
+	d, err := ParseOptions(src, Options{Evict: func(from, to int) { evicted += to - from }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.lines == nil || evicted == 0 {
+		t.Fatalf("no line index (%d) or no eviction (%d)", len(d.lines), evicted)
+	}
+	for _, off := range []int{0, 1, lineBlock - 1, lineBlock, lineBlock + 1, 5*lineBlock + 17, len(src) / 2, len(src) - 1, len(src)} {
+		want := 1 + bytes.Count(src[:off], []byte{'\n'})
+		if got := d.line(off); got != want {
+			t.Errorf("line(%d) = %d, want %d", off, got, want)
+		}
+	}
+	last := d.Root().Children()
+	if got, want := last[len(last)-1].Line(), 1+bytes.Count(src[:bytes.LastIndex(src, []byte("<location"))], []byte{'\n'}); got != want {
+		t.Errorf("last location on line %d, want %d", got, want)
+	}
+}

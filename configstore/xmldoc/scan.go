@@ -36,7 +36,7 @@ type scanner struct {
 
 	rootStart, rootEnd int
 
-	// kids[d] holds the (start, end) offsets of the children seen so far
+	// kids[d] holds (start, end, name fingerprint) of the children seen so far
 	// of the open element at depth d-1; end is -1 until the child closes.
 	// When an element of at least bigElement bytes closes, its children
 	// are kept in big (see Document.big): the few big elements of a large
@@ -44,6 +44,23 @@ type scanner struct {
 	// which every command searches.
 	kids [][]int
 	big  map[int]*childIndex
+
+	// evict, when set, is told which source bytes the structure check has
+	// passed (see Options.Evict); evicted is how far it has been told.
+	evict   func(from, to int)
+	evicted int
+	lines   []int32 // line index, for large files (see Document.lines)
+}
+
+// evictChunk is how many checked bytes are handed to Options.Evict at once.
+const evictChunk = 2 << 20
+
+// passed reports checked bytes to the evict hook, a chunk at a time.
+func (s *scanner) passed() {
+	if s.evict != nil && s.pos-s.evicted >= evictChunk {
+		s.evict(s.evicted, s.pos)
+		s.evicted = s.pos
+	}
 }
 
 // openElement is an element whose end tag is not reached yet.
@@ -86,12 +103,11 @@ func (s *scanner) validate() error {
 	} else {
 		start := s.pos
 		done := make(chan int, 1)
+		evict := s.evict
 		go func() {
-			off, ok := checkChars(body)
-			if ok {
-				off = -1
-			}
-			done <- off
+			bad, lines := checkCharsChunked(src, start, evict)
+			s.lines = lines // read after <-done
+			done <- bad
 		}()
 		chars = func() error {
 			if off := <-done; off >= 0 {
@@ -113,6 +129,39 @@ func (s *scanner) validate() error {
 	}
 	return nil
 }
+
+// checkCharsChunked is checkChars over src[base:] in chunks (cut at
+// character boundaries), reporting each checked chunk to evict. It returns
+// the offset (from base) of the first bad character, or -1, and the line
+// index of the file (see Document.lines), counted on the way so that no
+// later pass has to read the whole file to number a line.
+func checkCharsChunked(src []byte, base int, evict func(from, to int)) (int, []int32) {
+	body := src[base:]
+	var lines []int32
+	counted, newlines := 0, 0
+	for off := 0; off < len(body); {
+		end := min(off+evictChunk, len(body))
+		for end < len(body) && end > off && body[end]&0xC0 == 0x80 {
+			end-- // do not split a UTF-8 sequence
+		}
+		if bad, ok := checkChars(body[off:end]); !ok {
+			return off + bad, nil
+		}
+		for next := (len(lines) + 1) * lineBlock; next <= base+end; next += lineBlock {
+			newlines += bytes.Count(src[counted:next], []byte{'\n'})
+			lines = append(lines, int32(newlines))
+			counted = next
+		}
+		if evict != nil {
+			evict(base+off, base+end)
+		}
+		off = end
+	}
+	return -1, lines
+}
+
+// lineBlock is the block size of the line index.
+const lineBlock = 64 << 10
 
 // parallelCheck is the size from which validate checks characters and
 // structure at the same time.
@@ -236,12 +285,13 @@ func (s *scanner) element() error {
 		if self {
 			end = s.pos
 		}
-		s.kids[depth] = append(s.kids[depth], start, end)
+		s.kids[depth] = append(s.kids[depth], start, end, int(nameFingerprint(name)))
 		if !self {
 			s.stack = append(s.stack, name)
-			s.open = append(s.open, openElement{start: start, entry: len(s.kids[depth]) - 2})
+			s.open = append(s.open, openElement{start: start, entry: len(s.kids[depth]) - 3})
 			s.kids[depth+1] = s.kids[depth+1][:0]
 		}
+		s.passed()
 		// Content until the next start tag or until the stack empties.
 	content:
 		for len(s.stack) > 0 {
@@ -323,14 +373,14 @@ func (s *scanner) endTag() error {
 }
 
 // keepChildren records the children of a big element as its child index.
-func (s *scanner) keepChildren(start int, pairs []int) {
-	n := len(pairs) / 2
+func (s *scanner) keepChildren(start int, triples []int) {
+	// Everything comes from what the scan recorded: reading the children
+	// again would touch every page of a long list a second time.
+	n := len(triples) / 3
 	limit := start + bytes.LastIndex(s.src[start:s.pos], []byte("</"))
 	x := &childIndex{starts: make([]int, n), ends: make([]int, n), names: make([]uint64, n), known: limit, limit: limit, done: true}
 	for i := range n {
-		p := pairs[2*i]
-		x.starts[i], x.ends[i] = p, pairs[2*i+1]
-		x.names[i] = nameFingerprint(s.src[p+1 : p+1+nameLen(s.src[p+1:])])
+		x.starts[i], x.ends[i], x.names[i] = triples[3*i], triples[3*i+1], uint64(triples[3*i+2])
 	}
 	if s.big == nil {
 		s.big = map[int]*childIndex{}

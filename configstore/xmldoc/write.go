@@ -14,11 +14,11 @@ func (d *Document) WriteTo(w io.Writer) (int64, error) {
 		n, err := w.Write(d.src)
 		return int64(n), err
 	}
-	cw := &countWriter{w: bufio.NewWriterSize(w, 64<<10)}
+	cw := &countWriter{w: bufio.NewWriterSize(w, 64<<10), raw: w, src: d.src, evict: d.evict, copyRange: d.copyRange}
 	r := d.root
-	cw.Write(d.src[:r.start])
+	cw.copySrc(0, r.start)
 	d.writeElement(cw, r)
-	cw.Write(d.src[r.end:])
+	cw.copySrc(r.end, len(d.src))
 	if cw.err == nil {
 		cw.err = cw.w.(*bufio.Writer).Flush()
 	}
@@ -40,6 +40,40 @@ type countWriter struct {
 	w   io.Writer
 	n   int64
 	err error
+
+	raw       io.Writer // the writer under w
+	src       []byte
+	evict     func(from, to int)
+	copyRange func(w io.Writer, from, to int) error
+}
+
+// copyRangeMin is the size from which untouched source ranges go through
+// Options.CopyRange.
+const copyRangeMin = 256 << 10
+
+// copySrc writes source bytes: large ranges through the CopyRange hook when
+// there is one, else in chunks that are handed to the evict hook once
+// written (the writer goes through the file once, front to back).
+func (c *countWriter) copySrc(from, to int) {
+	if c.copyRange != nil && to-from >= copyRangeMin && c.err == nil {
+		if c.err = c.w.(*bufio.Writer).Flush(); c.err != nil {
+			return
+		}
+		if c.err = c.copyRange(c.raw, from, to); c.err == nil {
+			c.n += int64(to - from)
+		}
+		return
+	}
+	if c.evict == nil || to-from < evictChunk {
+		c.Write(c.src[from:to])
+		return
+	}
+	for from < to {
+		end := min(from+evictChunk, to)
+		c.Write(c.src[from:end])
+		c.evict(from, end)
+		from = end
+	}
 }
 
 func (c *countWriter) Write(p []byte) (int, error) {
@@ -60,7 +94,7 @@ func (d *Document) writeElement(w *countWriter, e *Element) {
 		return
 	}
 	if !e.tagDirty && !e.contentDirty && !e.descDirty {
-		w.Write(d.src[e.start:e.end])
+		w.copySrc(e.start, e.end)
 		return
 	}
 	hasChildren := false
@@ -76,26 +110,30 @@ func (d *Document) writeElement(w *countWriter, e *Element) {
 	if e.tagDirty || opened {
 		d.writeStartTag(w, e, opened)
 	} else {
-		w.Write(d.src[e.start:e.tagEnd])
+		w.copySrc(e.start, e.tagEnd)
 	}
 	if e.selfClosing && !hasChildren {
 		return
 	}
 	if !e.nodesLoaded {
-		w.Write(d.src[e.tagEnd:e.end])
+		w.copySrc(e.tagEnd, e.end)
 		return
 	}
 	for _, n := range e.nodes {
 		if n.el != nil {
 			d.writeElement(w, n.el)
 		} else {
-			w.Write(n.text(d.src))
+			if n.start >= 0 {
+				w.copySrc(n.start, n.end)
+			} else {
+				w.WriteString(n.s)
+			}
 		}
 	}
 	if e.selfClosing {
 		w.WriteString("</" + e.name + ">")
 	} else {
-		w.Write(d.src[e.contentEnd():e.end])
+		w.copySrc(e.contentEnd(), e.end)
 	}
 }
 
