@@ -158,17 +158,9 @@ func (c *invocation) deleteObjects(k *objKind) error {
 	}
 	defer s.Close()
 	m := newModel(s)
-	var objs []*object
-	if c.Stdin {
-		if objs, _, err = c.inputTargets(m, k); err != nil {
-			return err
-		}
-	} else {
-		o, err := c.target(m, k)
-		if err != nil {
-			return err
-		}
-		objs = []*object{o}
+	objs, err := c.targets(m, k)
+	if err != nil {
+		return err
 	}
 	if len(c.Params) > 0 {
 		return unexpectedParam(c.Params[0].Raw)
@@ -217,4 +209,18 @@ func (c *invocation) checkRename(m *model, o *object) error {
 		}
 	}
 	return nil
+}
+
+// targets returns the objects a verb applies to: those read with /in, or
+// the one its identifier names.
+func (c *invocation) targets(m *model, k *objKind) ([]*object, error) {
+	if c.Stdin {
+		objs, _, err := c.inputTargets(m, k)
+		return objs, err
+	}
+	o, err := c.target(m, k)
+	if err != nil {
+		return nil, err
+	}
+	return []*object{o}, nil
 }

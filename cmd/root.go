@@ -70,9 +70,12 @@ func newRootCmd(ios *IOStreams) *cobra.Command {
 func completeParams(object, verb string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 	return func(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 		var out []string
-		for _, p := range []string{"/section:", "/commit:", "/apphostconfig:", "/config:*", "/text:*", "/xml", "/in", "-json", "-whatif"} {
-			if strings.HasPrefix(p, toComplete) {
-				out = append(out, p)
+		for _, p := range []string{"section:", "commit:", "apphostconfig:", "config:*", "text:*", "xml", "in", "json", "whatif"} {
+			// Offer the prefix the user started with, / or -.
+			for _, prefix := range []string{"/", "-"} {
+				if strings.HasPrefix(prefix+p, toComplete) {
+					out = append(out, prefix+p)
+				}
 			}
 		}
 		return out, cobra.ShellCompDirectiveNoSpace | cobra.ShellCompDirectiveNoFileComp

@@ -37,17 +37,9 @@ func runtimeVerb(k *objKind) handler {
 		}
 		defer s.Close()
 		m := newModel(s)
-		var objs []*object
-		if c.Stdin {
-			if objs, _, err = c.inputTargets(m, k); err != nil {
-				return err
-			}
-		} else {
-			o, err := c.target(m, k)
-			if err != nil {
-				return err
-			}
-			objs = []*object{o}
+		objs, err := c.targets(m, k)
+		if err != nil {
+			return err
 		}
 		for _, p := range c.Params {
 			// /wait and /timeout are accepted (JX-HELP); nothing else.

@@ -38,14 +38,7 @@ func parseBindings(v string) ([]binding, error) {
 			if err != nil || u.Scheme == "" {
 				return nil, bindingError(part, "The URL cannot be parsed")
 			}
-			port := u.Port()
-			if port == "" {
-				port = "80"
-				if strings.EqualFold(u.Scheme, "https") {
-					port = "443"
-				}
-			}
-			host := u.Hostname()
+			host, port := configstore.HostPort(u)
 			switch ip := net.ParseIP(host); {
 			case host == "*" || host == "":
 				b = binding{u.Scheme, "*:" + port + ":"}

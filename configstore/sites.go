@@ -521,14 +521,7 @@ func (s *Store) resolveURL(raw string) (ConfigPath, error) {
 	if err != nil {
 		return ConfigPath{}, &PathError{Path: raw, Reason: fmt.Sprintf("Invalid URL '%s': %v", raw, err)}
 	}
-	port := u.Port()
-	if port == "" {
-		port = "80"
-		if strings.EqualFold(u.Scheme, "https") {
-			port = "443"
-		}
-	}
-	host := u.Hostname()
+	host, port := HostPort(u)
 	sites, err := s.Sites()
 	if err != nil {
 		return ConfigPath{}, err
@@ -556,4 +549,17 @@ func (s *Store) resolveURL(raw string) (ConfigPath, error) {
 		return ConfigPath{}, &PathError{Path: raw, Reason: fmt.Sprintf("Unrecognized configuration path '%s'. No site has a binding for %s://%s:%s", raw, u.Scheme, host, port)}
 	}
 	return SitePath(best.Name).Join(u.Path)
+}
+
+// HostPort returns a URL's host and port, the port defaulting to the
+// scheme's (80 for http, 443 for https).
+func HostPort(u *url.URL) (host, port string) {
+	port = u.Port()
+	if port == "" {
+		port = "80"
+		if strings.EqualFold(u.Scheme, "https") {
+			port = "443"
+		}
+	}
+	return u.Hostname(), port
 }
