@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/appcmd-project/appcmd/configstore/xmldoc"
 	"io"
 	"io/fs"
 	"os"
@@ -13,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/appcmd-project/appcmd/configstore/xmldoc"
 )
 
 // Backups of applicationHost.config, as appcmd's BACKUP object keeps them
