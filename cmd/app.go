@@ -61,11 +61,5 @@ func addApp(c *invocation) error {
 	if err != nil {
 		return err
 	}
-	if err := applyServer(s, sitesSection, append(chs, more...), app); err != nil {
-		return err
-	}
-	if err := c.save(s); err != nil {
-		return err
-	}
-	return c.report(msgs...)
+	return c.applyObjects(s, nil, sitesSection, append(chs, more...), msgs, app)
 }

@@ -43,11 +43,6 @@ func addPool(c *invocation) error {
 	if err != nil {
 		return err
 	}
-	if err := applyServer(s, poolsSection, append([]commit.Change{{Kind: commit.Add, Path: pool}}, more...), pool); err != nil {
-		return err
-	}
-	if err := c.save(s); err != nil {
-		return err
-	}
-	return c.report(fmt.Sprintf("APPPOOL object %q added", name))
+	chs := append([]commit.Change{{Kind: commit.Add, Path: pool}}, more...)
+	return c.applyObjects(s, nil, poolsSection, chs, []string{fmt.Sprintf("APPPOOL object %q added", name)}, pool)
 }

@@ -42,9 +42,6 @@ func Test() (*IOStreams, *bytes.Buffer, *bytes.Buffer, *bytes.Buffer) {
 	return &IOStreams{In: in, Out: out, ErrOut: errOut}, in, out, errOut
 }
 
-// ColorEnabled reports whether stdout is a terminal that takes colour.
-func (s *IOStreams) ColorEnabled() bool { return s.colorOut }
-
 // paint returns a colour that is enabled only when the stream takes it; the
 // package-wide color.NoColor is never touched.
 func paint(enabled bool, attrs ...color.Attribute) *color.Color {

@@ -162,6 +162,12 @@ func addModule(c *invocation) error {
 		return err
 	}
 	chs := append([]commit.Change{entry(name, commit.KeyValue{Name: "type", Value: typ}, commit.KeyValue{Name: "preCondition", Value: pre})}, more...)
+	return c.applyModules(s, cp, chs, fmt.Sprintf("MODULE object %q added", name))
+}
+
+// applyModules changes system.webServer/modules at level cp (in the file
+// -commit: names), saves and reports msg.
+func (c *invocation) applyModules(s *configstore.Store, cp configstore.ConfigPath, chs []commit.Change, msg string) error {
 	commitTo, _ := c.reserved("commit")
 	if _, err := commit.Apply(s, commit.Request{Section: modulesSection, Level: cp, Commit: commitTo, Changes: chs}); err != nil {
 		return err
@@ -169,7 +175,7 @@ func addModule(c *invocation) error {
 	if err := c.save(s); err != nil {
 		return err
 	}
-	return c.report(fmt.Sprintf("MODULE object %q added", name))
+	return c.report(msg)
 }
 
 func deleteModule(c *invocation) error {
@@ -196,15 +202,8 @@ func deleteModule(c *invocation) error {
 	if findModule(have, name) == nil {
 		return &objectNotFoundError{Object: moduleKind.name, ID: name}
 	}
-	commitTo, _ := c.reserved("commit")
-	if _, err := commit.Apply(s, commit.Request{Section: modulesSection, Level: cp, Commit: commitTo,
-		Changes: []commit.Change{{Kind: commit.Remove, Path: commit.Path{keyStep("name", name)}}}}); err != nil {
-		return err
-	}
-	if err := c.save(s); err != nil {
-		return err
-	}
-	return c.report(fmt.Sprintf("MODULE object %q deleted", name))
+	rm := []commit.Change{{Kind: commit.Remove, Path: commit.Path{keyStep("name", name)}}}
+	return c.applyModules(s, cp, rm, fmt.Sprintf("MODULE object %q deleted", name))
 }
 
 func installModule(c *invocation) error {

@@ -37,6 +37,24 @@ func applyServer(s *configstore.Store, sec string, chs []commit.Change, bases ..
 	return err
 }
 
+// applyObjects is the common end of the changing object verbs: apply the
+// changes to the server-level section, check new bindings when sites (the
+// objects before the edit) is given, save, and report msgs.
+func (c *invocation) applyObjects(s *configstore.Store, sites *model, sec string, chs []commit.Change, msgs []string, bases ...commit.Path) error {
+	if err := applyServer(s, sec, chs, bases...); err != nil {
+		return err
+	}
+	if sites != nil {
+		if err := checkSites(s, sites); err != nil {
+			return err
+		}
+	}
+	if err := c.save(s); err != nil {
+		return err
+	}
+	return c.report(msgs...)
+}
+
 // paramChanges turns the remaining attribute parameters into changes on
 // the element at base: /attr:value sets, /+path adds, /-path removes.
 func (c *invocation) paramChanges(base commit.Path) ([]commit.Change, error) {
@@ -134,18 +152,16 @@ func (c *invocation) setObjects(k *objKind, extraGiven bool, extra func(m *model
 	for _, o := range objs {
 		bases = append(bases, o.path)
 	}
-	if err := applyServer(s, k.section, chs, bases...); err != nil {
-		return err
-	}
+	return c.applyObjects(s, sitesModel(k, m), k.section, chs, msgs, bases...)
+}
+
+// sitesModel returns the objects before an edit when they are sites, whose
+// new bindings applyObjects checks.
+func sitesModel(k *objKind, m *model) *model {
 	if k == siteKind {
-		if err := checkSites(s, m); err != nil {
-			return err
-		}
+		return m
 	}
-	if err := c.save(s); err != nil {
-		return err
-	}
-	return c.report(msgs...)
+	return nil
 }
 
 // deleteObjects is the delete verb. Deleting a site deletes its
@@ -171,13 +187,7 @@ func (c *invocation) deleteObjects(k *objKind) error {
 		chs = append(chs, commit.Change{Kind: commit.Remove, Path: o.path})
 		msgs = append(msgs, fmt.Sprintf("%s object %q deleted", k.name, o.id))
 	}
-	if err := applyServer(s, k.section, chs); err != nil {
-		return err
-	}
-	if err := c.save(s); err != nil {
-		return err
-	}
-	return c.report(msgs...)
+	return c.applyObjects(s, nil, k.section, chs, msgs)
 }
 
 // checkRename rejects setting an object's key (/name: for sites and

@@ -229,12 +229,6 @@ func setConfigIn(c *invocation) error {
 	return c.report(msgs...)
 }
 
-// recordID returns the identifier a record of the kind carries.
-func recordID(k *objKind, r *commit.Tree) string {
-	v, _ := r.Attr(k.idProp())
-	return v
-}
-
 // inputTargets maps the records onto existing objects for set and
 // delete, in input order; a record naming an object that does not exist
 // is an error, as the identifier would be.
@@ -393,18 +387,7 @@ func (c *invocation) addFromInput(k *objKind) error {
 		chs = append(chs, more...)
 		msgs = append(msgs, createdLines(k, site, appPath, el)...)
 	}
-	if err := applyServer(s, k.section, chs); err != nil {
-		return err
-	}
-	if k == siteKind {
-		if err := checkSites(s, m); err != nil {
-			return err
-		}
-	}
-	if err := c.save(s); err != nil {
-		return err
-	}
-	return c.report(msgs...)
+	return c.applyObjects(s, sitesModel(k, m), k.section, chs, msgs)
 }
 
 // importedSite completes a site element read from a record: an id that is

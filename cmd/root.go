@@ -45,7 +45,7 @@ func newRootCmd(ios *IOStreams) *cobra.Command {
 				Short:              v.Summary,
 				Long:               verbHelp(v.Name, &o),
 				DisableFlagParsing: true,
-				ValidArgsFunction:  completeParams(o.Name, v.Name),
+				ValidArgsFunction:  completeParams,
 			}
 			if o.Plural != "" {
 				leaf.Aliases = []string{strings.ToLower(o.Plural)}
@@ -61,25 +61,22 @@ func newRootCmd(ios *IOStreams) *cobra.Command {
 	for _, n := range names {
 		root.AddCommand(verbs[n])
 	}
-	root.AddCommand(&cobra.Command{Use: ServeVerb + " [SITE ...] [-listen:ADDR]", Short: TopCommands[0].Summary, Long: serveHelp(), DisableFlagParsing: true})
+	root.AddCommand(&cobra.Command{Use: ServeVerb + " [SITE ...] [-listen:ADDR] [-ping:pong|ping] [-exitafter:DURATION] [-addrfile:PATH]", Short: TopCommands[0].Summary, Long: serveHelp(), DisableFlagParsing: true})
 	return root
 }
 
-// completeParams suggests the general parameters, and section names after
-// -section: when the configuration can be read.
-func completeParams(object, verb string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-	return func(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-		var out []string
-		for _, p := range []string{"section:", "commit:", "apphostconfig:", "config:*", "text:*", "xml", "in", "json", "whatif"} {
-			// Offer the prefix the user started with, / or -.
-			for _, prefix := range []string{"/", "-"} {
-				if strings.HasPrefix(prefix+p, toComplete) {
-					out = append(out, prefix+p)
-				}
+// completeParams suggests the general parameters.
+func completeParams(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	var out []string
+	for _, p := range []string{"section:", "commit:", "apphostconfig:", "config:*", "text:*", "xml", "in", "json", "whatif"} {
+		// Offer the prefix the user started with, / or -.
+		for _, prefix := range []string{"/", "-"} {
+			if strings.HasPrefix(prefix+p, toComplete) {
+				out = append(out, prefix+p)
 			}
 		}
-		return out, cobra.ShellCompDirectiveNoSpace | cobra.ShellCompDirectiveNoFileComp
 	}
+	return out, cobra.ShellCompDirectiveNoSpace | cobra.ShellCompDirectiveNoFileComp
 }
 
 // runCobra answers completion requests.

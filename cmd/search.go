@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/appcmd-project/appcmd/configstore"
-	"github.com/appcmd-project/appcmd/configstore/xmldoc"
 )
 
 func init() { register("CONFIG", "search", searchConfig) }
@@ -86,71 +85,20 @@ func searchConfig(c *invocation) error {
 
 // matchSearch applies the section and attribute filters to one result.
 func matchSearch(s *configstore.Store, r *configstore.SearchResult, section string, params []Param) bool {
-	names := r.Sections
-	if section != "" {
-		if _, ok := r.Elements[section]; !ok {
-			return false
-		}
-		names = []string{section}
+	if section != "" && r.Elements[section] == nil {
+		return false
 	}
 	for _, p := range params {
-		found := false
-		for _, n := range names {
-			if attrMatches(s, n, r.Elements[n], p) {
-				found = true
-				break
+		var names []string
+		for _, st := range p.Path {
+			if st.Selector != nil {
+				return false // entries are not searched, only attributes
 			}
+			names = append(names, st.Name)
 		}
-		if !found {
+		if !s.ResultSets(r, section, names, p.Value, p.HasValue) {
 			return false
 		}
 	}
 	return true
-}
-
-// attrMatches reports whether a section element sets the attribute a
-// parameter names (a dotted path into child elements), with the value if
-// one is given (compared with the schema's rules).
-func attrMatches(s *configstore.Store, section string, e *xmldoc.Element, p Param) bool {
-	var names []string
-	for _, st := range p.Path {
-		if st.Selector != nil {
-			return false
-		}
-		names = append(names, st.Name)
-	}
-	if len(names) == 0 {
-		return false
-	}
-	for _, n := range names[:len(names)-1] {
-		if e = e.Child(n); e == nil {
-			return false
-		}
-	}
-	attr := names[len(names)-1]
-	for _, a := range e.Attrs() {
-		if !strings.EqualFold(a.Name, attr) {
-			continue
-		}
-		if !p.HasValue {
-			return true
-		}
-		if sch := s.Schema().Section(section); sch != nil {
-			el := sch.Root
-			for _, n := range names[:len(names)-1] {
-				if el = el.Element(n); el == nil {
-					break
-				}
-			}
-			if el != nil {
-				if as := el.Attribute(attr); as != nil {
-					if v, err := as.Normalize(p.Value); err == nil {
-						return as.Equal(a.Value, v)
-					}
-				}
-			}
-		}
-		return a.Value == p.Value
-	}
-	return false
 }

@@ -212,16 +212,7 @@ func addSite(c *invocation) error {
 	if err != nil {
 		return err
 	}
-	if err := applyServer(s, sitesSection, append(chs, more...), site); err != nil {
-		return err
-	}
-	if err := checkSites(s, m); err != nil {
-		return err
-	}
-	if err := c.save(s); err != nil {
-		return err
-	}
-	return c.report(msgs...)
+	return c.applyObjects(s, m, sitesSection, append(chs, more...), msgs, site)
 }
 
 // rootAppChanges adds the root application "/" of a site (or of an app

@@ -58,11 +58,5 @@ func addVdir(c *invocation) error {
 	if err != nil {
 		return err
 	}
-	if err := applyServer(s, sitesSection, append(chs, more...), vdir); err != nil {
-		return err
-	}
-	if err := c.save(s); err != nil {
-		return err
-	}
-	return c.report(fmt.Sprintf("VDIR object %q added", name))
+	return c.applyObjects(s, nil, sitesSection, append(chs, more...), []string{fmt.Sprintf("VDIR object %q added", name)}, vdir)
 }

@@ -148,25 +148,18 @@ func splitNames(v string) map[string]bool {
 }
 
 func (l *lockSet) attrLocked(name string) bool {
-	if l == nil {
-		return false
-	}
-	n := strings.ToLower(name)
-	if l.attrs["*"] || l.attrs[n] {
-		return true
-	}
-	return l.attrsExcept != nil && !l.attrsExcept[n]
+	return l != nil && locked(name, l.attrs, l.attrsExcept)
 }
 
 func (l *lockSet) elemLocked(name string) bool {
-	if l == nil {
-		return false
-	}
+	return l != nil && locked(name, l.elems, l.elemsExcept)
+}
+
+// locked applies a lock list ("*" = all) and an all-except list (nil =
+// unset) to a name.
+func locked(name string, list, except map[string]bool) bool {
 	n := strings.ToLower(name)
-	if l.elems["*"] || l.elems[n] {
-		return true
-	}
-	return l.elemsExcept != nil && !l.elemsExcept[n]
+	return list["*"] || list[n] || except != nil && !except[n]
 }
 
 // defaultValue is an attribute's schema default as shown: an encrypted

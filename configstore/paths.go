@@ -82,15 +82,7 @@ func (p ConfigPath) Join(rel string) (ConfigPath, error) {
 
 // Equal compares two paths ignoring case.
 func (p ConfigPath) Equal(q ConfigPath) bool {
-	if len(p.segs) != len(q.segs) {
-		return false
-	}
-	for i := range p.segs {
-		if !strings.EqualFold(p.segs[i], q.segs[i]) {
-			return false
-		}
-	}
-	return true
+	return len(p.segs) == len(q.segs) && p.Contains(q)
 }
 
 // Contains reports whether q is p or below p.

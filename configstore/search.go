@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/appcmd-project/appcmd/configstore/xmldoc"
+	"github.com/appcmd-project/appcmd/section"
 )
 
 // SearchResult is one place where configuration is defined: a file's own
@@ -192,4 +193,64 @@ func isMachineGroup(path string) bool {
 		}
 	}
 	return false
+}
+
+// ResultSets reports whether a search result sets an attribute — path is
+// the attribute's dotted path from the section element, names[len-1] the
+// attribute — in the given section (every section when ""), to value when
+// hasValue (compared with the attribute's schema rules).
+func (s *Store) ResultSets(r *SearchResult, section string, path []string, value string, hasValue bool) bool {
+	if len(path) == 0 {
+		return false
+	}
+	names := r.Sections
+	if section != "" {
+		names = []string{section}
+	}
+	for _, n := range names {
+		if e := r.Elements[n]; e != nil && s.elementSets(n, e, path, value, hasValue) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Store) elementSets(section string, e *xmldoc.Element, path []string, value string, hasValue bool) bool {
+	for _, n := range path[:len(path)-1] {
+		if e = e.Child(n); e == nil {
+			return false
+		}
+	}
+	attr := path[len(path)-1]
+	for _, a := range e.Attrs() {
+		if !strings.EqualFold(a.Name, attr) {
+			continue
+		}
+		if !hasValue {
+			return true
+		}
+		if as := s.schemaAttribute(section, path); as != nil {
+			if v, err := as.Normalize(value); err == nil {
+				return as.Equal(a.Value, v)
+			}
+		}
+		return a.Value == value
+	}
+	return false
+}
+
+// schemaAttribute finds the schema of an attribute by its path from a
+// section element, or nil.
+func (s *Store) schemaAttribute(section string, path []string) *section.Attribute {
+	sch := s.schema.Section(section)
+	if sch == nil {
+		return nil
+	}
+	el := sch.Root
+	for _, n := range path[:len(path)-1] {
+		if el = el.Element(n); el == nil {
+			return nil
+		}
+	}
+	return el.Attribute(path[len(path)-1])
 }
