@@ -61,9 +61,23 @@ func TestScript(t *testing.T) {
 			"crlf":     crlfCmd,
 			"exitcode": exitCodeCmd,
 			"cpshared": cpSharedCmd,
+			"islink":   isLinkCmd,
 			"ws":       wsCmd, // serve_test.go: drives appcmd serve with real clients
 		},
 	})
+}
+
+// islink FILE checks that FILE is a symbolic link (configuration files
+// kept in git are often linked into place, and must stay links).
+func isLinkCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: islink FILE")
+	}
+	info, err := os.Lstat(ts.MkAbs(args[0]))
+	ts.Check(err)
+	if (info.Mode()&os.ModeSymlink != 0) == neg {
+		ts.Fatalf("%s: symbolic link is %v", args[0], !neg)
+	}
 }
 
 // exitcode N checks the exit code of the last appcmd run: appcmd.exe's exit

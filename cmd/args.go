@@ -176,7 +176,9 @@ func ParseArgs(argv []string) (*Invocation, error) {
 			p.Op = OpRemove
 			body = body[1:]
 		}
-		body = unquote(body)
+		if escaped || p.Op != OpSet {
+			body = unquote(body) // the pair after the operator
+		}
 		name, value, hasValue := splitNameValue(body)
 		value = unquote(value)
 

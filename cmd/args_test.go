@@ -2,9 +2,18 @@ package cmd
 
 import (
 	"errors"
+	"flag"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
 	"reflect"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/rogpeppe/go-internal/txtar"
 
 	"github.com/appcmd-project/appcmd/commit"
 )
@@ -534,6 +543,16 @@ func TestObjects(t *testing.T) {
 	}
 }
 
+// FuzzParseArgs parses a command line (argv joined with newlines) and
+// checks that an error is a *UsageError with one of the grammar's exit
+// codes, that an Invocation is consistent (normalised verb and object,
+// help and exit code together, paths that round-trip), and that writing
+// the Invocation back as a command line (formatArgs) parses to the same
+// Invocation.
+//
+// The seeds named script-* and ref-* are the command lines of
+// testdata/script/*.txtar and the examples of the appcmd reference,
+// written by TestWriteArgsFuzzSeeds.
 func FuzzParseArgs(f *testing.F) {
 	for _, s := range []string{
 		"",
@@ -553,6 +572,8 @@ func FuzzParseArgs(f *testing.F) {
 		"restart\nsite",
 		"list\nconfig\na\nb",
 		"set\nconfig\n/+[name=Files]",
+		"set\nconfig\n/\"+[name='x']\"\n/+\"[name='y']\"\n/a:\"\"q\"\"\n/\"b\":\"c\"",
+		"list\nsites\n\n/?\n/text:\n/TEXT:*",
 	} {
 		f.Add(s)
 	}
@@ -567,8 +588,14 @@ func FuzzParseArgs(f *testing.F) {
 			if !errors.As(err, &ue) {
 				t.Fatalf("error %T %v, want *UsageError", err, err)
 			}
-			if ue.Code != 13 && ue.Code != 87 {
+			var mi *commit.MalformedIndexerError
+			switch {
+			case ue.Code == 13 && (!ue.Framed || !errors.As(err, &mi)):
+				t.Fatalf("exit code 13 for %v, want a framed malformed-indexer error", err)
+			case ue.Code != 13 && ue.Code != 87:
 				t.Fatalf("unexpected exit code %d for %q", ue.Code, ue.Message)
+			case ue.Message == "":
+				t.Fatal("empty error message")
 			}
 			if inv != nil {
 				t.Fatalf("Invocation returned with error")
@@ -595,14 +622,254 @@ func FuzzParseArgs(f *testing.F) {
 		if inv.Verb != ServeVerb && len(inv.Identifiers) > 1 {
 			t.Fatalf("%d identifiers for %q", len(inv.Identifiers), inv.Verb)
 		}
+		for name := range inv.Reserved {
+			if !reservedNames[name] || name == "?" || name == "in" {
+				t.Fatalf("%q in Reserved", name)
+			}
+		}
 		for _, p := range inv.Params {
 			if len(p.Path) == 0 {
 				t.Fatalf("empty path in %+v", p)
+			}
+			if p.Escaped && p.Op != OpSet {
+				t.Fatalf("escaped %v parameter %q", p.Op, p.Raw)
 			}
 			q, err := commit.ParsePath(p.Path.String())
 			if err != nil || !q.Equal(p.Path) {
 				t.Fatalf("param path %q does not round-trip: %v", p.Path, err)
 			}
 		}
+		again := formatArgs(inv)
+		inv2, err := ParseArgs(again)
+		if err != nil {
+			t.Fatalf("%q written back as %q does not parse: %v", argv, again, err)
+		}
+		if a, b := invocationString(inv), invocationString(inv2); a != b {
+			t.Fatalf("%q written back as %q parses differently:\n%s\n%s", argv, again, a, b)
+		}
 	})
+}
+
+// formatArgs writes an Invocation back as a command line: canonical verb,
+// object and paths, every value in double quotes (which ParseArgs removes
+// once), general parameters in name order.
+func formatArgs(inv *Invocation) []string {
+	var argv []string
+	switch {
+	case inv.Verb == ServeVerb:
+		argv = append(argv, ServeVerb)
+		argv = append(argv, inv.Identifiers...)
+	case inv.Verb != "":
+		argv = append(argv, inv.Verb, inv.Object)
+		argv = append(argv, inv.Identifiers...)
+	case inv.Object != "":
+		argv = append(argv, inv.Object)
+	}
+	if inv.Help != HelpNone && inv.ExitCode == argsExitHelp {
+		argv = append(argv, "/?")
+	}
+	value := func(has bool, v string) string {
+		if !has {
+			return ""
+		}
+		return `:"` + v + `"`
+	}
+	for _, name := range slices.Sorted(maps.Keys(inv.Reserved)) {
+		r := inv.Reserved[name]
+		argv = append(argv, "/"+name+value(r.HasValue, r.Value))
+	}
+	if inv.Stdin {
+		argv = append(argv, "/in")
+	}
+	for _, p := range inv.Params {
+		prefix := "/"
+		switch {
+		case p.Escaped:
+			prefix = "/!"
+		case p.Op == OpAdd:
+			prefix = "/+"
+		case p.Op == OpRemove:
+			prefix = "/-"
+		}
+		argv = append(argv, prefix+p.Path.String()+value(p.HasValue, p.Value))
+	}
+	return argv
+}
+
+// invocationString shows everything an Invocation says but the raw tokens.
+func invocationString(inv *Invocation) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "verb=%q object=%q ids=%q help=%d exit=%d stdin=%v", inv.Verb, inv.Object, inv.Identifiers, inv.Help, inv.ExitCode, inv.Stdin)
+	for _, name := range slices.Sorted(maps.Keys(inv.Reserved)) {
+		r := inv.Reserved[name]
+		fmt.Fprintf(&b, " /%s(%v)%q", name, r.HasValue, r.Value)
+	}
+	for _, p := range inv.Params {
+		fmt.Fprintf(&b, " %v(%v)%s(%v)%q", p.Op, p.Escaped, p.Path, p.HasValue, p.Value)
+	}
+	return b.String()
+}
+
+// writeSeeds rewrites the seeds derived from command lines:
+//
+//	go test ./cmd -run TestWriteArgsFuzzSeeds -args -writeseeds
+var writeSeeds = flag.Bool("writeseeds", false, "rewrite the fuzz seeds derived from the scripts and the appcmd reference")
+
+// TestWriteArgsFuzzSeeds writes the command lines of
+// testdata/script/*.txtar (exec appcmd lines, split as testscript does)
+// and of the examples in the appcmd reference (split as Windows does) as
+// seeds of FuzzParseArgs, and the attribute paths in them as seeds of
+// commit's FuzzParsePath, one of each shape (names and values aside).
+func TestWriteArgsFuzzSeeds(t *testing.T) {
+	if !*writeSeeds {
+		t.Skip("run with -writeseeds to rewrite the seeds")
+	}
+	type line struct {
+		name string
+		argv []string
+	}
+	var lines []line
+	scripts, _ := filepath.Glob(filepath.Join("..", "testdata", "script", "*.txtar"))
+	exec := regexp.MustCompile(`^(?:\[[^]]*\]\s*)*(?:!\s*)?exec\s+appcmd(?:\s(.*))?$`)
+	for _, f := range scripts {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range strings.Split(string(txtar.Parse(b).Comment), "\n") {
+			if m := exec.FindStringSubmatch(strings.TrimSpace(l)); m != nil {
+				lines = append(lines, line{"script-" + strings.TrimSuffix(filepath.Base(f), ".txtar"), scriptWords(m[1])})
+			}
+		}
+	}
+	ref, err := os.ReadFile(filepath.Join("..", "..", "shared", "reference", "appcmd.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	example := regexp.MustCompile("(?i)^(?:appcmd(?:\\.exe)?\\s+)?((?:add|set|list|delete|search|lock|unlock|clear|reset|start|stop|recycle|install|uninstall|restore|serve)\\s.*)$")
+	for _, span := range regexp.MustCompile("`([^`\n]+)`").FindAllStringSubmatch(string(ref), -1) {
+		for _, part := range strings.Split(span[1], "|") {
+			part, _, _ = strings.Cut(part, "<")
+			part, _, _ = strings.Cut(part, ">")
+			if m := example.FindStringSubmatch(strings.TrimSpace(part)); m != nil {
+				lines = append(lines, line{"ref", argsSplit(m[1])})
+			}
+		}
+	}
+
+	argsDir := filepath.Join("testdata", "fuzz", "FuzzParseArgs")
+	pathDir := filepath.Join("..", "commit", "testdata", "fuzz", "FuzzParsePath")
+	for _, dir := range []string{argsDir, pathDir} {
+		for _, pat := range []string{"script-*", "ref-*"} {
+			old, _ := filepath.Glob(filepath.Join(dir, pat))
+			for _, f := range old {
+				os.Remove(f)
+			}
+		}
+	}
+	// One seed per shape (names and values aside: the fuzzer varies them).
+	word := regexp.MustCompile(`[A-Za-z0-9_]+`)
+	wordShape := func(w string) string {
+		if _, ok := LookupObject(w); ok || reservedNames[strings.ToLower(w)] {
+			return strings.ToLower(w)
+		}
+		for _, o := range Objects {
+			if _, ok := o.LookupVerb(w); ok {
+				return strings.ToLower(w)
+			}
+		}
+		return "w"
+	}
+	argvShape := func(argv []string) string {
+		var key []string
+		for i, tok := range argv {
+			switch {
+			case tok != "" && (tok[0] == '/' || tok[0] == '-'):
+				name, value, has := splitNameValue(tok)
+				switch {
+				case strings.HasPrefix(value, `"`):
+					value = `:"V"`
+				case has:
+					value = ":V"
+				}
+				key = append(key, word.ReplaceAllStringFunc(name, wordShape)+value)
+			case i < 2:
+				key = append(key, wordShape(tok))
+			default:
+				key = append(key, "I")
+			}
+		}
+		return strings.Join(key, " ")
+	}
+	seen := map[string]bool{}
+	write := func(dir, name, shape, s string) {
+		if seen[dir+"\x00"+shape] {
+			return
+		}
+		seen[dir+"\x00"+shape] = true
+		n := 1
+		for ; ; n++ {
+			if _, err := os.Stat(filepath.Join(dir, fmt.Sprintf("%s-%d", name, n))); err != nil {
+				break
+			}
+		}
+		data := fmt.Sprintf("go test fuzz v1\nstring(%q)\n", s)
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%d", name, n)), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, l := range lines {
+		write(argsDir, l.name, argvShape(l.argv), strings.Join(l.argv, "\n"))
+		for _, tok := range l.argv {
+			if len(tok) < 2 || (tok[0] != '/' && tok[0] != '-') {
+				continue
+			}
+			// The path as ParseArgs finds it.
+			body := unquote(tok[1:])
+			if body != "" && strings.ContainsRune("!+-", rune(body[0])) {
+				body = body[1:]
+			}
+			name, _, _ := splitNameValue(unquote(body))
+			if !reservedNames[strings.ToLower(name)] && name != "" {
+				write(pathDir, l.name, word.ReplaceAllString(name, "w"), name)
+			}
+		}
+	}
+	t.Logf("%d command lines", len(lines))
+}
+
+// scriptWords splits the arguments of a testscript command: white space
+// separates, single quotes group, and a doubled single quote inside
+// quotes is one single quote.
+// Variables stay as written, and a background marker (&name&) is dropped.
+func scriptWords(line string) []string {
+	var out []string
+	var cur strings.Builder
+	inTok, quoted := false, false
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case c == '\'' && quoted && i+1 < len(line) && line[i+1] == '\'':
+			cur.WriteByte('\'')
+			i++
+		case c == '\'':
+			quoted, inTok = !quoted, true
+		case (c == ' ' || c == '\t') && !quoted:
+			if inTok {
+				out = append(out, cur.String())
+				cur.Reset()
+				inTok = false
+			}
+		default:
+			cur.WriteByte(c)
+			inTok = true
+		}
+	}
+	if inTok {
+		out = append(out, cur.String())
+	}
+	if n := len(out); n > 0 && len(out[n-1]) > 2 && strings.HasPrefix(out[n-1], "&") && strings.HasSuffix(out[n-1], "&") {
+		out = out[:n-1]
+	}
+	return out
 }

@@ -50,6 +50,11 @@ func Apply(s *configstore.Store, req Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, c := range req.Changes {
+		if err := checkStorable(c); err != nil {
+			return nil, err
+		}
+	}
 	t, err := ResolveTarget(s, req.Level, req.Commit)
 	if err != nil {
 		return nil, err
@@ -67,6 +72,46 @@ func Apply(s *configstore.Store, req Request) (*Result, error) {
 		return nil, err
 	}
 	return &Result{Section: sch.Name, Target: t}, nil
+}
+
+// checkStorable refuses names and values that an XML file cannot hold
+// (control characters, invalid UTF-8, names with spaces) before anything
+// is edited; the writer would refuse them too, with a vaguer message.
+func checkStorable(c Change) error {
+	bad := func(attr, value string, err error) error {
+		var ve *xmldoc.ValueError
+		if errors.As(err, &ve) && ve.Name {
+			return &configstore.UnknownAttributeError{Path: c.Path.String()}
+		}
+		reason := err.Error()
+		return &section.ValueError{Attribute: attr, Input: value, Rule: "xml", Reason: strings.ToUpper(reason[:1]) + reason[1:] + "."}
+	}
+	for _, st := range c.Path {
+		if st.Selector == nil {
+			if err := xmldoc.CheckName(st.Name); err != nil {
+				return bad(st.Name, st.Name, err)
+			}
+			continue
+		}
+		for _, kv := range st.Selector.Keys {
+			if err := xmldoc.CheckName(kv.Name); err != nil {
+				return bad(kv.Name, kv.Name, err)
+			}
+			if err := xmldoc.CheckValue(kv.Value); err != nil {
+				return bad(kv.Name, kv.Value, err)
+			}
+		}
+	}
+	if c.Kind == Set {
+		if err := xmldoc.CheckValue(c.Value); err != nil {
+			name := ""
+			if len(c.Path) > 0 {
+				name = c.Path[len(c.Path)-1].Name
+			}
+			return bad(name, c.Value, err)
+		}
+	}
+	return nil
 }
 
 // validate reads the changed section back at the target level; an error in

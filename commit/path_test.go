@@ -3,6 +3,8 @@ package commit
 import (
 	"errors"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -207,12 +209,23 @@ func TestPathEqual(t *testing.T) {
 	}
 }
 
+// FuzzParsePath checks that errors are the two typed errors, located in
+// the input; that a parsed path is well made (steps with a name or a
+// selector, names and keys of name characters, selectors with a position
+// or keys); that its canonical form (String) parses to the same path and
+// is stable; and that two canonical forms joined by a dot parse to the
+// two paths one after the other.
+//
+// The seeds named script-* and ref-* are the attribute paths of the
+// command lines in testdata/script and of the appcmd reference's examples,
+// written by cmd's TestWriteArgsFuzzSeeds.
 func FuzzParsePath(f *testing.F) {
 	for _, s := range []string{
 		"enabled", "limits.maxBandwidth", "[name='x'].type",
 		"[name='C',id='2'].bindings.[protocol='http',bindingInformation='*:80:']",
 		"files.[value='home.html']", `[name='X'].[path='/'].[path='/',physicalPath='C:\x']`,
 		"[@start,name='x']", "[@12]", "files[value='it''s']", "[name=Files]", "a..b", "",
+		"[@END]", "[@99999999999999999999]", "a[b='c'][d='e']", "x.[k='']", "é.ü",
 	} {
 		f.Add(s)
 	}
@@ -221,7 +234,19 @@ func FuzzParsePath(f *testing.F) {
 		if err != nil {
 			var mi *MalformedIndexerError
 			var pe *PathError
-			if !errors.As(err, &mi) && !errors.As(err, &pe) {
+			switch {
+			case errors.As(err, &mi):
+				if mi.Path != s || mi.Offset < 0 || mi.Offset > len(s) || mi.Error() != MalformedIndexerMessage {
+					t.Fatalf("ParsePath(%q): %#v", s, mi)
+				}
+				if !strings.ContainsAny(s, "[]") {
+					t.Fatalf("ParsePath(%q): malformed indexer without brackets", s)
+				}
+			case errors.As(err, &pe):
+				if pe.Path != s || pe.Offset < 0 || pe.Offset > len(s) {
+					t.Fatalf("ParsePath(%q): %#v", s, pe)
+				}
+			default:
 				t.Fatalf("ParsePath(%q): unexpected error type %T", s, err)
 			}
 			return
@@ -229,9 +254,28 @@ func FuzzParsePath(f *testing.F) {
 		if len(p) == 0 {
 			t.Fatalf("ParsePath(%q) returned an empty path without error", s)
 		}
+		isName := func(n string) bool { return n != "" && scanName(n, 0) == len(n) }
 		for _, st := range p {
 			if (st.Name == "") == (st.Selector == nil) {
 				t.Fatalf("ParsePath(%q): step %#v must have exactly one of Name, Selector", s, st)
+			}
+			if st.Selector == nil {
+				if !isName(st.Name) {
+					t.Fatalf("ParsePath(%q): bad name %q", s, st.Name)
+				}
+				continue
+			}
+			sel := st.Selector
+			if sel.Pos.Kind == PosNone && len(sel.Keys) == 0 {
+				t.Fatalf("ParsePath(%q): empty selector", s)
+			}
+			if sel.Pos.Index < 0 || sel.Pos.Kind != PosIndex && sel.Pos.Index != 0 {
+				t.Fatalf("ParsePath(%q): position %#v", s, sel.Pos)
+			}
+			for _, kv := range sel.Keys {
+				if !isName(kv.Name) || kv.Name[0] == '@' {
+					t.Fatalf("ParsePath(%q): bad key %q", s, kv.Name)
+				}
 			}
 		}
 		canon := p.String()
@@ -244,6 +288,10 @@ func FuzzParsePath(f *testing.F) {
 		}
 		if q.String() != canon {
 			t.Fatalf("String not stable: %q -> %q", canon, q.String())
+		}
+		pp, err := ParsePath(canon + "." + canon)
+		if err != nil || !pp.Equal(append(slices.Clip(p), p...)) {
+			t.Fatalf("ParsePath(%q) = %v, %v; want the path twice", canon+"."+canon, pp, err)
 		}
 	})
 }

@@ -331,6 +331,10 @@ func linkEntry(dir, src string) error {
 		return err
 	}
 	dst := filepath.Join(tmp, BackupFile)
+	// A link to a symbolic link would follow whatever it points to later.
+	if real, err := filepath.EvalSymlinks(src); err == nil {
+		src = real
+	}
 	if err := os.Link(src, dst); err != nil {
 		err = copyFile(dst, src)
 		if err != nil {

@@ -3,6 +3,8 @@ package configstore
 import (
 	"fmt"
 	"strings"
+
+	"github.com/appcmd-project/appcmd/configstore/xmldoc"
 )
 
 // AppHostRoot is the config path of applicationHost.config.
@@ -134,6 +136,9 @@ func splitSegments(s string) ([]string, error) {
 	s = strings.TrimSuffix(strings.TrimPrefix(s, "/"), "/")
 	if s == "" || s == "." {
 		return nil, nil
+	}
+	if err := xmldoc.CheckValue(s); err != nil {
+		return nil, fmt.Errorf("A configuration file cannot hold it: %v", err)
 	}
 	segs := strings.Split(s, "/")
 	for _, seg := range segs {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -54,6 +55,7 @@ func (s *Store) Save(hook SaveHook) ([]*File, error) {
 	}
 	type pending struct {
 		f       *File
+		dst     string // f.Path with symbolic links resolved
 		tmp     string
 		old     string // hard link to the previous version, for rollback
 		renamed bool
@@ -70,37 +72,43 @@ func (s *Store) Save(hook SaveHook) ([]*File, error) {
 		}
 	}
 	for _, f := range changed {
-		tmp, err := writeTemp(f)
+		dst, err := writePath(f.Path)
+		if err != nil {
+			cleanup()
+			return nil, &ConfigFileError{File: f.Path, Kind: ErrUnreadable, Description: "Cannot write configuration file: " + err.Error(), Err: err}
+		}
+		removeStaleTemps(dst)
+		tmp, err := writeTemp(f, dst)
 		if err != nil {
 			cleanup()
 			return nil, err
 		}
-		ps = append(ps, &pending{f: f, tmp: tmp})
+		ps = append(ps, &pending{f: f, dst: dst, tmp: tmp})
 	}
 	for _, p := range ps {
 		if !p.f.exists {
 			continue
 		}
 		old := p.tmp + ".old"
-		if err := os.Link(p.f.Path, old); err == nil {
+		if err := os.Link(p.dst, old); err == nil {
 			p.old = old
 		}
 	}
 	for i, p := range ps {
-		if err := rename(p.tmp, p.f.Path); err != nil {
+		if err := rename(p.tmp, p.dst); err != nil {
 			for _, q := range ps[:i] {
 				if q.old != "" {
-					os.Rename(q.old, q.f.Path)
+					os.Rename(q.old, q.dst)
 					q.old = ""
 				} else if !q.f.exists {
-					os.Remove(q.f.Path)
+					os.Remove(q.dst)
 				}
 			}
 			cleanup()
 			return nil, &ConfigFileError{File: p.f.Path, Kind: ErrUnreadable, Description: "Cannot write configuration file: " + err.Error(), Err: err}
 		}
 		p.renamed = true
-		syncDir(filepath.Dir(p.f.Path))
+		syncDir(filepath.Dir(p.dst))
 	}
 	cleanup()
 	return changed, nil
@@ -109,18 +117,61 @@ func (s *Store) Save(hook SaveHook) ([]*File, error) {
 // rename is os.Rename; tests replace it to make a commit fail half-way.
 var rename = os.Rename
 
-// writeTemp writes a file's new content next to it and syncs it.
-func writeTemp(f *File) (string, error) {
-	dir := filepath.Dir(f.Path)
+// writePath is where a file's new version goes: a configuration file that
+// is a symbolic link (into a git checkout, say) is written through, so the
+// link stays a link and its target gets the new content.
+func writePath(path string) (string, error) {
+	real, err := filepath.EvalSymlinks(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		if _, lerr := os.Lstat(path); lerr == nil {
+			return "", fmt.Errorf("%s is a symbolic link to a file that does not exist", path)
+		}
+		return path, nil // a new file
+	}
+	return real, err
+}
+
+// tempPrefix starts the names of the temporary files next to path.
+func tempPrefix(path string) string {
+	return "." + filepath.Base(path) + ".tmp-"
+}
+
+// removeStaleTemps deletes temporary files that a writer killed between
+// creating and renaming them left next to path. Every writer holds the
+// store's exclusive lock, which Save's caller holds now, so none of them
+// belongs to a live writer.
+func removeStaleTemps(path string) {
+	stale, _ := filepath.Glob(filepath.Join(filepath.Dir(path), globEscape(tempPrefix(path))+"*"))
+	for _, name := range stale {
+		os.Remove(name)
+	}
+}
+
+// globEscape quotes the pattern characters of a literal file name.
+func globEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// writeTemp writes a file's new content next to dst (f.Path, or the file
+// it links to) and syncs it.
+func writeTemp(f *File, dst string) (string, error) {
+	dir := filepath.Dir(dst)
 	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
 		return "", &ConfigFileError{File: f.Path, Kind: ErrUnreadable,
 			Description: fmt.Sprintf("Cannot write configuration file: the directory %s does not exist", dir)}
 	}
 	mode := fs.FileMode(0o644)
-	if info, err := os.Stat(f.Path); err == nil {
+	if info, err := os.Stat(dst); err == nil {
 		mode = info.Mode().Perm()
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(f.Path)+".tmp-"+strconv.FormatInt(time.Now().UnixNano(), 36)+"-*")
+	tmp, err := os.CreateTemp(dir, tempPrefix(dst)+strconv.FormatInt(time.Now().UnixNano(), 36)+"-*")
 	if err != nil {
 		return "", &ConfigFileError{File: f.Path, Kind: ErrUnreadable, Description: "Cannot write configuration file: " + err.Error(), Err: err}
 	}

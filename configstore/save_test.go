@@ -85,3 +85,55 @@ func TestSaveNothingChanged(t *testing.T) {
 		t.Error("the file was replaced")
 	}
 }
+
+func TestWritePath(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "real.config")
+	os.WriteFile(real, []byte("<configuration/>"), 0o644)
+	os.Symlink(real, filepath.Join(dir, "link.config"))
+	os.Symlink(filepath.Join(dir, "link.config"), filepath.Join(dir, "chain.config"))
+	os.Symlink(filepath.Join(dir, "gone.config"), filepath.Join(dir, "dangling.config"))
+	realDir, _ := filepath.EvalSymlinks(dir)
+	tests := []struct {
+		name, want, err string
+	}{
+		{"real.config", filepath.Join(realDir, "real.config"), ""},
+		{"link.config", filepath.Join(realDir, "real.config"), ""},
+		{"chain.config", filepath.Join(realDir, "real.config"), ""},
+		{"new.config", filepath.Join(dir, "new.config"), ""},
+		{"dangling.config", "", "symbolic link to a file that does not exist"},
+	}
+	for _, tt := range tests {
+		got, err := writePath(filepath.Join(dir, tt.name))
+		if tt.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("%s: err = %v, want %q", tt.name, err, tt.err)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("%s = %q, %v; want %q", tt.name, got, err, tt.want)
+		}
+	}
+}
+
+func TestRemoveStaleTemps(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "app[1]*.config") // pattern characters are literal
+	keep := []string{"app[1]*.config", ".other.config.tmp-x", "app1x.config", ".app[1]*.config.lock"}
+	stale := []string{".app[1]*.config.tmp-abc-123", ".app[1]*.config.tmp-abc-123.old"}
+	for _, n := range append(keep, stale...) {
+		os.WriteFile(filepath.Join(dir, n), nil, 0o644)
+	}
+	removeStaleTemps(path)
+	for _, n := range keep {
+		if _, err := os.Stat(filepath.Join(dir, n)); err != nil {
+			t.Errorf("%s removed", n)
+		}
+	}
+	for _, n := range stale {
+		if _, err := os.Stat(filepath.Join(dir, n)); err == nil {
+			t.Errorf("%s kept", n)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/rogpeppe/go-internal/lockedfile"
 
@@ -60,7 +61,21 @@ func Open(opts Options) (*Store, error) {
 		s.env = os.LookupEnv
 	}
 	if opts.Write {
-		unlock, err := lockedfile.MutexAt(lockPath(path)).Lock()
+		// Nothing, not even the lock file, is created next to a path that
+		// is not a configuration file.
+		if info, err := os.Stat(path); err != nil || info.IsDir() {
+			if err == nil {
+				err = &os.PathError{Op: "read", Path: path, Err: syscall.EISDIR}
+			}
+			return nil, &ConfigFileError{File: path, Description: DescCannotRead, Kind: ErrUnreadable, Err: err}
+		}
+		// Writers through a symbolic link and through its target must
+		// take the same lock.
+		lp := path
+		if real, err := filepath.EvalSymlinks(path); err == nil {
+			lp = real
+		}
+		unlock, err := lockedfile.MutexAt(lockPath(lp)).Lock()
 		if err != nil {
 			return nil, &ConfigFileError{File: path, Kind: ErrUnreadable, Description: "Cannot lock configuration file: " + err.Error(), Err: err}
 		}

@@ -22,8 +22,9 @@ import (
 //	(A3) keepaliveDue           pingInterval > 0: an empty unsolicited Pong (Options.PingOpcode:
 //	                            Ping) every interval from connection open, regardless of
 //	                            traffic; no reply expected, no dead-peer close.
-//	(A4) keepaliveWriteTimeout  a keepalive that cannot be written within this time is
-//	                            skipped (never closes the connection by itself).
+//	(A4) keepaliveWriteTimeout  a keepalive that cannot start within this time (another write
+//	                            holds the connection) is skipped; one the peer's TCP window
+//	                            keeps from completing drops the connection as in (A14).
 //	(A5) readLimit              receiveBufferLimit is a per-message cap on received payload
 //	                            bytes; exceeding it closes with 1009 (empty reason) as soon as
 //	                            a frame header announces it, before the payload is read.
@@ -47,6 +48,12 @@ import (
 //	                            other details of which are not reproduced).
 //	(A13) echoSubprotocol       the echo handler accepts the subprotocol "echo" only (exact,
 //	                            case-sensitive); any other offer gets no Sec-WebSocket-Protocol.
+//	(A14) writeTimeout          a write to an upgraded connection (echo, Pong, notice) that the
+//	                            peer does not take within 10 s means the peer stopped reading:
+//	                            the connection is closed without a Close frame (logged 1006).
+//	(A15) headerTimeout         a client gets 2 min (HTTP.sys HeaderWait default) to send a
+//	                            request's headers, then the connection is closed; not read
+//	                            from the configuration.
 //
 // Not assumptions but facts of this implementation worth citing: no
 // permessage-deflate (IIS has none), no Origin check (IIS has none), Pings from
@@ -111,12 +118,52 @@ func keepaliveDue(prev time.Time, interval time.Duration, now time.Time) time.Ti
 const minKeepaliveInterval = 10 * time.Millisecond
 
 // keepaliveWriteTimeout bounds how long one keepalive may wait for the
-// connection's writer and the socket.
+// connection's writer and the socket (Options.WriteTimeout overrides it).
 //
-// (A4) When it expires the keepalive is skipped; the connection is not closed.
-// (gorilla/websocket marks a connection failed only when the socket write
-// itself times out, which needs a peer that has not read for this long.)
+// (A4) When it expires while another write holds the connection, the
+// keepalive is skipped and the connection stays open. When it expires in the
+// socket write itself (a peer that has not read for this long),
+// gorilla/websocket marks the connection's writer failed for good, so the
+// connection is closed as for writeTimeout (A14). A keepalive never holds up
+// other connections' keepalives: while a write on its connection is in
+// progress it is sent from a goroutine of its own, not a shared worker.
 const keepaliveWriteTimeout = 10 * time.Second
+
+// writeTimeout is the deadline of each data-message write (echo, keepalive
+// notice) and of each Pong answering a Ping (Options.WriteTimeout overrides
+// it).
+//
+// (A14) A write the peer's TCP window keeps from completing within 10 s
+// means the peer stopped reading: the connection is closed without a Close
+// frame (none can be sent past the blocked write), logged as
+// close=1006(write-timeout), and its goroutine and buffers are freed.
+// Without it a client that sends but never reads would pin a goroutine and a
+// message buffer (up to receiveBufferLimit) until it disconnects. HTTP.sys's
+// analogue is webLimits/@minBytesPerSecond (MinSendRate, 240 B/s) for
+// responses; whether it applies after 101 is unconfirmed, and at 240 B/s a 4
+// MiB echo could take almost five hours, so a fixed bound is used instead
+// (10 s, as for keepalives: enough for a 4 MiB echo at 400 KiB/s). Pongs use
+// it too instead of gorilla's fixed one second, so one rule covers every
+// write. The bound is per write, not a minimum rate: a peer that keeps
+// taking a few bytes at a time is served slowly, not dropped (TCP
+// back-pressure then slows its own sending, and memory stays bounded).
+const writeTimeout = 10 * time.Second
+
+// headerTimeout is http.Server.ReadHeaderTimeout: how long a client may
+// take, from connecting (or from the first byte of a later request on a
+// kept-alive connection), to send a complete request header
+// (Options.HeaderTimeout overrides it).
+//
+// (A15) HTTP.sys's HeaderWait timer, set by webLimits/@headerWaitTimeout;
+// its default 00:00:00 means HTTP.sys's own default, 2 minutes. When it
+// expires the connection is closed. HTTP.sys resets it without an answer;
+// net/http does too for a client that sent nothing, but answers "400 Bad
+// Request" (Connection: close) first when part of a request had arrived
+// (bufio hands it the partial line) — a difference kept, since avoiding it
+// would mean replacing net/http's request reader. The value is not read
+// from the configuration: Snapshot has no webLimits (server-wide, not per
+// URL) and changing it would need new listeners.
+const headerTimeout = 2 * time.Minute
 
 // readLimit returns the limit passed to gorilla's Conn.SetReadLimit.
 //
@@ -125,7 +172,10 @@ const keepaliveWriteTimeout = 10 * time.Second
 // total at each frame header and, when it would exceed the limit, sends Close
 // 1009 with an empty reason before reading the payload. A message of exactly
 // receiveBufferLimit bytes is accepted. A value <= 0 (not valid in IIS, schema
-// minimum 4096) means no limit.
+// minimum 4096) means no limit. A 64-bit length with the most significant
+// bit set (RFC 6455 §5.2 forbids it; 1002 would do as well) is treated as
+// over the limit, 1009: gorilla reports it as ErrReadLimit but sends no
+// Close frame, so readFailed sends one.
 func readLimit(s Settings) int64 {
 	if s.ReceiveBufferLimit <= 0 {
 		return 0

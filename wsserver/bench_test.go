@@ -48,6 +48,8 @@ func TestMain(m *testing.M) {
 		os.Exit(echoClient(os.Args[len(os.Args)-4:]))
 	case "idle":
 		os.Exit(idleClient(os.Args[len(os.Args)-2:]))
+	case "conns":
+		os.Exit(connsClient(os.Args[len(os.Args)-3:]))
 	default:
 		fmt.Fprintln(os.Stderr, "unknown WSSERVER_BENCH_CLIENT")
 		os.Exit(2)

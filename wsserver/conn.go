@@ -51,8 +51,10 @@ type wsConn struct {
 
 	keepalives    atomic.Int64
 	kaInflight    atomic.Bool
-	serverClosing atomic.Bool // we sent the first Close (shutdown or 1007)
-	dataMu        sync.Mutex  // serialises data-message writers (echo, notices)
+	serverClosing atomic.Bool  // we sent the first Close (shutdown or 1007)
+	writing       atomic.Int32 // echo, notice or Pong writes in progress
+	writeTimedOut atomic.Bool  // a write hit its deadline (A14)
+	dataMu        sync.Mutex   // serialises data-message writers (echo, notices)
 }
 
 // run is the connection's reader/echo loop; it returns when the connection
@@ -60,28 +62,23 @@ type wsConn struct {
 func (c *wsConn) run() {
 	defer c.srv.conns.done(c)
 	c.ws.SetReadLimit(readLimit(c.set))
+	c.ws.SetPingHandler(c.pong)
 	for {
 		if idleTimeout > 0 {
 			c.ws.SetReadDeadline(time.Now().Add(idleTimeout))
 		}
 		mt, r, err := c.ws.NextReader()
 		if err != nil {
-			c.finish(err)
+			c.finish(c.readFailed(err))
 			return
 		}
 		bp, err := readMessage(mt, r)
 		if err != nil {
-			if errors.Is(err, errInvalidUTF8) {
-				c.serverClose(closeInvalidData)
-				err = errServerClosed
-			}
-			c.finish(err)
+			c.finish(c.readFailed(err))
 			return
 		}
 		c.msgIn++
-		c.dataMu.Lock()
-		err = c.ws.WriteMessage(mt, *bp)
-		c.dataMu.Unlock()
+		err = c.writeData(mt, *bp)
 		putBuf(bp)
 		if err != nil {
 			c.finish(err)
@@ -89,6 +86,69 @@ func (c *wsConn) run() {
 		}
 		c.msgOut++
 	}
+}
+
+// readFailed sends the Close frame gorilla does not send for some read
+// errors and returns the error finish should see.
+func (c *wsConn) readFailed(err error) error {
+	switch {
+	case errors.Is(err, errInvalidUTF8):
+		c.serverClose(closeInvalidData)
+		return errServerClosed
+	case errors.Is(err, websocket.ErrReadLimit) && c.raw.track().sentClose.Load() == 0:
+		// gorilla sends Close 1009 for a message over the limit, but
+		// nothing when a 64-bit length has its top bit set (RFC 6455
+		// §5.2: MUST be 0), which it also reports as ErrReadLimit: a
+		// length no limit admits, so 1009 as well (A5).
+		c.serverClose(closeTooBig)
+		return errServerClosed
+	}
+	return err
+}
+
+// writeData writes one data message under dataMu with the write deadline
+// (A14).
+func (c *wsConn) writeData(mt int, p []byte) error {
+	c.dataMu.Lock()
+	defer c.dataMu.Unlock()
+	c.writing.Add(1)
+	defer c.writing.Add(-1)
+	c.ws.SetWriteDeadline(time.Now().Add(c.srv.writeTimeout))
+	return c.wroteFailed(c.ws.WriteMessage(mt, p))
+}
+
+// pong answers a Ping (gorilla's default handler, with the write deadline
+// of A14 instead of a fixed second).
+func (c *wsConn) pong(appData string) error {
+	c.writing.Add(1)
+	err := c.ws.WriteControl(websocket.PongMessage, []byte(appData), time.Now().Add(c.srv.writeTimeout))
+	c.writing.Add(-1)
+	if !writerFailed(err) {
+		return nil // written, close already sent, or writer busy: skip
+	}
+	return c.wroteFailed(err)
+}
+
+// writerFailed reports whether err from a gorilla write means the
+// connection can no longer be written: gorilla returns a temporary error
+// only when it gave up waiting for another writer, and ErrCloseSent after
+// a Close frame; every other error (a socket write that failed or timed
+// out) has marked the writer failed for good.
+func writerFailed(err error) bool {
+	if err == nil || errors.Is(err, websocket.ErrCloseSent) {
+		return false
+	}
+	var ne net.Error
+	return !errors.As(err, &ne) || !ne.Temporary() //nolint:staticcheck // gorilla's own classification
+}
+
+// wroteFailed notes a write that timed out (for the log) and returns err.
+func (c *wsConn) wroteFailed(err error) error {
+	var ne net.Error
+	if writerFailed(err) && errors.As(err, &ne) && ne.Timeout() {
+		c.writeTimedOut.Store(true)
+	}
+	return err
 }
 
 var (
@@ -118,6 +178,8 @@ func (c *wsConn) finish(err error) {
 		if !errors.As(err, &ce) && !c.raw.track().peerClosed() {
 			c.drain()
 		}
+	case c.writeTimedOut.Load():
+		by = "write-timeout" // (A14) the peer stopped reading
 	}
 	c.raw.Close()
 	c.srv.log.connClosed(c, code, by, time.Since(c.opened))
@@ -136,20 +198,40 @@ func (c *wsConn) drain() {
 	}
 }
 
-// sendKeepalive is called by the keepalive scheduler's workers.
+// sendKeepalive is called by the keepalive scheduler's workers. A worker
+// is shared by all connections, so it must not wait behind a write on this
+// one (an echo to a peer that does not read blocks for up to writeTimeout):
+// while one is in progress the keepalive gets a goroutine of its own.
 func (c *wsConn) sendKeepalive(opcode int) {
 	if !c.kaInflight.CompareAndSwap(false, true) {
 		return // previous keepalive still blocked
 	}
+	if c.writing.Load() > 0 {
+		go c.writeKeepalive(opcode)
+		return
+	}
+	c.writeKeepalive(opcode)
+}
+
+func (c *wsConn) writeKeepalive(opcode int) {
 	defer c.kaInflight.Store(false)
-	if err := c.ws.WriteControl(opcode, nil, time.Now().Add(keepaliveWriteTimeout)); err != nil {
+	if err := c.ws.WriteControl(opcode, nil, time.Now().Add(c.srv.kaWriteTimeout)); err != nil {
+		if writerFailed(c.wroteFailed(err)) {
+			c.raw.Close() // (A4) the writer is dead; the reader ends and logs
+		}
 		return
 	}
 	n := c.keepalives.Add(1)
 	if c.notify && c.dataMu.TryLock() {
 		// Test page extension: browsers cannot see control frames.
-		c.ws.WriteMessage(websocket.TextMessage, keepaliveNotice(opcode, n, time.Since(c.opened)))
+		c.writing.Add(1)
+		c.ws.SetWriteDeadline(time.Now().Add(c.srv.writeTimeout))
+		err := c.wroteFailed(c.ws.WriteMessage(websocket.TextMessage, keepaliveNotice(opcode, n, time.Since(c.opened))))
+		c.writing.Add(-1)
 		c.dataMu.Unlock()
+		if writerFailed(err) {
+			c.raw.Close()
+		}
 	}
 }
 

@@ -55,6 +55,14 @@ type Options struct {
 	// PollInterval is how often the configuration files are checked for
 	// changes: 0 = 1 s, negative = never (Reload still works).
 	PollInterval time.Duration
+	// HeaderTimeout is how long a client may take to send a request's
+	// headers before the connection is dropped (slowloris): 0 =
+	// headerTimeout (A15, 2 min).
+	HeaderTimeout time.Duration
+	// WriteTimeout bounds every write to an upgraded connection (echo,
+	// Pong, keepalive, notice): 0 = writeTimeout (A14) and
+	// keepaliveWriteTimeout (A4), 10 s each.
+	WriteTimeout time.Duration
 }
 
 // Server serves WebSocket test endpoints for IIS sites. Create it with New,
@@ -77,6 +85,9 @@ type Server struct {
 	conns    connSet
 	ka       *keepalives
 	shutting atomic.Bool
+
+	writeTimeout   time.Duration // data writes and Pongs (A14)
+	kaWriteTimeout time.Duration // keepalives (A4)
 
 	startOnce    sync.Once
 	started      bool
@@ -117,12 +128,23 @@ func New(loader Loader, opts Options) (*Server, error) {
 	if opts.PollInterval == 0 {
 		opts.PollInterval = time.Second
 	}
+	if opts.HeaderTimeout < 0 || opts.WriteTimeout < 0 {
+		return nil, errors.New("wsserver: negative HeaderTimeout or WriteTimeout")
+	}
+	if opts.HeaderTimeout == 0 {
+		opts.HeaderTimeout = headerTimeout
+	}
 	s := &Server{
-		loader: loader,
-		opts:   opts,
-		log:    newLogger(opts.Log, opts.Color),
-		lns:    map[string]*listener{},
-		done:   make(chan struct{}),
+		loader:         loader,
+		opts:           opts,
+		log:            newLogger(opts.Log, opts.Color),
+		lns:            map[string]*listener{},
+		done:           make(chan struct{}),
+		writeTimeout:   writeTimeout,
+		kaWriteTimeout: keepaliveWriteTimeout,
+	}
+	if opts.WriteTimeout > 0 {
+		s.writeTimeout, s.kaWriteTimeout = opts.WriteTimeout, opts.WriteTimeout
 	}
 	s.upgrader = websocket.Upgrader{
 		ReadBufferSize:    readBufferSize,
@@ -248,8 +270,8 @@ func (s *Server) serve(l *listener) {
 	sp := l.spec
 	l.srv = &http.Server{
 		Handler:           s.handler,
-		ReadHeaderTimeout: 2 * time.Minute, // IIS limits/@connectionTimeout default
-		IdleTimeout:       2 * time.Minute,
+		ReadHeaderTimeout: s.opts.HeaderTimeout, // (A15)
+		IdleTimeout:       2 * time.Minute,      // IIS limits/@connectionTimeout default
 		ErrorLog:          log.New(logWriter{s.log}, "", 0),
 		BaseContext: func(net.Listener) context.Context {
 			return context.WithValue(context.Background(), ctxKey{}, &sp)
@@ -437,12 +459,19 @@ func (s *Server) Shutdown(ctx context.Context) error {
 
 func (s *Server) shutdown(ctx context.Context) error {
 	s.shutting.Store(true)
+	// Stop the watcher without holding reloadMu: it takes reloadMu on every
+	// poll, so waiting for it under the lock could wait for good. Start
+	// either has set stopWatch by the time we get the lock or sees shutting
+	// and does not start; a reload the watcher still starts sees shutting.
+	s.reloadMu.Lock()
+	stopWatch, watchDone := s.stopWatch, s.watchDone
+	s.reloadMu.Unlock()
+	if stopWatch != nil {
+		stopWatch()
+		<-watchDone
+	}
 	s.reloadMu.Lock()
 	defer s.reloadMu.Unlock()
-	if s.stopWatch != nil {
-		s.stopWatch()
-		<-s.watchDone
-	}
 	// Close 1001 to every WebSocket (a few at a time: a write may block).
 	conns := s.conns.list()
 	var wg sync.WaitGroup
@@ -472,7 +501,10 @@ func (s *Server) shutdown(ctx context.Context) error {
 	var err error
 	for _, l := range lns {
 		if l.srv != nil {
-			if e := l.srv.Shutdown(ctx); e != nil && err == nil {
+			// The listener is closed already; net/http closes it again
+			// (and reports that) when its Serve goroutine has not yet
+			// noticed.
+			if e := l.srv.Shutdown(ctx); e != nil && !errors.Is(e, net.ErrClosed) && err == nil {
 				err = e
 			}
 		}

@@ -2,6 +2,7 @@ package xmldoc
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -114,6 +115,14 @@ func TestParseErrors(t *testing.T) {
 		{"decl late", "<a><?xml version='1.0'?></a>", "declaration", 1},
 		{"no space", "<a x='1'y='2'/>", "white space", 1},
 		{"utf16", "\xff\xfe<\x00", "UTF-16", 1},
+		{"truncated end tag", "<a>\n</a", "end of file in end tag", 2},
+		{"too deep", "<r>\n" + strings.Repeat("<a>", MaxDepth) + strings.Repeat("</a>", MaxDepth) + "</r>", "nested more than 1000 deep", 2},
+		{"deep enough", "<r>" + strings.Repeat("<a>", MaxDepth-1) + strings.Repeat("</a>", MaxDepth-1) + "</r>\n<", "root", 2},
+		{"long value", "<a\nx='" + strings.Repeat("v", MaxAttrValue+1) + "'/>", "longer than 4194304 bytes", 2},
+		{"long unterminated value", "<a\nx='" + strings.Repeat("v", MaxAttrValue+10), "longer than 4194304 bytes", 2},
+		{"long enough value", "<a x='" + strings.Repeat("v", MaxAttrValue) + "'/>\n<", "root", 2},
+		{"many attributes", "<a" + strings.Repeat(" x", 0) + manyAttrs(MaxAttrs+1) + "/>", "more than 1000 attributes", 1},
+		{"bad char before structure error", "<a>\x01\n</b>", "invalid character", 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -126,6 +135,30 @@ func TestParseErrors(t *testing.T) {
 				t.Errorf("got %v, want line %d containing %q", err, tt.line, tt.msg)
 			}
 		})
+	}
+}
+
+func manyAttrs(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, " a%d=''", i)
+	}
+	return b.String()
+}
+
+// TestLargeFileErrorOrder: in a file big enough for the parallel character
+// check, the earlier of a bad character and a structure error is reported.
+func TestLargeFileErrorOrder(t *testing.T) {
+	pad := "<r>" + strings.Repeat("<a x='1'/>\n", parallelCheck/10)
+	for _, tt := range []struct{ src, msg string }{
+		{pad + "\x01</r>", "invalid character"},
+		{pad + "</b>\x01</r>", "mismatched"},
+		{"<r>\x01" + pad + "</b>", "invalid character"},
+	} {
+		_, err := Parse([]byte(tt.src))
+		if err == nil || !strings.Contains(err.Error(), tt.msg) {
+			t.Errorf("got %v, want %q", err, tt.msg)
+		}
 	}
 }
 

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"math"
 	"math/bits"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -42,8 +44,9 @@ type scanner struct {
 	// are kept in big (see Document.big): the few big elements of a large
 	// file are its long lists (sites, application pools, location tags),
 	// which every command searches.
-	kids [][]int
-	big  map[int]*childIndex
+	kids     [][]int
+	big      map[int]*childIndex
+	elements int // how many start tags so far (see MaxElements)
 
 	// evict, when set, is told which source bytes the structure check has
 	// passed (see Options.Evict); evicted is how far it has been told.
@@ -95,39 +98,51 @@ func (s *scanner) validate() error {
 	}
 	// The character check reads every byte; for a large file it runs
 	// beside the structure check. Its error, if any, wins either way.
-	var chars func() error
+	// Either way the earlier of a bad character and a structure error is
+	// the one reported.
+	var chars func(before int) error
 	if body := src[s.pos:]; len(body) < parallelCheck || runtime.GOMAXPROCS(0) < 2 {
-		if off, ok := checkChars(body); !ok {
-			return s.errAt(s.pos+off, "invalid character (not UTF-8, or a control character XML does not allow)")
+		start := s.pos
+		off, ok := checkChars(body)
+		chars = func(before int) error {
+			if !ok && start+off < before {
+				return s.errAt(start+off, "invalid character (not UTF-8, or a control character XML does not allow)")
+			}
+			return nil
 		}
 	} else {
 		start := s.pos
 		done := make(chan int, 1)
 		evict := s.evict
+		var stop atomic.Int64
+		stop.Store(math.MaxInt64)
 		go func() {
-			bad, lines := checkCharsChunked(src, start, evict)
+			bad, lines := checkCharsChunked(src, start, evict, &stop)
 			s.lines = lines // read after <-done
 			done <- bad
 		}()
-		chars = func() error {
-			if off := <-done; off >= 0 {
+		// chars waits for the character check; a structure error at
+		// offset before stops it there, since only an earlier bad
+		// character would be reported instead.
+		chars = func(before int) error {
+			stop.Store(int64(before))
+			if off := <-done; off >= 0 && start+off < before {
 				return s.errAt(start+off, "invalid character (not UTF-8, or a control character XML does not allow)")
 			}
 			return nil
 		}
 	}
 	if err := s.structure(); err != nil {
-		if chars != nil {
-			if cerr := chars(); cerr != nil {
-				return cerr
-			}
+		before := math.MaxInt
+		if se, ok := err.(*SyntaxError); ok {
+			before = se.Offset
+		}
+		if cerr := chars(before); cerr != nil {
+			return cerr
 		}
 		return err
 	}
-	if chars != nil {
-		return chars()
-	}
-	return nil
+	return chars(math.MaxInt)
 }
 
 // checkCharsChunked is checkChars over src[base:] in chunks (cut at
@@ -135,11 +150,14 @@ func (s *scanner) validate() error {
 // the offset (from base) of the first bad character, or -1, and the line
 // index of the file (see Document.lines), counted on the way so that no
 // later pass has to read the whole file to number a line.
-func checkCharsChunked(src []byte, base int, evict func(from, to int)) (int, []int32) {
+func checkCharsChunked(src []byte, base int, evict func(from, to int), stop *atomic.Int64) (int, []int32) {
 	body := src[base:]
 	var lines []int32
 	counted, newlines := 0, 0
 	for off := 0; off < len(body); {
+		if int64(base+off) >= stop.Load() {
+			return -1, nil
+		}
 		end := min(off+evictChunk, len(body))
 		for end < len(body) && end > off && body[end]&0xC0 == 0x80 {
 			end-- // do not split a UTF-8 sequence
@@ -225,6 +243,7 @@ func (s *scanner) structure() error {
 func (s *scanner) declaration(body []byte) error {
 	at := s.pos
 	fields := map[string]string{}
+	last := 0 // the pseudo-attributes come in order, each at most once
 	rest := body
 	for {
 		trimmed := bytes.TrimLeft(rest, " \t\r\n")
@@ -240,9 +259,19 @@ func (s *scanner) declaration(body []byte) error {
 			return s.errAt(at, "invalid XML declaration")
 		}
 		name := string(rest[:n])
-		if name != "version" && name != "encoding" && name != "standalone" {
+		order := 0
+		switch name {
+		case "version":
+			order = 1
+		case "encoding":
+			order = 2
+		case "standalone":
+			order = 3
+		}
+		if order <= last {
 			return s.errAt(at, "invalid XML declaration")
 		}
+		last = order
 		rest = bytes.TrimLeft(rest[n:], " \t\r\n")
 		if len(rest) < 2 || rest[0] != '=' {
 			return s.errAt(at, "invalid XML declaration")
@@ -264,6 +293,9 @@ func (s *scanner) declaration(body []byte) error {
 	if enc, ok := fields["encoding"]; ok && !strings.EqualFold(enc, "utf-8") {
 		return s.errAt(at, "encoding %q is not supported; save the file as UTF-8", enc)
 	}
+	if sd, ok := fields["standalone"]; ok && sd != "yes" && sd != "no" {
+		return s.errAt(at, "invalid XML declaration")
+	}
 	return nil
 }
 
@@ -278,6 +310,12 @@ func (s *scanner) element() error {
 			return err
 		}
 		depth := len(s.stack)
+		if s.elements++; s.elements > MaxElements {
+			return s.errAt(start, "the file has more than %d elements", MaxElements)
+		}
+		if !self && depth+1 > MaxDepth {
+			return s.errAt(start, "elements are nested more than %d deep", MaxDepth)
+		}
 		for len(s.kids) <= depth+1 {
 			s.kids = append(s.kids, nil)
 		}
@@ -354,7 +392,10 @@ func (s *scanner) endTag() error {
 	for p < len(src) && isSpace(src[p]) {
 		p++
 	}
-	if p >= len(src) || src[p] != '>' {
+	if p >= len(src) {
+		return s.errAt(p, "unexpected end of file in end tag </%s", name)
+	}
+	if src[p] != '>' {
 		return s.errAt(p, "invalid end tag </%s", name)
 	}
 	if !bytes.Equal(top, name) {
@@ -427,6 +468,9 @@ func (s *scanner) startTag() (name []byte, selfClosing bool, err error) {
 			return nil, false, s.errAt(p, "invalid attribute name in start tag <%s", name)
 		}
 		aname := src[p : p+an]
+		if len(seen) == MaxAttrs {
+			return nil, false, s.errAt(p, "more than %d attributes in start tag <%s", MaxAttrs, name)
+		}
 		for _, prev := range seen {
 			if bytes.Equal(prev, aname) {
 				return nil, false, s.errAt(p, "duplicate attribute %q in <%s>", aname, name)
@@ -448,16 +492,25 @@ func (s *scanner) startTag() (name []byte, selfClosing bool, err error) {
 			return nil, false, s.errAt(p, "attribute %q value must be quoted", aname)
 		}
 		q := src[p]
+		// A value is searched only up to its length limit, so a huge one
+		// costs no more than a long one.
+		limit := len(src)
+		if limit-p-1 > MaxAttrValue {
+			limit = p + 1 + MaxAttrValue + 1
+		}
 		// Fast path: a short value without '<' or '&'.
 		i := p + 1
-		for i < len(src) && src[i] != q && src[i] != '<' && src[i] != '&' {
+		for i < limit && src[i] != q && src[i] != '<' && src[i] != '&' {
 			i++
 		}
-		if i < len(src) && src[i] == q {
+		if i < limit && src[i] == q {
 			p = i + 1
 			continue
 		}
-		end := bytes.IndexByte(src[p+1:], q)
+		end := bytes.IndexByte(src[p+1:limit], q)
+		if end < 0 && limit < len(src) {
+			return nil, false, s.errAt(p, "the value of attribute %q is longer than %d bytes", aname, MaxAttrValue)
+		}
 		if end < 0 {
 			return nil, false, s.errAt(p, "unterminated value of attribute %q", aname)
 		}

@@ -159,10 +159,10 @@ func (d *Document) writeStartTag(w *countWriter, e *Element, opened bool) {
 	for _, a := range e.attrs {
 		switch {
 		case a.wsStart < 0:
-			w.WriteString(sep + a.Name + "=\"" + escapeAttr(a.Value, '"') + "\"")
+			w.WriteString(sep + w.name(a.Name) + "=\"" + w.value(a.Value, '"') + "\"")
 		case a.modified:
 			w.Write(src[a.wsStart:a.valStart])
-			w.WriteString(string(a.quote) + escapeAttr(a.Value, a.quote) + string(a.quote))
+			w.WriteString(string(a.quote) + w.value(a.Value, a.quote) + string(a.quote))
 		default:
 			w.Write(src[a.wsStart:a.valEnd])
 		}
@@ -180,9 +180,9 @@ func (d *Document) writeStartTag(w *countWriter, e *Element, opened bool) {
 // writeNew writes an element created by an edit, IIS style: attributes on
 // one line, " />" when empty, children one indentation unit deeper.
 func (d *Document) writeNew(w *countWriter, e *Element, indent string) {
-	w.WriteString("<" + e.name)
+	w.WriteString("<" + w.name(e.name))
 	for _, a := range e.attrs {
-		w.WriteString(" " + a.Name + "=\"" + escapeAttr(a.Value, '"') + "\"")
+		w.WriteString(" " + w.name(a.Name) + "=\"" + w.value(a.Value, '"') + "\"")
 	}
 	var kids []*Element
 	for _, n := range e.nodes {
@@ -205,6 +205,23 @@ func (d *Document) writeNew(w *countWriter, e *Element, indent string) {
 		}
 	}
 	w.WriteString(d.newline + indent + "</" + e.name + ">")
+}
+
+// value escapes an attribute value; one that XML cannot hold fails the
+// write, which callers should have refused with a better message.
+func (c *countWriter) value(s string, quote byte) string {
+	if err := CheckValue(s); err != nil && c.err == nil {
+		c.err = err
+	}
+	return escapeAttr(s, quote)
+}
+
+// name is a new element or attribute name, checked like value.
+func (c *countWriter) name(s string) string {
+	if err := CheckName(s); err != nil && c.err == nil {
+		c.err = err
+	}
+	return s
 }
 
 // escapeAttr escapes an attribute value for the given quote character.

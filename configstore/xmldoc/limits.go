@@ -1,0 +1,23 @@
+package xmldoc
+
+// Limits on what a configuration file may contain. Real files are far
+// inside them (the deepest IIS section nests about ten elements, the
+// longest real attribute values are a few KiB, a 50,000-site
+// applicationHost.config has about 1,100,000 elements); they bound the time
+// and memory a hostile or broken file can cost before it is rejected with
+// a line number. docs/reliability.md lists them.
+const (
+	// MaxDepth is how deeply elements may nest.
+	MaxDepth = 1000
+	// MaxAttrValue is the length in bytes of one attribute value as written
+	// in the file.
+	MaxAttrValue = 4 << 20
+	// MaxAttrs is how many attributes one start tag may carry; duplicate
+	// names are found by comparing each with those before it.
+	MaxAttrs = 1000
+	// MaxElements is how many elements a file may hold: about 180,000
+	// sites with their pools and location tags. The structure check keeps
+	// three words per element of the list being read, so a file of nothing
+	// but empty elements costs about 100 bytes of memory per element.
+	MaxElements = 4_000_000
+)
