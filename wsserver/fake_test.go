@@ -204,7 +204,10 @@ type testServer struct {
 	addr string
 }
 
-func startServer(t testing.TB, loader Loader, opts Options) *testServer {
+// newServer starts a server on 127.0.0.1:0 (unless opts.Listen is "-": the
+// bindings' own addresses) that logs into a buffer unless opts.Log is set.
+// The caller shuts it down.
+func newServer(t testing.TB, loader Loader, opts Options) (*Server, *syncBuffer) {
 	t.Helper()
 	lb := &syncBuffer{}
 	if opts.Log == nil {
@@ -225,6 +228,13 @@ func startServer(t testing.TB, loader Loader, opts Options) *testServer {
 	if err := s.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	return s, lb
+}
+
+// startServer is newServer, shut down when the test ends.
+func startServer(t testing.TB, loader Loader, opts Options) *testServer {
+	t.Helper()
+	s, lb := newServer(t, loader, opts)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()

@@ -215,31 +215,6 @@ func ms(d time.Duration) int64 {
 	return d.Milliseconds()
 }
 
-// stressServer starts a server for a stress test on 127.0.0.1:0 (unless
-// opts.Listen is "-": the bindings' own addresses), logging into a buffer.
-func stressServer(t testing.TB, loader Loader, opts Options) (*Server, *syncBuffer) {
-	t.Helper()
-	lb := &syncBuffer{}
-	opts.Log = lb
-	switch opts.Listen {
-	case "-":
-		opts.Listen = ""
-	case "":
-		opts.Listen = "127.0.0.1:0"
-	}
-	if opts.PollInterval == 0 {
-		opts.PollInterval = -1
-	}
-	s, err := New(loader, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return s, lb
-}
-
 // stopServer shuts s down and checks goroutines and fds against base (the
 // sample taken before the server started).
 func stopServer(t testing.TB, s *Server, base resources) resources {
@@ -452,7 +427,7 @@ func TestStressConnections(t *testing.T) {
 	const conc = 64
 	raiseNoFile(uint64(n) + 1000)
 	base0 := settledBaseline()
-	s, lb := stressServer(t, staticLoader(benchConfig(0)), Options{})
+	s, lb := newServer(t, staticLoader(benchConfig(0)), Options{})
 	addr := s.Addrs()[0].String()
 	base1 := settledBaseline()
 
@@ -522,7 +497,7 @@ func TestStressNeverReads(t *testing.T) {
 	cfg := benchConfig(0)
 	cfg.Rules = []fakeRule{{Site: "Default Web Site", Path: "/ka", Ping: dptr(ping), Origin: "stress"}}
 	base0 := settledBaseline()
-	s, lb := stressServer(t, staticLoader(cfg), Options{WriteTimeout: wt})
+	s, lb := newServer(t, staticLoader(cfg), Options{WriteTimeout: wt})
 	addr := s.Addrs()[0].String()
 	base1 := settledBaseline()
 	peak := startPeakSampler(20 * time.Millisecond)
@@ -608,7 +583,7 @@ func TestStressNeverReads(t *testing.T) {
 // a net.Pipe that is never read, so the first keepalive blocks.
 func TestKeepaliveWriterFailedCloses(t *testing.T) {
 	base0 := settledBaseline()
-	s, lb := stressServer(t, staticLoader(benchConfig(50*time.Millisecond)), Options{WriteTimeout: 300 * time.Millisecond})
+	s, lb := newServer(t, staticLoader(benchConfig(50*time.Millisecond)), Options{WriteTimeout: 300 * time.Millisecond})
 	defer stopServer(t, s, base0)
 	srvEnd, cliEnd := net.Pipe()
 	defer cliEnd.Close()
@@ -674,7 +649,7 @@ func TestStressSlowloris(t *testing.T) {
 	)
 	raiseNoFile(uint64(2*n) + 1000)
 	base0 := settledBaseline()
-	s, _ := stressServer(t, staticLoader(benchConfig(0)), Options{HeaderTimeout: ht})
+	s, _ := newServer(t, staticLoader(benchConfig(0)), Options{HeaderTimeout: ht})
 	addr := s.Addrs()[0].String()
 	base1 := settledBaseline()
 	peak := startPeakSampler(50 * time.Millisecond)
@@ -809,7 +784,7 @@ func TestStressOversizedFrame(t *testing.T) {
 	n := stressSize(200, 1000)
 	const announced = 1 << 30
 	base0 := settledBaseline()
-	s, lb := stressServer(t, staticLoader(benchConfig(0)), Options{})
+	s, lb := newServer(t, staticLoader(benchConfig(0)), Options{})
 	addr := s.Addrs()[0].String()
 	base1 := settledBaseline()
 	peak := startPeakSampler(20 * time.Millisecond)
@@ -929,7 +904,7 @@ func TestStressPingFlood(t *testing.T) {
 	)
 	perReader := stressSize(20000, 200000)
 	base0 := settledBaseline()
-	s, lb := stressServer(t, staticLoader(benchConfig(0)), Options{WriteTimeout: wt})
+	s, lb := newServer(t, staticLoader(benchConfig(0)), Options{WriteTimeout: wt})
 	addr := s.Addrs()[0].String()
 	base1 := settledBaseline()
 	peak := startPeakSampler(20 * time.Millisecond)
@@ -1063,7 +1038,7 @@ func TestStressReloadStorm(t *testing.T) {
 	cfgPath := filepath.Join(t.TempDir(), "storm.json")
 	writeConfig(t, cfgPath, stormConfig(1, p1, p2))
 	base0 := settledBaseline()
-	s, lb := stressServer(t, fileLoader(cfgPath), Options{Listen: "-", PollInterval: 5 * time.Millisecond})
+	s, lb := newServer(t, fileLoader(cfgPath), Options{Listen: "-", PollInterval: 5 * time.Millisecond})
 	addr1, addr2 := "127.0.0.1:"+strconv.Itoa(p1), "127.0.0.1:"+strconv.Itoa(p2)
 	base1 := settledBaseline()
 	peak := startPeakSampler(50 * time.Millisecond)
@@ -1216,7 +1191,7 @@ func TestTimeoutOptions(t *testing.T) {
 		t.Errorf("defaults: header %v write %v keepalive %v", s.opts.HeaderTimeout, s.writeTimeout, s.kaWriteTimeout)
 	}
 	base := settledBaseline()
-	s, _ = stressServer(t, staticLoader(benchConfig(0)), Options{HeaderTimeout: 3 * time.Second, WriteTimeout: 2 * time.Second})
+	s, _ = newServer(t, staticLoader(benchConfig(0)), Options{HeaderTimeout: 3 * time.Second, WriteTimeout: 2 * time.Second})
 	if s.writeTimeout != 2*time.Second || s.kaWriteTimeout != 2*time.Second {
 		t.Errorf("WriteTimeout 2s: write %v keepalive %v", s.writeTimeout, s.kaWriteTimeout)
 	}
@@ -1250,7 +1225,7 @@ func TestStressShutdownWhileReloading(t *testing.T) {
 	deadline := time.Now().Add(stressDuration(2*time.Second, 20*time.Second))
 	n := 0
 	for ; time.Now().Before(deadline); n++ {
-		s, _ := stressServer(t, fileLoader(cfgPath), Options{PollInterval: time.Millisecond})
+		s, _ := newServer(t, fileLoader(cfgPath), Options{PollInterval: time.Millisecond})
 		time.Sleep(time.Duration(n%7) * time.Millisecond)
 		done := make(chan error, 1)
 		go func() { done <- s.Shutdown(context.Background()) }()
