@@ -123,6 +123,8 @@ func TestParseErrors(t *testing.T) {
 		{"long enough value", "<a x='" + strings.Repeat("v", MaxAttrValue) + "'/>\n<", "root", 2},
 		{"many attributes", "<a" + strings.Repeat(" x", 0) + manyAttrs(MaxAttrs+1) + "/>", "more than 1000 attributes", 1},
 		{"bad char before structure error", "<a>\x01\n</b>", "invalid character", 1},
+		{"bad char where the structure breaks", "<a>\n<b \x00c='1'/></a>", "invalid character", 2},
+		{"structure error before bad char", "<a>\n</b>\x01", "mismatched", 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -154,6 +156,7 @@ func TestLargeFileErrorOrder(t *testing.T) {
 		{pad + "\x01</r>", "invalid character"},
 		{pad + "</b>\x01</r>", "mismatched"},
 		{"<r>\x01" + pad + "</b>", "invalid character"},
+		{pad + "<b \x00c='1'/></r>", "invalid character"},
 	} {
 		_, err := Parse([]byte(tt.src))
 		if err == nil || !strings.Contains(err.Error(), tt.msg) {

@@ -99,13 +99,14 @@ func (s *scanner) validate() error {
 	// The character check reads every byte; for a large file it runs
 	// beside the structure check. Its error, if any, wins either way.
 	// Either way the earlier of a bad character and a structure error is
-	// the one reported.
+	// the one reported; at the same offset, the bad character (it is why
+	// the structure looks wrong there).
 	var chars func(before int) error
 	if body := src[s.pos:]; len(body) < parallelCheck || runtime.GOMAXPROCS(0) < 2 {
 		start := s.pos
 		off, ok := checkChars(body)
 		chars = func(before int) error {
-			if !ok && start+off < before {
+			if !ok && start+off <= before {
 				return s.errAt(start+off, "invalid character (not UTF-8, or a control character XML does not allow)")
 			}
 			return nil
@@ -122,11 +123,11 @@ func (s *scanner) validate() error {
 			done <- bad
 		}()
 		// chars waits for the character check; a structure error at
-		// offset before stops it there, since only an earlier bad
-		// character would be reported instead.
+		// offset before stops it after there, since only a bad character
+		// up to that offset would be reported instead.
 		chars = func(before int) error {
 			stop.Store(int64(before))
-			if off := <-done; off >= 0 && start+off < before {
+			if off := <-done; off >= 0 && start+off <= before {
 				return s.errAt(start+off, "invalid character (not UTF-8, or a control character XML does not allow)")
 			}
 			return nil
@@ -155,7 +156,7 @@ func checkCharsChunked(src []byte, base int, evict func(from, to int), stop *ato
 	var lines []int32
 	counted, newlines := 0, 0
 	for off := 0; off < len(body); {
-		if int64(base+off) >= stop.Load() {
+		if int64(base+off) > stop.Load() {
 			return -1, nil
 		}
 		end := min(off+evictChunk, len(body))
