@@ -7,7 +7,6 @@ import (
 
 	"github.com/appcmd-project/appcmd/commit"
 	"github.com/appcmd-project/appcmd/configstore"
-	"github.com/appcmd-project/appcmd/configstore/xmldoc"
 	"github.com/appcmd-project/appcmd/section"
 )
 
@@ -70,7 +69,6 @@ func describe(err error) *appcmdError {
 		ice  *commit.InvalidChangeError
 		ee   *commit.EncryptedError
 		mie  *commit.MalformedIndexerError
-		xve  *xmldoc.ValueError
 		obje *objectNotFoundError
 	)
 	switch {
@@ -83,9 +81,6 @@ func describe(err error) *appcmdError {
 		return &appcmdError{ue.Message, ue.Code}
 	case errors.As(err, &mie):
 		return &appcmdError{frame(mie.Error()), exitInvalidData}
-	case errors.As(err, &xve):
-		// The writer's last check; commit refuses such values earlier.
-		return &appcmdError{frame("Cannot write configuration file: " + xve.Error()), exitInvalidData}
 	case errors.As(err, &cfe):
 		code := exitInvalidData
 		switch cfe.Kind {

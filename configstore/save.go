@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/appcmd-project/appcmd/configstore/xmldoc"
 )
 
 // Changed returns the files that edits changed, applicationHost.config first.
@@ -178,7 +180,13 @@ func writeTemp(f *File, dst string) (string, error) {
 	fail := func(err error) (string, error) {
 		tmp.Close()
 		os.Remove(tmp.Name())
-		return "", &ConfigFileError{File: f.Path, Kind: ErrUnreadable, Description: "Cannot write configuration file: " + err.Error(), Err: err}
+		kind := ErrUnreadable
+		if _, ok := err.(*xmldoc.ValueError); ok {
+			// The writer's last check of names and values; commit
+			// refuses them earlier with a better message.
+			kind = ErrMalformed
+		}
+		return "", &ConfigFileError{File: f.Path, Kind: kind, Description: "Cannot write configuration file: " + err.Error(), Err: err}
 	}
 	// The document buffers its own writes; handing it the file lets it
 	// copy large untouched ranges file to file (xmldoc.Options.CopyRange).

@@ -137,3 +137,35 @@ func TestRemoveStaleTemps(t *testing.T) {
 		}
 	}
 }
+
+// TestSaveRefusesUnstorable: a name or value XML cannot hold that reaches
+// the writer fails the save and leaves every file as it was.
+func TestSaveRefusesUnstorable(t *testing.T) {
+	for _, edit := range []func(e *xmldoc.Element){
+		func(e *xmldoc.Element) { e.SetAttr("bad", "bell \x07") },
+		func(e *xmldoc.Element) { e.SetAttr("bad name", "x") },
+		func(e *xmldoc.Element) { e.AppendChild(xmldoc.NewElement("a<b")) },
+	} {
+		dir := t.TempDir()
+		host := strings.Replace(hierarchyHost, "{{SERVER}}", "", 1)
+		writeTree(t, dir, map[string]string{"applicationHost.config": host})
+		s, err := Open(Options{AppHostPath: filepath.Join(dir, "applicationHost.config"), Write: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		edit(s.AppHost().Doc().Root())
+		_, err = s.Save(nil)
+		s.Close()
+		var cfe *ConfigFileError
+		var ve *xmldoc.ValueError
+		if !errors.As(err, &cfe) || cfe.Kind != ErrMalformed || !errors.As(err, &ve) {
+			t.Errorf("Save: %v, want a malformed ConfigFileError from a ValueError", err)
+		}
+		if got, _ := os.ReadFile(filepath.Join(dir, "applicationHost.config")); string(got) != host {
+			t.Error("applicationHost.config changed")
+		}
+		if left, _ := filepath.Glob(filepath.Join(dir, ".*.tmp-*")); len(left) > 0 {
+			t.Errorf("temporary files left: %q", left)
+		}
+	}
+}

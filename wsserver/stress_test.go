@@ -210,6 +210,15 @@ func (p *peakSampler) finish() resources {
 	return p.peak
 }
 
+// leakFields formats the goroutine and fd counts the stress tests log:
+// base1 once the server started, peak, after (server still running), base0
+// before it started, final after Shutdown.
+func leakFields(base0, base1, peak, after, final resources) string {
+	return fmt.Sprintf("goroutines_base=%d goroutines_peak=%d goroutines_after=%d goroutines_before_server=%d goroutines_after_shutdown=%d fds_base=%d fds_peak=%d fds_after=%d fds_before_server=%d fds_after_shutdown=%d",
+		base1.goroutines, peak.goroutines, after.goroutines, base0.goroutines, final.goroutines,
+		base1.fds, peak.fds, after.fds, base0.fds, final.fds)
+}
+
 func kib(b int64) float64 { return float64(b) / 1024 }
 func ms(d time.Duration) int64 {
 	return d.Milliseconds()
@@ -556,11 +565,11 @@ func TestStressNeverReads(t *testing.T) {
 	t.Logf("STRESS test=never_reads stuck_conns=%d msg_bytes=%d write_timeout_ms=%d all_dropped_ms=%d msgs_sent_total=%d "+
 		"%s probe_keepalives=%d probe_max_keepalive_gap_ms=%.1f ping_interval_ms=%d "+
 		"heap_growth_peak_kib=%.0f heap_growth_per_stuck_conn_kib=%.0f rss_growth_peak_kib=%.0f "+
-		"goroutines_base=%d goroutines_peak=%d goroutines_after=%d goroutines_before_server=%d goroutines_after_shutdown=%d fds_base=%d fds_peak=%d fds_after=%d fds_before_server=%d fds_after_shutdown=%d",
+		"%s",
 		stuck, msgLen, ms(wt), ms(allDropped), sent.Load(),
 		probe, probe.kas.Load(), float64(gap)/1e6, ms(ping),
 		kib(heapGrowth), kib(heapGrowth)/stuck, kib(pk.rss-base1.rss),
-		base1.goroutines, pk.goroutines, after.goroutines, base0.goroutines, final.goroutines, base1.fds, pk.fds, after.fds, base0.fds, final.fds)
+		leakFields(base0, base1, pk, after, final))
 	if allDropped > 15*time.Second {
 		t.Errorf("stuck connections dropped after %v", allDropped)
 	}
@@ -861,10 +870,10 @@ func TestStressOversizedFrame(t *testing.T) {
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	t.Logf("STRESS test=oversized_frame conns=%d announced_bytes=%d limit_bytes=%d close1009_median_ms=%.1f close1009_max_ms=%.1f all_1009_ms=%d "+
 		"alloc_during_kib=%.0f alloc_per_conn_kib=%.1f heap_growth_kib=%.0f announced_total_gib=%d hangup_to_closed_ms=%d trickler_cut_off_ms=%d close_wait_ms=%d "+
-		"goroutines_base=%d goroutines_peak=%d goroutines_after=%d goroutines_before_server=%d goroutines_after_shutdown=%d fds_base=%d fds_peak=%d fds_after=%d fds_before_server=%d fds_after_shutdown=%d rss_growth_peak_kib=%.0f",
+		"%s rss_growth_peak_kib=%.0f",
 		n, announced, 4194304, float64(lat[n/2])/1e6, float64(lat[n-1])/1e6, ms(all1009),
 		kib(allocDelta), kib(allocDelta)/float64(n), kib(heapDelta), n*announced>>30, ms(hangupTime), ms(trickleLife), ms(closeWait),
-		base1.goroutines, pk.goroutines, after.goroutines, base0.goroutines, final.goroutines, base1.fds, pk.fds, after.fds, base0.fds, final.fds, kib(pk.rss-base1.rss))
+		leakFields(base0, base1, pk, after, final), kib(pk.rss-base1.rss))
 	if lat[n-1] > 2*time.Second {
 		t.Errorf("Close 1009 took up to %v", lat[n-1])
 	}
@@ -984,12 +993,10 @@ func TestStressPingFlood(t *testing.T) {
 	sort.Slice(dropped, func(i, j int) bool { return dropped[i] < dropped[j] })
 	t.Logf("STRESS test=ping_flood readers=%d pings_per_reader=%d pongs_answered=%d non_readers=%d non_reader_pings_sent=%d write_timeout_ms=%d "+
 		"non_reader_dropped_min_ms=%d non_reader_dropped_max_ms=%d flood_total_ms=%d %s "+
-		"heap_growth_peak_kib=%.0f rss_growth_peak_kib=%.0f goroutines_base=%d goroutines_peak=%d goroutines_after=%d goroutines_before_server=%d goroutines_after_shutdown=%d "+
-		"fds_base=%d fds_peak=%d fds_after=%d fds_before_server=%d fds_after_shutdown=%d",
+		"heap_growth_peak_kib=%.0f rss_growth_peak_kib=%.0f %s",
 		readers, perReader, answered[0]+answered[1], nonReaders, floodSent.Load(), ms(wt),
 		ms(dropped[0]), ms(dropped[nonReaders-1]), ms(floodTime), probe,
-		kib(pk.heap-base1.heap), kib(pk.rss-base1.rss), base1.goroutines, pk.goroutines, after.goroutines, base0.goroutines, final.goroutines,
-		base1.fds, pk.fds, after.fds, base0.fds, final.fds)
+		kib(pk.heap-base1.heap), kib(pk.rss-base1.rss), leakFields(base0, base1, pk, after, final))
 	if readerErr.Load() > 0 {
 		t.Errorf("%d reader errors", readerErr.Load())
 	}
@@ -1167,11 +1174,11 @@ func TestStressReloadStorm(t *testing.T) {
 
 	sort.Slice(reloadTimes, func(i, j int) bool { return reloadTimes[i] < reloadTimes[j] })
 	t.Logf("STRESS test=reload_storm conns=%d config_changes=%d server_generations=%d storm_ms=%d reload_seen_median_ms=%.1f reload_seen_max_ms=%.1f "+
-		"echo_round_trips=%d dropped=%d listeners_added_removed=%d goroutines_base=%d goroutines_peak=%d goroutines_after=%d goroutines_before_server=%d goroutines_after_shutdown=%d "+
-		"fds_base=%d fds_peak=%d fds_after=%d fds_before_server=%d fds_after_shutdown=%d rss_growth_peak_kib=%.0f",
+		"echo_round_trips=%d dropped=%d listeners_added_removed=%d "+
+		"%s rss_growth_peak_kib=%.0f",
 		n, reloads, gen, ms(stormTime), float64(reloadTimes[len(reloadTimes)/2])/1e6, float64(reloadTimes[len(reloadTimes)-1])/1e6,
 		rts.Load(), errs.Load(), reloads/2,
-		base1.goroutines, pk.goroutines, after.goroutines, base0.goroutines, final.goroutines, base1.fds, pk.fds, after.fds, base0.fds, final.fds, kib(pk.rss-base1.rss))
+		leakFields(base0, base1, pk, after, final), kib(pk.rss-base1.rss))
 	if gen < reloads+1 {
 		t.Errorf("server reached generation %d, want >= %d", gen, reloads+1)
 	}

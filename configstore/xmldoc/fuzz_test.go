@@ -33,7 +33,8 @@ import (
 // It also checks the writer: the document is written back byte for byte,
 // also when every element goes through the rewrite path, and an edit
 // leaves a well-formed document that reads back the edit; and that the
-// parallel check of large files gives the same verdict as the serial one.
+// parallel check of large files gives the same answer (the same error) as
+// the serial one.
 //
 // The seeds in testdata/fuzz/FuzzParse named corpus-* are derived from
 // the shared corpus by TestWriteFuzzSeeds.
