@@ -4,7 +4,7 @@ package main
 import (
 	"os"
 
-	"github.com/appcmd-project/appcmd/cmd"
+	"github.com/appcmd-project/appcmd/internal/cmd"
 )
 
 func main() {

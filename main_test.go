@@ -12,7 +12,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/appcmd-project/appcmd/cmd"
+	"github.com/appcmd-project/appcmd/internal/cmd"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata/script from actual output")

@@ -28,7 +28,7 @@ import (
 	"time"
 
 	"github.com/appcmd-project/appcmd/bench/genconfig/gen"
-	"github.com/appcmd-project/appcmd/configstore"
+	"github.com/appcmd-project/appcmd/internal/configstore"
 )
 
 // result is one appcmd run.

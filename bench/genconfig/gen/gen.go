@@ -21,7 +21,7 @@ import (
 	"io"
 	"math/rand/v2"
 
-	"github.com/appcmd-project/appcmd/configstore"
+	"github.com/appcmd-project/appcmd/internal/configstore"
 )
 
 // TemplatePath is the path the template's {{WWWROOT}} and {{LOGDIR}} are

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/appcmd-project/appcmd/configstore/xmldoc"
+	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
 )
 
 func TestGenerate(t *testing.T) {

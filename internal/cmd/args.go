@@ -1,0 +1,361 @@
+package cmd
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/appcmd-project/appcmd/internal/commit"
+)
+
+// This file turns argv into an Invocation following the AppCmd grammar
+// (appcmd.md §1):
+//
+//	appcmd VERB OBJECT [IDENTIFIER] [/param[:value] | -param[:value] | - ...]
+//	appcmd serve [SITE ...] [-listen:ADDR] [-ping:...] [-exitafter:...] [-addrfile:...]
+//
+// Decisions where appcmd.exe is undocumented or where we are lenient:
+//   - "/" and "-" are interchangeable switch prefixes. After the prefix, "+"
+//     and "-" are the add/remove operators, so "--[...]" removes and "-+[...]"
+//     adds (UNCONFIRMED in appcmd; all docs use "/-" and "/+").
+//   - "!" directly after the prefix turns a general-parameter name into an
+//     attribute name: /!text:x sets attribute "text".
+//   - Name and value split at the first ':' outside [...] (a ':' inside a
+//     selector's quoted value does not count), so timespans and drive paths
+//     are values: /pingInterval:00:00:10, /physicalPath:C:\x.
+//   - One pair of double quotes around the value is removed
+//     (/logTargetW3C:"File,ETW" arriving with literal quotes from a script),
+//     and likewise one pair around everything after the prefix, before or
+//     after the operator (/+"[name='x']" arriving literally), which is what
+//     Windows argument splitting would have done. A token that starts with
+//     a literal quote is not a parameter.
+//   - General parameter names match case-insensitively; when repeated, the
+//     last one wins. /in and a lone "-" set Stdin and are not in Reserved;
+//     /? sets Help and is not in Reserved either.
+//   - /? or -? anywhere asks for help at the level reached by the
+//     non-prefixed tokens before it: none → top, one → that object
+//     (an unknown one is still an error), two or more → that verb; serve
+//     first → serve's help. Once help is asked for, errors in the rest of
+//     the line (bad attribute paths, stray tokens) are ignored.
+//   - Parameters without any verb or object (appcmd /xml) print top help
+//     and exit 87, like an empty command line.
+//   - A syntactically bad attribute name (a..b) is reported as appcmd's
+//     "Unknown attribute" error, exit 87 (the exit code is UNCONFIRMED).
+
+// HelpLevel says which help text was asked for.
+type HelpLevel int
+
+const (
+	HelpNone   HelpLevel = iota
+	HelpTop              // appcmd /?  (or no arguments)
+	HelpObject           // appcmd site /?
+	HelpVerb             // appcmd list site /?  (also serve /?)
+)
+
+// Op is the edit operator of an attribute parameter.
+type Op int
+
+const (
+	OpSet    Op = iota // /path:value
+	OpAdd              // /+path
+	OpRemove           // /-path
+)
+
+func (o Op) String() string {
+	switch o {
+	case OpAdd:
+		return "add"
+	case OpRemove:
+		return "remove"
+	}
+	return "set"
+}
+
+// Invocation is one parsed command line.
+type Invocation struct {
+	Verb   string // lower case ("set"); "" when help stops above verb level
+	Object string // canonical upper-case singular ("CONFIG"); "" for serve or top help
+
+	// Identifiers holds the identifier (0 or 1) for object verbs; for
+	// serve, every non-prefixed token after the verb.
+	Identifiers []string
+
+	Help HelpLevel
+
+	// ExitCode is the exit status after printing help: 87 for an empty
+	// command line (or parameters only), 1 for an explicit /?. It is 0 when
+	// Help is HelpNone.
+	ExitCode int
+
+	// Reserved holds the general parameters by lower-case name (never nil).
+	Reserved map[string]Reserved
+
+	Params []Param // attribute operations in command-line order
+	Stdin  bool    // /in or a lone "-"
+}
+
+// Reserved is one general parameter (/text, /commit:apphost, ...).
+type Reserved struct {
+	Value    string // quotes stripped
+	HasValue bool   // false for /xml, true for /text: and /text:*
+	Raw      string // the argv token as given
+}
+
+// Param is one attribute operation.
+type Param struct {
+	Raw      string // the argv token as given
+	Op       Op
+	Path     commit.Path
+	Value    string // quotes stripped
+	HasValue bool   // false for /attr without ':'
+	Escaped  bool   // written /!name
+}
+
+// UsageError is a command-line error with its exit code.
+type UsageError struct {
+	Message string
+	Code    int
+	// Framed is true when the printer should write
+	// "ERROR ( message:<Message> )"; false when Message is printed as is
+	// (appcmd.exe prints the object/verb/stray-token errors unframed).
+	Framed bool
+	Err    error // cause, e.g. *commit.MalformedIndexerError
+}
+
+func (e *UsageError) Error() string { return e.Message }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+// Exit codes used by the grammar (appcmd.md §1.8, §10).
+const (
+	argsExitHelp         = 1  // explicit /?
+	argsExitMalformed    = 13 // ERROR_INVALID_DATA: malformed indexer
+	argsExitInvalidParam = 87 // ERROR_INVALID_PARAMETER
+)
+
+// reservedNames are the general parameters (appcmd.md §1.4) plus our
+// extensions json, whatif and listen.
+var reservedNames = map[string]bool{
+	"?": true, "text": true, "xml": true, "in": true, "config": true,
+	"metadata": true, "commit": true, "apphostconfig": true, "debug": true,
+	"section": true, "json": true, "whatif": true, "listen": true,
+}
+
+// ParseArgs parses argv (without the program name). Errors are *UsageError.
+func ParseArgs(argv []string) (*Invocation, error) {
+	inv := &Invocation{Reserved: map[string]Reserved{}}
+	if len(argv) == 0 {
+		inv.Help, inv.ExitCode = HelpTop, argsExitInvalidParam
+		return inv, nil
+	}
+
+	var tokens []string      // non-prefixed tokens: verb, object, identifier...
+	helpAt := -1             // positionals seen before the first /?
+	var paramErr *UsageError // the first one; reported after grammar errors
+
+	for _, tok := range argv {
+		if tok == "" || (tok[0] != '/' && tok[0] != '-') {
+			tokens = append(tokens, tok)
+			continue
+		}
+		if tok == "-" {
+			inv.Stdin = true
+			continue
+		}
+		// Unquote before and after the operator: both /"+[...]" and
+		// /+"[...]" mean /+[...] once Windows has split the command line.
+		body := unquote(tok[1:])
+		escaped := false
+		p := Param{Raw: tok, Op: OpSet}
+		switch {
+		case strings.HasPrefix(body, "!"):
+			escaped = true
+			body = body[1:]
+		case strings.HasPrefix(body, "+"):
+			p.Op = OpAdd
+			body = body[1:]
+		case strings.HasPrefix(body, "-"):
+			p.Op = OpRemove
+			body = body[1:]
+		}
+		if escaped || p.Op != OpSet {
+			body = unquote(body) // the pair after the operator
+		}
+		name, value, hasValue := splitNameValue(body)
+		value = unquote(value)
+
+		if !escaped && p.Op == OpSet {
+			if lower := strings.ToLower(name); reservedNames[lower] {
+				switch lower {
+				case "?":
+					if helpAt < 0 {
+						helpAt = len(tokens)
+					}
+				case "in":
+					inv.Stdin = true
+				default:
+					inv.Reserved[lower] = Reserved{Value: value, HasValue: hasValue, Raw: tok}
+				}
+				continue
+			}
+		}
+
+		path, err := commit.ParsePath(name)
+		if err != nil {
+			if paramErr == nil {
+				paramErr = pathUsageError(name, err)
+			}
+			continue
+		}
+		p.Path, p.Value, p.HasValue, p.Escaped = path, value, hasValue, escaped
+		inv.Params = append(inv.Params, p)
+	}
+
+	if helpAt >= 0 {
+		inv.ExitCode = argsExitHelp
+		switch {
+		case helpAt == 0:
+			inv.Help = HelpTop
+			return inv, nil
+		case strings.EqualFold(tokens[0], ServeVerb):
+			inv.Help, inv.Verb = HelpVerb, ServeVerb
+			inv.Identifiers = nonEmpty(tokens[1:])
+			return inv, nil
+		case helpAt == 1:
+			obj, ok := LookupObject(tokens[0])
+			if !ok {
+				return nil, objectNotSupported(tokens[0])
+			}
+			inv.Help, inv.Object = HelpObject, obj.Name
+			return inv, nil
+		}
+		if err := resolveVerbObject(inv, tokens[0], tokens[1]); err != nil {
+			return nil, err
+		}
+		inv.Help = HelpVerb
+		if len(tokens) > 2 {
+			inv.Identifiers = tokens[2:3]
+		}
+		return inv, nil
+	}
+
+	switch {
+	case len(tokens) == 0:
+		// Switches but no command: treat like an empty command line.
+		inv.Help, inv.ExitCode = HelpTop, argsExitInvalidParam
+		return inv, nil
+	case strings.EqualFold(tokens[0], ServeVerb):
+		inv.Verb = ServeVerb
+		inv.Identifiers = nonEmpty(tokens[1:])
+	case len(tokens) == 1:
+		if _, ok := LookupObject(tokens[0]); ok {
+			return nil, commandNotSupported("", tokens[0])
+		}
+		return nil, objectNotSupported(tokens[0])
+	default:
+		if err := resolveVerbObject(inv, tokens[0], tokens[1]); err != nil {
+			return nil, err
+		}
+		if len(tokens) > 2 {
+			inv.Identifiers = tokens[2:3]
+		}
+		// A stray token wins over parameter errors: in the GEEKYBOB
+		// transcript an unquoted "-[name='Default FTP Site']..." split into
+		// a broken selector and a stray token, and appcmd.exe named the
+		// stray token.
+		if len(tokens) > 3 {
+			return nil, &UsageError{
+				Message: "Failed to process input: The parameter '" + tokens[3] + "' must begin with a / or - (HRESULT=80070057).",
+				Code:    argsExitInvalidParam,
+			}
+		}
+	}
+	if paramErr != nil {
+		return nil, paramErr
+	}
+	return inv, nil
+}
+
+// resolveVerbObject checks the object first, then the verb, as appcmd.exe
+// reports an unknown object before an unknown verb.
+func resolveVerbObject(inv *Invocation, verb, object string) error {
+	obj, ok := LookupObject(object)
+	if !ok {
+		return objectNotSupported(object)
+	}
+	v, ok := obj.LookupVerb(verb)
+	if !ok {
+		return commandNotSupported(verb, object)
+	}
+	inv.Verb, inv.Object = v.Name, obj.Name
+	return nil
+}
+
+func objectNotSupported(tok string) *UsageError {
+	return &UsageError{
+		Message: "Object '" + strings.ToUpper(tok) + "' is not supported.  Run 'appcmd.exe /?' to display supported objects.",
+		Code:    argsExitInvalidParam,
+	}
+}
+
+// commandNotSupported names the object as typed (upper-cased), as appcmd.exe does.
+func commandNotSupported(verb, objTok string) *UsageError {
+	o := strings.ToUpper(objTok)
+	return &UsageError{
+		Message: "Command '" + strings.ToUpper(verb) + "' is not supported on object '" + o + "'. Run 'appcmd.exe " + o + " /?'\nto display supported commands.",
+		Code:    argsExitInvalidParam,
+	}
+}
+
+// pathUsageError maps a commit.ParsePath error to appcmd's message.
+func pathUsageError(name string, err error) *UsageError {
+	var mi *commit.MalformedIndexerError
+	if errors.As(err, &mi) {
+		return &UsageError{Message: mi.Error(), Code: argsExitMalformed, Framed: true, Err: err}
+	}
+	return &UsageError{
+		Message: "Unknown attribute \"" + name + "\".  Replace with -? for help.",
+		Code:    argsExitInvalidParam,
+		Framed:  true,
+		Err:     err,
+	}
+}
+
+// splitNameValue splits at the first ':' that is outside [...] and outside
+// a selector's single-quoted value. An escaped (doubled) quote toggles the
+// quote state twice, so it needs no special case.
+func splitNameValue(s string) (name, value string, hasValue bool) {
+	depth, quoted := 0, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quoted:
+			if c == '\'' {
+				quoted = false
+			}
+		case c == '\'' && depth > 0:
+			quoted = true
+		case c == '[':
+			depth++
+		case c == ']' && depth > 0:
+			depth--
+		case c == ':' && depth == 0:
+			return s[:i], s[i+1:], true
+		}
+	}
+	return s, "", false
+}
+
+// nonEmpty returns nil for an empty slice so callers and tests see one form.
+func nonEmpty(s []string) []string {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+// unquote removes one pair of surrounding double quotes.
+func unquote(s string) string {
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+		return s[1 : len(s)-1]
+	}
+	return s
+}

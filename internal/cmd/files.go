@@ -1,0 +1,82 @@
+package cmd
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/appcmd-project/appcmd/internal/configstore"
+)
+
+// Environment variables that choose the files (docs/files.md).
+const (
+	envAppHost    = "APPCMD_APPHOSTCONFIG" // applicationHost.config to edit
+	envSchemaPath = "APPCMD_SCHEMA_PATH"   // extra schema directories, list-separated
+)
+
+// appHostPath returns the applicationHost.config to use: -apphostconfig:,
+// then $APPCMD_APPHOSTCONFIG, then the per-user default, which is created
+// from the built-in template on first use (and announced on stderr).
+func (c *invocation) appHostPath() (string, error) {
+	if p, ok := c.reserved("apphostconfig"); ok && p != "" {
+		return p, nil
+	}
+	if p, ok := c.getenv(envAppHost); ok && p != "" {
+		return p, nil
+	}
+	dir, err := c.userConfigDir()
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, "appcmd", "applicationHost.config")
+	created, err := configstore.CreateDefault(path)
+	if err != nil {
+		return "", err
+	}
+	if created {
+		c.notice("created " + path + " from the built-in template (set " + envAppHost + " or -apphostconfig: to use another file)")
+	}
+	return path, nil
+}
+
+// userConfigDir is $XDG_CONFIG_HOME, else the platform's user config
+// directory, read through c.getenv so tests can redirect it.
+func (c *invocation) userConfigDir() (string, error) {
+	if v, ok := c.getenv("XDG_CONFIG_HOME"); ok && v != "" {
+		return v, nil
+	}
+	if v, ok := c.getenv("APPDATA"); ok && v != "" {
+		return v, nil
+	}
+	if home, ok := c.getenv("HOME"); ok && home != "" {
+		return filepath.Join(home, ".config"), nil
+	}
+	return os.UserConfigDir()
+}
+
+// schemaDirs returns the directories of $APPCMD_SCHEMA_PATH.
+func (c *invocation) schemaDirs() []string {
+	v, _ := c.getenv(envSchemaPath)
+	var dirs []string
+	for _, d := range filepath.SplitList(v) {
+		if d = strings.TrimSpace(d); d != "" {
+			dirs = append(dirs, d)
+		}
+	}
+	return dirs
+}
+
+// openStore opens the configuration; write takes the exclusive lock that
+// makes the read-modify-write of one command atomic against others.
+func (c *invocation) openStore(write bool) (*configstore.Store, error) {
+	path, err := c.appHostPath()
+	if err != nil {
+		return nil, err
+	}
+	return configstore.Open(configstore.Options{
+		AppHostPath: path,
+		SchemaDirs:  c.schemaDirs(),
+		Env:         c.getenv,
+		Write:       write,
+	})
+}

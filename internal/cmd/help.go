@@ -1,0 +1,243 @@
+package cmd
+
+import (
+	"fmt"
+	"github.com/appcmd-project/appcmd/internal/configstore"
+	"strings"
+
+	"github.com/appcmd-project/appcmd/internal/section"
+)
+
+// Help at three levels, as appcmd.exe has: top (objects), object (its
+// verbs) and verb (parameters and examples). The wording is ours; the
+// syntax lines and footers follow appcmd.exe.
+
+func topHelp() string {
+	var b strings.Builder
+	b.WriteString("General purpose IIS command line administration tool.\n\n")
+	b.WriteString("APPCMD (command) (object-type) <identifier> </parameter1:value1 ...>\n\n")
+	b.WriteString("Supported object types:\n\n")
+	for _, o := range Objects {
+		fmt.Fprintf(&b, "  %-10s %s\n", o.Name, o.Summary)
+	}
+	b.WriteString("\n(To list commands supported by each object use /?, e.g. 'appcmd.exe site /?')\n\n")
+	b.WriteString("Commands without an object (extensions of this tool):\n\n")
+	for _, v := range TopCommands {
+		fmt.Fprintf(&b, "  %-10s %s\n", v.Name, v.Summary)
+	}
+	b.WriteString(`
+General parameters:
+
+  /?                Display context-sensitive help.
+  /text<:value>     Text output (the default). /text:* shows every property
+                    of each object; /text:<attribute> shows only that value.
+  /xml              XML output, to be piped into a command that uses /in.
+  /in or -          Read XML produced by /xml from standard input and
+                    apply the command to each object in it.
+  /config<:*>       Show the configuration of the objects listed; /config:*
+                    also shows inherited and default values.
+  /commit           Where changes are saved: url (default), site, app,
+                    parent, apphost, or a config path such as
+                    MACHINE/WEBROOT/APPHOST/Default Web Site.
+  /apphostconfig    The applicationHost.config to use (default:
+                    $APPCMD_APPHOSTCONFIG, then a per-user file).
+  -json             JSON output for list verbs and change results.
+  -whatif           Show the changes a command would make, write nothing.
+
+Use "!" to escape parameters that have the same names as general
+parameters, like "/!text:value" to set an attribute named "text".
+
+Exit codes are Win32 error codes, as appcmd.exe's: 0 success, 1 help,
+13 invalid data, 33 lock violation, 87 invalid parameter, 183 duplicate,
+1168 object not found, 4312 collection element not found (docs/errors.md).
+`)
+	return b.String()
+}
+
+func objectHelp(o *ObjectSpec) string {
+	var b strings.Builder
+	b.WriteString(o.Summary + "\n\n")
+	fmt.Fprintf(&b, "APPCMD (command) %s <identifier> <-parameter1:value1 ...>\n\n", o.Name)
+	b.WriteString("Supported commands:\n\n")
+	for _, v := range o.Verbs {
+		fmt.Fprintf(&b, "  %-10s %s\n", v.Name, v.Summary)
+	}
+	fmt.Fprintf(&b, "\n(To get help for each command use /?, e.g. 'appcmd.exe %s %s /?'.)\n", o.Verbs[0].Name, strings.ToLower(o.Name))
+	return b.String()
+}
+
+// verbDetails holds parameters and examples per "OBJECT verb".
+var verbDetails = map[string]struct{ ident, params, examples string }{
+	"CONFIG list": {"<config path or URL>",
+		`  /section:<name>   Section to show (full or short name); /section:? lists
+                    all sections, /section:?system.webServer/* filters them.
+  /config:*         Also show inherited and default values.
+  /text:*           Every property; /text:<attribute> one value.
+  /xml              CONFIG records for /in; -json adds where each value
+                    was set (file and line).`,
+		`  appcmd list config "Default Web Site" -section:system.webServer/webSocket
+  appcmd list config "Default Web Site/app1" -section:webSocket /config:*
+  appcmd list config -section:webSocket /text:pingInterval`},
+	"CONFIG set": {"<config path or URL>",
+		`  /section:<name>          Section to change (required).
+  /<attribute>:<value>     Set an attribute; dotted paths reach child
+                           elements: /limits.maxBandwidth:1000
+  /+[key='v',...]          Add a collection entry (/+files.[value='a.htm']).
+  /-[key='v']              Remove a collection entry.
+  /[key='v'].attr:value    Change an attribute of an entry.
+  /commit:<target>         url (default), site, app, parent, apphost or a
+                           config path.`,
+		`  appcmd set config "Default Web Site" -section:system.webServer/webSocket /enabled:true /pingInterval:00:00:10 -commit:apphost
+  appcmd set config -section:defaultDocument /+files.[value='home.html']`},
+	"CONFIG clear": {"<config path or URL>",
+		`  /section:<name>   Section to clear (required).
+  /<attribute>      Clear only this attribute (or collection, or entry
+                    /[key='v']); without one the whole section is cleared
+                    at this level, so inherited values apply.
+  /commit:<target>  Which file to change, as for set config.`,
+		`  appcmd clear config "Default Web Site" -section:webSocket /pingInterval -commit:apphost`},
+	"CONFIG lock": {"<config path>", `  /section:<name>   Section to lock for the levels below the path.`,
+		`  appcmd lock config -section:system.webServer/defaultDocument`},
+	"CONFIG unlock": {"<config path>", `  /section:<name>   Section to unlock for the levels below the path.`,
+		`  appcmd unlock config "Default Web Site" -section:system.webServer/webSocket`},
+	"CONFIG search": {"<config path>",
+		`  /section:<name>   Only locations that define this section.
+  /<attribute>      Only locations that set this attribute;
+  /<attribute>:<v>  ... set it to this value.`,
+		`  appcmd search config "Default Web Site" -section:webSocket /pingInterval`},
+}
+
+func verbHelp(verb string, o *ObjectSpec) string {
+	var b strings.Builder
+	summary := verb
+	if v, ok := o.LookupVerb(verb); ok {
+		summary = v.Summary
+	}
+	d, ok := verbDetails[o.Name+" "+verb]
+	ident := "<identifier>"
+	if ok {
+		ident = d.ident
+	}
+	b.WriteString(summary + "\n\n")
+	fmt.Fprintf(&b, "APPCMD %s %s %s <-parameter1:value1 ...>\n", verb, o.Name, ident)
+	if ok {
+		b.WriteString("\nParameters:\n\n" + d.params + "\n")
+		b.WriteString("\nExamples:\n\n" + d.examples + "\n")
+	}
+	return b.String()
+}
+
+func serveHelp() string {
+	return `Run the WebSocket test server for the configured sites.
+
+APPCMD serve [SITE ...] [-listen:ADDR] [-ping:pong|ping] [-exitafter:DURATION] [-addrfile:PATH]
+
+Serves each site (all sites by default) on its http bindings and applies
+the effective system.webServer/webSocket settings (enabled, pingInterval,
+receiveBufferLimit) per site and URL path, as IIS would. WebSocket
+messages are echoed; a plain GET shows a test page, and a GET with
+Accept: application/json returns the effective settings and the file:line
+each came from. A web.config error answers 500.19 below its folder.
+
+  -listen:ADDR         Listen on ADDR (e.g. 127.0.0.1:0) instead of the
+                       bindings' addresses; requests are still routed by
+                       Host header.
+  -ping:ping           Send Ping frames for pingInterval instead of
+                       unsolicited Pong frames (what IIS sends is not
+                       documented).
+  -exitafter:DURATION  Shut down by itself after DURATION (30s, 2m), for
+                       scripts and tests.
+  -addrfile:PATH       Also write the "Listening on" lines to PATH once
+                       listening (replaced atomically), for scripts that
+                       cannot read stdout while the server runs.
+
+Standard output gets one line per listener, e.g.
+"Listening on http://127.0.0.1:41234 (Default Web Site)"; the log goes
+to standard error. The configuration files are polled every second (SIGHUP
+reloads at once): new connections get changed settings, open connections
+keep theirs, and a configuration that fails to load keeps the previous one.
+Ctrl+C or SIGTERM closes open WebSockets with 1001 and exits 0.
+See docs/serve.md.
+`
+}
+
+// help prints the help the invocation asked for.
+func (c *invocation) help() error {
+	switch c.Help {
+	case HelpTop:
+		c.println(strings.TrimSuffix(topHelp(), "\n"))
+	case HelpObject:
+		o, _ := LookupObject(c.Object)
+		c.println(strings.TrimSuffix(objectHelp(o), "\n"))
+	case HelpVerb:
+		if c.Verb == ServeVerb {
+			c.println(strings.TrimSuffix(serveHelp(), "\n"))
+			return nil
+		}
+		o, _ := LookupObject(c.Object)
+		text := verbHelp(c.Verb, o)
+		if c.Object == "CONFIG" {
+			if sec, ok := c.reserved("section"); ok && sec != "" && !strings.HasPrefix(sec, "?") {
+				more, err := c.sectionHelp(sec)
+				if err != nil {
+					return err
+				}
+				text += "\n" + more
+			}
+		}
+		c.println(strings.TrimSuffix(text, "\n"))
+	}
+	return nil
+}
+
+// sectionHelp lists the properties of a section for "set config
+// -section:X /?".
+func (c *invocation) sectionHelp(name string) (string, error) {
+	s, err := c.openStore(false)
+	if err != nil {
+		return "", err
+	}
+	defer s.Close()
+	sch, _, err := s.LookupSection(name, configstore.ServerPath)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Properties of section %s:\n\n", sch.Name)
+	describeElement(&b, sch.Root, "")
+	return b.String(), nil
+}
+
+func describeElement(b *strings.Builder, e *section.Element, prefix string) {
+	for _, a := range e.Attributes {
+		def := a.Default()
+		extra := a.Type.String()
+		switch {
+		case len(a.Enums) > 0:
+			extra += " (" + joinNamed(a.Enums, "|") + ")"
+		case len(a.Flags) > 0:
+			extra += " (" + joinNamed(a.Flags, ",") + ")"
+		}
+		fmt.Fprintf(b, "  /%s%s  %s, default %q\n", prefix, a.Name, extra, def)
+	}
+	if e.Collection != nil {
+		keys := []string{}
+		for _, k := range e.Collection.KeyAttributes() {
+			keys = append(keys, k.Name+"='...'")
+		}
+		if len(e.Collection.AddElements) > 0 {
+			fmt.Fprintf(b, "  /+%s[%s]  add an entry (<%s>)\n", prefix, strings.Join(keys, ","), e.Collection.AddElements[0])
+		}
+	}
+	for _, c := range e.Elements {
+		describeElement(b, c, prefix+c.Name+".")
+	}
+}
+
+func joinNamed(ns []section.Named, sep string) string {
+	var out []string
+	for _, n := range ns {
+		out = append(out, n.Name)
+	}
+	return strings.Join(out, sep)
+}

@@ -1,0 +1,138 @@
+package cmd
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/appcmd-project/appcmd/internal/commit"
+)
+
+// Output of list verbs for SITE, APP, VDIR, APPPOOL (and the other
+// objects that reuse it): the one-line form, /config, /text:*,
+// /text:NAME, /xml (with /config nesting the configuration element) and
+// -json (docs/output.md).
+
+// listObjects is the list verb of SITE, APP, VDIR and APPPOOL.
+func (c *invocation) listObjects(k *objKind) error {
+	s, err := c.openStore(false)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	m := newModel(s)
+	all, err := m.objects(k)
+	if err != nil {
+		return err
+	}
+	return c.listAll(k, all, func(id string) string {
+		name, _ := m.resolveURL(k, id)
+		return name
+	})
+}
+
+// configFlags reads /config and /config:*.
+func (c *invocation) configFlags() (show, all bool) {
+	v, ok := c.reserved("config")
+	return ok, ok && v == "*"
+}
+
+// printObjects writes objects in the format the general parameters ask for.
+func (c *invocation) printObjects(k *objKind, objs []*object) error {
+	showConfig, all := c.configFlags()
+	var b strings.Builder
+	switch text, hasText := c.reserved("text"); {
+	case c.has("json"):
+		out, err := objectsJSON(k, objs, showConfig)
+		if err != nil {
+			return err
+		}
+		c.println(string(out))
+		return nil
+	case c.has("xml"):
+		b.WriteString(xmlHeader + "<appcmd>\n")
+		for _, o := range objs {
+			objectXML(&b, o, showConfig, all)
+		}
+		b.WriteString("</appcmd>")
+		c.println(b.String())
+		return nil
+	case hasText && text == "*":
+		for _, o := range objs {
+			b.WriteString(k.name + "\n")
+			for _, name := range k.textProps() {
+				v, _, _ := o.value(commit.Path{{Name: name}})
+				fmt.Fprintf(&b, "  %s: %s\n", name, v)
+			}
+			if o.el != nil {
+				textElement(&b, o.el, o.el.Name, 1)
+			}
+		}
+	case hasText && text != "":
+		p, err := commit.ParsePath(text)
+		if err != nil {
+			return pathUsageError(text, err)
+		}
+		for _, o := range objs {
+			v, _, err := o.value(p)
+			if err != nil {
+				return err
+			}
+			b.WriteString(v + "\n")
+		}
+	default:
+		for _, o := range objs {
+			if k.summary == nil {
+				fmt.Fprintf(&b, "%s \"%s\"\n", k.name, o.id)
+				continue
+			}
+			fmt.Fprintf(&b, "%s \"%s\" (%s)\n", k.name, o.id, k.summary(o))
+			if showConfig {
+				writeElement(&b, o.el, 1, "  ", all)
+			}
+		}
+	}
+	if b.Len() > 0 {
+		c.println(strings.TrimSuffix(b.String(), "\n"))
+	}
+	return nil
+}
+
+// objectXML writes one object record of /xml output; with /config the
+// configuration element is nested inside (appcmd.md §6.4).
+func objectXML(b *strings.Builder, o *object, showConfig, all bool) {
+	b.WriteString("    <" + o.kind.name)
+	for _, name := range o.kind.attrs {
+		b.WriteString(" " + name + `="` + xmlEscape(o.prop(name)) + `"`)
+	}
+	if !showConfig || o.el == nil {
+		b.WriteString(" />\n")
+		return
+	}
+	b.WriteString(">\n")
+	writeElement(b, o.el, 2, "    ", all)
+	b.WriteString("    </" + o.kind.name + ">\n")
+}
+
+// jsonObject is one object in -json list output (docs/output.md).
+type jsonObject struct {
+	Object     string            `json:"object"`
+	Identifier string            `json:"identifier"`
+	Attributes map[string]string `json:"attributes"`
+	Config     *jsonElement      `json:"config,omitempty"`
+}
+
+func objectsJSON(k *objKind, objs []*object, showConfig bool) ([]byte, error) {
+	out := make([]jsonObject, 0, len(objs))
+	for _, o := range objs {
+		j := jsonObject{Object: k.name, Identifier: o.id, Attributes: map[string]string{}}
+		for _, name := range k.attrs {
+			j.Attributes[name] = o.prop(name)
+		}
+		if showConfig && o.el != nil {
+			j.Config = toJSONElement(o.el)
+		}
+		out = append(out, j)
+	}
+	return json.MarshalIndent(out, "", "  ")
+}

@@ -1,0 +1,264 @@
+package cmd
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/appcmd-project/appcmd/internal/configstore"
+	"github.com/appcmd-project/appcmd/internal/wsserver"
+)
+
+// This file adapts configstore to wsserver's Loader/Snapshot contract
+// (wsserver/source.go). docs/serve.md describes the mapping.
+
+// webSocketSection is the section the test server applies.
+const webSocketSection = "system.webServer/webSocket"
+
+// serveSnapshotCacheMax bounds the per-path cache: URL paths come from
+// clients, so an unbounded map would grow with every distinct URL.
+const serveSnapshotCacheMax = 4096
+
+// serveLoader returns a Loader that opens a fresh read-only store on every
+// call. NoMap reads files into memory, so a snapshot that wsserver drops
+// after a reload needs no Close.
+func serveLoader(opts configstore.Options) wsserver.Loader {
+	opts.NoMap, opts.Write = true, false
+	return func() (wsserver.Snapshot, error) {
+		s, err := loadServeSnapshot(opts)
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
+}
+
+// serveSnapshot is one load of the configuration. The store is not safe
+// for concurrent use and reads web.config files lazily, so every call that
+// touches it holds mu.
+type serveSnapshot struct {
+	sites []wsserver.Site // immutable after load
+
+	mu    sync.Mutex
+	store *configstore.Store
+	cache map[string]serveResult // by site + "\x00" + URL path
+}
+
+type serveResult struct {
+	set wsserver.Settings
+	err error
+}
+
+// loadServeSnapshot opens the store, reads the sites, and validates what
+// every request depends on, so that a broken applicationHost.config fails
+// the load (wsserver then keeps the previous snapshot) instead of failing
+// each request.
+func loadServeSnapshot(opts configstore.Options) (*serveSnapshot, error) {
+	st, err := configstore.Open(opts)
+	if err != nil {
+		return nil, err
+	}
+	sites, err := st.Sites()
+	if err != nil {
+		return nil, err
+	}
+	s := &serveSnapshot{store: st, cache: map[string]serveResult{}}
+	for _, site := range sites {
+		s.sites = append(s.sites, wsSite(site))
+	}
+	if err := s.validate(sites); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// wsSite converts a configstore site. An http binding whose
+// bindingInformation is invalid gets port -1, which wsserver skips with a
+// logged reason (port 0 would make it listen on a random port).
+func wsSite(site *configstore.Site) wsserver.Site {
+	id, _ := strconv.ParseInt(site.ID, 10, 64)
+	out := wsserver.Site{Name: site.Name, ID: id}
+	for _, b := range site.Bindings {
+		wb := wsserver.Binding{Protocol: b.Protocol, IP: b.IP, Port: b.Port, Host: b.Host}
+		if strings.EqualFold(b.Protocol, "http") && configstore.ValidBindingInformation(b.Protocol, b.Information) != nil {
+			wb.Port = -1
+		}
+		out.Bindings = append(out.Bindings, wb)
+	}
+	return out
+}
+
+// validate resolves the section at the server level, at every site root and
+// at every <location> of applicationHost.config that holds it. Errors that
+// come from applicationHost.config or the schema fail the load; an error in
+// a web.config is what IIS answers with 500.19 for the paths below it, so
+// it stays a per-request error. Site roots are cached as a side effect.
+func (s *serveSnapshot) validate(sites []*configstore.Site) error {
+	apphost := s.store.AppHost().Path
+	fatal := func(err error) error {
+		var cfe *configstore.ConfigFileError
+		var pe *configstore.PathError
+		switch {
+		case err == nil:
+			return nil
+		case errors.As(err, &cfe) && cfe.File != apphost:
+			return nil
+		case errors.As(err, &pe):
+			return nil // a location for a site that does not exist: IIS ignores it
+		}
+		return err
+	}
+	if _, err := s.resolve(configstore.ServerPath, false); err != nil {
+		return err
+	}
+	for _, site := range sites {
+		set, err := s.resolve(configstore.SitePath(site.Name), true)
+		if fatal(err) != nil {
+			return err
+		}
+		s.cache[site.Name+"\x00/"] = serveResult{set, asServeConfigError(err)}
+	}
+	insts, err := s.store.AppHost().Instances(webSocketSection, nil)
+	if err != nil {
+		return err
+	}
+	for _, in := range insts {
+		if in.Config.IsServer() {
+			continue
+		}
+		if _, err := s.resolve(in.Config, true); fatal(err) != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Sites implements wsserver.Snapshot.
+func (s *serveSnapshot) Sites() []wsserver.Site { return s.sites }
+
+// Files implements wsserver.Snapshot: applicationHost.config and every
+// web.config read or probed so far.
+func (s *serveSnapshot) Files() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.store.Files()
+}
+
+// WebSocket implements wsserver.Snapshot.
+func (s *serveSnapshot) WebSocket(site, urlPath string) (wsserver.Settings, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	res := s.lookup(site, urlPath)
+	return res.set, res.err
+}
+
+// lookup resolves site+urlPath through the cache; mu must be held.
+func (s *serveSnapshot) lookup(site, urlPath string) serveResult {
+	key := site + "\x00" + urlPath
+	if r, ok := s.cache[key]; ok {
+		return r
+	}
+	var res serveResult
+	cp, err := serveConfigPath(site, urlPath)
+	if err != nil {
+		res.err = err
+	} else {
+		res.set, res.err = s.resolve(cp, true)
+		res.err = asServeConfigError(res.err)
+	}
+	if len(s.cache) >= serveSnapshotCacheMax {
+		clear(s.cache)
+	}
+	s.cache[key] = res
+	return res
+}
+
+// serveConfigPath maps a request to its configuration path,
+// MACHINE/WEBROOT/APPHOST/<site><urlPath> (websocket.md §5.3). urlPath is
+// already decoded and free of "." and ".." (wsserver's canonicalPath).
+// Empty segments ("//") are dropped, as configuration paths have none; a
+// trailing slash names the same level as the path without it.
+func serveConfigPath(site, urlPath string) (configstore.ConfigPath, error) {
+	segs := strings.FieldsFunc(urlPath, func(r rune) bool { return r == '/' || r == '\\' })
+	return configstore.SitePath(site).Join(strings.Join(segs, "/"))
+}
+
+// resolve computes the effective settings at cp; withMapping adds what the
+// path maps to (site levels only). Errors are configstore's.
+func (s *serveSnapshot) resolve(cp configstore.ConfigPath, withMapping bool) (wsserver.Settings, error) {
+	eff, err := s.store.Effective(cp, webSocketSection)
+	if err != nil {
+		return wsserver.Settings{}, err
+	}
+	set, err := serveSettings(eff)
+	if err != nil {
+		return wsserver.Settings{}, err
+	}
+	if withMapping {
+		if m, err := s.store.Map(cp); err == nil {
+			if m.App != nil {
+				set.App = m.App.Path
+			}
+			if m.VDir != nil {
+				set.VDir = m.VDir.URLPath()
+			}
+			set.PhysicalPath = m.Physical
+		}
+	}
+	return set, nil
+}
+
+// asServeConfigError turns a configuration file error into the
+// *wsserver.ConfigError that wsserver answers with 500.19.
+func asServeConfigError(err error) error {
+	var cfe *configstore.ConfigFileError
+	if errors.As(err, &cfe) {
+		return &wsserver.ConfigError{File: cfe.File, Line: cfe.Line, Description: cfe.Description}
+	}
+	return err
+}
+
+// serveSettings converts the effective section. Values are parsed with the
+// schema attribute's own type, so a schema that redefines an attribute
+// (e.g. a wider pingInterval range) is honoured.
+func serveSettings(eff *configstore.Effective) (wsserver.Settings, error) {
+	set := wsserver.Settings{ConfigPath: eff.Path.String(), Origins: map[string]string{}}
+	attr := func(name string) (*configstore.EffAttr, error) {
+		a := eff.Root.Attr(name)
+		if a == nil || a.Schema == nil {
+			return nil, fmt.Errorf("the schema of section %s defines no attribute %q", eff.Section, name)
+		}
+		set.Origins[name] = a.Origin.String()
+		return a, nil
+	}
+	// A value the schema accepted when the file was read cannot fail to
+	// parse; if it does, report it where it was set.
+	bad := func(a *configstore.EffAttr, err error) error {
+		if a.Origin == nil {
+			return fmt.Errorf("schema default of %s/@%s: %w", eff.Section, a.Name, err)
+		}
+		return &configstore.ConfigFileError{File: a.Origin.File, Line: a.Origin.Line, Kind: configstore.ErrMalformed, Description: err.Error(), Err: err}
+	}
+	a, err := attr("enabled")
+	if err != nil {
+		return set, err
+	}
+	if set.Enabled, err = a.Schema.Bool(a.Value); err != nil {
+		return set, bad(a, err)
+	}
+	if a, err = attr("pingInterval"); err != nil {
+		return set, err
+	}
+	if set.PingInterval, err = a.Schema.Duration(a.Value); err != nil {
+		return set, bad(a, err)
+	}
+	if a, err = attr("receiveBufferLimit"); err != nil {
+		return set, err
+	}
+	if set.ReceiveBufferLimit, err = a.Schema.Int(a.Value); err != nil {
+		return set, bad(a, err)
+	}
+	return set, nil
+}

@@ -1,0 +1,371 @@
+package configstore
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
+)
+
+// Backups of applicationHost.config, as appcmd's BACKUP object keeps them
+// (appcmd.md §8), and configuration history.
+//
+// A named backup is <config dir>/backup/<name>/applicationHost.config (IIS:
+// %windir%\System32\inetsrv\backup\<name>\, beside the config folder).
+// History entries are <history dir>/CFGHISTORY_NNNNNNNNNN/
+// applicationHost.config, kept before a save replaces
+// applicationHost.config, as system.applicationHost/configHistory says:
+//
+//   - enabled="false" keeps none;
+//   - path: where the entries go. Unset, it is <config dir>/history
+//     (IIS's %SystemDrive%\inetpub\history belongs to the IIS service, not
+//     to a command-line tool), created when needed; set explicitly, it
+//     must exist, as for IIS, or no history is kept;
+//   - maxHistories: the oldest entries beyond it are deleted;
+//   - period: IIS's service looks for changes once per period, so there is
+//     at most one entry per period: no entry is made while the newest is
+//     younger than period.
+//
+// Only applicationHost.config is copied: it is the one server-wide file
+// this tool manages (IIS also copies administration.config and
+// redirection.config).
+
+// BackupFile is the file a backup or history entry holds.
+const BackupFile = "applicationHost.config"
+
+// HistoryPrefix starts the name of every history entry.
+const HistoryPrefix = "CFGHISTORY_"
+
+// Backup is a named backup or a history entry.
+type Backup struct {
+	Name    string
+	Dir     string
+	History bool
+}
+
+// File returns the backed-up applicationHost.config.
+func (b *Backup) File() string { return filepath.Join(b.Dir, BackupFile) }
+
+// BackupError is a backup name that cannot be used, or a backup that
+// exists already.
+type BackupError struct {
+	Name   string
+	Exists bool
+	Reason string
+}
+
+func (e *BackupError) Error() string { return e.Reason }
+
+// BackupRoot is the folder of named backups.
+func (s *Store) BackupRoot() string {
+	return filepath.Join(filepath.Dir(s.apphost.Path), "backup")
+}
+
+// checkBackupName refuses names that are not one plain folder name.
+func checkBackupName(name string) error {
+	switch {
+	case name == "", name == ".", name == "..", strings.ContainsAny(name, `/\:*?"<>|`), strings.TrimSpace(name) != name:
+		return &BackupError{Name: name, Reason: fmt.Sprintf("Invalid backup name %q: use a folder name without /\\:*?\"<>| and surrounding spaces", name)}
+	case strings.HasPrefix(strings.ToUpper(name), HistoryPrefix):
+		return &BackupError{Name: name, Reason: fmt.Sprintf("Invalid backup name %q: names starting with %s are configuration history entries", name, HistoryPrefix)}
+	}
+	return nil
+}
+
+// Backups lists named backups (by name) and then history entries (oldest
+// first).
+func (s *Store) Backups() ([]*Backup, error) {
+	named, err := backupsIn(s.BackupRoot(), false)
+	if err != nil {
+		return nil, err
+	}
+	h, err := s.HistorySettings()
+	if err != nil {
+		return nil, err
+	}
+	hist, err := backupsIn(h.Dir, true)
+	if err != nil {
+		return nil, err
+	}
+	return append(named, hist...), nil
+}
+
+// backupsIn reads the folders of dir that hold a backup file.
+func backupsIn(dir string, history bool) ([]*Backup, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []*Backup
+	for _, e := range entries {
+		name := e.Name()
+		if !e.IsDir() || strings.HasPrefix(name, ".") || history != isHistoryName(name) {
+			continue
+		}
+		b := &Backup{Name: name, Dir: filepath.Join(dir, name), History: history}
+		if _, err := os.Stat(b.File()); err == nil {
+			out = append(out, b)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return strings.ToLower(out[i].Name) < strings.ToLower(out[j].Name) })
+	return out, nil
+}
+
+func isHistoryName(name string) bool {
+	_, ok := historyNumber(name)
+	return ok
+}
+
+func historyNumber(name string) (uint64, bool) {
+	rest, ok := strings.CutPrefix(name, HistoryPrefix)
+	if !ok || rest == "" {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(rest, 10, 64)
+	return n, err == nil
+}
+
+// FindBackup returns the backup or history entry with this name (ignoring
+// case), or nil.
+func (s *Store) FindBackup(name string) (*Backup, error) {
+	all, err := s.Backups()
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range all {
+		if strings.EqualFold(b.Name, name) {
+			return b, nil
+		}
+	}
+	return nil, nil
+}
+
+// AddBackup copies applicationHost.config, as read, into a new backup.
+// The folder appears complete or not at all.
+func (s *Store) AddBackup(name string) (*Backup, error) {
+	if err := checkBackupName(name); err != nil {
+		return nil, err
+	}
+	if b, err := s.FindBackup(name); err != nil || b != nil {
+		if err != nil {
+			return nil, err
+		}
+		return nil, &BackupError{Name: name, Exists: true, Reason: "Cannot create a file when that file already exists."}
+	}
+	root := s.BackupRoot()
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		return nil, err
+	}
+	b := &Backup{Name: name, Dir: filepath.Join(root, name)}
+	return b, writeEntry(b.Dir, s.apphost.doc.Source())
+}
+
+// writeEntry writes a backup folder under a temporary name and renames it
+// into place.
+func writeEntry(dir string, src []byte) error {
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".tmp-")
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(filepath.Join(tmp, BackupFile), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err == nil {
+		_, err = f.Write(src)
+		if err == nil {
+			err = f.Sync()
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err == nil {
+		err = os.Rename(tmp, dir)
+	}
+	if err != nil {
+		os.RemoveAll(tmp)
+		return err
+	}
+	syncDir(filepath.Dir(dir))
+	return nil
+}
+
+// DeleteBackup removes a backup or history entry.
+func (s *Store) DeleteBackup(b *Backup) error {
+	// Rename first, so a failure half-way never leaves a partial backup
+	// that list would show.
+	tmp := filepath.Join(filepath.Dir(b.Dir), "."+b.Name+".del-"+strconv.FormatInt(time.Now().UnixNano(), 36))
+	if err := os.Rename(b.Dir, tmp); err != nil {
+		return err
+	}
+	return os.RemoveAll(tmp)
+}
+
+// RestoreBackup replaces applicationHost.config in memory with a backup;
+// Save writes it, all or nothing. It returns whether anything changes.
+func (s *Store) RestoreBackup(b *Backup) (bool, error) {
+	path := b.File()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return false, &ConfigFileError{File: path, Description: DescCannotRead, Kind: ErrUnreadable, Err: err}
+	}
+	if bytes.Equal(src, s.apphost.doc.Source()) && !s.apphost.Changed() {
+		return false, nil
+	}
+	f, err := parseFile(path, ServerPath, src, xmldoc.Options{})
+	if err != nil {
+		return false, err
+	}
+	f.doc.MarkChanged()
+	s.apphost.doc = f.doc
+	return true, nil
+}
+
+// History is the configHistory section as it applies here.
+type History struct {
+	Enabled  bool
+	Dir      string
+	Explicit bool // path is set in applicationHost.config
+	Max      int64
+	Period   time.Duration
+}
+
+// HistorySettings reads system.applicationHost/configHistory at server
+// level; a configuration that does not declare it gets the defaults.
+func (s *Store) HistorySettings() (History, error) {
+	h := History{Enabled: true, Dir: filepath.Join(filepath.Dir(s.apphost.Path), "history"), Max: 10, Period: 2 * time.Minute}
+	eff, err := s.Effective(ServerPath, "system.applicationHost/configHistory")
+	var use *UnknownSectionError
+	if errors.As(err, &use) {
+		return h, nil
+	}
+	if err != nil {
+		return h, err
+	}
+	if a := eff.Root.Attr("enabled"); a != nil && a.Schema != nil {
+		if h.Enabled, err = a.Schema.Bool(a.Value); err != nil {
+			return h, err
+		}
+	}
+	if a := eff.Root.Attr("path"); a != nil && a.Set {
+		h.Dir, h.Explicit = s.ExpandPath(a.Value), true
+	}
+	if a := eff.Root.Attr("maxHistories"); a != nil && a.Schema != nil {
+		if h.Max, err = a.Schema.Int(a.Value); err != nil {
+			return h, err
+		}
+	}
+	if a := eff.Root.Attr("period"); a != nil && a.Schema != nil {
+		if h.Period, err = a.Schema.Duration(a.Value); err != nil {
+			return h, err
+		}
+	}
+	return h, nil
+}
+
+// KeepHistory saves the current applicationHost.config (the version on
+// disk, about to be replaced) as a new history entry, if configHistory
+// asks for one at time now, and deletes entries beyond maxHistories.
+func (s *Store) KeepHistory(now time.Time) error {
+	h, err := s.HistorySettings()
+	if err != nil || !h.Enabled {
+		return err
+	}
+	if _, err := os.Stat(h.Dir); err != nil {
+		if h.Explicit {
+			return nil // IIS keeps no history until the folder exists
+		}
+		if err := os.MkdirAll(h.Dir, 0o755); err != nil {
+			return err
+		}
+	}
+	entries, err := backupsIn(h.Dir, true)
+	if err != nil {
+		return err
+	}
+	sort.Slice(entries, func(i, j int) bool {
+		a, _ := historyNumber(entries[i].Name)
+		b, _ := historyNumber(entries[j].Name)
+		return a < b
+	})
+	var next uint64 = 1
+	if n := len(entries); n > 0 {
+		last := entries[n-1]
+		if info, err := os.Stat(last.Dir); err == nil && now.Sub(info.ModTime()) < h.Period {
+			return nil
+		}
+		num, _ := historyNumber(last.Name)
+		next = num + 1
+	}
+	dir := filepath.Join(h.Dir, fmt.Sprintf("%s%010d", HistoryPrefix, next))
+	if err := linkEntry(dir, s.apphost.Path); err != nil {
+		return &ConfigFileError{File: dir, Kind: ErrUnreadable, Description: "Cannot keep configuration history: " + err.Error(), Err: err}
+	}
+	os.Chtimes(dir, now, now) // the entry's time, for period
+	entries = append(entries, &Backup{Name: filepath.Base(dir), Dir: dir, History: true})
+	for len(entries) > 0 && int64(len(entries)) > h.Max {
+		if err := s.DeleteBackup(entries[0]); err != nil {
+			return err
+		}
+		entries = entries[1:]
+	}
+	return nil
+}
+
+// linkEntry makes a history folder holding the file at src: a hard link
+// costs nothing, since saves replace the file by rename; where links are
+// not possible the file is copied.
+func linkEntry(dir, src string) error {
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".tmp-")
+	if err != nil {
+		return err
+	}
+	dst := filepath.Join(tmp, BackupFile)
+	// A link to a symbolic link would follow whatever it points to later.
+	if real, err := filepath.EvalSymlinks(src); err == nil {
+		src = real
+	}
+	if err := os.Link(src, dst); err != nil {
+		err = copyFile(dst, src)
+		if err != nil {
+			os.RemoveAll(tmp)
+			return err
+		}
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		os.RemoveAll(tmp)
+		return err
+	}
+	return nil
+}
+
+func copyFile(dst, src string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}

@@ -1,0 +1,109 @@
+package configstore_test
+
+// Benchmarks of loading and searching a large applicationHost.config
+// (bench/genconfig/gen): what every command pays before and after its edit.
+// The end-to-end comparison with xmlstarlet is bench/run.sh; see
+// docs/performance.md.
+//
+//	go test -run XXX -bench . -benchmem ./configstore/
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/appcmd-project/appcmd/bench/genconfig/gen"
+	"github.com/appcmd-project/appcmd/internal/configstore"
+)
+
+// writeConfig writes a generated applicationHost.config with n sites.
+func writeConfig(b *testing.B, n int) string {
+	b.Helper()
+	path := filepath.Join(b.TempDir(), "applicationHost.config")
+	if err := os.WriteFile(path, gen.Bytes(n, 1), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	return path
+}
+
+func open(b *testing.B, path string, write bool) *configstore.Store {
+	s, err := configstore.Open(configstore.Options{AppHostPath: path, Write: write})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
+// BenchmarkOpen: read, check and index the file, and read the schema.
+func BenchmarkOpen(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		path := writeConfig(b, n)
+		b.Run(fmt.Sprintf("sites=%dk", n/1000), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				open(b, path, false).Close()
+			}
+		})
+	}
+}
+
+// BenchmarkEffective: open, resolve the last site, and compute its
+// effective system.webServer/webSocket with where each value comes from,
+// as `appcmd list config SiteN -section:webSocket` does.
+func BenchmarkEffective(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		path := writeConfig(b, n)
+		site := "Site" + strconv.Itoa(n)
+		b.Run(fmt.Sprintf("sites=%dk", n/1000), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				s := open(b, path, false)
+				cp, err := s.ResolveIdentifier(site)
+				if err != nil {
+					b.Fatal(err)
+				}
+				eff, err := s.Effective(cp, "system.webServer/webSocket")
+				if err != nil {
+					b.Fatal(err)
+				}
+				if a := eff.Root.Attr("pingInterval"); !a.Set {
+					b.Fatalf("pingInterval not set: %+v", a)
+				}
+				s.Close()
+			}
+		})
+	}
+}
+
+// BenchmarkSave: open for writing, change one attribute of the last
+// site's <webSocket>, and save (temporary file, fsync, rename).
+func BenchmarkSave(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		path := writeConfig(b, n)
+		site := "Site" + strconv.Itoa(n)
+		values := []string{"00:00:30", "00:00:40"}
+		b.Run(fmt.Sprintf("sites=%dk", n/1000), func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				s := open(b, path, true)
+				var ws *configstore.SectionInstance
+				insts, err := s.AppHost().Instances("system.webServer/webSocket", func(cp configstore.ConfigPath) bool {
+					return cp.Equal(configstore.SitePath(site))
+				})
+				if err != nil || len(insts) != 1 {
+					b.Fatalf("%d instances, %v", len(insts), err)
+				}
+				ws = insts[0]
+				ws.Element.SetAttr("pingInterval", values[i%2])
+				i++
+				if _, err := s.Save(nil); err != nil {
+					b.Fatal(err)
+				}
+				s.Close()
+			}
+		})
+	}
+}

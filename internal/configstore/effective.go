@@ -1,0 +1,800 @@
+package configstore
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
+	"github.com/appcmd-project/appcmd/internal/section"
+)
+
+// Origin is where an effective value or collection entry was defined.
+type Origin struct {
+	File     string
+	Line     int
+	Level    ConfigPath // the level the defining section instance applies to
+	Location string     // the <location path> as written; "" outside a location
+	InFile   bool       // false only for the synthetic schema-default origin
+}
+
+func (o *Origin) String() string {
+	if o == nil {
+		return "schema default"
+	}
+	return o.File + ":" + strconv.Itoa(o.Line)
+}
+
+// EffAttr is one attribute of an effective element.
+type EffAttr struct {
+	Name   string
+	Value  string // canonical, as IIS shows it
+	Set    bool   // defined at some level (false: schema default)
+	Origin *Origin
+	Schema *section.Attribute // nil for an attribute the schema allows without defining
+}
+
+// EffElement is an element of an effective section: the section element,
+// one of its child elements, or a collection entry.
+type EffElement struct {
+	Name     string
+	Schema   *section.Element
+	Attrs    []*EffAttr
+	Children []*EffElement
+	Items    []*EffElement // collection entries, in effective order
+	Origin   *Origin       // for collection entries: where the entry was added
+	// Src is the element that defined a collection entry, and SrcLevel the
+	// level of its section instance, so edits can tell local entries from
+	// inherited ones.
+	Src      *xmldoc.Element
+	SrcFile  *File
+	SrcLevel ConfigPath
+
+	locks     *lockSet        // granular locks set by a level, enforced on lower files
+	file      *File           // for items: the file that added them (lockItem)
+	keys      map[string]bool // collection owners: keys of Items and the pending batch
+	item      bool
+	unknownOK bool
+}
+
+// Attr returns the named attribute (exact name, then ignoring case).
+func (e *EffElement) Attr(name string) *EffAttr {
+	for _, a := range e.Attrs {
+		if a.Name == name {
+			return a
+		}
+	}
+	for _, a := range e.Attrs {
+		if strings.EqualFold(a.Name, name) {
+			return a
+		}
+	}
+	return nil
+}
+
+// Child returns the named child element.
+func (e *EffElement) Child(name string) *EffElement {
+	for _, c := range e.Children {
+		if strings.EqualFold(c.Name, name) {
+			return c
+		}
+	}
+	return nil
+}
+
+// HasSet reports whether anything in the element was set at some level.
+func (e *EffElement) HasSet() bool {
+	for _, a := range e.Attrs {
+		if a.Set {
+			return true
+		}
+	}
+	for _, c := range e.Children {
+		if c.HasSet() {
+			return true
+		}
+	}
+	return len(e.Items) > 0
+}
+
+// Effective is a section merged over every level that applies to a path.
+type Effective struct {
+	Section string
+	Path    ConfigPath
+	Schema  *section.Section
+	Decl    *Declaration
+	Root    *EffElement
+	// OverrideMode is the mode of a location tag at exactly Path holding the
+	// section in applicationHost.config ("Inherit" when there is none).
+	OverrideMode string
+	// Locked reports whether a web.config at Path may not define the section.
+	Locked bool
+	// Instances are the section instances that were merged, in order.
+	Instances []*SectionInstance
+}
+
+// lockSet holds the granular locks one level put on an element.
+type lockSet struct {
+	file         *File
+	attrs        map[string]bool // lockAttributes ("*" = all)
+	attrsExcept  map[string]bool // lockAllAttributesExcept (nil = unset)
+	elems        map[string]bool // lockElements
+	elemsExcept  map[string]bool // lockAllElementsExcept
+	itemsLockAll bool
+}
+
+var lockAttrNames = map[string]bool{
+	"lockAttributes": true, "lockAllAttributesExcept": true,
+	"lockElements": true, "lockAllElementsExcept": true, "lockItem": true,
+}
+
+// metaAttr reports attributes the configuration system handles itself.
+func metaAttr(name string) bool {
+	return lockAttrNames[name] || name == "configSource" || name == "xmlns" ||
+		strings.HasPrefix(name, "xmlns:") || strings.HasPrefix(name, "xdt:")
+}
+
+func splitNames(v string) map[string]bool {
+	m := map[string]bool{}
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			m[strings.ToLower(p)] = true
+		}
+	}
+	return m
+}
+
+func (l *lockSet) attrLocked(name string) bool {
+	return l != nil && locked(name, l.attrs, l.attrsExcept)
+}
+
+func (l *lockSet) elemLocked(name string) bool {
+	return l != nil && locked(name, l.elems, l.elemsExcept)
+}
+
+// locked applies a lock list ("*" = all) and an all-except list (nil =
+// unset) to a name.
+func locked(name string, list, except map[string]bool) bool {
+	n := strings.ToLower(name)
+	return list["*"] || list[n] || except != nil && !except[n]
+}
+
+// defaultValue is an attribute's schema default as shown: an encrypted
+// attribute's default is an encrypted empty string ("[enc:Provider::enc]"),
+// which reads back as empty.
+func defaultValue(a *section.Attribute) string {
+	d := a.Default()
+	if a.Encrypted && strings.HasPrefix(d, "[enc:") && strings.HasSuffix(d, "::enc]") {
+		return ""
+	}
+	return d
+}
+
+// newEffElement builds an element holding the schema defaults. A large
+// sites section builds hundreds of thousands of these, so the defaults of
+// each schema element are computed once and an element's attributes come
+// from a single allocation.
+func newEffElement(name string, sch *section.Element) *EffElement {
+	e := &EffElement{Name: name, Schema: sch}
+	if sch == nil {
+		return e
+	}
+	defs := schemaDefaults(sch)
+	attrs := make([]EffAttr, len(sch.Attributes))
+	e.Attrs = make([]*EffAttr, len(sch.Attributes), len(sch.Attributes)+1)
+	for i, a := range sch.Attributes {
+		attrs[i] = EffAttr{Name: a.Name, Value: defs[i], Schema: a}
+		e.Attrs[i] = &attrs[i]
+	}
+	if len(sch.Elements) > 0 {
+		e.Children = make([]*EffElement, len(sch.Elements))
+		for i, c := range sch.Elements {
+			e.Children[i] = newEffElement(c.Name, c)
+		}
+	}
+	return e
+}
+
+// defaultsCache maps a schema element to its attributes' shown defaults.
+var defaultsCache sync.Map // *section.Element → []string
+
+func schemaDefaults(sch *section.Element) []string {
+	if v, ok := defaultsCache.Load(sch); ok {
+		return v.([]string)
+	}
+	defs := make([]string, len(sch.Attributes))
+	for i, a := range sch.Attributes {
+		defs[i] = defaultValue(a)
+	}
+	defaultsCache.Store(sch, defs)
+	return defs
+}
+
+// Effective returns the section merged for a config path: schema defaults,
+// then applicationHost.config (server level, then <location> tags by depth),
+// then the web.config files along the URL and their <location> tags. At one
+// depth a web.config wins over applicationHost.config, being closer to the
+// content. Every value records where it came from.
+func (s *Store) Effective(cp ConfigPath, name string) (*Effective, error) {
+	return s.EffectiveFor(cp, name, nil, false)
+}
+
+// EffectiveFor is Effective as seen by an edit of file through at level cp:
+// instances that merge after through's instance for cp (deeper files, or
+// other files at the same depth) are left out; with exclusive, through's
+// own instance for cp is left out too, giving what that level inherits.
+func (s *Store) EffectiveFor(cp ConfigPath, name string, through *File, exclusive bool) (*Effective, error) {
+	sch, decl, err := s.LookupSection(name, cp)
+	if err != nil {
+		return nil, err
+	}
+	chain, err := s.Chain(cp)
+	if err != nil {
+		return nil, err
+	}
+	eff := &Effective{Section: sch.Name, Path: cp, Schema: sch, Decl: decl, OverrideMode: "Inherit"}
+	insts, err := s.instancesFor(chain, sch.Name, cp)
+	if err != nil {
+		return nil, err
+	}
+	if through != nil {
+		insts = cutAt(insts, through, cp, exclusive)
+	}
+	for _, in := range insts {
+		if err := s.checkInstance(in, decl, chain); err != nil {
+			return nil, err
+		}
+		if in.File.AppHost && in.Location != nil && in.Location.Config.Equal(cp) && in.Location.OverrideMode != "Inherit" {
+			eff.OverrideMode = in.Location.OverrideMode
+		}
+	}
+	if err := checkDuplicates(insts); err != nil {
+		return nil, err
+	}
+	mode, _ := s.sectionMode(sch.Name, decl, cp, chain, nil)
+	eff.Locked = mode == "Deny"
+	eff.Instances = insts
+	eff.Root = newEffElement(sch.Root.Name, sch.Root)
+	for _, in := range insts {
+		loc := ""
+		if in.Location != nil {
+			loc = in.Location.Path
+		}
+		m := &merger{file: in.File, level: in.Config, location: loc}
+		if err := m.mergeElement(eff.Root, in.Element); err != nil {
+			return nil, err
+		}
+	}
+	applyCollectionDefaults(eff.Root)
+	return eff, nil
+}
+
+// applyCollectionDefaults gives collection entries the values of their
+// collection's default element (siteDefaults, applicationDefaults,
+// virtualDirectoryDefaults, applicationPoolDefaults) for what they do not
+// set themselves: an <application> without applicationPool uses
+// applicationDefaults' pool, as IIS does. Such values keep Set=false (they
+// are defaults, not settings of the entry) but carry the default element's
+// origin.
+func applyCollectionDefaults(e *EffElement) {
+	if e.Schema != nil && e.Schema.Collection != nil {
+		def := e.Child(e.Schema.Collection.DefaultElement)
+		for _, it := range e.Items {
+			// An entry's own default elements (a site's applicationDefaults)
+			// start from the owner's (sites' applicationDefaults).
+			for _, c := range it.Children {
+				if c.Schema != nil && c.Schema.IsCollectionDefault {
+					if up := e.Child(c.Name); up != nil {
+						inheritDefaults(c, up)
+					}
+				}
+			}
+			if def != nil {
+				inheritDefaults(it, def)
+			}
+		}
+	}
+	for _, c := range e.Children {
+		applyCollectionDefaults(c)
+	}
+	for _, it := range e.Items {
+		applyCollectionDefaults(it)
+	}
+}
+
+func inheritDefaults(it, def *EffElement) {
+	for _, d := range def.Attrs {
+		if !d.Set && d.Origin == nil {
+			continue
+		}
+		if a := it.Attr(d.Name); a != nil && !a.Set {
+			a.Value, a.Origin = d.Value, d.Origin
+		}
+	}
+	for _, dc := range def.Children {
+		if c := it.Child(dc.Name); c != nil {
+			inheritDefaults(c, dc)
+		}
+	}
+}
+
+// cutAt keeps the instances that merge before (and, unless exclusive,
+// including) file f's instance for level cp.
+func cutAt(insts []*SectionInstance, f *File, cp ConfigPath, exclusive bool) []*SectionInstance {
+	var out []*SectionInstance
+	for _, in := range insts {
+		self := in.File == f && in.Config.Equal(cp)
+		if in.Config.Depth() > cp.Depth() || in.Config.Depth() == cp.Depth() && !self && f.ConfigPath.Depth() < in.File.ConfigPath.Depth() {
+			continue
+		}
+		if self && exclusive {
+			continue
+		}
+		out = append(out, in)
+	}
+	return out
+}
+
+// instancesFor collects the instances of a section that apply to cp, in
+// merge order.
+func (s *Store) instancesFor(chain []*File, name string, cp ConfigPath) ([]*SectionInstance, error) {
+	var insts []*SectionInstance
+	for _, f := range chain {
+		got, err := f.Instances(name, func(l ConfigPath) bool { return l.Contains(cp) })
+		if err != nil {
+			return nil, err
+		}
+		for _, in := range got {
+			if in.Location != nil && !in.Location.InheritInChildApps && s.inChildApp(in.Config, cp) {
+				continue
+			}
+			insts = append(insts, in)
+		}
+	}
+	sort.SliceStable(insts, func(i, j int) bool { return insts[i].Config.Depth() < insts[j].Config.Depth() })
+	return insts, nil
+}
+
+// inChildApp reports whether cp lies in an application below the one that
+// contains level (inheritInChildApplications="false" stops there).
+func (s *Store) inChildApp(level, cp ConfigPath) bool {
+	if cp.IsServer() || level.Equal(cp) {
+		return false
+	}
+	site, err := s.FindSite(cp.Site())
+	if err != nil || site == nil {
+		return false
+	}
+	target := s.mapInSite(site, cp)
+	if target.App == nil {
+		return false
+	}
+	if level.IsServer() {
+		return target.App.Path != "/"
+	}
+	own := s.mapInSite(site, level)
+	return own.App != nil && own.App != target.App && len(target.App.Path) > len(own.App.Path)
+}
+
+// checkDuplicates rejects a section defined twice for one level in one file.
+func checkDuplicates(insts []*SectionInstance) error {
+	for i, a := range insts {
+		for _, b := range insts[:i] {
+			if a.File == b.File && a.Config.Equal(b.Config) {
+				return &ConfigFileError{File: a.File.Path, Line: a.Element.Line(), Kind: ErrMalformed,
+					Description: fmt.Sprintf(DescSectionTwice, a.Name)}
+			}
+		}
+	}
+	return nil
+}
+
+// checkInstance enforces section locking, allowDefinition and allowLocation
+// for one instance.
+func (s *Store) checkInstance(in *SectionInstance, decl *Declaration, chain []*File) error {
+	if in.Location != nil && in.Location.Path != "" && in.Location.Path != "." && !decl.AllowLocation {
+		return &ConfigFileError{File: in.File.Path, Line: in.Element.Line(), Kind: ErrMalformed, Description: DescNotInLocation}
+	}
+	if err := s.checkAllowDefinition(in.File, in.Config, decl); err != nil {
+		return &ConfigFileError{File: in.File.Path, Line: in.Element.Line(), Kind: ErrLocked, Description: err.Error()}
+	}
+	if in.File.AppHost {
+		return nil
+	}
+	if mode, _ := s.sectionMode(in.Name, decl, in.Config, chain, in.File); mode == "Deny" {
+		return &ConfigFileError{File: in.File.Path, Line: in.Element.Line(), Kind: ErrLocked, Description: DescLockViolation}
+	}
+	return nil
+}
+
+// checkAllowDefinition tells whether a section may be defined in file f for
+// level cp.
+func (s *Store) checkAllowDefinition(f *File, cp ConfigPath, decl *Declaration) error {
+	def := decl.AllowDefinition
+	switch strings.ToLower(def) {
+	case "", "everywhere":
+		return nil
+	case "machineonly", "machinetowebroot", "machinetorootweb", "apphostonly":
+		if f.AppHost {
+			return nil
+		}
+	case "machinetoapplication":
+		if cp.IsServer() {
+			return nil
+		}
+		m, err := s.Map(cp)
+		if err != nil {
+			return err
+		}
+		if m.IsAppRoot() || cp.Depth() == 1 {
+			return nil
+		}
+	default:
+		return nil
+	}
+	return fmt.Errorf(DescAllowDefinition, def, cp)
+}
+
+// sectionMode resolves the lock state of a section for level cp as seen from
+// file below (nil: from below every file of the chain): the deepest
+// <location> tag with an explicit mode that holds the section, in a file
+// above below, whose path contains cp; otherwise overrideModeDefault.
+func (s *Store) sectionMode(name string, decl *Declaration, cp ConfigPath, chain []*File, below *File) (string, *Location) {
+	mode := "Allow"
+	if decl.Locked() {
+		mode = "Deny"
+	}
+	var best *Location
+	for _, f := range chain {
+		if f == below {
+			break
+		}
+		locs, err := f.Locations(func(l ConfigPath) bool { return l.Contains(cp) })
+		if err != nil {
+			continue
+		}
+		for _, l := range locs {
+			if l.OverrideMode == "Inherit" || len(sectionElements(l.Element, name)) == 0 {
+				continue
+			}
+			if best == nil || l.Config.Depth() >= best.Config.Depth() {
+				best = l
+			}
+		}
+	}
+	if best != nil {
+		mode = best.OverrideMode
+	}
+	return mode, best
+}
+
+// merger folds one section instance into the effective element.
+type merger struct {
+	file     *File
+	level    ConfigPath
+	location string
+}
+
+func (m *merger) origin(e *xmldoc.Element, attr string) *Origin {
+	line := e.Line()
+	if attr != "" {
+		line = e.AttrLine(attr)
+	}
+	return &Origin{File: m.file.Path, Line: line, Level: m.level, Location: m.location, InFile: true}
+}
+
+func (m *merger) fail(line int, kind ConfigErrorKind, format string, args ...any) error {
+	return &ConfigFileError{File: m.file.Path, Line: line, Kind: kind, Description: fmt.Sprintf(format, args...)}
+}
+
+// lowerFile reports whether locks recorded by a level bind this instance.
+func (m *merger) lowerFile(l *lockSet) bool { return l != nil && l.file != m.file }
+
+func (m *merger) mergeElement(eff *EffElement, x *xmldoc.Element) error {
+	sch := eff.Schema
+	locks := eff.locks
+	var newLocks *lockSet
+	for _, a := range x.Attrs() {
+		if lockAttrNames[a.Name] {
+			if newLocks == nil {
+				newLocks = &lockSet{file: m.file}
+			}
+			switch a.Name {
+			case "lockAttributes":
+				newLocks.attrs = splitNames(a.Value)
+			case "lockAllAttributesExcept":
+				newLocks.attrsExcept = splitNames(a.Value)
+			case "lockElements":
+				newLocks.elems = splitNames(a.Value)
+			case "lockAllElementsExcept":
+				newLocks.elemsExcept = splitNames(a.Value)
+			}
+			continue
+		}
+		if metaAttr(a.Name) {
+			continue
+		}
+		if m.lowerFile(locks) && locks.attrLocked(a.Name) {
+			return m.fail(x.AttrLine(a.Name), ErrLocked, "%s: the attribute '%s' is locked at a parent level (lockAttributes)", DescAttrLocked, a.Name)
+		}
+		var as *section.Attribute
+		if sch != nil {
+			as = sch.Attribute(a.Name)
+		}
+		if as == nil && !eff.allowsUnknown() {
+			return m.fail(x.AttrLine(a.Name), ErrMalformed, DescUnrecognizedAtt, a.Name)
+		}
+		val := a.Value
+		if as != nil {
+			v, err := as.Normalize(a.Value)
+			if err != nil {
+				var ve *section.ValueError
+				reason := err.Error()
+				if errors.As(err, &ve) {
+					reason = ve.Reason
+				}
+				return m.fail(x.AttrLine(a.Name), ErrMalformed, "Invalid value '%s' for attribute '%s': %s", a.Value, a.Name, reason)
+			}
+			val = v
+		}
+		eff.set(a.Name, val, as, m.origin(x, a.Name))
+	}
+	if newLocks != nil {
+		eff.locks = newLocks
+	}
+	coll := (*section.Collection)(nil)
+	if sch != nil {
+		coll = sch.Collection
+	}
+	var batch []*EffElement
+	for _, c := range x.Children() {
+		name := c.Name()
+		if m.lowerFile(locks) && locks.elemLocked(name) {
+			return m.fail(c.Line(), ErrLocked, "%s: the element '%s' is locked at a parent level (lockElements)", DescAttrLocked, name)
+		}
+		switch {
+		case coll != nil && coll.IsAdd(name):
+			item, err := m.newItem(coll, c)
+			if err != nil {
+				return err
+			}
+			if err := m.checkDuplicate(eff, coll, item, c); err != nil {
+				return err
+			}
+			batch = append(batch, item)
+		case coll != nil && coll.RemoveElement != "" && name == coll.RemoveElement:
+			if err := m.removeItem(eff, &batch, coll, c); err != nil {
+				return err
+			}
+		case coll != nil && coll.ClearElement != "" && name == coll.ClearElement:
+			for _, it := range eff.Items {
+				if it.locks != nil && it.locks.itemsLockAll && m.lowerFile(it.locks) {
+					return m.fail(c.Line(), ErrLocked, "%s: the collection holds an entry locked with lockItem", DescAttrLocked)
+				}
+			}
+			eff.Items, batch, eff.keys = nil, nil, nil
+		default:
+			child := eff.Child(name)
+			if child == nil || child.Schema == nil {
+				if sch == nil && eff.allowsUnknown() {
+					continue
+				}
+				return m.fail(c.Line(), ErrMalformed, DescUnrecognizedEl, name)
+			}
+			if err := m.mergeElement(child, c); err != nil {
+				return err
+			}
+		}
+	}
+	if len(batch) > 0 {
+		if coll.MergeAppend {
+			eff.Items = append(eff.Items, batch...)
+		} else {
+			eff.Items = append(batch, eff.Items...)
+		}
+	}
+	return nil
+}
+
+// allowsUnknown is true for elements that accept attributes their schema
+// does not define.
+func (e *EffElement) allowsUnknown() bool {
+	return e.unknownOK || e.Schema != nil && e.Schema.AllowUnrecognizedAttributes
+}
+
+func (e *EffElement) set(name, val string, sch *section.Attribute, o *Origin) {
+	for _, a := range e.Attrs {
+		if a.Name == name || sch != nil && a.Schema == sch {
+			a.Value, a.Set, a.Origin = val, true, o
+			return
+		}
+	}
+	e.Attrs = append(e.Attrs, &EffAttr{Name: name, Value: val, Set: true, Origin: o, Schema: sch})
+}
+
+func (m *merger) newItem(coll *section.Collection, c *xmldoc.Element) (*EffElement, error) {
+	sch := coll.ItemFor(c.Name())
+	item := newEffElement(c.Name(), sch)
+	item.item = true
+	item.file = m.file
+	item.Origin = m.origin(c, "")
+	item.Src, item.SrcFile, item.SrcLevel = c, m.file, m.level
+	// The collection, not the item schema, carries this flag.
+	item.unknownOK = coll.AllowUnrecognizedAttributes
+	if err := m.mergeElement(item, c); err != nil {
+		return nil, err
+	}
+	if v, ok := c.Attr("lockItem"); ok && strings.EqualFold(v, "true") {
+		item.locks = &lockSet{file: m.file, itemsLockAll: true}
+	}
+	for _, a := range item.Attrs {
+		if a.Schema != nil && a.Schema.Required && !a.Set {
+			return nil, m.fail(c.Line(), ErrMalformed, DescMissingRequired, a.Name)
+		}
+	}
+	return item, nil
+}
+
+// SameKey compares the keys of two entries with each key attribute's rules.
+func SameKey(coll *section.Collection, a, b *EffElement) bool {
+	keys := coll.KeyAttributes()
+	if len(keys) == 0 {
+		return false
+	}
+	unique := keys[0].IsUniqueKey
+	for _, k := range keys {
+		x, y := a.Attr(k.Name), b.Attr(k.Name)
+		if x == nil || y == nil {
+			continue
+		}
+		eq := k.Equal(x.Value, y.Value)
+		if unique && eq {
+			return true // any unique key alone identifies an entry (sites: name, id)
+		}
+		if !unique && !eq {
+			return false
+		}
+	}
+	return !unique
+}
+
+func (m *merger) checkDuplicate(eff *EffElement, coll *section.Collection, item *EffElement, c *xmldoc.Element) error {
+	if coll.AllowDuplicates {
+		return nil
+	}
+	if eff.keys == nil {
+		eff.keys = map[string]bool{}
+		for _, it := range eff.Items {
+			for _, k := range indexKeys(coll, it) {
+				eff.keys[k] = true
+			}
+		}
+	}
+	ks := indexKeys(coll, item)
+	for _, k := range ks {
+		if eff.keys[k] {
+			return m.fail(c.Line(), ErrMalformed, "%s", DuplicateText(coll, item))
+		}
+	}
+	for _, k := range ks {
+		eff.keys[k] = true
+	}
+	return nil
+}
+
+// indexKeys returns the index entries of an entry, matching SameKey: one
+// per unique key attribute, or one for all combined key attributes.
+func indexKeys(coll *section.Collection, it *EffElement) []string {
+	keys := coll.KeyAttributes()
+	if len(keys) == 0 {
+		return nil
+	}
+	if keys[0].IsUniqueKey {
+		out := make([]string, 0, len(keys))
+		for _, k := range keys {
+			if a := it.Attr(k.Name); a != nil {
+				out = append(out, k.Name+"\x00"+k.CompareKey(a.Value))
+			}
+		}
+		return out
+	}
+	var b strings.Builder
+	b.WriteString("\x01")
+	for _, k := range keys {
+		if a := it.Attr(k.Name); a != nil {
+			b.WriteString(k.CompareKey(a.Value))
+		}
+		b.WriteString("\x00")
+	}
+	return []string{b.String()}
+}
+
+// unindex forgets a removed entry's keys.
+func unindex(eff *EffElement, coll *section.Collection, it *EffElement) {
+	if eff.keys == nil {
+		return
+	}
+	for _, k := range indexKeys(coll, it) {
+		delete(eff.keys, k)
+	}
+}
+
+// DuplicateText is the configuration system's duplicate-entry text.
+func DuplicateText(coll *section.Collection, item *EffElement) string {
+	keys := coll.KeyAttributes()
+	var names, vals []string
+	for _, k := range keys {
+		names = append(names, k.Name)
+		if a := item.Attr(k.Name); a != nil {
+			vals = append(vals, a.Value)
+		} else {
+			vals = append(vals, "")
+		}
+	}
+	if len(keys) > 0 && keys[0].IsUniqueKey {
+		return fmt.Sprintf(DescDuplicate, item.Name, names[0], vals[0])
+	}
+	return fmt.Sprintf(DescDuplicateCombo, item.Name, quoteList(names), quoteList(vals))
+}
+
+func (m *merger) removeItem(eff *EffElement, batch *[]*EffElement, coll *section.Collection, c *xmldoc.Element) error {
+	probe := newEffElement(c.Name(), coll.Item)
+	probe.item = true
+	for _, a := range c.Attrs() {
+		if metaAttr(a.Name) {
+			continue
+		}
+		var as *section.Attribute
+		if coll.Item != nil {
+			as = coll.Item.Attribute(a.Name)
+		}
+		val := a.Value
+		if as != nil {
+			if v, err := as.Normalize(a.Value); err == nil {
+				val = v
+			}
+		}
+		probe.set(a.Name, val, as, nil)
+	}
+	match := func(it *EffElement) bool { return matchesGiven(coll, it, probe) }
+	for i, it := range eff.Items {
+		if match(it) {
+			if it.locks != nil && it.locks.itemsLockAll && m.lowerFile(it.locks) {
+				return m.fail(c.Line(), ErrLocked, "%s: the entry is locked with lockItem", DescAttrLocked)
+			}
+			eff.Items = append(eff.Items[:i:i], eff.Items[i+1:]...)
+			unindex(eff, coll, it)
+			return nil
+		}
+	}
+	for i, it := range *batch {
+		if match(it) {
+			*batch = append((*batch)[:i:i], (*batch)[i+1:]...)
+			unindex(eff, coll, it)
+			return nil
+		}
+	}
+	return nil // removing an entry that is not there is not an error
+}
+
+// matchesGiven compares an entry with a <remove> (or selector) on the key
+// attributes the probe sets.
+func matchesGiven(coll *section.Collection, it, probe *EffElement) bool {
+	keys := coll.KeyAttributes()
+	matched := false
+	for _, k := range keys {
+		p := probe.Attr(k.Name)
+		if p == nil || !p.Set {
+			continue
+		}
+		a := it.Attr(k.Name)
+		if a == nil || !k.Equal(a.Value, p.Value) {
+			return false
+		}
+		matched = true
+	}
+	return matched
+}

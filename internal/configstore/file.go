@@ -1,0 +1,211 @@
+package configstore
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
+)
+
+// File is one configuration file: applicationHost.config or a web.config.
+type File struct {
+	Path       string     // file-system path
+	ConfigPath ConfigPath // the level the file configures
+	AppHost    bool
+
+	doc    *xmldoc.Document // nil while the file does not exist
+	exists bool
+
+	declared *Registry // declarations visible in this file (its own plus those above)
+}
+
+// Exists reports whether the file is on disk (a web.config may be created by
+// a write).
+func (f *File) Exists() bool { return f.exists }
+
+// Doc returns the document, creating an empty one for a missing file.
+func (f *File) Doc() *xmldoc.Document { return f.doc }
+
+// Changed reports whether edits changed the document.
+func (f *File) Changed() bool { return f.doc != nil && f.doc.Changed() }
+
+// parseFile parses the bytes of a configuration file; opt carries the hooks
+// of a mapped file (see readFile).
+func parseFile(path string, cp ConfigPath, src []byte, opt xmldoc.Options) (*File, error) {
+	f := &File{Path: path, ConfigPath: cp}
+	doc, err := xmldoc.ParseOptions(src, opt)
+	if err != nil {
+		var se *xmldoc.SyntaxError
+		if errors.As(err, &se) {
+			return nil, &ConfigFileError{File: path, Line: se.Line, Kind: ErrMalformed, Err: err,
+				Description: fmt.Sprintf("%s (column %d: %s)", DescNotWellFormed, se.Column, se.Msg)}
+		}
+		return nil, &ConfigFileError{File: path, Kind: ErrMalformed, Description: DescNotWellFormed, Err: err}
+	}
+	if doc.Root().Name() != "configuration" {
+		return nil, &ConfigFileError{File: path, Line: doc.Root().Line(), Kind: ErrMalformed,
+			Description: fmt.Sprintf("The root element must be <configuration>, not <%s>", doc.Root().Name())}
+	}
+	f.doc, f.exists = doc, true
+	return f, nil
+}
+
+// ensureDoc gives a missing web.config an empty <configuration> document in
+// the house style of its neighbours.
+func (f *File) ensureDoc(newline, unit string) {
+	if f.doc == nil {
+		f.doc = xmldoc.New("configuration", newline, unit)
+	}
+}
+
+// Location is a <location> element of a file.
+type Location struct {
+	Element *xmldoc.Element
+	Path    string     // as written, "" or "." for the file's own level
+	Config  ConfigPath // the level it applies to
+	// OverrideMode is Allow, Deny or Inherit (allowOverride mapped).
+	OverrideMode       string
+	InheritInChildApps bool
+}
+
+// SectionInstance is one occurrence of a section in a file: at file level,
+// or inside a <location>.
+type SectionInstance struct {
+	Name     string // full section name
+	File     *File
+	Location *Location // nil at file level
+	Element  *xmldoc.Element
+	Config   ConfigPath // the level the settings apply to
+}
+
+// locationOf reads a <location> element.
+func (f *File) locationOf(e *xmldoc.Element) (*Location, error) {
+	path, _ := e.Attr("path")
+	l := &Location{Element: e, Path: path, OverrideMode: "Inherit", InheritInChildApps: true}
+	om, hasOM := e.Attr("overrideMode")
+	ao, hasAO := e.Attr("allowOverride")
+	if hasOM && hasAO {
+		return nil, &ConfigFileError{File: f.Path, Line: e.Line(), Kind: ErrMalformed, Description: DescBothOverride}
+	}
+	switch {
+	case hasOM:
+		switch strings.ToLower(om) {
+		case "allow":
+			l.OverrideMode = "Allow"
+		case "deny":
+			l.OverrideMode = "Deny"
+		case "inherit":
+		default:
+			return nil, &ConfigFileError{File: f.Path, Line: e.AttrLine("overrideMode"), Kind: ErrMalformed,
+				Description: fmt.Sprintf("The overrideMode attribute must be Allow, Deny or Inherit, not '%s'", om)}
+		}
+	case hasAO:
+		switch strings.ToLower(ao) {
+		case "true":
+			l.OverrideMode = "Allow"
+		case "false":
+			l.OverrideMode = "Deny"
+		default:
+			return nil, &ConfigFileError{File: f.Path, Line: e.AttrLine("allowOverride"), Kind: ErrMalformed,
+				Description: fmt.Sprintf("The allowOverride attribute must be true or false, not '%s'", ao)}
+		}
+	}
+	if v, ok := e.Attr("inheritInChildApplications"); ok && strings.EqualFold(v, "false") {
+		l.InheritInChildApps = false
+	}
+	cp, err := f.ConfigPath.Join(path)
+	if err != nil {
+		return nil, &ConfigFileError{File: f.Path, Line: e.AttrLine("path"), Kind: ErrMalformed,
+			Description: fmt.Sprintf("Invalid location path '%s': %v", path, err)}
+	}
+	l.Config = cp
+	return l, nil
+}
+
+// sectionElements finds the elements of a section below a container
+// (<configuration> or <location>), walking its group elements. A group may
+// appear more than once in a file, so every match is returned.
+func sectionElements(container *xmldoc.Element, name string) []*xmldoc.Element {
+	parts := strings.Split(name, "/")
+	cur := []*xmldoc.Element{container}
+	for _, p := range parts {
+		var next []*xmldoc.Element
+		for _, e := range cur {
+			e.EachChildNamed(p, func(c *xmldoc.Element) bool {
+				next = append(next, c)
+				return true
+			})
+		}
+		cur = next
+		if len(cur) == 0 {
+			return nil
+		}
+	}
+	return cur
+}
+
+// Instances returns every occurrence of a section in the file whose level is
+// accepted by want (nil accepts all), in document order.
+func (f *File) Instances(name string, want func(ConfigPath) bool) ([]*SectionInstance, error) {
+	if f.doc == nil {
+		return nil, nil
+	}
+	var out []*SectionInstance
+	var err error
+	root := f.doc.Root()
+	if want == nil || want(f.ConfigPath) {
+		for _, e := range sectionElements(root, name) {
+			out = append(out, &SectionInstance{Name: name, File: f, Element: e, Config: f.ConfigPath})
+		}
+	}
+	root.EachChildWhere("location", "path", f.wantPath(want), func(c *xmldoc.Element) bool {
+		var loc *Location
+		loc, err = f.locationOf(c)
+		if err != nil {
+			return false
+		}
+		for _, e := range sectionElements(c, name) {
+			out = append(out, &SectionInstance{Name: name, File: f, Location: loc, Element: e, Config: loc.Config})
+		}
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// wantPath is a cheap pre-check of a <location>'s raw path against want,
+// before building a Location; a path that does not parse is kept, for
+// locationOf to report.
+func (f *File) wantPath(want func(ConfigPath) bool) func(string, bool) bool {
+	return func(p string, _ bool) bool {
+		if want == nil {
+			return true
+		}
+		cp, err := f.ConfigPath.Join(p)
+		return err != nil || want(cp)
+	}
+}
+
+// Locations returns the file's <location> elements whose level satisfies want.
+func (f *File) Locations(want func(ConfigPath) bool) ([]*Location, error) {
+	if f.doc == nil {
+		return nil, nil
+	}
+	var out []*Location
+	var err error
+	f.doc.Root().EachChildWhere("location", "path", f.wantPath(want), func(c *xmldoc.Element) bool {
+		var loc *Location
+		loc, err = f.locationOf(c)
+		if err != nil {
+			return false
+		}
+		if want == nil || want(loc.Config) {
+			out = append(out, loc)
+		}
+		return true
+	})
+	return out, err
+}

@@ -1,0 +1,153 @@
+package configstore
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
+)
+
+// AppHostRoot is the config path of applicationHost.config.
+const AppHostRoot = "MACHINE/WEBROOT/APPHOST"
+
+// ConfigPath is an absolute configuration path below applicationHost.config:
+// MACHINE/WEBROOT/APPHOST[/<site>[/<segment>...]]. Segments keep the case
+// they were written with; comparisons ignore case, as IIS does.
+type ConfigPath struct {
+	segs []string // site name first; nil at server level
+}
+
+// ServerPath is the server level, MACHINE/WEBROOT/APPHOST.
+var ServerPath = ConfigPath{}
+
+// SitePath returns the config path of a site root.
+func SitePath(site string) ConfigPath { return ConfigPath{segs: []string{site}} }
+
+// String returns the absolute form printed in messages.
+func (p ConfigPath) String() string {
+	if len(p.segs) == 0 {
+		return AppHostRoot
+	}
+	return AppHostRoot + "/" + strings.Join(p.segs, "/")
+}
+
+// Relative returns the path as written in an applicationHost.config
+// <location path>: "Default Web Site/app1", or "" at server level.
+func (p ConfigPath) Relative() string { return strings.Join(p.segs, "/") }
+
+// Site returns the site name, or "" at server level.
+func (p ConfigPath) Site() string {
+	if len(p.segs) == 0 {
+		return ""
+	}
+	return p.segs[0]
+}
+
+// URLPath returns the path inside the site: "/" for the site root, "/a/b"
+// below it, "" at server level.
+func (p ConfigPath) URLPath() string {
+	if len(p.segs) == 0 {
+		return ""
+	}
+	return "/" + strings.Join(p.segs[1:], "/")
+}
+
+// Depth counts the segments below the server level.
+func (p ConfigPath) Depth() int { return len(p.segs) }
+
+// Segments returns a copy of the segments (site first).
+func (p ConfigPath) Segments() []string { return append([]string(nil), p.segs...) }
+
+// IsServer reports whether p is the server level.
+func (p ConfigPath) IsServer() bool { return len(p.segs) == 0 }
+
+// Parent returns the path one level up (the server level stays put).
+func (p ConfigPath) Parent() ConfigPath {
+	if len(p.segs) == 0 {
+		return p
+	}
+	return ConfigPath{segs: p.segs[:len(p.segs)-1]}
+}
+
+// Prefix returns the path of the first n segments.
+func (p ConfigPath) Prefix(n int) ConfigPath { return ConfigPath{segs: p.segs[:n]} }
+
+// Join appends a relative path written with '/' separators.
+func (p ConfigPath) Join(rel string) (ConfigPath, error) {
+	segs, err := splitSegments(rel)
+	if err != nil {
+		return ConfigPath{}, err
+	}
+	out := make([]string, 0, len(p.segs)+len(segs))
+	return ConfigPath{segs: append(append(out, p.segs...), segs...)}, nil
+}
+
+// Equal compares two paths ignoring case.
+func (p ConfigPath) Equal(q ConfigPath) bool {
+	return len(p.segs) == len(q.segs) && p.Contains(q)
+}
+
+// Contains reports whether q is p or below p.
+func (p ConfigPath) Contains(q ConfigPath) bool {
+	if len(q.segs) < len(p.segs) {
+		return false
+	}
+	for i := range p.segs {
+		if !strings.EqualFold(p.segs[i], q.segs[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// RelativeTo returns p relative to an ancestor, as a location path.
+func (p ConfigPath) RelativeTo(anc ConfigPath) string {
+	return strings.Join(p.segs[len(anc.segs):], "/")
+}
+
+// ParseConfigPath parses a config-path identifier that does not need the
+// site list: "" (server level), "MACHINE/WEBROOT/APPHOST[/...]" or
+// "Site[/path...]". URLs (http://host/path) are resolved by Store.
+func ParseConfigPath(s string) (ConfigPath, error) {
+	if s == "" {
+		return ServerPath, nil
+	}
+	upper := strings.ToUpper(s)
+	switch {
+	case upper == AppHostRoot || upper == AppHostRoot+"/":
+		return ServerPath, nil
+	case strings.HasPrefix(upper, AppHostRoot+"/"):
+		s = s[len(AppHostRoot)+1:]
+	case upper == "MACHINE" || upper == "MACHINE/WEBROOT" || strings.HasPrefix(upper, "MACHINE/WEBROOT/") && !strings.HasPrefix(upper, AppHostRoot):
+		return ConfigPath{}, &PathError{Path: s, Reason: fmt.Sprintf("Unrecognized configuration path '%s'. machine.config and the root web.config are not managed by this tool; use a path below %s", s, AppHostRoot)}
+	}
+	segs, err := splitSegments(s)
+	if err != nil {
+		return ConfigPath{}, &PathError{Path: s, Reason: fmt.Sprintf("Unrecognized configuration path '%s'. %v", s, err)}
+	}
+	return ConfigPath{segs: segs}, nil
+}
+
+// splitSegments splits a '/'-separated path. One leading or trailing slash
+// is ignored ("Default Web Site/" is the site root); empty, "." and ".."
+// segments are refused, so no path can climb out of its site.
+func splitSegments(s string) ([]string, error) {
+	s = strings.ReplaceAll(s, "\\", "/")
+	s = strings.TrimSuffix(strings.TrimPrefix(s, "/"), "/")
+	if s == "" || s == "." {
+		return nil, nil
+	}
+	if err := xmldoc.CheckValue(s); err != nil {
+		return nil, fmt.Errorf("A configuration file cannot hold it: %v", err)
+	}
+	segs := strings.Split(s, "/")
+	for _, seg := range segs {
+		switch strings.TrimSpace(seg) {
+		case "":
+			return nil, fmt.Errorf("The path %q has an empty segment", s)
+		case ".", "..":
+			return nil, fmt.Errorf("The path %q may not contain '.' or '..' segments", s)
+		}
+	}
+	return segs, nil
+}

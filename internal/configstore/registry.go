@@ -1,0 +1,162 @@
+package configstore
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
+)
+
+// Declaration is a <section> registered in <configSections>.
+type Declaration struct {
+	Name                string // full name, e.g. system.webServer/webSocket
+	OverrideModeDefault string // Allow or Deny
+	AllowDefinition     string // Everywhere, MachineOnly, MachineToWebRoot, MachineToApplication, AppHostOnly
+	AllowLocation       bool
+	File                string // where it was declared ("" for built-in machine-level declarations)
+	Line                int
+}
+
+// Locked reports whether the section is locked by default.
+func (d *Declaration) Locked() bool { return strings.EqualFold(d.OverrideModeDefault, "Deny") }
+
+// Registry holds the section declarations visible at some level.
+type Registry struct {
+	sections map[string]*Declaration // by lower-case full name
+	groups   map[string]bool         // lower-case group paths, e.g. system.webserver/security
+}
+
+func newRegistry() *Registry {
+	return &Registry{sections: map[string]*Declaration{}, groups: map[string]bool{}}
+}
+
+// Lookup returns the declaration of a full section name.
+func (r *Registry) Lookup(name string) *Declaration { return r.sections[strings.ToLower(name)] }
+
+// IsGroup reports whether a '/'-separated path names a section group.
+func (r *Registry) IsGroup(path string) bool { return r.groups[strings.ToLower(path)] }
+
+// Names returns every declared section name, sorted.
+func (r *Registry) Names() []string {
+	out := make([]string, 0, len(r.sections))
+	for _, d := range r.sections {
+		out = append(out, d.Name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// clone returns a copy that lower levels may extend.
+func (r *Registry) clone() *Registry {
+	c := newRegistry()
+	for k, v := range r.sections {
+		c.sections[k] = v
+	}
+	for k, v := range r.groups {
+		c.groups[k] = v
+	}
+	return c
+}
+
+// readDeclarations adds the <configSections> of a document. A lower file may
+// declare new sections but not redeclare ones from above.
+func (r *Registry) readDeclarations(file string, doc *xmldoc.Document) error {
+	cs := doc.Root().Child("configSections")
+	if cs == nil {
+		return nil
+	}
+	first := doc.Root().FirstChild()
+	if first != cs {
+		return &ConfigFileError{File: file, Line: cs.Line(), Kind: ErrMalformed,
+			Description: "Only one <configSections> element allowed.  It must be the first child element of the root <configuration> element"}
+	}
+	return r.readGroup(file, cs, "")
+}
+
+func (r *Registry) readGroup(file string, e *xmldoc.Element, prefix string) error {
+	for _, c := range e.Children() {
+		name, _ := c.Attr("name")
+		full := name
+		if prefix != "" {
+			full = prefix + "/" + name
+		}
+		switch c.Name() {
+		case "sectionGroup":
+			if name == "" {
+				return &ConfigFileError{File: file, Line: c.Line(), Kind: ErrMalformed, Description: fmt.Sprintf(DescMissingRequired, "name")}
+			}
+			r.groups[strings.ToLower(full)] = true
+			if err := r.readGroup(file, c, full); err != nil {
+				return err
+			}
+		case "section":
+			if name == "" {
+				return &ConfigFileError{File: file, Line: c.Line(), Kind: ErrMalformed, Description: fmt.Sprintf(DescMissingRequired, "name")}
+			}
+			d := &Declaration{Name: full, OverrideModeDefault: "Allow", AllowDefinition: "Everywhere", AllowLocation: true, File: file, Line: c.Line()}
+			if v, ok := c.Attr("overrideModeDefault"); ok {
+				d.OverrideModeDefault = v
+			}
+			if v, ok := c.Attr("allowDefinition"); ok {
+				d.AllowDefinition = v
+			}
+			if v, ok := c.Attr("allowLocation"); ok {
+				d.AllowLocation = !strings.EqualFold(v, "false")
+			}
+			key := strings.ToLower(full)
+			if prev := r.sections[key]; prev != nil && prev.File != "" && prev.File != file {
+				return &ConfigFileError{File: file, Line: c.Line(), Kind: ErrMalformed,
+					Description: fmt.Sprintf("Section '%s' is already declared in %s; a lower configuration file may not redeclare it", full, prev.File)}
+			}
+			r.sections[key] = d
+		case "remove", "clear":
+			// Only meaningful for .NET configuration; IIS ignores them.
+		default:
+			return &ConfigFileError{File: file, Line: c.Line(), Kind: ErrMalformed, Description: fmt.Sprintf(DescUnrecognizedEl, c.Name())}
+		}
+	}
+	return nil
+}
+
+// machineGroups are section groups declared in machine.config and the root
+// web.config on a real server. We do not have those files, so sections in
+// these groups are treated as declared there: web.config files may use them
+// without an error, and they are checked only when the schema knows them.
+var machineGroups = []string{
+	"system.web", "system.net", "system.serviceModel", "system.codedom", "system.data",
+	"system.diagnostics", "system.runtime.caching", "system.runtime.remoting",
+	"system.transactions", "system.xml.serialization", "system.identityModel",
+	"system.identityModel.services", "system.web.extensions", "system.serviceModel.activation",
+	"system.windows.forms", "system.drawing", "system.deployment",
+}
+
+// machineSections are top-level .NET sections declared in machine.config.
+var machineSections = []string{
+	"appSettings", "connectionStrings", "configProtectedData", "runtime", "startup",
+	"mscorlib", "satelliteassemblies", "uri", "windows", "assemblyBinding",
+}
+
+// MachineLevel reports whether a section belongs to machine.config or the
+// root web.config (see machineGroups).
+func MachineLevel(name string) bool {
+	lower := strings.ToLower(name)
+	for _, s := range machineSections {
+		if strings.EqualFold(name, s) {
+			return true
+		}
+	}
+	for _, g := range machineGroups {
+		if strings.HasPrefix(lower, strings.ToLower(g)+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// machineDeclaration returns the implicit declaration of a machine-level
+// section: usable everywhere and not locked, as machine.config registers
+// most of them.
+func machineDeclaration(name string) *Declaration {
+	return &Declaration{Name: name, OverrideModeDefault: "Allow", AllowDefinition: "Everywhere", AllowLocation: true}
+}

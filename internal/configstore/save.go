@@ -1,0 +1,215 @@
+package configstore
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
+)
+
+// Changed returns the files that edits changed, applicationHost.config first.
+func (s *Store) Changed() []*File {
+	var out []*File
+	if s.apphost.Changed() {
+		out = append(out, s.apphost)
+	}
+	var paths []string
+	for p, f := range s.files {
+		if f.Changed() {
+			paths = append(paths, p)
+		}
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		out = append(out, s.files[p])
+	}
+	return out
+}
+
+// SaveHook runs before files are replaced, with the files about to change
+// (configuration history keeps a copy of applicationHost.config here).
+type SaveHook func(files []*File) error
+
+// Save writes every changed file as one all-or-nothing step: each new
+// version goes to a temporary file in the same directory and is synced;
+// only when all are written are they renamed into place, and if a rename
+// fails the files already replaced are put back. Nothing is written when
+// nothing changed.
+func (s *Store) Save(hook SaveHook) ([]*File, error) {
+	changed := s.Changed()
+	if len(changed) == 0 {
+		return nil, nil
+	}
+	if s.unlock == nil {
+		return nil, errors.New("configstore: Save needs a store opened for writing")
+	}
+	if hook != nil {
+		if err := hook(changed); err != nil {
+			return nil, err
+		}
+	}
+	type pending struct {
+		f       *File
+		dst     string // f.Path with symbolic links resolved
+		tmp     string
+		old     string // hard link to the previous version, for rollback
+		renamed bool
+	}
+	var ps []*pending
+	cleanup := func() {
+		for _, p := range ps {
+			if p.tmp != "" && !p.renamed {
+				os.Remove(p.tmp)
+			}
+			if p.old != "" {
+				os.Remove(p.old)
+			}
+		}
+	}
+	for _, f := range changed {
+		dst, err := writePath(f.Path)
+		if err != nil {
+			cleanup()
+			return nil, &ConfigFileError{File: f.Path, Kind: ErrUnreadable, Description: "Cannot write configuration file: " + err.Error(), Err: err}
+		}
+		removeStaleTemps(dst)
+		tmp, err := writeTemp(f, dst)
+		if err != nil {
+			cleanup()
+			return nil, err
+		}
+		ps = append(ps, &pending{f: f, dst: dst, tmp: tmp})
+	}
+	for _, p := range ps {
+		if !p.f.exists {
+			continue
+		}
+		old := p.tmp + ".old"
+		if err := os.Link(p.dst, old); err == nil {
+			p.old = old
+		}
+	}
+	for i, p := range ps {
+		if err := rename(p.tmp, p.dst); err != nil {
+			for _, q := range ps[:i] {
+				if q.old != "" {
+					os.Rename(q.old, q.dst)
+					q.old = ""
+				} else if !q.f.exists {
+					os.Remove(q.dst)
+				}
+			}
+			cleanup()
+			return nil, &ConfigFileError{File: p.f.Path, Kind: ErrUnreadable, Description: "Cannot write configuration file: " + err.Error(), Err: err}
+		}
+		p.renamed = true
+		syncDir(filepath.Dir(p.dst))
+	}
+	cleanup()
+	return changed, nil
+}
+
+// rename is os.Rename; tests replace it to make a commit fail half-way.
+var rename = os.Rename
+
+// writePath is where a file's new version goes: a configuration file that
+// is a symbolic link (into a git checkout, say) is written through, so the
+// link stays a link and its target gets the new content.
+func writePath(path string) (string, error) {
+	real, err := filepath.EvalSymlinks(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		if _, lerr := os.Lstat(path); lerr == nil {
+			return "", fmt.Errorf("%s is a symbolic link to a file that does not exist", path)
+		}
+		return path, nil // a new file
+	}
+	return real, err
+}
+
+// tempPrefix starts the names of the temporary files next to path.
+func tempPrefix(path string) string {
+	return "." + filepath.Base(path) + ".tmp-"
+}
+
+// removeStaleTemps deletes temporary files that a writer killed between
+// creating and renaming them left next to path. Every writer holds the
+// store's exclusive lock, which Save's caller holds now, so none of them
+// belongs to a live writer.
+func removeStaleTemps(path string) {
+	stale, _ := filepath.Glob(filepath.Join(filepath.Dir(path), globEscape(tempPrefix(path))+"*"))
+	for _, name := range stale {
+		os.Remove(name)
+	}
+}
+
+// globEscape quotes the pattern characters of a literal file name.
+func globEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// writeTemp writes a file's new content next to dst (f.Path, or the file
+// it links to) and syncs it.
+func writeTemp(f *File, dst string) (string, error) {
+	dir := filepath.Dir(dst)
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		return "", &ConfigFileError{File: f.Path, Kind: ErrUnreadable,
+			Description: fmt.Sprintf("Cannot write configuration file: the directory %s does not exist", dir)}
+	}
+	mode := fs.FileMode(0o644)
+	if info, err := os.Stat(dst); err == nil {
+		mode = info.Mode().Perm()
+	}
+	tmp, err := os.CreateTemp(dir, tempPrefix(dst)+strconv.FormatInt(time.Now().UnixNano(), 36)+"-*")
+	if err != nil {
+		return "", &ConfigFileError{File: f.Path, Kind: ErrUnreadable, Description: "Cannot write configuration file: " + err.Error(), Err: err}
+	}
+	fail := func(err error) (string, error) {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		kind := ErrUnreadable
+		if _, ok := err.(*xmldoc.ValueError); ok {
+			// The writer's last check of names and values; commit
+			// refuses them earlier with a better message.
+			kind = ErrMalformed
+		}
+		return "", &ConfigFileError{File: f.Path, Kind: kind, Description: "Cannot write configuration file: " + err.Error(), Err: err}
+	}
+	// The document buffers its own writes; handing it the file lets it
+	// copy large untouched ranges file to file (xmldoc.Options.CopyRange).
+	if _, err := f.doc.WriteTo(tmp); err != nil {
+		return fail(err)
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		return fail(err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fail(err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fail(err)
+	}
+	return tmp.Name(), nil
+}
+
+// syncDir makes a rename durable; not every system supports it, so errors
+// are ignored.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+}

@@ -1,0 +1,565 @@
+package configstore
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
+)
+
+// Site is a <site> of system.applicationHost/sites, read with the defaults
+// of siteDefaults, applicationDefaults and virtualDirectoryDefaults applied.
+type Site struct {
+	Name     string
+	ID       string
+	Bindings []Binding
+	Apps     []*App
+	Element  *xmldoc.Element
+	File     string
+}
+
+// Binding is one <binding> of a site.
+type Binding struct {
+	Protocol    string
+	Information string // bindingInformation as written, e.g. "*:80:host"
+	IP          string // "*" for all unassigned addresses (http/https only)
+	Port        int
+	Host        string
+}
+
+// App is an <application> of a site.
+type App struct {
+	Site    *Site
+	Path    string // "/" or "/app"
+	Pool    string
+	VDirs   []*VDir
+	Element *xmldoc.Element
+}
+
+// VDir is a <virtualDirectory> of an application.
+type VDir struct {
+	App               *App
+	Path              string // relative to the application: "/" or "/dir"
+	PhysicalPath      string // as written (may hold %VAR% and backslashes)
+	AllowSubDirConfig bool
+	Element           *xmldoc.Element
+}
+
+// URLPath returns the virtual directory's path inside the site.
+func (v *VDir) URLPath() string { return joinURL(v.App.Path, v.Path) }
+
+// Mapping is what a config path resolves to inside a site.
+type Mapping struct {
+	Path     ConfigPath
+	Site     *Site
+	App      *App  // longest application prefix
+	VDir     *VDir // longest virtual directory prefix inside App; nil if none
+	Physical string
+	// Rest holds the URL segments below the virtual directory.
+	Rest []string
+}
+
+// sitesSection returns the server-level <sites> element, or nil.
+func (s *Store) sitesSection() (*xmldoc.Element, error) {
+	insts, err := s.apphost.Instances("system.applicationHost/sites", func(cp ConfigPath) bool { return cp.IsServer() })
+	if err != nil || len(insts) == 0 {
+		return nil, err
+	}
+	return insts[0].Element, nil
+}
+
+// siteDefaults holds the collection defaults that items fall back to.
+type siteDefaults struct {
+	appPool           string
+	allowSubDirConfig string
+}
+
+func (s *Store) readSiteDefaults(sites *xmldoc.Element) siteDefaults {
+	d := siteDefaults{}
+	if sch := s.schema.Section("system.applicationHost/sites"); sch != nil {
+		if ad := sch.Root.Element("applicationDefaults"); ad != nil {
+			if a := ad.Attribute("applicationPool"); a != nil {
+				d.appPool = a.Default()
+			}
+		}
+	}
+	d.allowSubDirConfig = "true"
+	if ad := sites.Child("applicationDefaults"); ad != nil {
+		if v, ok := ad.Attr("applicationPool"); ok {
+			d.appPool = v
+		}
+	}
+	if vd := sites.Child("virtualDirectoryDefaults"); vd != nil {
+		if v, ok := vd.Attr("allowSubDirConfig"); ok {
+			d.allowSubDirConfig = v
+		}
+	}
+	return d
+}
+
+// Sites returns every site, in file order.
+func (s *Store) Sites() ([]*Site, error) {
+	sites, err := s.sitesSection()
+	if err != nil || sites == nil {
+		return nil, err
+	}
+	defs := s.readSiteDefaults(sites)
+	var out []*Site
+	sites.EachChild(func(e *xmldoc.Element) bool {
+		if e.Name() == "site" {
+			out = append(out, s.readSite(e, defs))
+		}
+		return true
+	})
+	return out, nil
+}
+
+// FindSite returns the site with the given name (ignoring case), or nil.
+// It reads only that site, so it stays cheap with many sites.
+func (s *Store) FindSite(name string) (*Site, error) {
+	doc := s.apphost.doc
+	if m := s.lastSite; m != nil && m.doc == doc && m.edits == doc.Edits() && m.name == name {
+		return m.site, nil
+	}
+	site, err := s.findSite(name)
+	if err == nil {
+		s.lastSite = &siteMemo{doc: doc, edits: doc.Edits(), name: name, site: site}
+	}
+	return site, err
+}
+
+func (s *Store) findSite(name string) (*Site, error) {
+	sites, err := s.sitesSection()
+	if err != nil || sites == nil {
+		return nil, err
+	}
+	var found *xmldoc.Element
+	sites.EachChildWhere("site", "name", func(n string, _ bool) bool { return strings.EqualFold(n, name) }, func(e *xmldoc.Element) bool {
+		found = e
+		return false
+	})
+	if found == nil {
+		return nil, nil
+	}
+	return s.readSite(found, s.readSiteDefaults(sites)), nil
+}
+
+func (s *Store) readSite(e *xmldoc.Element, defs siteDefaults) *Site {
+	site := &Site{Element: e, File: s.apphost.Path}
+	site.Name, _ = e.Attr("name")
+	site.ID, _ = e.Attr("id")
+	appPool := defs.appPool
+	subDir := defs.allowSubDirConfig
+	if ad := e.Child("applicationDefaults"); ad != nil {
+		if v, ok := ad.Attr("applicationPool"); ok {
+			appPool = v
+		}
+	}
+	if vd := e.Child("virtualDirectoryDefaults"); vd != nil {
+		if v, ok := vd.Attr("allowSubDirConfig"); ok {
+			subDir = v
+		}
+	}
+	e.EachChild(func(c *xmldoc.Element) bool {
+		switch c.Name() {
+		case "application":
+			app := &App{Site: site, Element: c, Pool: appPool}
+			app.Path, _ = c.Attr("path")
+			if v, ok := c.Attr("applicationPool"); ok {
+				app.Pool = v
+			}
+			appSubDir := subDir
+			if vd := c.Child("virtualDirectoryDefaults"); vd != nil {
+				if v, ok := vd.Attr("allowSubDirConfig"); ok {
+					appSubDir = v
+				}
+			}
+			c.EachChild(func(v *xmldoc.Element) bool {
+				if v.Name() == "virtualDirectory" {
+					vd := &VDir{App: app, Element: v, AllowSubDirConfig: !strings.EqualFold(appSubDir, "false")}
+					vd.Path, _ = v.Attr("path")
+					vd.PhysicalPath, _ = v.Attr("physicalPath")
+					if x, ok := v.Attr("allowSubDirConfig"); ok {
+						vd.AllowSubDirConfig = !strings.EqualFold(x, "false")
+					}
+					app.VDirs = append(app.VDirs, vd)
+				}
+				return true
+			})
+			site.Apps = append(site.Apps, app)
+		case "bindings":
+			c.EachChild(func(b *xmldoc.Element) bool {
+				if b.Name() == "binding" {
+					proto, _ := b.Attr("protocol")
+					info, _ := b.Attr("bindingInformation")
+					site.Bindings = append(site.Bindings, ParseBinding(proto, info))
+				}
+				return true
+			})
+		}
+		return true
+	})
+	return site
+}
+
+// ParseBinding splits an http/https bindingInformation "IP:port:host".
+// Other protocols keep only Protocol and Information.
+func ParseBinding(protocol, info string) Binding {
+	b := Binding{Protocol: protocol, Information: info}
+	if !strings.EqualFold(protocol, "http") && !strings.EqualFold(protocol, "https") {
+		return b
+	}
+	// The IP part may be an IPv6 literal in brackets containing colons.
+	ip, rest := "", info
+	if strings.HasPrefix(info, "[") {
+		if i := strings.Index(info, "]:"); i >= 0 {
+			ip, rest = info[:i+1], info[i+2:]
+		}
+	} else if i := strings.IndexByte(info, ':'); i >= 0 {
+		ip, rest = info[:i], info[i+1:]
+	}
+	port, host, _ := strings.Cut(rest, ":")
+	b.IP = ip
+	if b.IP == "" {
+		b.IP = "*"
+	}
+	b.Port, _ = strconv.Atoi(port)
+	b.Host = host
+	return b
+}
+
+// ValidBindingInformation checks "IP:port:host" for http and https.
+func ValidBindingInformation(protocol, info string) error {
+	if !strings.EqualFold(protocol, "http") && !strings.EqualFold(protocol, "https") {
+		if info == "" {
+			return fmt.Errorf("the binding information must not be empty")
+		}
+		return nil
+	}
+	if strings.Count(info, ":") < 2 {
+		return fmt.Errorf("the binding information %q must have the form IP:port:host, e.g. *:80:", info)
+	}
+	b := ParseBinding(protocol, info)
+	if b.IP != "*" && net.ParseIP(strings.Trim(b.IP, "[]")) == nil {
+		return fmt.Errorf("the binding information %q has an invalid IP address %q", info, b.IP)
+	}
+	if b.Port < 1 || b.Port > 65535 {
+		return fmt.Errorf("the binding information %q has an invalid port; use 1 to 65535", info)
+	}
+	return nil
+}
+
+// String returns the form appcmd prints: protocol/bindingInformation, with
+// "*" for an empty IP part.
+func (b Binding) String() string {
+	info := b.Information
+	if strings.HasPrefix(info, ":") && (strings.EqualFold(b.Protocol, "http") || strings.EqualFold(b.Protocol, "https")) {
+		info = "*" + info
+	}
+	return b.Protocol + "/" + info
+}
+
+// RootApp returns the application at "/", or nil.
+func (s *Site) RootApp() *App {
+	for _, a := range s.Apps {
+		if a.Path == "/" {
+			return a
+		}
+	}
+	return nil
+}
+
+// FindApp returns the application with exactly this path (ignoring case).
+func (s *Site) FindApp(path string) *App {
+	for _, a := range s.Apps {
+		if strings.EqualFold(a.Path, path) {
+			return a
+		}
+	}
+	return nil
+}
+
+// RootVDir returns the application's "/" virtual directory, or nil.
+func (a *App) RootVDir() *VDir {
+	for _, v := range a.VDirs {
+		if v.Path == "/" {
+			return v
+		}
+	}
+	return nil
+}
+
+// Map resolves a config path below a site: the longest application prefix,
+// then the longest virtual directory prefix inside it, then the physical
+// path of what is left.
+func (s *Store) Map(cp ConfigPath) (*Mapping, error) {
+	if cp.IsServer() {
+		return nil, &PathError{Path: cp.String(), Reason: "the server level has no site"}
+	}
+	site, err := s.FindSite(cp.Site())
+	if err != nil {
+		return nil, err
+	}
+	if site == nil {
+		return nil, &PathError{Path: cp.String(), Reason: fmt.Sprintf("Unrecognized configuration path '%s'. There is no site named %q", cp, cp.Site())}
+	}
+	return s.mapInSite(site, cp), nil
+}
+
+func (s *Store) mapInSite(site *Site, cp ConfigPath) *Mapping {
+	m := &Mapping{Path: cp, Site: site}
+	segs := cp.segs[1:]
+	urlPath := "/" + strings.Join(segs, "/")
+	for _, a := range site.Apps {
+		if hasPathPrefix(urlPath, a.Path) && (m.App == nil || len(a.Path) > len(m.App.Path)) {
+			m.App = a
+		}
+	}
+	if m.App == nil {
+		return m
+	}
+	for _, v := range m.App.VDirs {
+		if hasPathPrefix(urlPath, v.URLPath()) && (m.VDir == nil || len(v.URLPath()) > len(m.VDir.URLPath())) {
+			m.VDir = v
+		}
+	}
+	if m.VDir == nil {
+		return m
+	}
+	below := strings.TrimPrefix(urlPath[len(strings.TrimSuffix(m.VDir.URLPath(), "/")):], "/")
+	if below != "" {
+		m.Rest = strings.Split(below, "/")
+	}
+	m.Physical = filepath.Join(append([]string{s.ExpandPath(m.VDir.PhysicalPath)}, m.Rest...)...)
+	return m
+}
+
+// IsAppRoot reports whether the mapping is exactly an application root.
+func (m *Mapping) IsAppRoot() bool {
+	return m.App != nil && strings.EqualFold(strings.TrimSuffix(m.Path.URLPath(), "/"), strings.TrimSuffix(m.App.Path, "/"))
+}
+
+// hasPathPrefix reports whether URL path p is prefix or below it, on segment
+// boundaries and ignoring case.
+func hasPathPrefix(p, prefix string) bool {
+	prefix = strings.TrimSuffix(prefix, "/")
+	if prefix == "" {
+		return true
+	}
+	if len(p) < len(prefix) || !strings.EqualFold(p[:len(prefix)], prefix) {
+		return false
+	}
+	return len(p) == len(prefix) || p[len(prefix)] == '/'
+}
+
+func joinURL(a, b string) string {
+	a = strings.TrimSuffix(a, "/")
+	b = strings.TrimPrefix(b, "/")
+	if b == "" {
+		if a == "" {
+			return "/"
+		}
+		return a
+	}
+	return a + "/" + b
+}
+
+// ExpandPath turns a physicalPath as written in the file into a local path:
+// %VAR% references are expanded from the environment (IIS names such as
+// %SystemDrive% get the mapping of docs/paths.md), backslashes become the
+// local separator, and a drive letter maps to $APPCMD_DRIVE_<LETTER>
+// (default: the file-system root) on systems without drives.
+func (s *Store) ExpandPath(p string) string {
+	p = s.expandVars(p)
+	if filepath.Separator == '/' {
+		p = strings.ReplaceAll(p, "\\", "/")
+		if len(p) >= 2 && p[1] == ':' && isLetter(p[0]) {
+			drive := s.getenv("APPCMD_DRIVE_" + strings.ToUpper(p[:1]))
+			p = drive + "/" + strings.TrimPrefix(p[2:], "/")
+		}
+	}
+	if p != "" && !filepath.IsAbs(p) {
+		// A relative physical path is relative to applicationHost.config.
+		p = filepath.Join(filepath.Dir(s.apphost.Path), p)
+	}
+	return filepath.Clean(p)
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+// expandVars replaces %NAME% references. Unknown names stay as written, as
+// Windows' ExpandEnvironmentStrings leaves them.
+func (s *Store) expandVars(p string) string {
+	if !strings.Contains(p, "%") {
+		return p
+	}
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(p, '%')
+		if i < 0 {
+			b.WriteString(p)
+			return b.String()
+		}
+		j := strings.IndexByte(p[i+1:], '%')
+		if j < 0 {
+			b.WriteString(p)
+			return b.String()
+		}
+		name := p[i+1 : i+1+j]
+		b.WriteString(p[:i])
+		if v, ok := s.lookupVar(name); ok {
+			b.WriteString(v)
+		} else {
+			b.WriteString(p[i : i+j+2])
+		}
+		p = p[i+j+2:]
+	}
+}
+
+// lookupVar resolves an environment variable the way IIS sees it. On
+// systems other than Windows the Windows names have no natural value, so
+// they map to drive C: (itself mapped by APPCMD_DRIVE_C) unless set.
+func (s *Store) lookupVar(name string) (string, bool) {
+	if v, ok := s.env(name); ok {
+		return v, true
+	}
+	for k, v := range windowsVarDefaults {
+		if strings.EqualFold(k, name) {
+			if v == "$HOME" {
+				return s.env("HOME")
+			}
+			return v, true
+		}
+	}
+	if strings.EqualFold(name, "APPCMD_CONFIG_DIR") {
+		return filepath.Dir(s.apphost.Path), true
+	}
+	return "", false
+}
+
+// windowsVarDefaults is the one place that maps Windows environment names
+// used in IIS files to values on other systems (see docs/paths.md).
+var windowsVarDefaults = map[string]string{
+	"SystemDrive":  "C:",
+	"SystemRoot":   `C:\Windows`,
+	"windir":       `C:\Windows`,
+	"ProgramFiles": `C:\Program Files`,
+	"IIS_BIN":      `C:\Windows\System32\inetsrv`,
+	"USERPROFILE":  "$HOME",
+}
+
+func (s *Store) getenv(name string) string {
+	v, _ := s.env(name)
+	return v
+}
+
+// webConfigPath returns the web.config file of a URL level, and whether IIS
+// would read one there (not below a virtual directory with
+// allowSubDirConfig="false", and only for directories).
+func (s *Store) webConfigPath(m *Mapping) (string, bool) {
+	if m.VDir == nil || m.Physical == "" {
+		return "", false
+	}
+	if len(m.Rest) > 0 && !m.VDir.AllowSubDirConfig {
+		return "", false
+	}
+	if len(m.Rest) > 0 {
+		info, err := os.Stat(m.Physical)
+		if err == nil && !info.IsDir() {
+			return "", false // a file, such as page.aspx
+		}
+		if err != nil && filepath.Ext(m.Rest[len(m.Rest)-1]) != "" {
+			return "", false // not there yet, but named like a file
+		}
+	}
+	return filepath.Join(m.Physical, "web.config"), true
+}
+
+// ResolveIdentifier turns an appcmd CONFIG identifier into a config path:
+// "" (server level), "MACHINE/WEBROOT/APPHOST/...", "Site/path", or a URL
+// such as http://localhost:8080/app1 (the site is found by its bindings).
+// The site must exist; its name is returned as spelt in the file.
+func (s *Store) ResolveIdentifier(ident string) (ConfigPath, error) {
+	var cp ConfigPath
+	lower := strings.ToLower(ident)
+	if strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://") {
+		p, err := s.resolveURL(ident)
+		if err != nil {
+			return ConfigPath{}, err
+		}
+		cp = p
+	} else {
+		p, err := ParseConfigPath(ident)
+		if err != nil {
+			return ConfigPath{}, err
+		}
+		cp = p
+	}
+	if cp.IsServer() {
+		return cp, nil
+	}
+	site, err := s.FindSite(cp.Site())
+	if err != nil {
+		return ConfigPath{}, err
+	}
+	if site == nil {
+		return ConfigPath{}, &PathError{Path: cp.String(), Reason: fmt.Sprintf("Unrecognized configuration path '%s'. There is no site named %q", cp, cp.Site())}
+	}
+	cp.segs = append([]string{site.Name}, cp.segs[1:]...)
+	return cp, nil
+}
+
+// resolveURL finds the site serving a URL by its bindings (explicit host
+// before a wildcard host) and returns the config path of the URL's path.
+func (s *Store) resolveURL(raw string) (ConfigPath, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ConfigPath{}, &PathError{Path: raw, Reason: fmt.Sprintf("Invalid URL '%s': %v", raw, err)}
+	}
+	host, port := HostPort(u)
+	sites, err := s.Sites()
+	if err != nil {
+		return ConfigPath{}, err
+	}
+	var best *Site
+	bestScore := -1
+	for _, site := range sites {
+		for _, b := range site.Bindings {
+			if !strings.EqualFold(b.Protocol, u.Scheme) || strconv.Itoa(b.Port) != port {
+				continue
+			}
+			score := -1
+			switch {
+			case strings.EqualFold(b.Host, host):
+				score = 2
+			case b.Host == "":
+				score = 1
+			}
+			if score > bestScore {
+				best, bestScore = site, score
+			}
+		}
+	}
+	if best == nil {
+		return ConfigPath{}, &PathError{Path: raw, Reason: fmt.Sprintf("Unrecognized configuration path '%s'. No site has a binding for %s://%s:%s", raw, u.Scheme, host, port)}
+	}
+	return SitePath(best.Name).Join(u.Path)
+}
+
+// HostPort returns a URL's host and port, the port defaulting to the
+// scheme's (80 for http, 443 for https).
+func HostPort(u *url.URL) (host, port string) {
+	port = u.Port()
+	if port == "" {
+		port = "80"
+		if strings.EqualFold(u.Scheme, "https") {
+			port = "443"
+		}
+	}
+	return u.Hostname(), port
+}

@@ -1,0 +1,335 @@
+package configstore
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+
+	"github.com/rogpeppe/go-internal/lockedfile"
+
+	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
+	"github.com/appcmd-project/appcmd/internal/section"
+)
+
+// Options say which files a Store reads.
+type Options struct {
+	// AppHostPath is the applicationHost.config to use.
+	AppHostPath string
+	// SchemaDirs are extra schema directories, after the built-ins and
+	// <config dir>/schema. Later definitions replace earlier ones.
+	SchemaDirs []string
+	// Env looks up environment variables for %VAR% expansion; nil uses the
+	// process environment.
+	Env func(string) (string, bool)
+	// Write takes the exclusive lock that every read-modify-write holds, so
+	// concurrent invocations cannot lose each other's updates.
+	Write bool
+	// NoMap reads files into memory instead of mapping them, for stores that
+	// are dropped without Close (the test server's snapshots).
+	NoMap bool
+}
+
+// Store is applicationHost.config, the schema, and the web.config files
+// reached from it.
+type Store struct {
+	schema  *section.Schema
+	apphost *File
+	env     func(string) (string, bool)
+
+	files   map[string]*File // web.config files by path
+	fileErr map[string]error
+
+	lastSite *siteMemo // FindSite's last answer
+
+	unlock  func()
+	release []func() // unmaps file contents
+	noMap   bool
+}
+
+// Open loads applicationHost.config and the schema.
+func Open(opts Options) (*Store, error) {
+	path, err := filepath.Abs(opts.AppHostPath)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{env: opts.Env, files: map[string]*File{}, fileErr: map[string]error{}, noMap: opts.NoMap}
+	if s.env == nil {
+		s.env = os.LookupEnv
+	}
+	if opts.Write {
+		// Nothing, not even the lock file, is created next to a path that
+		// is not a configuration file.
+		if info, err := os.Stat(path); err != nil || info.IsDir() {
+			if err == nil {
+				err = &os.PathError{Op: "read", Path: path, Err: syscall.EISDIR}
+			}
+			return nil, &ConfigFileError{File: path, Description: DescCannotRead, Kind: ErrUnreadable, Err: err}
+		}
+		// Writers through a symbolic link and through its target must
+		// take the same lock.
+		lp := path
+		if real, err := filepath.EvalSymlinks(path); err == nil {
+			lp = real
+		}
+		unlock, err := lockedfile.MutexAt(lockPath(lp)).Lock()
+		if err != nil {
+			return nil, &ConfigFileError{File: path, Kind: ErrUnreadable, Description: "Cannot lock configuration file: " + err.Error(), Err: err}
+		}
+		s.unlock = unlock
+	}
+	schema := section.Builtin()
+	dirs := append([]string{filepath.Join(filepath.Dir(path), "schema")}, opts.SchemaDirs...)
+	if err := section.LoadDirs(schema, dirs); err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.schema = schema
+	f, err := s.load(path, ServerPath, false)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	f.AppHost = true
+	f.declared = newRegistry()
+	if err := f.declared.readDeclarations(f.Path, f.doc); err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.apphost = f
+	return s, nil
+}
+
+// siteMemo is an answer of FindSite, true while the document is unedited:
+// a command asks for its site several times (its config path, the
+// web.config chain, the effective section), and in a large file each
+// search reads every <site> and <location>.
+type siteMemo struct {
+	doc   *xmldoc.Document
+	edits uint64
+	name  string
+	site  *Site
+}
+
+// lockPath is the sibling file that writers lock; it never holds data.
+func lockPath(apphost string) string {
+	return filepath.Join(filepath.Dir(apphost), "."+filepath.Base(apphost)+".lock")
+}
+
+// Close releases the write lock and the file contents.
+func (s *Store) Close() error {
+	for _, r := range s.release {
+		r()
+	}
+	s.release = nil
+	if s.unlock != nil {
+		s.unlock()
+		s.unlock = nil
+	}
+	return nil
+}
+
+// Schema returns the loaded schema.
+func (s *Store) Schema() *section.Schema { return s.schema }
+
+// AppHost returns applicationHost.config.
+func (s *Store) AppHost() *File { return s.apphost }
+
+// Declarations returns the sections declared in applicationHost.config.
+func (s *Store) Declarations() *Registry { return s.apphost.declared }
+
+func (s *Store) load(path string, cp ConfigPath, optional bool) (*File, error) {
+	var m mapped
+	var err error
+	if s.noMap {
+		m.data, err = os.ReadFile(path)
+	} else {
+		m, err = readFile(path)
+	}
+	if err != nil {
+		if optional && errors.Is(err, os.ErrNotExist) {
+			return &File{Path: path, ConfigPath: cp}, nil
+		}
+		return nil, &ConfigFileError{File: path, Description: DescCannotRead, Kind: ErrUnreadable, Err: err}
+	}
+	if m.release != nil {
+		s.release = append(s.release, m.release)
+	}
+	return parseFile(path, cp, m.data, xmldoc.Options{Evict: m.evict, CopyRange: m.copyRange})
+}
+
+// webConfig returns the web.config file at path for level cp, loading it once.
+func (s *Store) webConfig(path string, cp ConfigPath) (*File, error) {
+	if f := s.files[path]; f != nil {
+		return f, nil
+	}
+	if err := s.fileErr[path]; err != nil {
+		return nil, err
+	}
+	f, err := s.load(path, cp, true)
+	if err != nil {
+		s.fileErr[path] = err
+		return nil, err
+	}
+	s.files[path] = f
+	return f, nil
+}
+
+// Files returns every file the store read or probed: applicationHost.config
+// and the web.config paths looked at, including ones that do not exist, so
+// a watcher notices when they appear.
+func (s *Store) Files() []string {
+	out := []string{s.apphost.Path}
+	var more []string
+	for p := range s.files {
+		more = append(more, p)
+	}
+	for p := range s.fileErr {
+		more = append(more, p)
+	}
+	sort.Strings(more)
+	return append(out, more...)
+}
+
+// Chain returns the files whose settings apply to cp: applicationHost.config,
+// then the web.config of every URL level from the site root down, including
+// ones that do not exist yet. Each file knows the declarations above it.
+func (s *Store) Chain(cp ConfigPath) ([]*File, error) {
+	chain := []*File{s.apphost}
+	if cp.IsServer() {
+		return chain, nil
+	}
+	site, err := s.FindSite(cp.Site())
+	if err != nil {
+		return nil, err
+	}
+	if site == nil {
+		return nil, &PathError{Path: cp.String(), Reason: fmt.Sprintf("Unrecognized configuration path '%s'. There is no site named %q", cp, cp.Site())}
+	}
+	reg := s.apphost.declared
+	for i := 1; i <= cp.Depth(); i++ {
+		level := cp.Prefix(i)
+		m := s.mapInSite(site, level)
+		path, ok := s.webConfigPath(m)
+		if !ok {
+			continue
+		}
+		f, err := s.webConfig(path, level)
+		if err != nil {
+			return nil, err
+		}
+		if f.declared == nil {
+			f.declared = reg
+			if f.doc != nil && f.doc.Root().Child("configSections") != nil {
+				f.declared = reg.clone()
+				if err := f.declared.readDeclarations(f.Path, f.doc); err != nil {
+					delete(s.files, path)
+					s.fileErr[path] = err
+					return nil, err
+				}
+			}
+		}
+		reg = f.declared
+		chain = append(chain, f)
+	}
+	return chain, nil
+}
+
+// FileAt returns the web.config for exactly level cp (creating an empty one
+// in memory when absent), and whether IIS would read a file there.
+func (s *Store) FileAt(cp ConfigPath) (*File, error) {
+	if cp.IsServer() {
+		return s.apphost, nil
+	}
+	chain, err := s.Chain(cp)
+	if err != nil {
+		return nil, err
+	}
+	last := chain[len(chain)-1]
+	if last.AppHost || !last.ConfigPath.Equal(cp) {
+		m, err := s.Map(cp)
+		if err != nil {
+			return nil, err
+		}
+		if m.VDir == nil {
+			return nil, &PathError{Path: cp.String(), Reason: fmt.Sprintf("Cannot write configuration for '%s': the path is not served by any virtual directory", cp)}
+		}
+		return nil, &PathError{Path: cp.String(), Reason: fmt.Sprintf("Cannot write configuration for '%s': %s is a file or lies below a virtual directory with allowSubDirConfig=\"false\"; use -commit: with a parent level", cp, m.Physical)}
+	}
+	return last, nil
+}
+
+// LookupSection resolves a full or short section name against the sections
+// declared at cp (and the machine-level .NET sections) and returns its
+// schema and declaration.
+func (s *Store) LookupSection(name string, cp ConfigPath) (*section.Section, *Declaration, error) {
+	reg := s.apphost.declared
+	if !cp.IsServer() {
+		if chain, err := s.Chain(cp); err == nil {
+			if f := chain[len(chain)-1]; f.declared != nil {
+				reg = f.declared
+			}
+		}
+	}
+	full, err := s.resolveName(name, reg)
+	if err != nil {
+		return nil, nil, err
+	}
+	decl := reg.Lookup(full)
+	if decl == nil {
+		if !MachineLevel(full) {
+			return nil, nil, &UnknownSectionError{Name: full, Reason: fmt.Sprintf(DescMissingDecl, full)}
+		}
+		decl = machineDeclaration(full)
+	}
+	sch := s.schema.Section(decl.Name)
+	if sch == nil {
+		sch = s.schema.Section(full)
+	}
+	if sch == nil {
+		return nil, nil, &UnknownSectionError{Name: full, Reason: fmt.Sprintf(DescMissingSchema, full)}
+	}
+	return sch, decl, nil
+}
+
+// resolveName expands a short section name ("webSocket") to the full one.
+func (s *Store) resolveName(name string, reg *Registry) (string, error) {
+	name = strings.Trim(name, "/")
+	if name == "" {
+		return "", &UnknownSectionError{Name: name, Reason: "A section name is required, e.g. -section:system.webServer/webSocket"}
+	}
+	cands := reg.Names()
+	for _, n := range s.schema.Names() {
+		if MachineLevel(n) && reg.Lookup(n) == nil {
+			cands = append(cands, n)
+		}
+	}
+	got := section.ResolveAmong(name, cands)
+	switch len(got) {
+	case 1:
+		return got[0], nil
+	case 0:
+		if strings.Contains(name, "/") {
+			return name, nil // reported as undeclared by the caller
+		}
+		return "", &UnknownSectionError{Name: name, Reason: fmt.Sprintf(DescMissingDecl, name)}
+	default:
+		sort.Strings(got)
+		return "", &UnknownSectionError{Name: name, Reason: fmt.Sprintf("The section name '%s' is ambiguous; use one of: %s", name, strings.Join(got, ", "))}
+	}
+}
+
+// SectionNames lists the sections usable at the server level: declared in
+// applicationHost.config and known to the schema.
+func (s *Store) SectionNames() []string {
+	var out []string
+	for _, n := range s.apphost.declared.Names() {
+		if s.schema.Section(n) != nil {
+			out = append(out, n)
+		}
+	}
+	return out
+}
