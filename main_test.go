@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"errors"
+	"io/fs"
 	"flag"
 	"fmt"
 	"os"
@@ -33,6 +35,20 @@ func TestMain(m *testing.M) {
 // TestScript runs every testdata/script/*.txtar. Each script starts with an
 // empty $HOME and no applicationHost.config; scripts bring their own files
 // or let appcmd create the default one.
+// sharedFile reports whether cpshared can copy name: from ../shared, or
+// from the copies in testdata.
+func sharedFile(shared, name string) bool {
+	for _, dir := range []string{shared, testdataDir} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// testdataDir holds the corpus copies that cpshared falls back to.
+var testdataDir, _ = filepath.Abs("testdata")
+
 func TestScript(t *testing.T) {
 	shared, _ := filepath.Abs("../shared")
 	testscript.Run(t, testscript.Params{
@@ -54,6 +70,9 @@ func TestScript(t *testing.T) {
 			if name, ok := strings.CutPrefix(cond, "exists:"); ok {
 				_, err := os.Stat(name)
 				return err == nil, nil
+			}
+			if name, ok := strings.CutPrefix(cond, "shared:"); ok {
+				return sharedFile(shared, name), nil
 			}
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
@@ -109,11 +128,17 @@ func crlfCmd(ts *testscript.TestScript, neg bool, args []string) {
 
 // cpshared copies a file from ../shared (the real corpus and schema) into
 // the script's work directory: cpshared corpus/webconfig/08-x.config dst.
+// Without ../shared it takes the copy in testdata/ (the few files whose
+// licence allows one, testdata/corpus/README.md). Scripts guard the others
+// with [!shared:PATH] skip 'skipped: needs ../shared/PATH'.
 func cpSharedCmd(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 2 {
 		ts.Fatalf("usage: cpshared shared-relative-path dst")
 	}
 	b, err := os.ReadFile(filepath.Join(ts.Getenv("SHARED"), args[0]))
+	if errors.Is(err, fs.ErrNotExist) {
+		b, err = os.ReadFile(filepath.Join(testdataDir, args[0]))
+	}
 	ts.Check(err)
 	dst := ts.MkAbs(args[1])
 	ts.Check(os.MkdirAll(filepath.Dir(dst), 0o755))

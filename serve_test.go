@@ -29,8 +29,11 @@ import (
 //	ws need node|python         mark $WORK/.e2e-<client> when the client is
 //	                            installed (scripts then skip on [!exists:...]);
 //	                            with APPCMD_E2E=1 a missing client fails instead
-//	ws client node|python FILE  run wsserver/e2e's client on the JSON cases in
-//	                            FILE ($VARS expanded); one result line per case
+//	ws client node|python|go FILE
+//	                            run internal/wsserver/e2e's client on the JSON
+//	                            cases in FILE ($VARS expanded), or for go the
+//	                            in-process gorilla client, which needs nothing
+//	                            installed; one result line per case
 //	ws get [-host H] [-json] [-wait RE] PATH
 //	                            HTTP GET http://$ADDR PATH; print "HTTP <status>"
 //	                            and the body; -wait repeats until the body
@@ -76,7 +79,7 @@ func wsCmd(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // e2eDir holds the client scripts; tests run in the module root.
-var e2eDir, _ = filepath.Abs(filepath.Join("wsserver", "e2e"))
+var e2eDir, _ = filepath.Abs(filepath.Join("internal", "wsserver", "e2e"))
 
 // debianPython is the interpreter that sees Debian's python3-websockets.
 const debianPython = "/usr/bin/python3"
@@ -118,14 +121,14 @@ func wsClientMissing(client string) string {
 	switch client {
 	case "node":
 		if _, err := exec.LookPath("node"); err != nil {
-			return "node not found"
+			return "node (not in PATH)"
 		}
 		if _, err := os.Stat(filepath.Join(e2eDir, "node_modules", "ws", "package.json")); err != nil {
-			return "npm package ws not installed: run `npm ci --prefix wsserver/e2e`"
+			return "the npm package ws (run `npm ci --prefix internal/wsserver/e2e`)"
 		}
 	case "python":
 		if err := exec.Command(debianPython, "-c", "import websockets").Run(); err != nil {
-			return "python3-websockets not importable by " + debianPython
+			return "python3-websockets (importable by " + debianPython + ")"
 		}
 	default:
 		return "unknown client " + client
@@ -141,7 +144,7 @@ func wsNeed(ts *testscript.TestScript, args []string) {
 		if os.Getenv("APPCMD_E2E") == "1" {
 			ts.Fatalf("%s (required because APPCMD_E2E=1)", why)
 		}
-		ts.Logf("%s (set APPCMD_E2E=1 to make this a failure)", why)
+		ts.Logf("skipped: needs %s (set APPCMD_E2E=1 to make this a failure)", why)
 		return
 	}
 	ts.Check(os.WriteFile(ts.MkAbs(".e2e-"+args[0]), nil, 0o644))
@@ -178,9 +181,6 @@ func wsClient(ts *testscript.TestScript, args []string) {
 		ts.Fatalf("usage: ws client node|python CASES.json")
 	}
 	client := args[0]
-	if why := wsClientMissing(client); why != "" {
-		ts.Fatalf("%s (guard the script with ws need)", why)
-	}
 	var cases []wsCase
 	src := os.Expand(ts.ReadFile(args[1]), ts.Getenv)
 	if err := json.Unmarshal([]byte(src), &cases); err != nil {
@@ -189,6 +189,13 @@ func wsClient(ts *testscript.TestScript, args []string) {
 	addr := ts.Getenv("ADDR")
 	if addr == "" {
 		ts.Fatalf("$ADDR is not set (run ws waitaddr first)")
+	}
+	if client == "go" {
+		wsPrintResults(ts, cases, wsGoClient(cases, addr))
+		return
+	}
+	if why := wsClientMissing(client); why != "" {
+		ts.Fatalf("%s (guard the script with ws need)", why)
 	}
 	// Both scripts take a JSON array of cases; they differ in how the
 	// target is named.
@@ -234,6 +241,11 @@ func wsClient(ts *testscript.TestScript, args []string) {
 		ts.Fatalf("%s client output: %v\n%s", client, err, out)
 	}
 	ts.Logf("%s client: %s", client, out)
+	wsPrintResults(ts, cases, res)
+}
+
+// wsPrintResults prints one line per case, in the order of the cases.
+func wsPrintResults(ts *testscript.TestScript, cases []wsCase, res []wsResult) {
 	byName := map[string]wsResult{}
 	for _, r := range res {
 		byName[r.Name] = r
@@ -435,4 +447,122 @@ func wsHeld(ts *testscript.TestScript, args []string) {
 		return
 	}
 	fmt.Fprintf(ts.Stdout(), "%s close=%d\n", args[0], h.code)
+}
+
+// wsGoClient runs the cases concurrently with gorilla/websocket, the way
+// internal/wsserver/e2e/node_client.js does, so the serve scripts check
+// the server on a machine without Node or Python.
+func wsGoClient(cases []wsCase, addr string) []wsResult {
+	out := make([]wsResult, len(cases))
+	var wg sync.WaitGroup
+	for i, c := range cases {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a := addr
+			if c.Addr != "" {
+				a = c.Addr
+			}
+			out[i] = wsGoCase(c, a)
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+func wsGoCase(c wsCase, addr string) wsResult {
+	r := wsResult{Name: c.Name}
+	d := websocket.Dialer{HandshakeTimeout: 5 * time.Second, Subprotocols: c.Protocols}
+	h := http.Header{}
+	if c.Host != "" {
+		h.Set("Host", c.Host)
+	}
+	conn, resp, err := d.Dial("ws://"+addr+c.Path, h)
+	if err != nil {
+		if resp != nil {
+			r.Status = resp.StatusCode
+		} else {
+			r.Error = err.Error()
+		}
+		return r
+	}
+	defer conn.Close()
+	r.Opened = true
+	t0 := time.Now()
+	ms := func() int { return int(time.Since(t0) / time.Millisecond) }
+	conn.SetReadDeadline(time.Now().Add(15 * time.Second))
+	var mu sync.Mutex
+	conn.SetPongHandler(func(string) error { mu.Lock(); r.Pongs = append(r.Pongs, ms()); mu.Unlock(); return nil })
+	conn.SetPingHandler(func(data string) error {
+		mu.Lock()
+		r.Pings = append(r.Pings, ms())
+		mu.Unlock()
+		return conn.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(time.Second))
+	})
+	closeNormal := func() {
+		conn.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""))
+	}
+	switch c.Op {
+	case "echo":
+		count, size := max(c.Count, 1), c.Size
+		if size == 0 {
+			size = 64
+		}
+		want := wsPayload(size)
+		for range count {
+			conn.WriteMessage(websocket.TextMessage, []byte(want))
+		}
+		echoed := 0
+		for n := 0; n < count; n++ {
+			kind, data, err := conn.ReadMessage()
+			if err != nil {
+				break
+			}
+			if kind == websocket.TextMessage && string(data) == want {
+				echoed++
+			}
+		}
+		r.Echoed = json.RawMessage(fmt.Sprint(echoed))
+		closeNormal()
+	case "pongs":
+		time.AfterFunc(time.Duration(max(c.Duration, 1000))*time.Millisecond, closeNormal)
+	case "limit":
+		conn.WriteMessage(websocket.BinaryMessage, []byte(strings.Repeat("a", c.Size)))
+		if _, data, err := conn.ReadMessage(); err == nil {
+			r.Echoed = json.RawMessage(fmt.Sprint(len(data) == c.Size))
+			closeNormal()
+		} else {
+			wsCloseCode(&r, err)
+			return r
+		}
+	default:
+		closeNormal()
+	}
+	// Read until the server's close frame (or its absence) ends the
+	// connection; control frames are handled while reading.
+	for {
+		if _, _, err := conn.ReadMessage(); err != nil {
+			wsCloseCode(&r, err)
+			break
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	return r
+}
+
+func wsCloseCode(r *wsResult, err error) {
+	var ce *websocket.CloseError
+	if errors.As(err, &ce) {
+		code := ce.Code
+		r.CloseCode = &code
+	} else {
+		r.Error = err.Error()
+	}
+}
+
+// wsPayload is node_client.js's payload: a repeated ASCII unit.
+func wsPayload(n int) string {
+	const unit = "appcmd-websocket-test-0123456789-"
+	return strings.Repeat(unit, n/len(unit)+1)[:n]
 }

@@ -6,12 +6,6 @@ import (
 	"github.com/appcmd-project/appcmd/internal/commit"
 )
 
-func init() {
-	register("APP", "list", func(c *invocation) error { return c.listObjects(appKind) })
-	register("APP", "add", addApp)
-	register("APP", "set", func(c *invocation) error { return c.setObjects(appKind, false, nil) })
-	register("APP", "delete", func(c *invocation) error { return c.deleteObjects(appKind) })
-}
 
 // addApp is add app /site.name:S /path:/app [/physicalPath:P]
 // [/applicationPool:X] [/attr:value ...]; with /physicalPath the

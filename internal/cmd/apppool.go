@@ -6,12 +6,6 @@ import (
 	"github.com/appcmd-project/appcmd/internal/commit"
 )
 
-func init() {
-	register("APPPOOL", "list", func(c *invocation) error { return c.listObjects(poolKind) })
-	register("APPPOOL", "add", addPool)
-	register("APPPOOL", "set", func(c *invocation) error { return c.setObjects(poolKind, false, nil) })
-	register("APPPOOL", "delete", func(c *invocation) error { return c.deleteObjects(poolKind) })
-}
 
 // addPool is add apppool /name:X [/managedRuntimeVersion:v4.0]
 // [/managedPipelineMode:Integrated] [/processModel.identityType:...] ...

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"errors"
+	"sort"
 	"strings"
 
 	"github.com/appcmd-project/appcmd/internal/commit"
@@ -95,9 +96,21 @@ type Invocation struct {
 
 // Reserved is one general parameter (/text, /commit:apphost, ...).
 type Reserved struct {
+	Name     string // lower case
 	Value    string // quotes stripped
 	HasValue bool   // false for /xml, true for /text: and /text:*
 	Raw      string // the argv token as given
+	pos      int    // index in argv, for ReservedOrder
+}
+
+// ReservedOrder returns the general parameters in command-line order.
+func (inv *Invocation) ReservedOrder() []Reserved {
+	out := make([]Reserved, 0, len(inv.Reserved))
+	for _, r := range inv.Reserved {
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].pos < out[j].pos })
+	return out
 }
 
 // Param is one attribute operation.
@@ -151,7 +164,7 @@ func ParseArgs(argv []string) (*Invocation, error) {
 	helpAt := -1             // positionals seen before the first /?
 	var paramErr *UsageError // the first one; reported after grammar errors
 
-	for _, tok := range argv {
+	for i, tok := range argv {
 		if tok == "" || (tok[0] != '/' && tok[0] != '-') {
 			tokens = append(tokens, tok)
 			continue
@@ -192,7 +205,7 @@ func ParseArgs(argv []string) (*Invocation, error) {
 				case "in":
 					inv.Stdin = true
 				default:
-					inv.Reserved[lower] = Reserved{Value: value, HasValue: hasValue, Raw: tok}
+					inv.Reserved[lower] = Reserved{Name: lower, Value: value, HasValue: hasValue, Raw: tok, pos: i}
 				}
 				continue
 			}
@@ -215,16 +228,16 @@ func ParseArgs(argv []string) (*Invocation, error) {
 		case helpAt == 0:
 			inv.Help = HelpTop
 			return inv, nil
-		case strings.EqualFold(tokens[0], ServeVerb):
-			inv.Help, inv.Verb = HelpVerb, ServeVerb
+		case strings.EqualFold(tokens[0], serveVerb):
+			inv.Help, inv.Verb = HelpVerb, serveVerb
 			inv.Identifiers = nonEmpty(tokens[1:])
 			return inv, nil
 		case helpAt == 1:
-			obj, ok := LookupObject(tokens[0])
+			obj, ok := lookupObject(tokens[0])
 			if !ok {
 				return nil, objectNotSupported(tokens[0])
 			}
-			inv.Help, inv.Object = HelpObject, obj.Name
+			inv.Help, inv.Object = HelpObject, obj.name
 			return inv, nil
 		}
 		if err := resolveVerbObject(inv, tokens[0], tokens[1]); err != nil {
@@ -242,11 +255,11 @@ func ParseArgs(argv []string) (*Invocation, error) {
 		// Switches but no command: treat like an empty command line.
 		inv.Help, inv.ExitCode = HelpTop, argsExitInvalidParam
 		return inv, nil
-	case strings.EqualFold(tokens[0], ServeVerb):
-		inv.Verb = ServeVerb
+	case strings.EqualFold(tokens[0], serveVerb):
+		inv.Verb = serveVerb
 		inv.Identifiers = nonEmpty(tokens[1:])
 	case len(tokens) == 1:
-		if _, ok := LookupObject(tokens[0]); ok {
+		if _, ok := lookupObject(tokens[0]); ok {
 			return nil, commandNotSupported("", tokens[0])
 		}
 		return nil, objectNotSupported(tokens[0])
@@ -277,15 +290,15 @@ func ParseArgs(argv []string) (*Invocation, error) {
 // resolveVerbObject checks the object first, then the verb, as appcmd.exe
 // reports an unknown object before an unknown verb.
 func resolveVerbObject(inv *Invocation, verb, object string) error {
-	obj, ok := LookupObject(object)
+	obj, ok := lookupObject(object)
 	if !ok {
 		return objectNotSupported(object)
 	}
-	v, ok := obj.LookupVerb(verb)
+	v, ok := obj.lookupVerb(verb)
 	if !ok {
 		return commandNotSupported(verb, object)
 	}
-	inv.Verb, inv.Object = v.Name, obj.Name
+	inv.Verb, inv.Object = v.verb, obj.name
 	return nil
 }
 

@@ -247,7 +247,6 @@ func TestParseArgs(t *testing.T) {
 			reserved: map[string]Reserved{"xml": argsNoValue}, params: []argsParam{argsSet("/elapsed:1000", "elapsed", "1000")}},
 		{name: "modules", cli: `list modules /app.name:"Default Web Site/"`, verb: "list", object: "MODULE",
 			params: []argsParam{argsSet("/app.name:Default Web Site/", "app.name", "Default Web Site/")}},
-		{name: "traces", cli: `list traces`, verb: "list", object: "TRACE"},
 		{name: "backup add without name", cli: `add backup`, verb: "add", object: "BACKUP"},
 		{name: "restore backup", cli: `restore backup "CFGHISTORY_0000000016" /stop:true`, verb: "restore", object: "BACKUP",
 			ids: []string{"CFGHISTORY_0000000016"}, params: []argsParam{argsSet("/stop:true", "stop", "true")}},
@@ -334,7 +333,6 @@ func TestParseArgs(t *testing.T) {
 			reserved: map[string]Reserved{"section": argsRes("system.webServer/asp"), "commit": argsRes("apphost")},
 			params:   []argsParam{argsSet("-overrideMode:Deny", "overrideMode", "Deny")}},
 		{name: "unlock", cli: `unlock config -section:access`, verb: "unlock", object: "CONFIG", reserved: map[string]Reserved{"section": argsRes("access")}},
-		{name: "migrate", cli: `migrate config "Default Web Site/app1"`, verb: "migrate", object: "CONFIG", ids: []string{"Default Web Site/app1"}},
 		{name: "reset", cli: `reset config /commit:MACHINE/WEBROOT/APPHOST /section:machineKey`, verb: "reset", object: "CONFIG",
 			reserved: map[string]Reserved{"commit": argsRes("MACHINE/WEBROOT/APPHOST"), "section": argsRes("machineKey")}},
 		{name: "our extensions", cli: `set config /section:webSocket /enabled:false -json /WhatIf`, verb: "set", object: "CONFIG",
@@ -396,7 +394,10 @@ func TestParseArgs(t *testing.T) {
 				if r.Raw == "" {
 					t.Errorf("Reserved[%q].Raw is empty", k)
 				}
-				r.Raw = ""
+				if r.Name != k {
+					t.Errorf("Reserved[%q].Name = %q", k, r.Name)
+				}
+				r.Raw, r.Name, r.pos = "", "", 0
 				got[k] = r
 			}
 			want := tt.reserved
@@ -504,10 +505,10 @@ func TestParseArgsErrorUnwraps(t *testing.T) {
 	}
 }
 
-func TestObjects(t *testing.T) {
+func TestCommandTable(t *testing.T) {
 	seen := map[string]bool{}
-	for _, o := range Objects {
-		for _, n := range []string{o.Name, o.Plural} {
+	for _, o := range objectTypes {
+		for _, n := range []string{o.name, o.plural} {
 			if n == "" {
 				continue
 			}
@@ -516,29 +517,39 @@ func TestObjects(t *testing.T) {
 			}
 			seen[n] = true
 		}
-		if o.Summary == "" || len(o.Verbs) == 0 {
-			t.Errorf("%s: missing summary or verbs", o.Name)
+		verbs := o.verbs()
+		if o.summary == "" || len(verbs) == 0 {
+			t.Errorf("%s: missing summary or verbs", o.name)
 		}
-		verbs := map[string]bool{}
-		for _, v := range o.Verbs {
-			if v.Name != strings.ToLower(v.Name) || verbs[v.Name] || v.Summary == "" {
-				t.Errorf("%s: bad verb %+v", o.Name, v)
-			}
-			verbs[v.Name] = true
-		}
-		if !verbs["list"] {
-			t.Errorf("%s: no list verb", o.Name)
+		if verbs[0].verb != "list" {
+			t.Errorf("%s: list is not the first verb", o.name)
 		}
 	}
-	if seen[strings.ToUpper(ServeVerb)] {
+	if seen[strings.ToUpper(serveVerb)] {
 		t.Errorf("serve must not be an object name")
 	}
-	for _, tok := range []string{"site", "Sites", "APPPOOLS", "vdir", "wps", "Config", "backups", "TRACES", "modules", "requests", "apps"} {
-		if _, ok := LookupObject(tok); !ok {
-			t.Errorf("LookupObject(%q) failed", tok)
+	pairs := map[string]bool{}
+	for _, c := range commands {
+		key := c.object + " " + c.verb
+		if c.verb != strings.ToLower(c.verb) || pairs[key] || c.summary == "" || c.run == nil {
+			t.Errorf("%s: bad command (lower-case verb, unique, summary and run needed)", key)
+		}
+		pairs[key] = true
+		if _, ok := lookupObject(c.object); !ok && c.object != "" {
+			t.Errorf("%s: object not in objectTypes", key)
+		}
+		for _, p := range c.takes {
+			if !reservedNames[p] || p == "?" || p == "in" {
+				t.Errorf("%s: takes %q, which is not a general parameter", key, p)
+			}
 		}
 	}
-	if _, ok := LookupObject("configs"); ok {
+	for _, tok := range []string{"site", "Sites", "APPPOOLS", "vdir", "wps", "Config", "backups", "modules", "requests", "apps"} {
+		if _, ok := lookupObject(tok); !ok {
+			t.Errorf("lookupObject(%q) failed", tok)
+		}
+	}
+	if _, ok := lookupObject("configs"); ok {
 		t.Errorf("configs should not be an object")
 	}
 }
@@ -612,14 +623,14 @@ func FuzzParseArgs(f *testing.F) {
 			t.Fatalf("verb %q / object %q not normalised", inv.Verb, inv.Object)
 		}
 		if inv.Object != "" {
-			if o, ok := LookupObject(inv.Object); !ok || o.Name != inv.Object {
+			if o, ok := lookupObject(inv.Object); !ok || o.name != inv.Object {
 				t.Fatalf("object %q is not canonical", inv.Object)
 			}
 		}
 		if inv.Help == HelpNone && inv.Verb == "" {
 			t.Fatalf("no verb and no help")
 		}
-		if inv.Verb != ServeVerb && len(inv.Identifiers) > 1 {
+		if inv.Verb != serveVerb && len(inv.Identifiers) > 1 {
 			t.Fatalf("%d identifiers for %q", len(inv.Identifiers), inv.Verb)
 		}
 		for name := range inv.Reserved {
@@ -656,8 +667,8 @@ func FuzzParseArgs(f *testing.F) {
 func formatArgs(inv *Invocation) []string {
 	var argv []string
 	switch {
-	case inv.Verb == ServeVerb:
-		argv = append(argv, ServeVerb)
+	case inv.Verb == serveVerb:
+		argv = append(argv, serveVerb)
 		argv = append(argv, inv.Identifiers...)
 	case inv.Verb != "":
 		argv = append(argv, inv.Verb, inv.Object)
@@ -770,11 +781,11 @@ func TestWriteArgsFuzzSeeds(t *testing.T) {
 	// One seed per shape (names and values aside: the fuzzer varies them).
 	word := regexp.MustCompile(`[A-Za-z0-9_]+`)
 	wordShape := func(w string) string {
-		if _, ok := LookupObject(w); ok || reservedNames[strings.ToLower(w)] {
+		if _, ok := lookupObject(w); ok || reservedNames[strings.ToLower(w)] {
 			return strings.ToLower(w)
 		}
-		for _, o := range Objects {
-			if _, ok := o.LookupVerb(w); ok {
+		for _, c := range commands {
+			if strings.EqualFold(c.verb, w) {
 				return strings.ToLower(w)
 			}
 		}

@@ -13,12 +13,6 @@ import (
 // BACKUP objects: named copies of applicationHost.config and the
 // configuration history entries (configstore/backup.go; docs/objects.md).
 
-func init() {
-	register("BACKUP", "list", listBackups)
-	register("BACKUP", "add", addBackup)
-	register("BACKUP", "delete", deleteBackup)
-	register("BACKUP", "restore", restoreBackup)
-}
 
 var backupKind = &objKind{name: "BACKUP", alias: "backup.name", attrs: []string{"BACKUP.NAME"}}
 

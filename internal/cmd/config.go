@@ -9,14 +9,6 @@ import (
 	"github.com/appcmd-project/appcmd/internal/configstore"
 )
 
-func init() {
-	register("CONFIG", "list", listConfig)
-	register("CONFIG", "set", setConfig)
-	register("CONFIG", "clear", clearConfig)
-	register("CONFIG", "reset", resetConfig)
-	register("CONFIG", "lock", lockConfig)
-	register("CONFIG", "unlock", unlockConfig)
-}
 
 // sectionArg returns the -section: value, or an error when required.
 func (c *invocation) sectionArg(required bool) (string, error) {

@@ -39,6 +39,25 @@ func (c *invocation) appHostPath() (string, error) {
 	return path, nil
 }
 
+// existingAppHostPath is appHostPath without creating the default file:
+// the path, and whether that file exists (shell completion must not
+// create files).
+func (c *invocation) existingAppHostPath() (string, bool) {
+	path := ""
+	if p, ok := c.reserved("apphostconfig"); ok && p != "" {
+		path = p
+	} else if p, ok := c.getenv(envAppHost); ok && p != "" {
+		path = p
+	} else if dir, err := c.userConfigDir(); err == nil {
+		path = filepath.Join(dir, "appcmd", "applicationHost.config")
+	}
+	if path == "" {
+		return "", false
+	}
+	info, err := os.Stat(path)
+	return path, err == nil && info.Mode().IsRegular()
+}
+
 // userConfigDir is $XDG_CONFIG_HOME, else the platform's user config
 // directory, read through c.getenv so tests can redirect it.
 func (c *invocation) userConfigDir() (string, error) {
@@ -73,10 +92,16 @@ func (c *invocation) openStore(write bool) (*configstore.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return configstore.Open(configstore.Options{
+	s, err := configstore.Open(configstore.Options{
 		AppHostPath: path,
 		SchemaDirs:  c.schemaDirs(),
 		Env:         c.getenv,
 		Write:       write,
 	})
+	if err == nil && c.Invocation != nil {
+		if _, ok := c.Reserved["debug"]; ok {
+			c.stores = append(c.stores, s)
+		}
+	}
+	return s, err
 }

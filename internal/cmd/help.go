@@ -17,13 +17,13 @@ func topHelp() string {
 	b.WriteString("General purpose IIS command line administration tool.\n\n")
 	b.WriteString("APPCMD (command) (object-type) <identifier> </parameter1:value1 ...>\n\n")
 	b.WriteString("Supported object types:\n\n")
-	for _, o := range Objects {
-		fmt.Fprintf(&b, "  %-10s %s\n", o.Name, o.Summary)
+	for _, o := range objectTypes {
+		fmt.Fprintf(&b, "  %-10s %s\n", o.name, o.summary)
 	}
 	b.WriteString("\n(To list commands supported by each object use /?, e.g. 'appcmd.exe site /?')\n\n")
 	b.WriteString("Commands without an object (extensions of this tool):\n\n")
-	for _, v := range TopCommands {
-		fmt.Fprintf(&b, "  %-10s %s\n", v.Name, v.Summary)
+	for _, v := range topCommands() {
+		fmt.Fprintf(&b, "  %-10s %s\n", v.verb, v.summary)
 	}
 	b.WriteString(`
 General parameters:
@@ -54,75 +54,32 @@ Exit codes are Win32 error codes, as appcmd.exe's: 0 success, 1 help,
 	return b.String()
 }
 
-func objectHelp(o *ObjectSpec) string {
+func objectHelp(o *objectType) string {
 	var b strings.Builder
-	b.WriteString(o.Summary + "\n\n")
-	fmt.Fprintf(&b, "APPCMD (command) %s <identifier> <-parameter1:value1 ...>\n\n", o.Name)
+	b.WriteString(o.summary + "\n\n")
+	fmt.Fprintf(&b, "APPCMD (command) %s <identifier> <-parameter1:value1 ...>\n\n", o.name)
 	b.WriteString("Supported commands:\n\n")
-	for _, v := range o.Verbs {
-		fmt.Fprintf(&b, "  %-10s %s\n", v.Name, v.Summary)
+	verbs := o.verbs()
+	for _, v := range verbs {
+		fmt.Fprintf(&b, "  %-10s %s\n", v.verb, v.summary)
 	}
-	fmt.Fprintf(&b, "\n(To get help for each command use /?, e.g. 'appcmd.exe %s %s /?'.)\n", o.Verbs[0].Name, strings.ToLower(o.Name))
+	fmt.Fprintf(&b, "\n(To get help for each command use /?, e.g. 'appcmd.exe %s %s /?'.)\n", verbs[0].verb, strings.ToLower(o.name))
 	return b.String()
 }
 
-// verbDetails holds parameters and examples per "OBJECT verb".
-var verbDetails = map[string]struct{ ident, params, examples string }{
-	"CONFIG list": {"<config path or URL>",
-		`  /section:<name>   Section to show (full or short name); /section:? lists
-                    all sections, /section:?system.webServer/* filters them.
-  /config:*         Also show inherited and default values.
-  /text:*           Every property; /text:<attribute> one value.
-  /xml              CONFIG records for /in; -json adds where each value
-                    was set (file and line).`,
-		`  appcmd list config "Default Web Site" -section:system.webServer/webSocket
-  appcmd list config "Default Web Site/app1" -section:webSocket /config:*
-  appcmd list config -section:webSocket /text:pingInterval`},
-	"CONFIG set": {"<config path or URL>",
-		`  /section:<name>          Section to change (required).
-  /<attribute>:<value>     Set an attribute; dotted paths reach child
-                           elements: /limits.maxBandwidth:1000
-  /+[key='v',...]          Add a collection entry (/+files.[value='a.htm']).
-  /-[key='v']              Remove a collection entry.
-  /[key='v'].attr:value    Change an attribute of an entry.
-  /commit:<target>         url (default), site, app, parent, apphost or a
-                           config path.`,
-		`  appcmd set config "Default Web Site" -section:system.webServer/webSocket /enabled:true /pingInterval:00:00:10 -commit:apphost
-  appcmd set config -section:defaultDocument /+files.[value='home.html']`},
-	"CONFIG clear": {"<config path or URL>",
-		`  /section:<name>   Section to clear (required).
-  /<attribute>      Clear only this attribute (or collection, or entry
-                    /[key='v']); without one the whole section is cleared
-                    at this level, so inherited values apply.
-  /commit:<target>  Which file to change, as for set config.`,
-		`  appcmd clear config "Default Web Site" -section:webSocket /pingInterval -commit:apphost`},
-	"CONFIG lock": {"<config path>", `  /section:<name>   Section to lock for the levels below the path.`,
-		`  appcmd lock config -section:system.webServer/defaultDocument`},
-	"CONFIG unlock": {"<config path>", `  /section:<name>   Section to unlock for the levels below the path.`,
-		`  appcmd unlock config "Default Web Site" -section:system.webServer/webSocket`},
-	"CONFIG search": {"<config path>",
-		`  /section:<name>   Only locations that define this section.
-  /<attribute>      Only locations that set this attribute;
-  /<attribute>:<v>  ... set it to this value.`,
-		`  appcmd search config "Default Web Site" -section:webSocket /pingInterval`},
-}
-
-func verbHelp(verb string, o *ObjectSpec) string {
+func verbHelp(v *command) string {
 	var b strings.Builder
-	summary := verb
-	if v, ok := o.LookupVerb(verb); ok {
-		summary = v.Summary
+	ident := v.ident
+	if ident == "" {
+		ident = "<identifier>"
 	}
-	d, ok := verbDetails[o.Name+" "+verb]
-	ident := "<identifier>"
-	if ok {
-		ident = d.ident
+	b.WriteString(v.summary + "\n\n")
+	fmt.Fprintf(&b, "APPCMD %s %s %s <-parameter1:value1 ...>\n", v.verb, v.object, ident)
+	if v.params != "" {
+		b.WriteString("\nParameters:\n\n" + v.params + "\n")
 	}
-	b.WriteString(summary + "\n\n")
-	fmt.Fprintf(&b, "APPCMD %s %s %s <-parameter1:value1 ...>\n", verb, o.Name, ident)
-	if ok {
-		b.WriteString("\nParameters:\n\n" + d.params + "\n")
-		b.WriteString("\nExamples:\n\n" + d.examples + "\n")
+	if v.examples != "" {
+		b.WriteString("\nExamples:\n\n" + v.examples + "\n")
 	}
 	return b.String()
 }
@@ -167,15 +124,14 @@ func (c *invocation) help() error {
 	case HelpTop:
 		c.println(strings.TrimSuffix(topHelp(), "\n"))
 	case HelpObject:
-		o, _ := LookupObject(c.Object)
+		o, _ := lookupObject(c.Object)
 		c.println(strings.TrimSuffix(objectHelp(o), "\n"))
 	case HelpVerb:
-		if c.Verb == ServeVerb {
+		if c.Verb == serveVerb {
 			c.println(strings.TrimSuffix(serveHelp(), "\n"))
 			return nil
 		}
-		o, _ := LookupObject(c.Object)
-		text := verbHelp(c.Verb, o)
+		text := verbHelp(lookupCommand(c.Object, c.Verb))
 		if c.Object == "CONFIG" {
 			if sec, ok := c.reserved("section"); ok && sec != "" && !strings.HasPrefix(sec, "?") {
 				more, err := c.sectionHelp(sec)

@@ -9,6 +9,9 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"time"
+
+	"github.com/appcmd-project/appcmd/internal/configstore"
 )
 
 // Main runs appcmd with the process streams and environment and returns
@@ -20,8 +23,9 @@ func Main(args []string) int {
 // Run runs appcmd with the given streams and environment lookup.
 func Run(args []string, ios *IOStreams, getenv func(string) (string, bool)) int {
 	if len(args) > 0 && isCobraCommand(args[0]) {
-		return runCobra(args, ios)
+		return runCobra(args, ios, getenv)
 	}
+	start := time.Now()
 	c := &invocation{ios: ios, getenv: getenv}
 	inv, err := ParseArgs(args)
 	if err != nil {
@@ -34,14 +38,22 @@ func Run(args []string, ios *IOStreams, getenv func(string) (string, bool)) int 
 		}
 		return inv.ExitCode
 	}
-	run := handlerFor(inv.Verb, inv.Object)
-	if run == nil {
-		return c.fail(&UsageError{Code: exitInvalidParam, Message: fmt.Sprintf("Command '%s' is not supported on object '%s'. Run 'appcmd.exe %s /?'\nto display supported commands.", strings.ToUpper(inv.Verb), inv.Object, inv.Object)})
+	cmd := lookupCommand(inv.Object, inv.Verb)
+	if cmd == nil {
+		// ParseArgs resolves verbs through the same table, so this is a bug.
+		return c.fail(commandNotSupported(inv.Verb, inv.Object))
 	}
-	if err := run(c); err != nil {
+	if err := cmd.checkParams(inv); err != nil {
 		return c.fail(err)
 	}
-	return exitOK
+	code := exitOK
+	if err := cmd.run(c); err != nil {
+		code = c.fail(err)
+	}
+	if _, ok := inv.Reserved["debug"]; ok {
+		c.debugReport(cmd, code, start)
+	}
+	return code
 }
 
 // invocation is one run of a command: the parsed arguments plus the
@@ -51,6 +63,7 @@ type invocation struct {
 	ios    *IOStreams
 	getenv func(string) (string, bool)
 	saved  *saveState // what the last save did, for report
+	stores []*configstore.Store // opened stores, for /debug
 }
 
 // fail prints an error as appcmd.exe does and returns its exit code. With
@@ -105,16 +118,18 @@ func (c *invocation) identifier() string {
 	return ""
 }
 
-// handler runs one verb on one object.
-type handler func(*invocation) error
-
-// handlerFor returns the function for verb+object, or nil.
-func handlerFor(verb, object string) handler {
-	return handlers[object+" "+verb]
+// debugReport is /debug: what the command did, on stderr, after its
+// output: the command, the configuration files it read, its exit code and
+// how long it took.
+func (c *invocation) debugReport(cmd *command, code int, start time.Time) {
+	name := strings.TrimSpace(cmd.verb + " " + strings.ToLower(cmd.object))
+	var files []string
+	for _, s := range c.stores {
+		files = append(files, s.Files()...)
+	}
+	if len(files) == 0 {
+		files = []string{"(none)"}
+	}
+	c.notice(fmt.Sprintf("debug: %s: files: %s; exit code %d; %s",
+		name, strings.Join(files, ", "), code, time.Since(start).Round(time.Millisecond)))
 }
-
-// handlers maps "OBJECT verb" to its implementation. Verbs in the object
-// table without an entry here report "not supported".
-var handlers = map[string]handler{}
-
-func register(object, verb string, h handler) { handlers[object+" "+verb] = h }

@@ -42,13 +42,6 @@ var moduleKind = &objKind{
 	},
 }
 
-func init() {
-	register("MODULE", "list", listModules)
-	register("MODULE", "add", addModule)
-	register("MODULE", "delete", deleteModule)
-	register("MODULE", "install", installModule)
-	register("MODULE", "uninstall", uninstallModule)
-}
 
 // moduleLevel resolves /app.name: (default: the server level).
 func (c *invocation) moduleLevel(s *configstore.Store) (configstore.ConfigPath, error) {

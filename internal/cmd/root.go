@@ -8,8 +8,9 @@ import (
 )
 
 // The cobra tree mirrors the AppCmd grammar (verb, then object) for shell
-// completion and generated docs. It never parses AppCmd parameters: every
-// leaf has DisableFlagParsing, and Run hands the words to ParseArgs.
+// completion. It is built from the command table (verbs.go) and never
+// parses AppCmd parameters: every leaf has DisableFlagParsing, and its
+// completion function reads the words with ParseArgs.
 
 // isCobraCommand reports the commands that cobra itself answers.
 func isCobraCommand(arg string) bool {
@@ -21,7 +22,7 @@ func isCobraCommand(arg string) bool {
 }
 
 // newRootCmd builds the tree: appcmd <verb> <object>, plus serve.
-func newRootCmd(ios *IOStreams) *cobra.Command {
+func newRootCmd(ios *IOStreams, getenv func(string) (string, bool)) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "appcmd",
 		Short:         "Edit IIS configuration files the way appcmd.exe does",
@@ -32,26 +33,35 @@ func newRootCmd(ios *IOStreams) *cobra.Command {
 	root.SetOut(ios.Out)
 	root.SetErr(ios.ErrOut)
 	verbs := map[string]*cobra.Command{}
-	for _, o := range Objects {
-		for _, v := range o.Verbs {
-			vc := verbs[v.Name]
-			if vc == nil {
-				vc = &cobra.Command{Use: v.Name, Short: strings.ToUpper(v.Name[:1]) + v.Name[1:] + " objects", DisableFlagParsing: true}
-				verbs[v.Name] = vc
-			}
-			name := strings.ToLower(o.Name)
-			leaf := &cobra.Command{
-				Use:                name + " [identifier] [/parameter:value ...]",
-				Short:              v.Summary,
-				Long:               verbHelp(v.Name, &o),
+	for i := range commands {
+		v := &commands[i]
+		if v.object == "" {
+			root.AddCommand(&cobra.Command{
+				Use:                v.verb + " [SITE ...] [-listen:ADDR] [-ping:pong|ping] [-exitafter:DURATION] [-addrfile:PATH]",
+				Short:              v.summary,
+				Long:               serveHelp(),
 				DisableFlagParsing: true,
-				ValidArgsFunction:  completeParams,
-			}
-			if o.Plural != "" {
-				leaf.Aliases = []string{strings.ToLower(o.Plural)}
-			}
-			vc.AddCommand(leaf)
+				ValidArgsFunction:  completer(v, ios, getenv),
+			})
+			continue
 		}
+		vc := verbs[v.verb]
+		if vc == nil {
+			vc = &cobra.Command{Use: v.verb, Short: strings.ToUpper(v.verb[:1]) + v.verb[1:] + " objects"}
+			verbs[v.verb] = vc
+		}
+		o, _ := lookupObject(v.object)
+		leaf := &cobra.Command{
+			Use:                strings.ToLower(o.name) + " [identifier] [/parameter:value ...]",
+			Short:              v.summary,
+			Long:               verbHelp(v),
+			DisableFlagParsing: true,
+			ValidArgsFunction:  completer(v, ios, getenv),
+		}
+		if o.plural != "" {
+			leaf.Aliases = []string{strings.ToLower(o.plural)}
+		}
+		vc.AddCommand(leaf)
 	}
 	names := make([]string, 0, len(verbs))
 	for n := range verbs {
@@ -61,27 +71,12 @@ func newRootCmd(ios *IOStreams) *cobra.Command {
 	for _, n := range names {
 		root.AddCommand(verbs[n])
 	}
-	root.AddCommand(&cobra.Command{Use: ServeVerb + " [SITE ...] [-listen:ADDR] [-ping:pong|ping] [-exitafter:DURATION] [-addrfile:PATH]", Short: TopCommands[0].Summary, Long: serveHelp(), DisableFlagParsing: true})
 	return root
 }
 
-// completeParams suggests the general parameters.
-func completeParams(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-	var out []string
-	for _, p := range []string{"section:", "commit:", "apphostconfig:", "config:*", "text:*", "xml", "in", "json", "whatif"} {
-		// Offer the prefix the user started with, / or -.
-		for _, prefix := range []string{"/", "-"} {
-			if strings.HasPrefix(prefix+p, toComplete) {
-				out = append(out, prefix+p)
-			}
-		}
-	}
-	return out, cobra.ShellCompDirectiveNoSpace | cobra.ShellCompDirectiveNoFileComp
-}
-
 // runCobra answers completion requests.
-func runCobra(args []string, ios *IOStreams) int {
-	root := newRootCmd(ios)
+func runCobra(args []string, ios *IOStreams, getenv func(string) (string, bool)) int {
+	root := newRootCmd(ios, getenv)
 	root.SetArgs(args)
 	if err := root.Execute(); err != nil {
 		ios.errorColor().Fprint(ios.ErrOut, lines(frame(err.Error())))

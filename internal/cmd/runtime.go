@@ -17,19 +17,10 @@ const runtimeState = "Unknown"
 // service cannot be reached (AZ-EXT-187).
 var errNoRuntime = &appcmdError{hresultFrame(0x800710d8, "The object identifier does not represent a valid object."), exitElemNotFound}
 
-func init() {
-	register("SITE", "start", runtimeVerb(siteKind))
-	register("SITE", "stop", runtimeVerb(siteKind))
-	register("APPPOOL", "start", runtimeVerb(poolKind))
-	register("APPPOOL", "stop", runtimeVerb(poolKind))
-	register("APPPOOL", "recycle", runtimeVerb(poolKind))
-	register("WP", "list", listRuntime)
-	register("REQUEST", "list", listRuntime)
-}
 
 // runtimeVerb checks the object as appcmd.exe does (identifier required,
 // object must exist), then reports that the runtime is not available.
-func runtimeVerb(k *objKind) handler {
+func runtimeVerb(k *objKind) func(*invocation) error {
 	return func(c *invocation) error {
 		s, err := c.openStore(false)
 		if err != nil {

@@ -340,7 +340,7 @@ func TestServeCorpus(t *testing.T) {
 		files = append(files, m...)
 	}
 	if len(files) == 0 {
-		t.Skip("../shared/corpus not found")
+		t.Skip("skipped: needs ../shared/corpus")
 	}
 	for _, f := range files {
 		snap, err := serveLoader(configstore.Options{AppHostPath: f, Env: func(string) (string, bool) { return "", false }})()

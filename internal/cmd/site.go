@@ -12,12 +12,6 @@ import (
 	"github.com/appcmd-project/appcmd/internal/section"
 )
 
-func init() {
-	register("SITE", "list", func(c *invocation) error { return c.listObjects(siteKind) })
-	register("SITE", "add", addSite)
-	register("SITE", "set", setSite)
-	register("SITE", "delete", func(c *invocation) error { return c.deleteObjects(siteKind) })
-}
 
 // binding is one entry of a /bindings: list.
 type binding struct{ protocol, info string }

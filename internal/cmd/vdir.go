@@ -6,12 +6,6 @@ import (
 	"github.com/appcmd-project/appcmd/internal/commit"
 )
 
-func init() {
-	register("VDIR", "list", func(c *invocation) error { return c.listObjects(vdirKind) })
-	register("VDIR", "add", addVdir)
-	register("VDIR", "set", func(c *invocation) error { return c.setObjects(vdirKind, false, nil) })
-	register("VDIR", "delete", func(c *invocation) error { return c.deleteObjects(vdirKind) })
-}
 
 // addVdir is add vdir /app.name:"S/app" /path:/dir [/physicalPath:P]
 // [/attr:value ...].

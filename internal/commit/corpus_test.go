@@ -73,7 +73,7 @@ func lineDiff(t *testing.T, a, b []byte) (removed, added []string) {
 func TestCorpusPingIntervalDiff(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join(sharedDir, "corpus/apphost/*.config"))
 	if len(files) == 0 {
-		t.Skip("shared corpus not found")
+		t.Skip("skipped: needs ../shared/corpus")
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {

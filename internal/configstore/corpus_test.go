@@ -26,7 +26,7 @@ var corpusKnownErrors = map[string]string{
 func TestCorpusEffective(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join(sharedDir, "corpus/apphost*/*.config"))
 	if len(files) == 0 {
-		t.Skip("shared corpus not found")
+		t.Skip("skipped: needs ../shared/corpus")
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
@@ -75,7 +75,7 @@ var webConfigKnownErrors = map[string]string{
 func TestCorpusWebConfigs(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join(sharedDir, "corpus/webconfig/*.config"))
 	if len(files) == 0 {
-		t.Skip("shared corpus not found")
+		t.Skip("skipped: needs ../shared/corpus")
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {

@@ -37,7 +37,7 @@ func e2eNeed(t *testing.T, ok bool, what string) {
 	if os.Getenv(e2eEnv) == "1" {
 		t.Fatalf("%s (required because %s=1)", what, e2eEnv)
 	}
-	t.Skipf("%s (set %s=1 to make this a failure)", what, e2eEnv)
+	t.Skipf("skipped: needs %s (set %s=1 to make this a failure)", what, e2eEnv)
 }
 
 // debianPython is Debian's interpreter: the Debian packages are not visible
@@ -141,9 +141,9 @@ func checkKeepalives(t *testing.T, who string, at []int, interval time.Duration,
 func TestE2ENodeWS(t *testing.T) {
 	t.Parallel()
 	_, err := exec.LookPath("node")
-	e2eNeed(t, err == nil, "node not found")
+	e2eNeed(t, err == nil, "node (not in PATH)")
 	_, err = os.Stat("e2e/node_modules/ws/package.json")
-	e2eNeed(t, err == nil, "npm package ws not installed: run `npm ci --prefix wsserver/e2e`")
+	e2eNeed(t, err == nil, "the npm package ws (run `npm ci --prefix internal/wsserver/e2e`)")
 	ts := startE2E(t)
 	u := "ws://" + ts.addr
 	type c = map[string]any
@@ -199,7 +199,7 @@ func TestE2ENodeWS(t *testing.T) {
 
 func TestE2EPythonWebsockets(t *testing.T) {
 	t.Parallel()
-	e2eNeed(t, pythonHas("websockets"), "python3-websockets not importable by "+debianPython)
+	e2eNeed(t, pythonHas("websockets"), "python3-websockets (importable by "+debianPython+")")
 	ts := startE2E(t)
 	type c = map[string]any
 	a := ts.addr
@@ -238,7 +238,7 @@ func TestE2EPythonWebsockets(t *testing.T) {
 
 func TestE2EAutobahn(t *testing.T) {
 	t.Parallel()
-	e2eNeed(t, pythonHas("autobahn.twisted.websocket", "twisted.internet"), "python3-autobahn/python3-twisted not importable by "+debianPython)
+	e2eNeed(t, pythonHas("autobahn.twisted.websocket", "twisted.internet"), "python3-autobahn and python3-twisted (importable by "+debianPython+")")
 	ts := startE2E(t)
 	u := "ws://" + ts.addr
 	type c = map[string]any

@@ -18,7 +18,7 @@ func corpusFiles(t testing.TB, dirs ...string) []string {
 		files = append(files, m...)
 	}
 	if len(files) == 0 {
-		t.Skip("shared corpus not found")
+		t.Skip("skipped: needs ../shared/corpus")
 	}
 	return files
 }

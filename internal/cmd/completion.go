@@ -1,0 +1,155 @@
+package cmd
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/appcmd-project/appcmd/internal/configstore"
+)
+
+// Shell completion of one command's words: its general parameters,
+// section names after -section:, and identifiers (site, application,
+// virtual directory, pool, module and backup names, read from the
+// configuration the words select with -apphostconfig:). Nothing is
+// created or changed: a missing configuration completes no names.
+
+// completer returns the completion function of one command.
+func completer(v *command, ios *IOStreams, getenv func(string) (string, bool)) cobra.CompletionFunc {
+	return func(_ *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		noFiles := cobra.ShellCompDirectiveNoFileComp
+		if toComplete != "" && (toComplete[0] == '/' || toComplete[0] == '-') {
+			prefix, body := toComplete[:1], toComplete[1:]
+			if name, typed, ok := strings.Cut(body, ":"); ok {
+				if strings.EqualFold(name, "section") && v.accepts("section") {
+					return matching(sectionCandidates(v, args, ios, getenv), typed, prefix+name+":"), noFiles
+				}
+				return nil, noFiles
+			}
+			var out []string
+			for _, list := range [][]string{v.takes, universalParams} {
+				for _, p := range list {
+					out = append(out, prefix+p+paramSuffix(p))
+				}
+			}
+			if v.in {
+				out = append(out, prefix+"in")
+			}
+			return matching(out, toComplete, ""), noFiles | cobra.ShellCompDirectiveNoSpace
+		}
+		inv, err := ParseArgs(append([]string{v.verb, v.object}, args...))
+		if v.object == "" {
+			inv, err = ParseArgs(append([]string{v.verb}, args...))
+		}
+		if err != nil || (v.object != "" && len(inv.Identifiers) > 0) {
+			return nil, noFiles
+		}
+		return matching(identifiers(v, inv, ios, getenv), toComplete, ""), noFiles
+	}
+}
+
+// paramSuffix is what follows a general parameter's name when offered:
+// ":" for those that take a value.
+func paramSuffix(p string) string {
+	switch p {
+	case "xml", "json", "whatif", "debug":
+		return ""
+	}
+	return ":"
+}
+
+// matching returns the candidates that start with typed (ignoring case
+// when none matches exactly), each with lead in front.
+func matching(cands []string, typed, lead string) []string {
+	var exact, folded []string
+	for _, c := range cands {
+		switch {
+		case strings.HasPrefix(c, typed):
+			exact = append(exact, lead+c)
+		case strings.HasPrefix(strings.ToLower(c), strings.ToLower(typed)):
+			folded = append(folded, lead+c)
+		}
+	}
+	if len(exact) > 0 {
+		return exact
+	}
+	return folded
+}
+
+// completionStore opens the configuration the words name, read-only and
+// without creating the default file; nil when there is none.
+func completionStore(words []string, ios *IOStreams, getenv func(string) (string, bool)) *configstore.Store {
+	inv, err := ParseArgs(append([]string{"list", "config"}, words...))
+	if err != nil {
+		inv = &Invocation{Reserved: map[string]Reserved{}}
+	}
+	c := &invocation{Invocation: inv, ios: ios, getenv: getenv}
+	path, ok := c.existingAppHostPath()
+	if !ok {
+		return nil
+	}
+	s, err := configstore.Open(configstore.Options{AppHostPath: path, SchemaDirs: c.schemaDirs(), Env: getenv})
+	if err != nil {
+		return nil
+	}
+	return s
+}
+
+// sectionCandidates are the full and short names of every known section.
+func sectionCandidates(v *command, words []string, ios *IOStreams, getenv func(string) (string, bool)) []string {
+	s := completionStore(words, ios, getenv)
+	if s == nil {
+		return nil
+	}
+	defer s.Close()
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range s.SectionNames() {
+		for _, c := range []string{n, n[strings.LastIndex(n, "/")+1:]} {
+			if !seen[c] {
+				seen[c] = true
+				out = append(out, c)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// identifiers are the names the command's object can be named by.
+func identifiers(v *command, inv *Invocation, ios *IOStreams, getenv func(string) (string, bool)) []string {
+	var words []string
+	for _, r := range inv.ReservedOrder() {
+		words = append(words, r.Raw)
+	}
+	s := completionStore(words, ios, getenv)
+	if s == nil {
+		return nil
+	}
+	defer s.Close()
+	var objs []*object
+	var err error
+	switch v.object {
+	case "", "SITE", "CONFIG":
+		objs, err = newModel(s).objects(siteKind)
+	case "APP":
+		objs, err = newModel(s).objects(appKind)
+	case "VDIR":
+		objs, err = newModel(s).objects(vdirKind)
+	case "APPPOOL":
+		objs, err = newModel(s).objects(poolKind)
+	case "MODULE":
+		objs, err = modules(s, modulesSection, configstore.ServerPath)
+	case "BACKUP":
+		objs, err = backupObjects(s)
+	}
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, o := range objs {
+		out = append(out, o.id)
+	}
+	return out
+}
