@@ -3,9 +3,9 @@ package main
 import (
 	"bytes"
 	"errors"
-	"io/fs"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"

@@ -6,7 +6,6 @@ import (
 	"github.com/appcmd-project/appcmd/internal/commit"
 )
 
-
 // addApp is add app /site.name:S /path:/app [/physicalPath:P]
 // [/applicationPool:X] [/attr:value ...]; with /physicalPath the
 // application gets its root virtual directory.

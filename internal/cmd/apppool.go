@@ -6,7 +6,6 @@ import (
 	"github.com/appcmd-project/appcmd/internal/commit"
 )
 
-
 // addPool is add apppool /name:X [/managedRuntimeVersion:v4.0]
 // [/managedPipelineMode:Integrated] [/processModel.identityType:...] ...
 func addPool(c *invocation) error {

@@ -13,7 +13,6 @@ import (
 // BACKUP objects: named copies of applicationHost.config and the
 // configuration history entries (configstore/backup.go; docs/objects.md).
 
-
 var backupKind = &objKind{name: "BACKUP", alias: "backup.name", attrs: []string{"BACKUP.NAME"}}
 
 // backupObjects returns every backup as an object.

@@ -9,7 +9,6 @@ import (
 	"github.com/appcmd-project/appcmd/internal/configstore"
 )
 
-
 // sectionArg returns the -section: value, or an error when required.
 func (c *invocation) sectionArg(required bool) (string, error) {
 	s, ok := c.reserved("section")

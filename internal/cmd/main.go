@@ -62,7 +62,7 @@ type invocation struct {
 	*Invocation
 	ios    *IOStreams
 	getenv func(string) (string, bool)
-	saved  *saveState // what the last save did, for report
+	saved  *saveState           // what the last save did, for report
 	stores []*configstore.Store // opened stores, for /debug
 }
 

@@ -42,7 +42,6 @@ var moduleKind = &objKind{
 	},
 }
 
-
 // moduleLevel resolves /app.name: (default: the server level).
 func (c *invocation) moduleLevel(s *configstore.Store) (configstore.ConfigPath, error) {
 	app, ok := c.takeParam("app.name")

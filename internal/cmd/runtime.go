@@ -17,7 +17,6 @@ const runtimeState = "Unknown"
 // service cannot be reached (AZ-EXT-187).
 var errNoRuntime = &appcmdError{hresultFrame(0x800710d8, "The object identifier does not represent a valid object."), exitElemNotFound}
 
-
 // runtimeVerb checks the object as appcmd.exe does (identifier required,
 // object must exist), then reports that the runtime is not available.
 func runtimeVerb(k *objKind) func(*invocation) error {

@@ -8,7 +8,6 @@ import (
 	"github.com/appcmd-project/appcmd/internal/configstore"
 )
 
-
 // searchConfig lists where configuration is defined (appcmd.md §3.3):
 // below the identified path, optionally only places that define a section,
 // set an attribute (/attr) or set it to a value (/attr:value). Each result

@@ -21,7 +21,6 @@ import (
 // [-addrfile:PATH]: the WebSocket test server (wsserver) on the sites of
 // applicationHost.config. docs/serve.md is the user documentation.
 
-
 // serveOptions are serve's parameters.
 type serveOptions struct {
 	listen    string

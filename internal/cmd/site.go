@@ -12,7 +12,6 @@ import (
 	"github.com/appcmd-project/appcmd/internal/section"
 )
 
-
 // binding is one entry of a /bindings: list.
 type binding struct{ protocol, info string }
 

@@ -6,7 +6,6 @@ import (
 	"github.com/appcmd-project/appcmd/internal/commit"
 )
 
-
 // addVdir is add vdir /app.name:"S/app" /path:/dir [/physicalPath:P]
 // [/attr:value ...].
 func addVdir(c *invocation) error {

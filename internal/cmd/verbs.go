@@ -90,7 +90,7 @@ var commands = []command{
 	{object: "SITE", verb: "list", summary: "Show sites, all or those matching an identifier or filter",
 		takes: listTakes, in: true, ident: "<name or URL>", params: listParams,
 		examples: "  appcmd list sites\n  appcmd list site /serverAutoStart:false\n  appcmd list site \"Default Web Site\" /config /xml",
-		run: func(c *invocation) error { return c.listObjects(siteKind) }},
+		run:      func(c *invocation) error { return c.listObjects(siteKind) }},
 	{object: "SITE", verb: "set", summary: "Change the properties of a site",
 		takes: changeTakes, in: true, ident: "<name or URL>",
 		params:   "  /<attribute>:<value>, /+bindings.[protocol='..',bindingInformation='..'],\n  /-bindings.[...], /bindings:<list> (replaces the list),\n  /[path='/'].applicationPool:<pool>\n  /in                  Apply the records read from stdin.\n" + changeParams,
