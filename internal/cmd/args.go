@@ -123,10 +123,10 @@ type Param struct {
 	Escaped  bool   // written /!name
 }
 
-// UsageError is a command-line error with its exit code.
+// UsageError is a command-line error; describe (errors.go) chooses its exit
+// code: 13 for a malformed indexer, 87 for the rest.
 type UsageError struct {
 	Message string
-	Code    int
 	// Framed is true when the printer should write
 	// "ERROR ( message:<Message> )"; false when Message is printed as is
 	// (appcmd.exe prints the object/verb/stray-token errors unframed).
@@ -136,13 +136,6 @@ type UsageError struct {
 
 func (e *UsageError) Error() string { return e.Message }
 func (e *UsageError) Unwrap() error { return e.Err }
-
-// Exit codes used by the grammar (appcmd.md §1.8, §10).
-const (
-	argsExitHelp         = 1  // explicit /?
-	argsExitMalformed    = 13 // ERROR_INVALID_DATA: malformed indexer
-	argsExitInvalidParam = 87 // ERROR_INVALID_PARAMETER
-)
 
 // reservedNames are the general parameters (appcmd.md §1.4) plus our
 // extensions json, whatif and listen.
@@ -156,7 +149,7 @@ var reservedNames = map[string]bool{
 func ParseArgs(argv []string) (*Invocation, error) {
 	inv := &Invocation{Reserved: map[string]Reserved{}}
 	if len(argv) == 0 {
-		inv.Help, inv.ExitCode = HelpTop, argsExitInvalidParam
+		inv.Help, inv.ExitCode = HelpTop, exitInvalidParam
 		return inv, nil
 	}
 
@@ -223,7 +216,7 @@ func ParseArgs(argv []string) (*Invocation, error) {
 	}
 
 	if helpAt >= 0 {
-		inv.ExitCode = argsExitHelp
+		inv.ExitCode = exitHelp
 		switch {
 		case helpAt == 0:
 			inv.Help = HelpTop
@@ -253,7 +246,7 @@ func ParseArgs(argv []string) (*Invocation, error) {
 	switch {
 	case len(tokens) == 0:
 		// Switches but no command: treat like an empty command line.
-		inv.Help, inv.ExitCode = HelpTop, argsExitInvalidParam
+		inv.Help, inv.ExitCode = HelpTop, exitInvalidParam
 		return inv, nil
 	case strings.EqualFold(tokens[0], serveVerb):
 		inv.Verb = serveVerb
@@ -277,7 +270,6 @@ func ParseArgs(argv []string) (*Invocation, error) {
 		if len(tokens) > 3 {
 			return nil, &UsageError{
 				Message: "Failed to process input: The parameter '" + tokens[3] + "' must begin with a / or - (HRESULT=80070057).",
-				Code:    argsExitInvalidParam,
 			}
 		}
 	}
@@ -305,7 +297,6 @@ func resolveVerbObject(inv *Invocation, verb, object string) error {
 func objectNotSupported(tok string) *UsageError {
 	return &UsageError{
 		Message: "Object '" + strings.ToUpper(tok) + "' is not supported.  Run 'appcmd.exe /?' to display supported objects.",
-		Code:    argsExitInvalidParam,
 	}
 }
 
@@ -314,7 +305,6 @@ func commandNotSupported(verb, objTok string) *UsageError {
 	o := strings.ToUpper(objTok)
 	return &UsageError{
 		Message: "Command '" + strings.ToUpper(verb) + "' is not supported on object '" + o + "'. Run 'appcmd.exe " + o + " /?'\nto display supported commands.",
-		Code:    argsExitInvalidParam,
 	}
 }
 
@@ -322,13 +312,13 @@ func commandNotSupported(verb, objTok string) *UsageError {
 func pathUsageError(name string, err error) *UsageError {
 	var mi *commit.MalformedIndexerError
 	if errors.As(err, &mi) {
-		return &UsageError{Message: mi.Error(), Code: argsExitMalformed, Framed: true, Err: err}
+		return &UsageError{Message: mi.Error(), Framed: true, Err: err}
 	}
 	return &UsageError{
 		Message: "Unknown attribute \"" + name + "\".  Replace with -? for help.",
-		Code:    argsExitInvalidParam,
-		Framed:  true,
-		Err:     err,
+
+		Framed: true,
+		Err:    err,
 	}
 }
 

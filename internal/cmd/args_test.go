@@ -485,8 +485,8 @@ func TestParseArgsErrors(t *testing.T) {
 			if !errors.As(err, &ue) {
 				t.Fatalf("error %T, want *UsageError", err)
 			}
-			if ue.Message != tt.msg || ue.Code != tt.code || ue.Framed != tt.framed {
-				t.Errorf("got %q code %d framed %v\nwant %q code %d framed %v", ue.Message, ue.Code, ue.Framed, tt.msg, tt.code, tt.framed)
+			if code := describe(err).code; ue.Message != tt.msg || code != tt.code || ue.Framed != tt.framed {
+				t.Errorf("got %q code %d framed %v\nwant %q code %d framed %v", ue.Message, code, ue.Framed, tt.msg, tt.code, tt.framed)
 			}
 		})
 	}
@@ -600,11 +600,11 @@ func FuzzParseArgs(f *testing.F) {
 				t.Fatalf("error %T %v, want *UsageError", err, err)
 			}
 			var mi *commit.MalformedIndexerError
-			switch {
-			case ue.Code == 13 && (!ue.Framed || !errors.As(err, &mi)):
+			switch code := describe(err).code; {
+			case code == 13 && (!ue.Framed || !errors.As(err, &mi)):
 				t.Fatalf("exit code 13 for %v, want a framed malformed-indexer error", err)
-			case ue.Code != 13 && ue.Code != 87:
-				t.Fatalf("unexpected exit code %d for %q", ue.Code, ue.Message)
+			case code != 13 && code != 87:
+				t.Fatalf("unexpected exit code %d for %q", code, ue.Message)
 			case ue.Message == "":
 				t.Fatal("empty error message")
 			}
@@ -676,7 +676,7 @@ func formatArgs(inv *Invocation) []string {
 	case inv.Object != "":
 		argv = append(argv, inv.Object)
 	}
-	if inv.Help != HelpNone && inv.ExitCode == argsExitHelp {
+	if inv.Help != HelpNone && inv.ExitCode == exitHelp {
 		argv = append(argv, "/?")
 	}
 	value := func(has bool, v string) string {

@@ -51,7 +51,7 @@ func backupError(err error) error {
 	if be.Exists {
 		return &appcmdError{hresultFrame(0x800700b7, be.Reason), exitDuplicate}
 	}
-	return &UsageError{Code: exitInvalidParam, Framed: true, Message: be.Reason}
+	return &UsageError{Framed: true, Message: be.Reason}
 }
 
 // addBackup is add backup [name]; the default name is the local time as
@@ -101,7 +101,7 @@ func (c *invocation) findBackup(s *configstore.Store) (*configstore.Backup, erro
 		return nil, unexpectedParam(c.Params[0].Raw)
 	}
 	if name == "" {
-		return nil, &UsageError{Code: exitInvalidParam, Framed: true, Message: "Must specify the BACKUP object with identifier."}
+		return nil, &UsageError{Framed: true, Message: "Must specify the BACKUP object with identifier."}
 	}
 	b, err := s.FindBackup(name)
 	if err != nil {

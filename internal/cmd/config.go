@@ -13,7 +13,7 @@ import (
 func (c *invocation) sectionArg(required bool) (string, error) {
 	s, ok := c.reserved("section")
 	if (!ok || s == "") && required {
-		return "", &UsageError{Code: exitInvalidParam, Framed: true,
+		return "", &UsageError{Framed: true,
 			Message: "Must specify a section with -section:NAME, e.g. -section:system.webServer/webSocket. Use -section:? to list the sections."}
 	}
 	return s, nil
@@ -112,7 +112,7 @@ func (c *invocation) has(name string) bool {
 
 // unexpectedParam rejects a parameter the verb does not take.
 func unexpectedParam(raw string) error {
-	return &UsageError{Code: exitInvalidParam, Framed: true, Message: fmt.Sprintf("Unknown attribute %q.  Replace with -? for help.", strings.TrimLeft(raw, "/-"))}
+	return &UsageError{Framed: true, Message: fmt.Sprintf("Unknown attribute %q.  Replace with -? for help.", strings.TrimLeft(raw, "/-"))}
 }
 
 // changes turns the attribute operations into a change set. For set config
@@ -129,7 +129,7 @@ func (c *invocation) changes(clear bool) ([]commit.Change, error) {
 		case clear:
 			ch.Kind = commit.Clear
 		case !p.HasValue:
-			return nil, &UsageError{Code: exitInvalidParam, Framed: true,
+			return nil, &UsageError{Framed: true,
 				Message: fmt.Sprintf("The parameter %q needs a value, e.g. %s:VALUE (use clear config to remove a value).", p.Raw, p.Raw)}
 		default:
 			ch.Kind = commit.Set
@@ -183,7 +183,7 @@ func setConfig(c *invocation) error {
 		return c.listSectionNames(s, strings.TrimPrefix(sec, "?"))
 	}
 	if len(c.Params) == 0 {
-		return &UsageError{Code: exitInvalidParam, Framed: true, Message: "Nothing to set: give attributes such as /enabled:true, or collection edits such as /+[name='x']."}
+		return &UsageError{Framed: true, Message: "Nothing to set: give attributes such as /enabled:true, or collection edits such as /+[name='x']."}
 	}
 	res, cp, err := c.applyConfig(false)
 	if err != nil {

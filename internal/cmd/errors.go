@@ -3,7 +3,7 @@ package cmd
 import (
 	"errors"
 	"fmt"
-	"strings"
+	"io/fs"
 
 	"github.com/appcmd-project/appcmd/internal/commit"
 	"github.com/appcmd-project/appcmd/internal/configstore"
@@ -51,78 +51,211 @@ func configErrorFrame(file string, line int, desc string) string {
 }
 
 // describe maps any error to appcmd.exe's text and exit code. It is the one
-// place that decides both (style: "typed errors, mapped once").
+// place that decides both (style: "typed errors, mapped once"): the first
+// rule of errorRules that matches wins.
 func describe(err error) *appcmdError {
-	var (
-		ae   *appcmdError
-		ue   *UsageError
-		cfe  *configstore.ConfigFileError
-		le   *configstore.LockError
-		use  *configstore.UnknownSectionError
-		uae  *configstore.UnknownAttributeError
-		pe   *configstore.PathError
-		nfe  *configstore.NotFoundError
-		de   *configstore.DuplicateError
-		ioe  *configstore.InvalidOperationError
-		ve   *section.ValueError
-		te   *commit.TargetError
-		ice  *commit.InvalidChangeError
-		ee   *commit.EncryptedError
-		mie  *commit.MalformedIndexerError
-		obje *objectNotFoundError
-	)
-	switch {
-	case errors.As(err, &ae):
-		return ae
-	case errors.As(err, &ue):
-		if ue.Framed {
-			return &appcmdError{frame(ue.Message), ue.Code}
-		}
-		return &appcmdError{ue.Message, ue.Code}
-	case errors.As(err, &mie):
-		return &appcmdError{frame(mie.Error()), exitInvalidData}
-	case errors.As(err, &cfe):
-		code := exitInvalidData
-		switch cfe.Kind {
-		case configstore.ErrUnreadable:
-			code = exitNotFoundFile
-			if strings.Contains(strings.ToLower(cfe.Description), "permission") {
-				code = exitAccessDenied
-			}
-		case configstore.ErrLocked:
-			code = exitLockViolation
-		}
-		return &appcmdError{configErrorFrame(cfe.File, cfe.Line, cfe.Description), code}
-	case errors.As(err, &le):
-		return &appcmdError{hresultFrame(0x80070021, le.Description), exitLockViolation}
-	case errors.As(err, &use):
-		return &appcmdError{frame(use.Reason), exitInvalidParam}
-	case errors.As(err, &uae):
-		return &appcmdError{frame(uae.Error()), exitInvalidParam}
-	case errors.As(err, &ve):
-		return &appcmdError{frame(fmt.Sprintf("Invalid value %q for attribute %q. %s", ve.Input, ve.Attribute, ve.Reason)), exitInvalidData}
-	case errors.As(err, &pe):
-		return &appcmdError{frame(pe.Reason), exitPathNotFound}
-	case errors.As(err, &nfe):
-		return &appcmdError{frame(nfe.Message), exitElemNotFound}
-	case errors.As(err, &obje):
-		return &appcmdError{frame(obje.Error()), exitObjNotFound}
-	case errors.As(err, &de):
-		return &appcmdError{frame(de.Message), exitDuplicate}
-	case errors.As(err, &ioe):
-		return &appcmdError{frame(ioe.Message), exitInvalidData}
-	case errors.As(err, &te):
-		return &appcmdError{frame(te.Message), exitInvalidParam}
-	case errors.As(err, &ice):
-		return &appcmdError{frame(ice.Description), exitInvalidData}
-	case errors.As(err, &ee):
-		return &appcmdError{frame(ee.Error()), exitNotSupported}
+	if ae, ok := as[*appcmdError](err); ok {
+		return ae // already in appcmd.exe's form, with its code
 	}
-	var se *section.SchemaError
-	if errors.As(err, &se) {
-		return &appcmdError{frame("Cannot load schema: " + se.Error()), exitInvalidData}
+	for _, r := range errorRules {
+		if text, ok := r.match(err); ok {
+			return &appcmdError{text, r.code}
+		}
 	}
 	return &appcmdError{frame(err.Error()), exitFailure}
+}
+
+// errorRule maps one kind of error to its text and exit code. example is
+// an instance for the table test and for docs/errors.md, which is
+// generated from these rules (go test ./internal/cmd -run TestErrorDocs
+// -update).
+type errorRule struct {
+	code    int
+	when    string // for docs/errors.md
+	origin  string // "confirmed" (the reference has it) or "ours" (UNCONFIRMED there)
+	example error
+	match   func(error) (string, bool)
+}
+
+// as returns the first error in err's chain of type T.
+func as[T error](err error) (T, bool) {
+	var t T
+	ok := errors.As(err, &t)
+	return t, ok
+}
+
+// configFileRule matches configuration file errors of one kind; perm
+// selects those caused by a permission error.
+func configFileRule(kind configstore.ConfigErrorKind, perm bool) func(error) (string, bool) {
+	return func(err error) (string, bool) {
+		cfe, ok := as[*configstore.ConfigFileError](err)
+		if !ok || cfe.Kind != kind || (kind == configstore.ErrUnreadable && errors.Is(err, fs.ErrPermission) != perm) {
+			return "", false
+		}
+		return configErrorFrame(cfe.File, cfe.Line, cfe.Description), true
+	}
+}
+
+var errorRules = []errorRule{
+	{code: exitInvalidData, when: "malformed collection indexer on the command line", origin: "confirmed",
+		example: &UsageError{Message: commit.MalformedIndexerMessage, Framed: true, Err: &commit.MalformedIndexerError{Path: "[name='x'"}},
+		match: func(err error) (string, bool) {
+			ue, ok := as[*UsageError](err)
+			if !ok || !errors.As(ue.Err, new(*commit.MalformedIndexerError)) {
+				return "", false
+			}
+			return frame(ue.Message), true
+		}},
+	{code: exitInvalidParam, when: "usage: unknown object, verb or parameter, stray token, missing identifier or section", origin: "confirmed",
+		example: objectNotSupported("foo"),
+		match: func(err error) (string, bool) {
+			ue, ok := as[*UsageError](err)
+			if !ok {
+				return "", false
+			}
+			if ue.Framed {
+				return frame(ue.Message), true
+			}
+			return ue.Message, true
+		}},
+	{code: exitInvalidData, when: "malformed collection indexer in a path read from a file or /in", origin: "confirmed",
+		example: &commit.MalformedIndexerError{Path: "[a"},
+		match: func(err error) (string, bool) {
+			mie, ok := as[*commit.MalformedIndexerError](err)
+			if !ok {
+				return "", false
+			}
+			return frame(mie.Error()), true
+		}},
+	{code: exitAccessDenied, when: "a configuration file that cannot be read or written for lack of permission", origin: "confirmed",
+		example: &configstore.ConfigFileError{File: "/etc/iis/applicationHost.config", Description: configstore.DescCannotRead, Kind: configstore.ErrUnreadable, Err: fs.ErrPermission},
+		match:   configFileRule(configstore.ErrUnreadable, true)},
+	{code: exitNotFoundFile, when: "a configuration file that is missing or cannot be read or written", origin: "ours",
+		example: &configstore.ConfigFileError{File: "/etc/iis/applicationHost.config", Description: configstore.DescCannotRead, Kind: configstore.ErrUnreadable, Err: fs.ErrNotExist},
+		match:   configFileRule(configstore.ErrUnreadable, false)},
+	{code: exitLockViolation, when: "a file that sets a section or attribute where it is locked", origin: "ours",
+		example: &configstore.ConfigFileError{File: "/srv/site/web.config", Line: 4, Description: configstore.DescLockViolation, Kind: configstore.ErrLocked},
+		match:   configFileRule(configstore.ErrLocked, false)},
+	{code: exitInvalidData, when: "a configuration file that is malformed or holds invalid content", origin: "ours",
+		example: &configstore.ConfigFileError{File: "/srv/site/web.config", Line: 3, Description: configstore.DescNotWellFormed, Kind: configstore.ErrMalformed},
+		match:   configFileRule(configstore.ErrMalformed, false)},
+	{code: exitLockViolation, when: "a write that a lock, allowDefinition or allowLocation forbids (0x80070021)", origin: "ours",
+		example: &configstore.LockError{Description: configstore.DescLockViolation},
+		match: func(err error) (string, bool) {
+			le, ok := as[*configstore.LockError](err)
+			if !ok {
+				return "", false
+			}
+			return hresultFrame(0x80070021, le.Description), true
+		}},
+	{code: exitInvalidParam, when: "a section that is not declared or has no schema", origin: "confirmed",
+		example: &configstore.UnknownSectionError{Name: "system.webServer/x", Reason: fmt.Sprintf(configstore.DescMissingDecl, "system.webServer/x")},
+		match: func(err error) (string, bool) {
+			use, ok := as[*configstore.UnknownSectionError](err)
+			if !ok {
+				return "", false
+			}
+			return frame(use.Reason), true
+		}},
+	{code: exitInvalidParam, when: "an attribute the section's schema does not define", origin: "ours",
+		example: &configstore.UnknownAttributeError{Path: "pingIntervl"},
+		match: func(err error) (string, bool) {
+			uae, ok := as[*configstore.UnknownAttributeError](err)
+			if !ok {
+				return "", false
+			}
+			return frame(uae.Error()), true
+		}},
+	{code: exitInvalidData, when: "a value its attribute's type or validator rejects", origin: "ours",
+		example: &section.ValueError{Attribute: "receiveBufferLimit", Input: "1", Reason: "Integer value must be between 4096 and 2147483647 inclusive"},
+		match: func(err error) (string, bool) {
+			ve, ok := as[*section.ValueError](err)
+			if !ok {
+				return "", false
+			}
+			return frame(fmt.Sprintf("Invalid value %q for attribute %q. %s", ve.Input, ve.Attribute, ve.Reason)), true
+		}},
+	{code: exitPathNotFound, when: "a config path or URL that names no site, or uses . or ..", origin: "ours",
+		example: &configstore.PathError{Path: "MACHINE/WEBROOT/APPHOST/Nowhere", Reason: "Unrecognized configuration path 'MACHINE/WEBROOT/APPHOST/Nowhere'"},
+		match: func(err error) (string, bool) {
+			pe, ok := as[*configstore.PathError](err)
+			if !ok {
+				return "", false
+			}
+			return frame(pe.Reason), true
+		}},
+	{code: exitElemNotFound, when: "a collection element that does not exist (0x800710D8)", origin: "confirmed",
+		example: &configstore.NotFoundError{Message: "Cannot find requested collection element."},
+		match: func(err error) (string, bool) {
+			nfe, ok := as[*configstore.NotFoundError](err)
+			if !ok {
+				return "", false
+			}
+			return frame(nfe.Message), true
+		}},
+	{code: exitObjNotFound, when: "a SITE, APP, VDIR, APPPOOL, MODULE or BACKUP object that does not exist", origin: "confirmed",
+		example: &objectNotFoundError{Object: "SITE", ID: "Nowhere"},
+		match: func(err error) (string, bool) {
+			obje, ok := as[*objectNotFoundError](err)
+			if !ok {
+				return "", false
+			}
+			return frame(obje.Error()), true
+		}},
+	{code: exitDuplicate, when: "an add of a collection entry or object whose key exists", origin: "confirmed",
+		example: &configstore.DuplicateError{Message: fmt.Sprintf(configstore.DescDuplicate, "add", "value", "home.html")},
+		match: func(err error) (string, bool) {
+			de, ok := as[*configstore.DuplicateError](err)
+			if !ok {
+				return "", false
+			}
+			return frame(de.Message), true
+		}},
+	{code: exitInvalidData, when: "an operation the section does not support (e.g. clearing a collection that has no clear element)", origin: "ours",
+		example: &configstore.InvalidOperationError{Message: "The collection cannot be cleared."},
+		match: func(err error) (string, bool) {
+			ioe, ok := as[*configstore.InvalidOperationError](err)
+			if !ok {
+				return "", false
+			}
+			return frame(ioe.Message), true
+		}},
+	{code: exitInvalidParam, when: "a -commit: value that names no level", origin: "ours",
+		example: &commit.TargetError{Message: "Invalid commit path 'nowhere'."},
+		match: func(err error) (string, bool) {
+			te, ok := as[*commit.TargetError](err)
+			if !ok {
+				return "", false
+			}
+			return frame(te.Message), true
+		}},
+	{code: exitInvalidData, when: "a change the configuration system refuses", origin: "ours",
+		example: &commit.InvalidChangeError{Description: "The element cannot be removed."},
+		match: func(err error) (string, bool) {
+			ice, ok := as[*commit.InvalidChangeError](err)
+			if !ok {
+				return "", false
+			}
+			return frame(ice.Description), true
+		}},
+	{code: exitNotSupported, when: "setting an attribute IIS stores encrypted", origin: "ours",
+		example: &commit.EncryptedError{Attribute: "password"},
+		match: func(err error) (string, bool) {
+			ee, ok := as[*commit.EncryptedError](err)
+			if !ok {
+				return "", false
+			}
+			return frame(ee.Error()), true
+		}},
+	{code: exitInvalidData, when: "a schema file that cannot be loaded", origin: "ours",
+		example: &section.SchemaError{File: "schema/x.xml", Line: 2, Msg: "unknown type \"color\""},
+		match: func(err error) (string, bool) {
+			se, ok := as[*section.SchemaError](err)
+			if !ok {
+				return "", false
+			}
+			return frame("Cannot load schema: " + se.Error()), true
+		}},
 }
 
 // objectNotFoundError is a SITE, APP, VDIR, APPPOOL or BACKUP that does not

@@ -185,7 +185,7 @@ func deleteModule(c *invocation) error {
 		return unexpectedParam(c.Params[0].Raw)
 	}
 	if name == "" {
-		return &UsageError{Code: exitInvalidParam, Framed: true, Message: "Must specify the MODULE object with identifier."}
+		return &UsageError{Framed: true, Message: "Must specify the MODULE object with identifier."}
 	}
 	have, err := modules(s, modulesSection, cp)
 	if err != nil {
@@ -257,7 +257,7 @@ func uninstallModule(c *invocation) error {
 		return unexpectedParam(c.Params[0].Raw)
 	}
 	if name == "" {
-		return &UsageError{Code: exitInvalidParam, Framed: true, Message: "Must specify the MODULE object with identifier."}
+		return &UsageError{Framed: true, Message: "Must specify the MODULE object with identifier."}
 	}
 	global, err := modules(s, globalModulesSection, configstore.ServerPath)
 	if err != nil {

@@ -76,13 +76,13 @@ func duplicateObject(id string) error {
 
 // missingParam is our error for an add without a required parameter.
 func missingParam(k *objKind, param string) error {
-	return &UsageError{Code: exitInvalidParam, Framed: true,
+	return &UsageError{Framed: true,
 		Message: fmt.Sprintf("Must specify the %s parameter to add a %s object, e.g. /%s:VALUE.", param, k.name, param)}
 }
 
 // nothingToSet rejects a set without parameters.
 func nothingToSet(k *objKind) error {
-	return &UsageError{Code: exitInvalidParam, Framed: true,
+	return &UsageError{Framed: true,
 		Message: fmt.Sprintf("Nothing to set: give properties of the %s object, e.g. /%s, or pipe records with /in.", k.name, setExample[k])}
 }
 

@@ -177,7 +177,7 @@ func (c *invocation) target(m *model, k *objKind) (*object, error) {
 		id = v
 	}
 	if id == "" {
-		return nil, &UsageError{Code: exitInvalidParam, Framed: true, Message: fmt.Sprintf("Must specify the %s object with identifier.", k.name)}
+		return nil, &UsageError{Framed: true, Message: fmt.Sprintf("Must specify the %s object with identifier.", k.name)}
 	}
 	name, _ := m.resolveURL(k, id)
 	o, err := m.find(k, name)

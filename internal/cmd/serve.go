@@ -81,7 +81,7 @@ func (c *invocation) serveParams() (serveOptions, error) {
 }
 
 func serveUsage(msg string) error {
-	return &UsageError{Code: exitInvalidParam, Framed: true, Message: msg}
+	return &UsageError{Framed: true, Message: msg}
 }
 
 func runServe(c *invocation) error {
