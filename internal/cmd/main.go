@@ -27,7 +27,7 @@ func Run(args []string, ios *IOStreams, getenv func(string) (string, bool)) int 
 	}
 	start := time.Now()
 	c := &invocation{ios: ios, getenv: getenv}
-	inv, err := ParseArgs(args)
+	inv, err := ParseArgs(helpWords(args))
 	if err != nil {
 		return c.fail(err)
 	}
@@ -54,6 +54,38 @@ func Run(args []string, ios *IOStreams, getenv func(string) (string, bool)) int 
 		c.debugReport(cmd, code, start)
 	}
 	return code
+}
+
+// helpWords turns appcmd help [OBJECT [VERB]], --help and -h into the
+// /? form: help OBJECT VERB is appcmd.exe's VERB OBJECT /?.
+func helpWords(args []string) []string {
+	if len(args) == 0 {
+		return args
+	}
+	switch strings.ToLower(args[0]) {
+	case "help":
+		rest := args[1:]
+		// help OBJECT VERB, or in appcmd's own order, help VERB OBJECT.
+		if _, isObject := lookupObject(strings.TrimSpace(firstOf(rest))); isObject && len(rest) >= 2 {
+			rest = append([]string{rest[1], rest[0]}, rest[2:]...)
+		}
+		return append(append([]string{}, rest...), "/?")
+	case "--help", "-h":
+		return append(append([]string{}, args[1:]...), "/?")
+	}
+	for _, a := range args {
+		if a == "--help" || a == "-h" {
+			return append(args[:len(args):len(args)], "/?")
+		}
+	}
+	return args
+}
+
+func firstOf(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
 }
 
 // invocation is one run of a command: the parsed arguments plus the

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
@@ -32,6 +33,23 @@ func newRootCmd(ios *IOStreams, getenv func(string) (string, bool)) *cobra.Comma
 	}
 	root.SetOut(ios.Out)
 	root.SetErr(ios.ErrOut)
+	// appcmd help [OBJECT [VERB]] is appcmd's /? (help.go).
+	root.SetHelpCommand(&cobra.Command{
+		Use:                "help [OBJECT [VERB]]",
+		Short:              "Show help, as /? does",
+		DisableFlagParsing: true,
+		ValidArgsFunction: func(_ *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			var out []string
+			for _, o := range objectTypes {
+				out = append(out, strings.ToLower(o.name))
+			}
+			return matching(out, toComplete, ""), cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: runAppCmd(ios, getenv, "help"),
+	})
 	verbs := map[string]*cobra.Command{}
 	for i := range commands {
 		v := &commands[i]
@@ -42,6 +60,7 @@ func newRootCmd(ios *IOStreams, getenv func(string) (string, bool)) *cobra.Comma
 				Long:               serveHelp(),
 				DisableFlagParsing: true,
 				ValidArgsFunction:  completer(v, ios, getenv),
+				RunE:               runAppCmd(ios, getenv, v.verb),
 			})
 			continue
 		}
@@ -57,6 +76,7 @@ func newRootCmd(ios *IOStreams, getenv func(string) (string, bool)) *cobra.Comma
 			Long:               verbHelp(v),
 			DisableFlagParsing: true,
 			ValidArgsFunction:  completer(v, ios, getenv),
+			RunE:               runAppCmd(ios, getenv, v.verb, strings.ToLower(o.name)),
 		}
 		if o.plural != "" {
 			leaf.Aliases = []string{strings.ToLower(o.plural)}
@@ -74,11 +94,32 @@ func newRootCmd(ios *IOStreams, getenv func(string) (string, bool)) *cobra.Comma
 	return root
 }
 
+// runAppCmd makes a leaf of the tree runnable (cobra completes only
+// runnable commands): it runs the words through the AppCmd grammar as Run
+// does, so the tree and the grammar cannot disagree.
+func runAppCmd(ios *IOStreams, getenv func(string) (string, bool), words ...string) func(*cobra.Command, []string) error {
+	return func(_ *cobra.Command, args []string) error {
+		if code := Run(append(append([]string{}, words...), args...), ios, getenv); code != exitOK {
+			return &exitCodeError{code}
+		}
+		return nil
+	}
+}
+
+// exitCodeError carries the exit code of a command run through the tree;
+// its text has been printed already.
+type exitCodeError struct{ code int }
+
+func (e *exitCodeError) Error() string { return fmt.Sprintf("exit code %d", e.code) }
+
 // runCobra answers completion requests.
 func runCobra(args []string, ios *IOStreams, getenv func(string) (string, bool)) int {
 	root := newRootCmd(ios, getenv)
 	root.SetArgs(args)
 	if err := root.Execute(); err != nil {
+		if ec, ok := err.(*exitCodeError); ok {
+			return ec.code
+		}
 		ios.errorColor().Fprint(ios.ErrOut, lines(frame(err.Error())))
 		return exitInvalidParam
 	}
