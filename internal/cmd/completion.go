@@ -84,7 +84,8 @@ func completionStore(words []string, ios *IOStreams, getenv func(string) (string
 	if err != nil {
 		inv = &Invocation{Reserved: map[string]Reserved{}}
 	}
-	c := &invocation{Invocation: inv, ios: ios, getenv: getenv}
+	c := &invocation{Invocation: inv, ios: ios, getenv: getenv,
+		opts: &options{appHostConfig: inv.Reserved["apphostconfig"].Value}}
 	path, ok := c.existingAppHostPath()
 	if !ok {
 		return nil

@@ -11,7 +11,7 @@ import (
 
 // sectionArg returns the -section: value, or an error when required.
 func (c *invocation) sectionArg(required bool) (string, error) {
-	s, ok := c.reserved("section")
+	s, ok := c.opts.section, c.opts.hasSection
 	if (!ok || s == "") && required {
 		return "", &UsageError{Framed: true,
 			Message: "Must specify a section with -section:NAME, e.g. -section:system.webServer/webSocket. Use -section:? to list the sections."}
@@ -39,7 +39,7 @@ func listConfig(c *invocation) error {
 		return err
 	}
 	defer s.Close()
-	if sec, _ := c.reserved("section"); strings.HasPrefix(sec, "?") {
+	if sec := c.opts.section; strings.HasPrefix(sec, "?") {
 		return c.listSectionNames(s, strings.TrimPrefix(sec, "?"))
 	}
 	if len(c.Params) > 0 {
@@ -64,18 +64,18 @@ func listConfig(c *invocation) error {
 		effs = append(effs, eff)
 	}
 	all := false
-	if v, ok := c.reserved("config"); ok && v == "*" {
+	if c.opts.config == "*" {
 		all = true
 	}
 	var b strings.Builder
-	switch text, hasText := c.reserved("text"); {
-	case c.has("json"):
+	switch text, hasText := c.opts.text, c.opts.hasText; {
+	case c.opts.json:
 		out, err := configJSON(effs)
 		if err != nil {
 			return err
 		}
 		b.Write(out)
-	case c.has("xml"):
+	case c.opts.xml:
 		b.WriteString(xmlHeader + "<appcmd>\n")
 		for _, eff := range effs {
 			configXML(&b, eff, all)
@@ -159,7 +159,7 @@ func (c *invocation) applyConfig(clear bool, extra ...commit.Change) (*commit.Re
 	if err != nil {
 		return nil, cp, err
 	}
-	commitTo, _ := c.reserved("commit")
+	commitTo := c.opts.commit
 	res, err := commit.Apply(s, commit.Request{Section: sec, Level: cp, Commit: commitTo, Changes: chs})
 	if err != nil {
 		return nil, cp, err
@@ -174,7 +174,7 @@ func setConfig(c *invocation) error {
 	if c.Stdin {
 		return setConfigIn(c)
 	}
-	if sec, _ := c.reserved("section"); strings.HasPrefix(sec, "?") {
+	if sec := c.opts.section; strings.HasPrefix(sec, "?") {
 		s, err := c.openStore(false)
 		if err != nil {
 			return err

@@ -18,7 +18,7 @@ const (
 // then $APPCMD_APPHOSTCONFIG, then the per-user default, which is created
 // from the built-in template on first use (and announced on stderr).
 func (c *invocation) appHostPath() (string, error) {
-	if p, ok := c.reserved("apphostconfig"); ok && p != "" {
+	if p := c.opts.appHostConfig; p != "" {
 		return p, nil
 	}
 	if p, ok := c.getenv(envAppHost); ok && p != "" {
@@ -44,7 +44,7 @@ func (c *invocation) appHostPath() (string, error) {
 // create files).
 func (c *invocation) existingAppHostPath() (string, bool) {
 	path := ""
-	if p, ok := c.reserved("apphostconfig"); ok && p != "" {
+	if p := c.opts.appHostConfig; p != "" {
 		path = p
 	} else if p, ok := c.getenv(envAppHost); ok && p != "" {
 		path = p
@@ -98,10 +98,8 @@ func (c *invocation) openStore(write bool) (*configstore.Store, error) {
 		Env:         c.getenv,
 		Write:       write,
 	})
-	if err == nil && c.Invocation != nil {
-		if _, ok := c.Reserved["debug"]; ok {
-			c.stores = append(c.stores, s)
-		}
+	if err == nil && c.opts.debug {
+		c.stores = append(c.stores, s)
 	}
 	return s, err
 }

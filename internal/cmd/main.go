@@ -33,6 +33,9 @@ func Run(args []string, ios *IOStreams, getenv func(string) (string, bool)) int 
 	}
 	c.Invocation = inv
 	if inv.Help != HelpNone {
+		// Help reads the file only for -section:NAME /?; every general
+		// parameter is allowed there, as appcmd.exe ignores them.
+		c.opts = &options{appHostConfig: inv.Reserved["apphostconfig"].Value}
 		if err := c.help(); err != nil {
 			return c.fail(err)
 		}
@@ -43,14 +46,16 @@ func Run(args []string, ios *IOStreams, getenv func(string) (string, bool)) int 
 		// ParseArgs resolves verbs through the same table, so this is a bug.
 		return c.fail(commandNotSupported(inv.Verb, inv.Object))
 	}
-	if err := cmd.checkParams(inv); err != nil {
+	opts, err := cmd.parseOptions(inv)
+	if err != nil {
 		return c.fail(err)
 	}
+	c.opts = opts
 	code := exitOK
 	if err := cmd.run(c); err != nil {
 		code = c.fail(err)
 	}
-	if _, ok := inv.Reserved["debug"]; ok {
+	if opts.debug {
 		c.debugReport(cmd, code, start)
 	}
 	return code
@@ -94,6 +99,7 @@ type invocation struct {
 	*Invocation
 	ios    *IOStreams
 	getenv func(string) (string, bool)
+	opts   *options             // the general parameters, typed
 	saved  *saveState           // what the last save did, for report
 	stores []*configstore.Store // opened stores, for /debug
 }

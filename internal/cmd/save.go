@@ -24,7 +24,7 @@ type saveState struct {
 // save writes every changed file of the store as one step.
 func (c *invocation) save(s *configstore.Store) error {
 	changed := s.Changed()
-	c.saved = &saveState{whatIf: c.has("whatif")}
+	c.saved = &saveState{whatIf: c.opts.whatIf}
 	for _, f := range changed {
 		c.saved.files = append(c.saved.files, f.Path)
 	}
@@ -43,7 +43,7 @@ func (c *invocation) save(s *configstore.Store) error {
 			if !f.Exists() {
 				oldName = "/dev/null"
 			}
-			if !c.has("json") {
+			if !c.opts.json {
 				c.ios.Out.Write(diff.Diff(oldName, old, name, f.Doc().Bytes()))
 			}
 		}
@@ -68,7 +68,7 @@ func (c *invocation) report(msgs ...string) error {
 	if st == nil {
 		st = &saveState{}
 	}
-	if c.has("json") {
+	if c.opts.json {
 		r := jsonResult{Changed: len(st.files) > 0, WhatIf: st.whatIf, Files: st.files, Messages: msgs}
 		if r.Files == nil {
 			r.Files = []string{}

@@ -24,7 +24,7 @@ func searchConfig(c *invocation) error {
 		return err
 	}
 	section := ""
-	if sec, _ := c.reserved("section"); sec != "" {
+	if sec := c.opts.section; sec != "" {
 		sch, _, err := s.LookupSection(sec, configstore.ServerPath)
 		if err != nil {
 			return err
@@ -42,9 +42,9 @@ func searchConfig(c *invocation) error {
 		}
 	}
 	var b strings.Builder
-	text, _ := c.reserved("text")
+	text := c.opts.text
 	switch {
-	case c.has("json"):
+	case c.opts.json:
 		type jr struct {
 			Path     string   `json:"path"`
 			File     string   `json:"file"`
