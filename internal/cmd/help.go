@@ -41,10 +41,14 @@ General parameters:
                     MACHINE/WEBROOT/APPHOST/Default Web Site.
   /apphostconfig    The applicationHost.config to use (default:
                     $APPCMD_APPHOSTCONFIG, then a per-user file).
+  /debug            After the command, show on stderr which configuration
+                    files it read, its exit code and how long it took.
   -json             JSON output for list verbs and change results.
   -whatif           Show the changes a command would make, write nothing.
 
-Use "!" to escape parameters that have the same names as general
+Each command takes only the general parameters its help lists (and
+/apphostconfig, -json, /debug); any other is refused as an unknown
+attribute. Use "!" to escape parameters that have the same names as general
 parameters, like "/!text:value" to set an attribute named "text".
 
 Exit codes are Win32 error codes, as appcmd.exe's: 0 success, 1 help,
