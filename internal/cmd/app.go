@@ -1,10 +1,6 @@
 package cmd
 
-import (
-	"fmt"
-
-	"github.com/appcmd-project/appcmd/internal/commit"
-)
+import "github.com/appcmd-project/appcmd/internal/iis"
 
 // addApp is add app /site.name:S /path:/app [/physicalPath:P]
 // [/applicationPool:X] [/attr:value ...]; with /physicalPath the
@@ -18,41 +14,19 @@ func addApp(c *invocation) error {
 	phys, hasPhys := c.takeParam("physicalPath")
 	switch {
 	case siteName == "":
-		return missingParam(appKind, "site.name")
+		return &iis.MissingError{Object: appKind.Name, Param: "site.name"}
 	case path == "":
-		return missingParam(appKind, "path")
+		return &iis.MissingError{Object: appKind.Name, Param: "path"}
 	}
 	s, err := c.openStore(true)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	m := newModel(s)
-	site, err := m.find(siteKind, siteName)
+	m := iis.New(s)
+	ed, err := m.AddApp(siteName, path, phys, hasPhys)
 	if err != nil {
 		return err
 	}
-	if site == nil {
-		return &objectNotFoundError{Object: siteKind.name, ID: siteName}
-	}
-	name := appName(site.id, path)
-	if o, err := m.find(appKind, name); err != nil || o != nil {
-		if err != nil {
-			return err
-		}
-		return duplicateObject(name)
-	}
-	app := append(append(commit.Path{}, site.path...), keyStep("path", path))
-	chs := []commit.Change{{Kind: commit.Add, Path: app}}
-	msgs := []string{fmt.Sprintf("APP object %q added", name)}
-	if hasPhys {
-		vdir := append(append(commit.Path{}, app...), commit.Step{Selector: &commit.Selector{Keys: []commit.KeyValue{{Name: "path", Value: "/"}, {Name: "physicalPath", Value: phys}}}})
-		chs = append(chs, commit.Change{Kind: commit.Add, Path: vdir})
-		msgs = append(msgs, fmt.Sprintf("VDIR object %q added", vdirName(site.id, path, "/")))
-	}
-	more, err := c.paramChanges(app)
-	if err != nil {
-		return err
-	}
-	return c.applyObjects(s, nil, sitesSection, append(chs, more...), msgs, app)
+	return c.addWithParams(m, ed)
 }

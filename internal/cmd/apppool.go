@@ -1,10 +1,6 @@
 package cmd
 
-import (
-	"fmt"
-
-	"github.com/appcmd-project/appcmd/internal/commit"
-)
+import "github.com/appcmd-project/appcmd/internal/iis"
 
 // addPool is add apppool /name:X [/managedRuntimeVersion:v4.0]
 // [/managedPipelineMode:Integrated] [/processModel.identityType:...] ...
@@ -17,25 +13,17 @@ func addPool(c *invocation) error {
 		name = c.identifier()
 	}
 	if name == "" {
-		return missingParam(poolKind, "name")
+		return &iis.MissingError{Object: poolKind.Name, Param: "name"}
 	}
 	s, err := c.openStore(true)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	m := newModel(s)
-	if o, err := m.find(poolKind, name); err != nil || o != nil {
-		if err != nil {
-			return err
-		}
-		return duplicateObject(name)
-	}
-	pool := commit.Path{keyStep("name", name)}
-	more, err := c.paramChanges(pool)
+	m := iis.New(s)
+	ed, err := m.AddPool(name)
 	if err != nil {
 		return err
 	}
-	chs := append([]commit.Change{{Kind: commit.Add, Path: pool}}, more...)
-	return c.applyObjects(s, nil, poolsSection, chs, []string{fmt.Sprintf("APPPOOL object %q added", name)}, pool)
+	return c.addWithParams(m, ed)
 }

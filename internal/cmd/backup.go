@@ -1,32 +1,16 @@
 package cmd
 
 import (
-	"errors"
 	"fmt"
 	"os"
 
 	"github.com/rogpeppe/go-internal/diff"
 
-	"github.com/appcmd-project/appcmd/internal/configstore"
+	"github.com/appcmd-project/appcmd/internal/iis"
 )
 
 // BACKUP objects: named copies of applicationHost.config and the
-// configuration history entries (configstore/backup.go; docs/objects.md).
-
-var backupKind = &objKind{name: "BACKUP", alias: "backup.name", attrs: []string{"BACKUP.NAME"}}
-
-// backupObjects returns every backup as an object.
-func backupObjects(s *configstore.Store) ([]*object, error) {
-	bs, err := s.Backups()
-	if err != nil {
-		return nil, err
-	}
-	var out []*object
-	for _, b := range bs {
-		out = append(out, &object{kind: backupKind, id: b.Name, props: map[string]string{"backup.name": b.Name}})
-	}
-	return out, nil
-}
+// configuration history entries (iis/backup.go; docs/objects.md).
 
 func listBackups(c *invocation) error {
 	s, err := c.openStore(false)
@@ -34,35 +18,31 @@ func listBackups(c *invocation) error {
 		return err
 	}
 	defer s.Close()
-	all, err := backupObjects(s)
+	all, err := iis.New(s).Objects(iis.BackupKind)
 	if err != nil {
 		return err
 	}
 	return c.listAll(backupKind, all, asIs)
 }
 
-// backupError gives configstore's backup errors appcmd.exe's form: an
-// existing name fails like the file creation it is (0x800700B7).
-func backupError(err error) error {
-	var be *configstore.BackupError
-	if !errors.As(err, &be) {
-		return err
-	}
-	if be.Exists {
-		return &appcmdError{hresultFrame(0x800700b7, be.Reason), exitDuplicate}
-	}
-	return &UsageError{Framed: true, Message: be.Reason}
-}
-
-// addBackup is add backup [name]; the default name is the local time as
-// yyyyMMddTHHmmss, as appcmd.exe names it.
-func addBackup(c *invocation) error {
+// backupName is the identifier or /name:; nothing else may follow.
+func (c *invocation) backupName() (string, error) {
 	name := c.identifier()
 	if v, ok := c.takeParam("name", "backup.name"); ok && name == "" {
 		name = v
 	}
 	if len(c.Params) > 0 {
-		return unexpectedParam(c.Params[0].Raw)
+		return "", unexpectedParam(c.Params[0].Raw)
+	}
+	return name, nil
+}
+
+// addBackup is add backup [name]; the default name is the local time as
+// yyyyMMddTHHmmss, as appcmd.exe names it.
+func addBackup(c *invocation) error {
+	name, err := c.backupName()
+	if err != nil {
+		return err
 	}
 	if name == "" {
 		name = c.now().Local().Format("20060102T150405")
@@ -72,45 +52,33 @@ func addBackup(c *invocation) error {
 		return err
 	}
 	defer s.Close()
+	m := iis.New(s)
 	msg := fmt.Sprintf("BACKUP object %q added", name)
 	if c.has("whatif") {
-		if b, err := s.FindBackup(name); err != nil || b != nil {
-			if err != nil {
-				return err
-			}
-			return backupError(&configstore.BackupError{Name: name, Exists: true, Reason: "Cannot create a file when that file already exists."})
+		file, err := m.PlanBackup(name)
+		if err != nil {
+			return err
 		}
-		file := (&configstore.Backup{Name: name, Dir: s.BackupRoot() + string(os.PathSeparator) + name}).File()
 		return c.reportFileChange(file, nil, s.AppHost().Doc().Source(), msg)
 	}
-	b, err := s.AddBackup(name)
+	b, err := m.AddBackup(name)
 	if err != nil {
-		return backupError(err)
+		return err
 	}
-	c.saved = &saveState{files: []string{b.File()}, written: true}
+	c.saved = &saveState{files: []string{b.File}, written: true}
 	return c.report(msg)
 }
 
 // findBackup returns the backup the identifier names.
-func (c *invocation) findBackup(s *configstore.Store) (*configstore.Backup, error) {
-	name := c.identifier()
-	if v, ok := c.takeParam("name", "backup.name"); ok && name == "" {
-		name = v
-	}
-	if len(c.Params) > 0 {
-		return nil, unexpectedParam(c.Params[0].Raw)
-	}
-	if name == "" {
-		return nil, &UsageError{Framed: true, Message: "Must specify the BACKUP object with identifier."}
-	}
-	b, err := s.FindBackup(name)
+func (c *invocation) findBackup(m *iis.Model) (*iis.Backup, error) {
+	name, err := c.backupName()
 	if err != nil {
 		return nil, err
 	}
-	if b == nil {
-		return nil, &objectNotFoundError{Object: "BACKUP", ID: name}
+	if name == "" {
+		return nil, &iis.MissingError{Object: backupKind.Name}
 	}
-	return b, nil
+	return m.FindBackup(name)
 }
 
 func deleteBackup(c *invocation) error {
@@ -119,22 +87,23 @@ func deleteBackup(c *invocation) error {
 		return err
 	}
 	defer s.Close()
-	b, err := c.findBackup(s)
+	m := iis.New(s)
+	b, err := c.findBackup(m)
 	if err != nil {
 		return err
 	}
 	msg := fmt.Sprintf("BACKUP object %q deleted", b.Name)
 	if c.has("whatif") {
-		old, err := os.ReadFile(b.File())
+		old, err := os.ReadFile(b.File)
 		if err != nil {
 			return err
 		}
-		return c.reportFileChange(b.File(), old, nil, msg)
+		return c.reportFileChange(b.File, old, nil, msg)
 	}
-	if err := s.DeleteBackup(b); err != nil {
+	if err := m.DeleteBackup(b); err != nil {
 		return err
 	}
-	c.saved = &saveState{files: []string{b.File()}, written: true}
+	c.saved = &saveState{files: []string{b.File}, written: true}
 	return c.report(msg)
 }
 
@@ -149,11 +118,12 @@ func restoreBackup(c *invocation) error {
 		return err
 	}
 	defer s.Close()
-	b, err := c.findBackup(s)
+	m := iis.New(s)
+	b, err := c.findBackup(m)
 	if err != nil {
 		return err
 	}
-	if _, err := s.RestoreBackup(b); err != nil {
+	if err := m.RestoreBackup(b); err != nil {
 		return err
 	}
 	if err := c.save(s); err != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/appcmd-project/appcmd/internal/configstore"
+	"github.com/appcmd-project/appcmd/internal/iis"
 )
 
 // Shell completion of one command's words: its general parameters,
@@ -129,28 +130,15 @@ func identifiers(v *command, inv *Invocation, ios *IOStreams, getenv func(string
 		return nil
 	}
 	defer s.Close()
-	var objs []*object
-	var err error
-	switch v.object {
-	case "", "SITE", "CONFIG":
-		objs, err = newModel(s).objects(siteKind)
-	case "APP":
-		objs, err = newModel(s).objects(appKind)
-	case "VDIR":
-		objs, err = newModel(s).objects(vdirKind)
-	case "APPPOOL":
-		objs, err = newModel(s).objects(poolKind)
-	case "MODULE":
-		objs, err = modules(s, modulesSection, configstore.ServerPath)
-	case "BACKUP":
-		objs, err = backupObjects(s)
-	}
-	if err != nil {
+	kinds := map[string]*iis.Kind{"": iis.SiteKind, "SITE": iis.SiteKind, "CONFIG": iis.SiteKind, "APP": iis.AppKind,
+		"VDIR": iis.VDirKind, "APPPOOL": iis.PoolKind, "MODULE": iis.ModuleKind, "BACKUP": iis.BackupKind}
+	k := kinds[v.object]
+	if k == nil {
 		return nil
 	}
-	var out []string
-	for _, o := range objs {
-		out = append(out, o.id)
+	out, err := iis.New(s).Names(k)
+	if err != nil {
+		return nil
 	}
 	return out
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/appcmd-project/appcmd/internal/commit"
 	"github.com/appcmd-project/appcmd/internal/configstore"
+	"github.com/appcmd-project/appcmd/internal/iis"
 	"github.com/appcmd-project/appcmd/internal/section"
 )
 
@@ -194,13 +195,76 @@ var errorRules = []errorRule{
 			return frame(nfe.Message), true
 		}},
 	{code: exitObjNotFound, when: "a SITE, APP, VDIR, APPPOOL, MODULE or BACKUP object that does not exist", origin: "confirmed",
-		example: &objectNotFoundError{Object: "SITE", ID: "Nowhere"},
+		example: &iis.NotFoundError{Object: "SITE", ID: "Nowhere"},
 		match: func(err error) (string, bool) {
-			obje, ok := as[*objectNotFoundError](err)
+			nf, ok := as[*iis.NotFoundError](err)
 			if !ok {
 				return "", false
 			}
-			return frame(obje.Error()), true
+			return frame(fmt.Sprintf("Cannot find %s object with identifier %q.", nf.Object, nf.ID)), true
+		}},
+	{code: exitDuplicate, when: "an add of a SITE, APP, VDIR, APPPOOL or MODULE object that exists (appcmd.md §7.4)", origin: "confirmed",
+		example: &iis.ExistsError{Object: "APPPOOL", ID: "DefaultAppPool"},
+		match: func(err error) (string, bool) {
+			ex, ok := as[*iis.ExistsError](err)
+			if !ok {
+				return "", false
+			}
+			return frame(fmt.Sprintf("Failed to add duplicate collection element %q.", ex.ID)), true
+		}},
+	{code: exitDuplicate, when: "a site id, or a new name or path of an object, that a sibling has", origin: "ours",
+		example: &iis.DuplicateKeyError{Element: "site", Key: "id", Value: "2"},
+		match: func(err error) (string, bool) {
+			dk, ok := as[*iis.DuplicateKeyError](err)
+			if !ok {
+				return "", false
+			}
+			return frame(fmt.Sprintf(configstore.DescDuplicate, dk.Element, dk.Key, dk.Value)), true
+		}},
+	{code: exitInvalidParam, when: "an object verb without its identifier or a required parameter", origin: "ours",
+		example: &iis.MissingError{Object: "APP", Param: "path"},
+		match: func(err error) (string, bool) {
+			me, ok := as[*iis.MissingError](err)
+			switch {
+			case !ok:
+				return "", false
+			case me.Param == "":
+				return frame(fmt.Sprintf("Must specify the %s object with identifier.", me.Object)), true
+			}
+			return frame(fmt.Sprintf("Must specify the %s parameter to add a %s object, e.g. /%s:VALUE.", me.Param, me.Object, me.Param)), true
+		}},
+	{code: exitDuplicate, when: "add backup with a name in use: fails like the file creation it is (0x800700B7)", origin: "ours",
+		example: &iis.BackupExistsError{Name: "before-upgrade"},
+		match: func(err error) (string, bool) {
+			if _, ok := as[*iis.BackupExistsError](err); !ok {
+				return "", false
+			}
+			return hresultFrame(0x800700b7, "Cannot create a file when that file already exists."), true
+		}},
+	{code: exitInvalidParam, when: "a backup name that is not one plain folder name", origin: "ours",
+		example: &iis.BackupNameError{Name: "a/b", Reason: `Invalid backup name "a/b": use a folder name without /\:*?"<>| and surrounding spaces`},
+		match: func(err error) (string, bool) {
+			bn, ok := as[*iis.BackupNameError](err)
+			if !ok {
+				return "", false
+			}
+			return frame(bn.Reason), true
+		}},
+	{code: exitElemNotFound, when: "a runtime operation (start, stop, recycle, list wp, list request): there are no IIS services (0x800710D8)", origin: "confirmed",
+		example: &iis.RuntimeError{},
+		match: func(err error) (string, bool) {
+			if _, ok := as[*iis.RuntimeError](err); !ok {
+				return "", false
+			}
+			return hresultFrame(0x800710d8, "The object identifier does not represent a valid object."), true
+		}},
+	{code: exitInvalidData, when: "/in records that are not XML written by /xml, or not of the verb's object (0x8007000D)", origin: "ours",
+		example: &iis.InvalidDataError{},
+		match: func(err error) (string, bool) {
+			if _, ok := as[*iis.InvalidDataError](err); !ok {
+				return "", false
+			}
+			return hresultFrame(0x8007000d, "The data is invalid."), true
 		}},
 	{code: exitDuplicate, when: "an add of a collection entry or object whose key exists", origin: "confirmed",
 		example: &configstore.DuplicateError{Message: fmt.Sprintf(configstore.DescDuplicate, "add", "value", "home.html")},
@@ -256,14 +320,4 @@ var errorRules = []errorRule{
 			}
 			return frame("Cannot load schema: " + se.Error()), true
 		}},
-}
-
-// objectNotFoundError is a SITE, APP, VDIR, APPPOOL or BACKUP that does not
-// exist.
-type objectNotFoundError struct {
-	Object, ID string
-}
-
-func (e *objectNotFoundError) Error() string {
-	return fmt.Sprintf("Cannot find %s object with identifier %q.", e.Object, e.ID)
 }

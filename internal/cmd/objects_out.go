@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/appcmd-project/appcmd/internal/commit"
+	"github.com/appcmd-project/appcmd/internal/iis"
 )
 
 // Output of list verbs for SITE, APP, VDIR, APPPOOL (and the other
@@ -20,13 +21,13 @@ func (c *invocation) listObjects(k *objKind) error {
 		return err
 	}
 	defer s.Close()
-	m := newModel(s)
-	all, err := m.objects(k)
+	m := iis.New(s)
+	all, err := m.Objects(k.Kind)
 	if err != nil {
 		return err
 	}
 	return c.listAll(k, all, func(id string) string {
-		name, _ := m.resolveURL(k, id)
+		name, _ := m.ResolveURL(k.Kind, id)
 		return name
 	})
 }
@@ -38,7 +39,7 @@ func (c *invocation) configFlags() (show, all bool) {
 }
 
 // printObjects writes objects in the format the general parameters ask for.
-func (c *invocation) printObjects(k *objKind, objs []*object) error {
+func (c *invocation) printObjects(k *objKind, objs []*iis.Object) error {
 	showConfig, all := c.configFlags()
 	var b strings.Builder
 	switch text, hasText := c.reserved("text"); {
@@ -59,13 +60,13 @@ func (c *invocation) printObjects(k *objKind, objs []*object) error {
 		return nil
 	case hasText && text == "*":
 		for _, o := range objs {
-			b.WriteString(k.name + "\n")
+			b.WriteString(k.Name + "\n")
 			for _, name := range k.textProps() {
-				v, _, _ := o.value(commit.Path{{Name: name}})
+				v, _, _ := o.Value(commit.Path{{Name: name}})
 				fmt.Fprintf(&b, "  %s: %s\n", name, v)
 			}
-			if o.el != nil {
-				textElement(&b, o.el, o.el.Name, 1)
+			if o.Element != nil {
+				textElement(&b, o.Element, o.Element.Name, 1)
 			}
 		}
 	case hasText && text != "":
@@ -74,7 +75,7 @@ func (c *invocation) printObjects(k *objKind, objs []*object) error {
 			return pathUsageError(text, err)
 		}
 		for _, o := range objs {
-			v, _, err := o.value(p)
+			v, _, err := o.Value(p)
 			if err != nil {
 				return err
 			}
@@ -83,12 +84,12 @@ func (c *invocation) printObjects(k *objKind, objs []*object) error {
 	default:
 		for _, o := range objs {
 			if k.summary == nil {
-				fmt.Fprintf(&b, "%s \"%s\"\n", k.name, o.id)
+				fmt.Fprintf(&b, "%s \"%s\"\n", k.Name, o.Name)
 				continue
 			}
-			fmt.Fprintf(&b, "%s \"%s\" (%s)\n", k.name, o.id, k.summary(o))
+			fmt.Fprintf(&b, "%s \"%s\" (%s)\n", k.Name, o.Name, k.summary(o))
 			if showConfig {
-				writeElement(&b, o.el, 1, "  ", all)
+				writeElement(&b, o.Element, 1, "  ", all)
 			}
 		}
 	}
@@ -100,18 +101,18 @@ func (c *invocation) printObjects(k *objKind, objs []*object) error {
 
 // objectXML writes one object record of /xml output; with /config the
 // configuration element is nested inside (appcmd.md §6.4).
-func objectXML(b *strings.Builder, o *object, showConfig, all bool) {
-	b.WriteString("    <" + o.kind.name)
-	for _, name := range o.kind.attrs {
-		b.WriteString(" " + name + `="` + xmlEscape(o.prop(name)) + `"`)
+func objectXML(b *strings.Builder, o *iis.Object, showConfig, all bool) {
+	b.WriteString("    <" + o.Kind.Name)
+	for _, name := range o.Kind.Attrs {
+		b.WriteString(" " + name + `="` + xmlEscape(o.Prop(name)) + `"`)
 	}
-	if !showConfig || o.el == nil {
+	if !showConfig || o.Element == nil {
 		b.WriteString(" />\n")
 		return
 	}
 	b.WriteString(">\n")
-	writeElement(b, o.el, 2, "    ", all)
-	b.WriteString("    </" + o.kind.name + ">\n")
+	writeElement(b, o.Element, 2, "    ", all)
+	b.WriteString("    </" + o.Kind.Name + ">\n")
 }
 
 // jsonObject is one object in -json list output (docs/output.md).
@@ -122,15 +123,15 @@ type jsonObject struct {
 	Config     *jsonElement      `json:"config,omitempty"`
 }
 
-func objectsJSON(k *objKind, objs []*object, showConfig bool) ([]byte, error) {
+func objectsJSON(k *objKind, objs []*iis.Object, showConfig bool) ([]byte, error) {
 	out := make([]jsonObject, 0, len(objs))
 	for _, o := range objs {
-		j := jsonObject{Object: k.name, Identifier: o.id, Attributes: map[string]string{}}
-		for _, name := range k.attrs {
-			j.Attributes[name] = o.prop(name)
+		j := jsonObject{Object: k.Name, Identifier: o.Name, Attributes: map[string]string{}}
+		for _, name := range k.Attrs {
+			j.Attributes[name] = o.Prop(name)
 		}
-		if showConfig && o.el != nil {
-			j.Config = toJSONElement(o.el)
+		if showConfig && o.Element != nil {
+			j.Config = toJSONElement(o.Element)
 		}
 		out = append(out, j)
 	}

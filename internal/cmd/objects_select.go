@@ -1,11 +1,10 @@
 package cmd
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/appcmd-project/appcmd/internal/commit"
-	"github.com/appcmd-project/appcmd/internal/configstore"
+	"github.com/appcmd-project/appcmd/internal/iis"
 )
 
 // Choosing objects: an identifier (or its alias parameter, /site.name:X
@@ -40,7 +39,7 @@ func (c *invocation) selection(k *objKind) (*selection, error) {
 		if p.Op != OpSet || !p.HasValue {
 			return nil, unexpectedParam(p.Raw)
 		}
-		if !p.Escaped && strings.EqualFold(p.Path.String(), k.alias) {
+		if !p.Escaped && strings.EqualFold(p.Path.String(), k.Alias) {
 			sel.ident = p.Value
 			continue
 		}
@@ -49,41 +48,15 @@ func (c *invocation) selection(k *objKind) (*selection, error) {
 	return sel, nil
 }
 
-// value returns a property for filters and /text:NAME: a synthetic
-// property, else an attribute path into the configuration element (with
-// the collection defaults applied).
-func (o *object) value(p commit.Path) (string, *configstore.EffAttr, error) {
-	if v, ok := o.props[strings.ToLower(p.String())]; ok {
-		return v, nil, nil
-	}
-	e := o.el
-	for i, st := range p {
-		if st.Selector != nil {
-			return "", nil, &configstore.UnknownAttributeError{Path: p.String()}
-		}
-		if i == len(p)-1 {
-			break
-		}
-		if e = e.Child(st.Name); e == nil {
-			return "", nil, &configstore.UnknownAttributeError{Path: p.String()}
-		}
-	}
-	a := e.Attr(p[len(p)-1].Name)
-	if a == nil {
-		return "", nil, &configstore.UnknownAttributeError{Path: p.String()}
-	}
-	return a.Value, a, nil
-}
-
 // matches applies the filters. Synthetic properties compare ignoring
 // case (/state:started matches Started); attributes by their type's rules
 // (/serverAutoStart:False matches false).
-func matches(o *object, sel *selection, urlName string) (bool, error) {
-	if sel.ident != "" && !strings.EqualFold(o.id, urlName) {
+func matches(o *iis.Object, sel *selection, urlName string) (bool, error) {
+	if sel.ident != "" && !strings.EqualFold(o.Name, urlName) {
 		return false, nil
 	}
 	for _, f := range sel.filters {
-		have, a, err := o.value(f.path)
+		have, a, err := o.Value(f.path)
 		if err != nil {
 			return false, err
 		}
@@ -106,7 +79,7 @@ func matches(o *object, sel *selection, urlName string) (bool, error) {
 // selects, in order, and whether anything narrowed the choice. resolve
 // turns an identifier into an object name (URLs for sites, applications
 // and virtual directories).
-func (c *invocation) choose(k *objKind, all []*object, resolve func(string) string) ([]*object, bool, error) {
+func (c *invocation) choose(k *objKind, all []*iis.Object, resolve func(string) string) ([]*iis.Object, bool, error) {
 	base, err := c.selection(k)
 	if err != nil {
 		return nil, false, err
@@ -125,7 +98,7 @@ func (c *invocation) choose(k *objKind, all []*object, resolve func(string) stri
 			}
 		}
 	}
-	var out []*object
+	var out []*iis.Object
 	for _, sel := range sels {
 		name := resolve(sel.ident)
 		for _, o := range all {
@@ -143,7 +116,7 @@ func (c *invocation) choose(k *objKind, all []*object, resolve func(string) stri
 
 // listAll is the list verb over a set of objects: choose, print, and
 // exit 1 when a selection matched nothing.
-func (c *invocation) listAll(k *objKind, all []*object, resolve func(string) string) error {
+func (c *invocation) listAll(k *objKind, all []*iis.Object, resolve func(string) string) error {
 	objs, narrowed, err := c.choose(k, all, resolve)
 	if err != nil {
 		return err
@@ -160,7 +133,7 @@ func (c *invocation) listAll(k *objKind, all []*object, resolve func(string) str
 // asIs is the resolve of objects named only by their identifier.
 func asIs(id string) string { return id }
 
-func containsObject(list []*object, o *object) bool {
+func containsObject(list []*iis.Object, o *iis.Object) bool {
 	for _, x := range list {
 		if x == o {
 			return true
@@ -171,23 +144,15 @@ func containsObject(list []*object, o *object) bool {
 
 // target returns the one object a changing verb works on: the
 // identifier or the alias parameter (which is then consumed).
-func (c *invocation) target(m *model, k *objKind) (*object, error) {
+func (c *invocation) target(m *iis.Model, k *objKind) (*iis.Object, error) {
 	id := c.identifier()
-	if v, ok := c.takeParam(k.alias); ok && id == "" {
+	if v, ok := c.takeParam(k.Alias); ok && id == "" {
 		id = v
 	}
 	if id == "" {
-		return nil, &UsageError{Framed: true, Message: fmt.Sprintf("Must specify the %s object with identifier.", k.name)}
+		return nil, &iis.MissingError{Object: k.Name}
 	}
-	name, _ := m.resolveURL(k, id)
-	o, err := m.find(k, name)
-	if err != nil {
-		return nil, err
-	}
-	if o == nil {
-		return nil, &objectNotFoundError{Object: k.name, ID: id}
-	}
-	return o, nil
+	return m.Lookup(k.Kind, id)
 }
 
 // takeParam removes the first /name:value parameter with one of the
@@ -202,6 +167,16 @@ func (c *invocation) takeParam(names ...string) (string, bool) {
 				c.Params = append(c.Params[:i:i], c.Params[i+1:]...)
 				return p.Value, true
 			}
+		}
+	}
+	return "", false
+}
+
+// paramValue returns a /name:value parameter without consuming it.
+func (c *invocation) paramValue(name string) (string, bool) {
+	for _, p := range c.Params {
+		if p.Op == OpSet && !p.Escaped && strings.EqualFold(p.Path.String(), name) {
+			return p.Value, true
 		}
 	}
 	return "", false

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/appcmd-project/appcmd/internal/configstore"
+	"github.com/appcmd-project/appcmd/internal/iis"
 	"github.com/appcmd-project/appcmd/internal/wsserver"
 )
 
@@ -189,7 +190,7 @@ func selectServeSites(sites []wsserver.Site, want []string) ([]string, error) {
 			}
 		}
 		if found == "" {
-			return nil, &objectNotFoundError{Object: "SITE", ID: w}
+			return nil, &iis.NotFoundError{Object: iis.SiteKind.Name, ID: w}
 		}
 		if !seen[strings.ToLower(found)] {
 			seen[strings.ToLower(found)] = true

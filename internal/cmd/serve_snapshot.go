@@ -8,10 +8,11 @@ import (
 	"sync"
 
 	"github.com/appcmd-project/appcmd/internal/configstore"
+	"github.com/appcmd-project/appcmd/internal/iis"
 	"github.com/appcmd-project/appcmd/internal/wsserver"
 )
 
-// This file adapts configstore to wsserver's Loader/Snapshot contract
+// This file adapts configstore and the iis model to wsserver's Loader/Snapshot contract
 // (wsserver/source.go). docs/serve.md describes the mapping.
 
 // webSocketSection is the section the test server applies.
@@ -60,7 +61,7 @@ func loadServeSnapshot(opts configstore.Options) (*serveSnapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	sites, err := st.Sites()
+	sites, err := iis.New(st).SitesUnchecked()
 	if err != nil {
 		return nil, err
 	}
@@ -74,15 +75,16 @@ func loadServeSnapshot(opts configstore.Options) (*serveSnapshot, error) {
 	return s, nil
 }
 
-// wsSite converts a configstore site. An http binding whose
-// bindingInformation is invalid gets port -1, which wsserver skips with a
-// logged reason (port 0 would make it listen on a random port).
-func wsSite(site *configstore.Site) wsserver.Site {
+// wsSite converts a site of the iis model to wsserver's own small type.
+// An http binding whose bindingInformation is invalid gets port -1, which
+// wsserver skips with a logged reason (port 0 would make it listen on a
+// random port).
+func wsSite(site *iis.Site) wsserver.Site {
 	id, _ := strconv.ParseInt(site.ID, 10, 64)
 	out := wsserver.Site{Name: site.Name, ID: id}
 	for _, b := range site.Bindings {
 		wb := wsserver.Binding{Protocol: b.Protocol, IP: b.IP, Port: b.Port, Host: b.Host}
-		if strings.EqualFold(b.Protocol, "http") && configstore.ValidBindingInformation(b.Protocol, b.Information) != nil {
+		if strings.EqualFold(b.Protocol, "http") && b.Check() != nil {
 			wb.Port = -1
 		}
 		out.Bindings = append(out.Bindings, wb)
@@ -95,7 +97,7 @@ func wsSite(site *configstore.Site) wsserver.Site {
 // come from applicationHost.config or the schema fail the load; an error in
 // a web.config is what IIS answers with 500.19 for the paths below it, so
 // it stays a per-request error. Site roots are cached as a side effect.
-func (s *serveSnapshot) validate(sites []*configstore.Site) error {
+func (s *serveSnapshot) validate(sites []*iis.Site) error {
 	apphost := s.store.AppHost().Path
 	fatal := func(err error) error {
 		var cfe *configstore.ConfigFileError

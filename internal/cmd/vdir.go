@@ -1,10 +1,6 @@
 package cmd
 
-import (
-	"fmt"
-
-	"github.com/appcmd-project/appcmd/internal/commit"
-)
+import "github.com/appcmd-project/appcmd/internal/iis"
 
 // addVdir is add vdir /app.name:"S/app" /path:/dir [/physicalPath:P]
 // [/attr:value ...].
@@ -12,44 +8,24 @@ func addVdir(c *invocation) error {
 	if c.Stdin {
 		return c.addFromInput(vdirKind)
 	}
-	appID, _ := c.takeParam("app.name")
+	appName, _ := c.takeParam("app.name")
 	path, _ := c.takeParam("path")
 	phys, hasPhys := c.takeParam("physicalPath")
 	switch {
-	case appID == "":
-		return missingParam(vdirKind, "app.name")
+	case appName == "":
+		return &iis.MissingError{Object: vdirKind.Name, Param: "app.name"}
 	case path == "":
-		return missingParam(vdirKind, "path")
+		return &iis.MissingError{Object: vdirKind.Name, Param: "path"}
 	}
 	s, err := c.openStore(true)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	m := newModel(s)
-	app, err := m.find(appKind, appID)
+	m := iis.New(s)
+	ed, err := m.AddVDir(appName, path, phys, hasPhys)
 	if err != nil {
 		return err
 	}
-	if app == nil {
-		return &objectNotFoundError{Object: appKind.name, ID: appID}
-	}
-	name := vdirName(app.site, app.prop("path"), path)
-	if o, err := m.find(vdirKind, name); err != nil || o != nil {
-		if err != nil {
-			return err
-		}
-		return duplicateObject(name)
-	}
-	keys := []commit.KeyValue{{Name: "path", Value: path}}
-	if hasPhys {
-		keys = append(keys, commit.KeyValue{Name: "physicalPath", Value: phys})
-	}
-	chs := []commit.Change{{Kind: commit.Add, Path: append(append(commit.Path{}, app.path...), commit.Step{Selector: &commit.Selector{Keys: keys}})}}
-	vdir := append(append(commit.Path{}, app.path...), keyStep("path", path))
-	more, err := c.paramChanges(vdir)
-	if err != nil {
-		return err
-	}
-	return c.applyObjects(s, nil, sitesSection, append(chs, more...), []string{fmt.Sprintf("VDIR object %q added", name)}, vdir)
+	return c.addWithParams(m, ed)
 }

@@ -2,7 +2,6 @@ package configstore
 
 import (
 	"fmt"
-	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -10,33 +9,28 @@ import (
 	"strings"
 
 	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
+	"github.com/appcmd-project/appcmd/internal/iis/binding"
 )
 
-// Site is a <site> of system.applicationHost/sites, read with the defaults
-// of siteDefaults, applicationDefaults and virtualDirectoryDefaults applied.
+// Site is a <site> of system.applicationHost/sites as far as mapping a
+// URL or config path to a site, an application, a virtual directory and a
+// physical path needs it. It reads the raw elements (one site at a time
+// for FindSite, so it stays cheap with many sites); the IIS objects with
+// every collection default applied are package iis's, read through
+// Effective.
 type Site struct {
 	Name     string
 	ID       string
-	Bindings []Binding
+	Bindings []binding.Binding
 	Apps     []*App
 	Element  *xmldoc.Element
 	File     string
-}
-
-// Binding is one <binding> of a site.
-type Binding struct {
-	Protocol    string
-	Information string // bindingInformation as written, e.g. "*:80:host"
-	IP          string // "*" for all unassigned addresses (http/https only)
-	Port        int
-	Host        string
 }
 
 // App is an <application> of a site.
 type App struct {
 	Site    *Site
 	Path    string // "/" or "/app"
-	Pool    string
 	VDirs   []*VDir
 	Element *xmldoc.Element
 }
@@ -73,27 +67,13 @@ func (s *Store) sitesSection() (*xmldoc.Element, error) {
 	return insts[0].Element, nil
 }
 
-// siteDefaults holds the collection defaults that items fall back to.
+// siteDefaults holds the collection default that mapping needs.
 type siteDefaults struct {
-	appPool           string
 	allowSubDirConfig string
 }
 
 func (s *Store) readSiteDefaults(sites *xmldoc.Element) siteDefaults {
-	d := siteDefaults{}
-	if sch := s.schema.Section("system.applicationHost/sites"); sch != nil {
-		if ad := sch.Root.Element("applicationDefaults"); ad != nil {
-			if a := ad.Attribute("applicationPool"); a != nil {
-				d.appPool = a.Default()
-			}
-		}
-	}
-	d.allowSubDirConfig = "true"
-	if ad := sites.Child("applicationDefaults"); ad != nil {
-		if v, ok := ad.Attr("applicationPool"); ok {
-			d.appPool = v
-		}
-	}
+	d := siteDefaults{allowSubDirConfig: "true"}
 	if vd := sites.Child("virtualDirectoryDefaults"); vd != nil {
 		if v, ok := vd.Attr("allowSubDirConfig"); ok {
 			d.allowSubDirConfig = v
@@ -153,13 +133,7 @@ func (s *Store) readSite(e *xmldoc.Element, defs siteDefaults) *Site {
 	site := &Site{Element: e, File: s.apphost.Path}
 	site.Name, _ = e.Attr("name")
 	site.ID, _ = e.Attr("id")
-	appPool := defs.appPool
 	subDir := defs.allowSubDirConfig
-	if ad := e.Child("applicationDefaults"); ad != nil {
-		if v, ok := ad.Attr("applicationPool"); ok {
-			appPool = v
-		}
-	}
 	if vd := e.Child("virtualDirectoryDefaults"); vd != nil {
 		if v, ok := vd.Attr("allowSubDirConfig"); ok {
 			subDir = v
@@ -168,11 +142,8 @@ func (s *Store) readSite(e *xmldoc.Element, defs siteDefaults) *Site {
 	e.EachChild(func(c *xmldoc.Element) bool {
 		switch c.Name() {
 		case "application":
-			app := &App{Site: site, Element: c, Pool: appPool}
+			app := &App{Site: site, Element: c}
 			app.Path, _ = c.Attr("path")
-			if v, ok := c.Attr("applicationPool"); ok {
-				app.Pool = v
-			}
 			appSubDir := subDir
 			if vd := c.Child("virtualDirectoryDefaults"); vd != nil {
 				if v, ok := vd.Attr("allowSubDirConfig"); ok {
@@ -197,7 +168,7 @@ func (s *Store) readSite(e *xmldoc.Element, defs siteDefaults) *Site {
 				if b.Name() == "binding" {
 					proto, _ := b.Attr("protocol")
 					info, _ := b.Attr("bindingInformation")
-					site.Bindings = append(site.Bindings, ParseBinding(proto, info))
+					site.Bindings = append(site.Bindings, binding.Parse(proto, info))
 				}
 				return true
 			})
@@ -205,63 +176,6 @@ func (s *Store) readSite(e *xmldoc.Element, defs siteDefaults) *Site {
 		return true
 	})
 	return site
-}
-
-// ParseBinding splits an http/https bindingInformation "IP:port:host".
-// Other protocols keep only Protocol and Information.
-func ParseBinding(protocol, info string) Binding {
-	b := Binding{Protocol: protocol, Information: info}
-	if !strings.EqualFold(protocol, "http") && !strings.EqualFold(protocol, "https") {
-		return b
-	}
-	// The IP part may be an IPv6 literal in brackets containing colons.
-	ip, rest := "", info
-	if strings.HasPrefix(info, "[") {
-		if i := strings.Index(info, "]:"); i >= 0 {
-			ip, rest = info[:i+1], info[i+2:]
-		}
-	} else if i := strings.IndexByte(info, ':'); i >= 0 {
-		ip, rest = info[:i], info[i+1:]
-	}
-	port, host, _ := strings.Cut(rest, ":")
-	b.IP = ip
-	if b.IP == "" {
-		b.IP = "*"
-	}
-	b.Port, _ = strconv.Atoi(port)
-	b.Host = host
-	return b
-}
-
-// ValidBindingInformation checks "IP:port:host" for http and https.
-func ValidBindingInformation(protocol, info string) error {
-	if !strings.EqualFold(protocol, "http") && !strings.EqualFold(protocol, "https") {
-		if info == "" {
-			return fmt.Errorf("the binding information must not be empty")
-		}
-		return nil
-	}
-	if strings.Count(info, ":") < 2 {
-		return fmt.Errorf("the binding information %q must have the form IP:port:host, e.g. *:80:", info)
-	}
-	b := ParseBinding(protocol, info)
-	if b.IP != "*" && net.ParseIP(strings.Trim(b.IP, "[]")) == nil {
-		return fmt.Errorf("the binding information %q has an invalid IP address %q", info, b.IP)
-	}
-	if b.Port < 1 || b.Port > 65535 {
-		return fmt.Errorf("the binding information %q has an invalid port; use 1 to 65535", info)
-	}
-	return nil
-}
-
-// String returns the form appcmd prints: protocol/bindingInformation, with
-// "*" for an empty IP part.
-func (b Binding) String() string {
-	info := b.Information
-	if strings.HasPrefix(info, ":") && (strings.EqualFold(b.Protocol, "http") || strings.EqualFold(b.Protocol, "https")) {
-		info = "*" + info
-	}
-	return b.Protocol + "/" + info
 }
 
 // RootApp returns the application at "/", or nil.
@@ -521,7 +435,7 @@ func (s *Store) resolveURL(raw string) (ConfigPath, error) {
 	if err != nil {
 		return ConfigPath{}, &PathError{Path: raw, Reason: fmt.Sprintf("Invalid URL '%s': %v", raw, err)}
 	}
-	host, port := HostPort(u)
+	host, port := binding.HostPort(u)
 	sites, err := s.Sites()
 	if err != nil {
 		return ConfigPath{}, err
@@ -549,17 +463,4 @@ func (s *Store) resolveURL(raw string) (ConfigPath, error) {
 		return ConfigPath{}, &PathError{Path: raw, Reason: fmt.Sprintf("Unrecognized configuration path '%s'. No site has a binding for %s://%s:%s", raw, u.Scheme, host, port)}
 	}
 	return SitePath(best.Name).Join(u.Path)
-}
-
-// HostPort returns a URL's host and port, the port defaulting to the
-// scheme's (80 for http, 443 for https).
-func HostPort(u *url.URL) (host, port string) {
-	port = u.Port()
-	if port == "" {
-		port = "80"
-		if strings.EqualFold(u.Scheme, "https") {
-			port = "443"
-		}
-	}
-	return u.Hostname(), port
 }

@@ -1,0 +1,183 @@
+package iis
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/appcmd-project/appcmd/internal/commit"
+	"github.com/appcmd-project/appcmd/internal/configstore"
+)
+
+// Records are objects as /xml writes them (appcmd.md §1.9): an element
+// named by the kind (SITE, APP, ...) with the object's properties as
+// attributes and, with /config, its configuration element nested.
+
+// InvalidDataError is a record that cannot be used: of another kind than
+// the command's, or without the name a new object needs.
+type InvalidDataError struct{}
+
+func (e *InvalidDataError) Error() string { return "The data is invalid." }
+
+// CheckRecords requires every record to be of kind k: add has nothing to
+// map other records to.
+func (k *Kind) CheckRecords(recs []*commit.Tree) error {
+	for _, r := range recs {
+		if !strings.EqualFold(r.Name, k.Name) {
+			return &InvalidDataError{}
+		}
+	}
+	return nil
+}
+
+// RecordElement is the configuration element a record of kind k stands
+// for: the nested one, else one built from the record's writable
+// properties.
+func (k *Kind) RecordElement(r *commit.Tree) *commit.Tree {
+	if el := r.Child(k.Element); el != nil {
+		return el
+	}
+	el := &commit.Tree{Name: k.Element}
+	for _, pa := range k.record {
+		if v, ok := r.Attr(pa[0]); ok {
+			el.Attrs = append(el.Attrs, commit.KeyValue{Name: pa[1], Value: v})
+		}
+	}
+	return el
+}
+
+// Import returns the edit that adds an object for every record (of kind
+// k, see CheckRecords), with what its nested configuration element holds:
+// a site's applications and virtual directories come along. A SITE gets a
+// free id (the record's, else the next one); an APP names its site by
+// SITE.NAME, a VDIR its application by APP.NAME.
+func (m *Model) Import(k *Kind, recs []*commit.Tree) (*Edit, error) {
+	ed := newEdit(k.Section, nil)
+	added := map[string]bool{}
+	ids := map[uint64]bool{}
+	for _, r := range recs {
+		el := k.RecordElement(r)
+		var parent *configstore.EffElement
+		var base commit.Path
+		var site, appPath, key string
+		switch k {
+		case SiteKind, PoolKind:
+			name, _ := el.Attr("name")
+			if name == "" {
+				return nil, &InvalidDataError{}
+			}
+			key, site = name, name
+			eff, err := m.section(k.Section)
+			if err != nil {
+				return nil, err
+			}
+			parent = eff.Root
+			if k == SiteKind {
+				if el, err = m.importedSite(r, el, ids); err != nil {
+					return nil, err
+				}
+			}
+		case AppKind:
+			sname, _ := r.Attr("SITE.NAME")
+			so, err := m.Get(SiteKind, sname)
+			if err != nil {
+				return nil, err
+			}
+			path, _ := el.Attr("path")
+			key, site, parent, base = AppName(so.Name, path), so.Name, so.Element, so.ElementPath
+		case VDirKind:
+			aname, _ := r.Attr("APP.NAME")
+			ao, err := m.Get(AppKind, aname)
+			if err != nil {
+				return nil, err
+			}
+			path, _ := el.Attr("path")
+			appPath = ao.Prop("path")
+			key, site, parent, base = VDirName(ao.Site, appPath, path), ao.Site, ao.Element, ao.ElementPath
+		}
+		if o, err := m.Find(k, key); err != nil || o != nil || added[strings.ToLower(key)] {
+			if err != nil {
+				return nil, err
+			}
+			return nil, &ExistsError{Object: k.Name, ID: key}
+		}
+		added[strings.ToLower(key)] = true
+		wrapper := &commit.Tree{Name: parent.Name, Children: []*commit.Tree{el}}
+		more, err := commit.MergeChanges(base, parent.Schema, parent, wrapper)
+		if err != nil {
+			return nil, err
+		}
+		ed.add(more...)
+		ed.created(k, site, appPath, el)
+	}
+	return ed, nil
+}
+
+// importedSite completes a site element read from a record: an id that is
+// free (the record's, else the next one) and, for a record without nested
+// configuration, its bindings property.
+func (m *Model) importedSite(r, el *commit.Tree, ids map[uint64]bool) (*commit.Tree, error) {
+	sites, err := m.Sites()
+	if err != nil {
+		return nil, err
+	}
+	out := &commit.Tree{Name: el.Name, Attrs: append([]commit.KeyValue{}, el.Attrs...), Children: el.Children}
+	id, ok := out.Attr("id")
+	if !ok {
+		id = NextSiteID(sites, ids)
+		out.Attrs = append(out.Attrs, commit.KeyValue{Name: "id", Value: id})
+	} else if err := CheckSiteID(sites, nil, id); err != nil {
+		return nil, err
+	}
+	if n, err := strconv.ParseUint(id, 10, 32); err == nil {
+		if ids[n] {
+			return nil, &DuplicateKeyError{Element: "site", Key: "id", Value: id}
+		}
+		ids[n] = true
+	}
+	if r.Child(SiteKind.Element) == nil {
+		if v, ok := r.Attr("bindings"); ok && v != "" {
+			list, err := ParseBindings(v)
+			if err != nil {
+				return nil, err
+			}
+			bs := &commit.Tree{Name: "bindings"}
+			for _, b := range list {
+				bs.Children = append(bs.Children, &commit.Tree{Name: "binding", Attrs: []commit.KeyValue{{Name: "protocol", Value: b.Protocol}, {Name: "bindingInformation", Value: b.Information}}})
+			}
+			out.Children = append(out.Children, bs)
+		}
+	}
+	return out, nil
+}
+
+// created records the objects an imported element adds: itself and the
+// applications and virtual directories inside it.
+func (ed *Edit) created(k *Kind, site, appPath string, el *commit.Tree) {
+	switch k {
+	case SiteKind:
+		ed.done(k, site, Added)
+		for _, a := range el.Children {
+			if a.Name == AppKind.Element {
+				p, _ := a.Attr("path")
+				ed.created(AppKind, site, p, a)
+			}
+		}
+	case AppKind:
+		if appPath == "" {
+			appPath, _ = el.Attr("path")
+		}
+		ed.done(k, AppName(site, appPath), Added)
+		for _, v := range el.Children {
+			if v.Name == VDirKind.Element {
+				p, _ := v.Attr("path")
+				ed.done(VDirKind, VDirName(site, appPath, p), Added)
+			}
+		}
+	case VDirKind:
+		p, _ := el.Attr("path")
+		ed.done(k, VDirName(site, appPath, p), Added)
+	default:
+		name, _ := el.Attr("name")
+		ed.done(k, name, Added)
+	}
+}

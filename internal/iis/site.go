@@ -1,0 +1,248 @@
+package iis
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/appcmd-project/appcmd/internal/commit"
+	"github.com/appcmd-project/appcmd/internal/iis/binding"
+	"github.com/appcmd-project/appcmd/internal/section"
+)
+
+// ParseBindings reads a bindings list: comma-separated
+// protocol/bindingInformation (http/*:80:, https/*:443:www.example.com) or
+// URLs (http://*:80, https://localhost:44300), as appcmd.exe accepts both.
+// Each binding must be valid (Check).
+func ParseBindings(v string) ([]Binding, error) {
+	var out []Binding
+	for _, part := range strings.Split(v, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		var b Binding
+		if strings.Contains(part, "://") {
+			u, err := url.Parse(part)
+			if err != nil || u.Scheme == "" {
+				return nil, bindingError(part, "The URL cannot be parsed")
+			}
+			b = binding.FromURL(u)
+		} else {
+			proto, info, ok := strings.Cut(part, "/")
+			if !ok || proto == "" {
+				return nil, bindingError(part, "A binding is written protocol/bindingInformation, e.g. http/*:80: or https/*:443:www.example.com")
+			}
+			b = binding.Parse(proto, info)
+		}
+		if err := checkBinding(b); err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, nil
+}
+
+// checkBinding is Check as a value error of the bindings attribute.
+func checkBinding(b Binding) error {
+	if err := b.Check(); err != nil {
+		msg := err.Error()
+		return bindingError(b.Protocol+"/"+b.Information, strings.ToUpper(msg[:1])+msg[1:])
+	}
+	return nil
+}
+
+func bindingError(input, reason string) error {
+	return &section.ValueError{Attribute: "bindings", Input: input, Reason: reason}
+}
+
+func hasBinding(list []Binding, b Binding) bool {
+	for _, x := range list {
+		if x.Same(b) {
+			return true
+		}
+	}
+	return false
+}
+
+func bindingStep(b Binding) commit.Step {
+	return commit.Step{Selector: &commit.Selector{Keys: []commit.KeyValue{{Name: "protocol", Value: b.Protocol}, {Name: "bindingInformation", Value: b.Information}}}}
+}
+
+// bindingChanges makes a site's bindings exactly want: bindings that stay
+// are not touched, so their elements keep their place and formatting.
+// (That /bindings: on set replaces the list is UNCONFIRMED; docs/objects.md.)
+func bindingChanges(site commit.Path, have, want []Binding) []commit.Change {
+	var chs []commit.Change
+	coll := under(site, commit.Step{Name: "bindings"})
+	for _, b := range have {
+		if !hasBinding(want, b) {
+			chs = append(chs, commit.Change{Kind: commit.Remove, Path: under(coll, bindingStep(b))})
+		}
+	}
+	for _, b := range want {
+		if !hasBinding(have, b) {
+			chs = append(chs, commit.Change{Kind: commit.Add, Path: under(coll, bindingStep(b))})
+		}
+	}
+	return chs
+}
+
+// NextSiteID is the id of a new site when none is given: one more than the
+// highest id in use by sites or in taken (1 for the first site).
+// appcmd.md §7.1 says "the next available"; newer IIS may allocate
+// differently (UNCONFIRMED).
+func NextSiteID(sites []*Site, taken map[uint64]bool) string {
+	var max uint64
+	for _, s := range sites {
+		if n, err := strconv.ParseUint(s.ID, 10, 32); err == nil && n > max {
+			max = n
+		}
+	}
+	for n := range taken {
+		max = maxU(max, n)
+	}
+	return strconv.FormatUint(max+1, 10)
+}
+
+func maxU(a, b uint64) uint64 {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+// CheckSiteID rejects an id that another site than self (nil for a new
+// site) already has. The configuration system would also refuse it, but
+// its duplicate text names the site's first key (name), not the id. An id
+// that is not a number is left to the schema to report.
+func CheckSiteID(sites []*Site, self *Object, id string) error {
+	n, err := strconv.ParseUint(strings.TrimSpace(id), 10, 64)
+	if err != nil {
+		return nil
+	}
+	for _, s := range sites {
+		if self != nil && strings.EqualFold(s.Name, self.Name) {
+			continue
+		}
+		if m, err := strconv.ParseUint(s.ID, 10, 64); err == nil && m == n {
+			return &DuplicateKeyError{Element: "site", Key: "id", Value: strconv.FormatUint(n, 10)}
+		}
+	}
+	return nil
+}
+
+// NewSite is what add site creates.
+type NewSite struct {
+	Name         string
+	ID           string // with HasID; else the next free id
+	HasID        bool
+	Bindings     []Binding
+	PhysicalPath string // with HasPhysicalPath: the root application and directory
+	// HasPhysicalPath asks for the root application "/" and its root
+	// virtual directory.
+	HasPhysicalPath bool
+}
+
+// AddSite returns the change set that adds a site. Its Base is the site's
+// element, for further attributes.
+func (m *Model) AddSite(n NewSite) (*Edit, error) {
+	sites, err := m.Sites()
+	if err != nil {
+		return nil, err
+	}
+	if o, _ := m.Find(SiteKind, n.Name); o != nil {
+		return nil, &ExistsError{Object: SiteKind.Name, ID: n.Name}
+	}
+	id := n.ID
+	if !n.HasID {
+		id = NextSiteID(sites, nil)
+	} else if err := CheckSiteID(sites, nil, id); err != nil {
+		return nil, err
+	}
+	site := commit.Path{keyStep("name", n.Name)}
+	ed := newEdit(SitesSection, site)
+	ed.add(commit.Change{Kind: commit.Add, Path: commit.Path{{Selector: &commit.Selector{Keys: []commit.KeyValue{{Name: "name", Value: n.Name}, {Name: "id", Value: id}}}}}})
+	ed.done(SiteKind, n.Name, Added)
+	// Applications before bindings, as IIS writes a site.
+	if n.HasPhysicalPath {
+		app := under(site, keyStep("path", "/"))
+		ed.add(commit.Change{Kind: commit.Add, Path: app}, rootVDir(app, n.PhysicalPath))
+		ed.done(AppKind, AppName(n.Name, "/"), Added)
+		ed.done(VDirKind, VDirName(n.Name, "/", "/"), Added)
+	}
+	ed.add(bindingChanges(site, nil, n.Bindings)...)
+	return ed, nil
+}
+
+// rootVDir adds the root virtual directory "/" of an application.
+func rootVDir(app commit.Path, phys string) commit.Change {
+	return commit.Change{Kind: commit.Add, Path: under(app, commit.Step{Selector: &commit.Selector{Keys: []commit.KeyValue{{Name: "path", Value: "/"}, {Name: "physicalPath", Value: phys}}}})}
+}
+
+// siteBindings returns the bindings of a site object.
+func siteBindings(o *Object) []Binding {
+	var out []Binding
+	if bs := o.Element.Child("bindings"); bs != nil {
+		for _, b := range bs.Items {
+			out = append(out, Binding{Protocol: attrValue(b, "protocol"), Information: attrValue(b, "bindingInformation")})
+		}
+	}
+	return out
+}
+
+// siteUpdate is the SITE part of Update: an id must be free, and
+// /bindings: (or a record's bindings) replaces the list.
+func (m *Model) siteUpdate(o *Object, u Update) ([]commit.Change, error) {
+	sites, err := m.Sites()
+	if err != nil {
+		return nil, err
+	}
+	if r := u.Record; r != nil && strings.EqualFold(r.Name, SiteKind.Name) && r.Child(SiteKind.Element) == nil {
+		if rid, ok := r.Attr("SITE.ID"); ok {
+			if err := CheckSiteID(sites, o, rid); err != nil {
+				return nil, err
+			}
+		}
+		if rb, ok := r.Attr("bindings"); ok && !u.HasBindings {
+			list, err := ParseBindings(rb)
+			if err != nil {
+				return nil, err
+			}
+			return bindingChanges(o.ElementPath, siteBindings(o), list), nil
+		}
+	}
+	if u.HasID {
+		if err := CheckSiteID(sites, o, u.ID); err != nil {
+			return nil, err
+		}
+	}
+	if u.HasBindings {
+		return bindingChanges(o.ElementPath, siteBindings(o), u.Bindings), nil
+	}
+	return nil, nil
+}
+
+// checkNewBindings validates what an edit did to sites beyond the schema:
+// every binding that is new must have valid binding information (IP:port:host
+// for http and https). before holds the sites before the edit.
+func (m *Model) checkNewBindings(before []*Site) error {
+	had := map[string][]Binding{}
+	for _, s := range before {
+		had[strings.ToLower(s.Name)] = siteBindings(&s.Object)
+	}
+	now, err := m.Sites()
+	if err != nil {
+		return err
+	}
+	for _, s := range now {
+		for _, b := range siteBindings(&s.Object) {
+			if !hasBinding(had[strings.ToLower(s.Name)], b) {
+				if err := checkBinding(b); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
