@@ -41,13 +41,9 @@ func listModules(c *invocation) error {
 	if err != nil {
 		return err
 	}
-	mods, err := m.Modules(cp)
+	all, err := iis.AsObjects(m.Modules(cp))
 	if err != nil {
 		return err
-	}
-	all := make([]*iis.Object, 0, len(mods))
-	for _, x := range mods {
-		all = append(all, &x.Object)
 	}
 	return c.listAll(moduleKind, all, asIs)
 }

@@ -314,48 +314,33 @@ func (m *Model) Pools() ([]*AppPool, error) {
 // Objects returns every SITE, APP, VDIR or APPPOOL (server level), MODULE
 // (enabled at server level) or BACKUP, in order.
 func (m *Model) Objects(k *Kind) ([]*Object, error) {
-	var out []*Object
-	var err error
 	switch k {
 	case SiteKind:
-		var l []*Site
-		l, err = m.Sites()
-		for _, x := range l {
-			out = append(out, &x.Object)
-		}
+		return AsObjects(m.Sites())
 	case AppKind:
-		var l []*Application
-		l, err = m.Apps()
-		for _, x := range l {
-			out = append(out, &x.Object)
-		}
+		return AsObjects(m.Apps())
 	case VDirKind:
-		var l []*VirtualDirectory
-		l, err = m.VDirs()
-		for _, x := range l {
-			out = append(out, &x.Object)
-		}
+		return AsObjects(m.VDirs())
 	case PoolKind:
-		var l []*AppPool
-		l, err = m.Pools()
-		for _, x := range l {
-			out = append(out, &x.Object)
-		}
+		return AsObjects(m.Pools())
 	case ModuleKind:
-		var l []*Module
-		l, err = m.Modules(configstore.ServerPath)
-		for _, x := range l {
-			out = append(out, &x.Object)
-		}
+		return AsObjects(m.Modules(configstore.ServerPath))
 	case BackupKind:
-		var l []*Backup
-		l, err = m.Backups()
-		for _, x := range l {
-			out = append(out, &x.Object)
-		}
+		return AsObjects(m.Backups())
+	}
+	return nil, nil
+}
+
+// AsObjects returns the Object of each typed object (Site, Module, ...).
+func AsObjects[T interface{ object() *Object }](list []T, err error) ([]*Object, error) {
+	out := make([]*Object, 0, len(list))
+	for _, x := range list {
+		out = append(out, x.object())
 	}
 	return out, err
 }
+
+func (o *Object) object() *Object { return o }
 
 // Find returns the object whose identifier is id (ignoring case), or nil.
 func (m *Model) Find(k *Kind, id string) (*Object, error) {
