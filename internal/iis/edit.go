@@ -168,7 +168,9 @@ func (m *Model) checkRename(o *Object, v string) error {
 		return err
 	}
 	for _, x := range all {
-		if x != o && x.parent() == o.parent() && strings.EqualFold(attrValue(x.Element, o.Kind.Key), v) {
+		// x is o itself when it has o's identifier: the lists are read
+		// afresh, so pointers differ.
+		if !strings.EqualFold(x.Name, o.Name) && x.parent() == o.parent() && strings.EqualFold(attrValue(x.Element, o.Kind.Key), v) {
 			return &DuplicateKeyError{Element: o.Element.Name, Key: o.Kind.Key, Value: v}
 		}
 	}
