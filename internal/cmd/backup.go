@@ -54,7 +54,7 @@ func addBackup(c *invocation) error {
 	defer s.Close()
 	m := iis.New(s)
 	msg := fmt.Sprintf("BACKUP object %q added", name)
-	if c.has("whatif") {
+	if c.opts.whatIf {
 		file, err := m.PlanBackup(name)
 		if err != nil {
 			return err
@@ -93,7 +93,7 @@ func deleteBackup(c *invocation) error {
 		return err
 	}
 	msg := fmt.Sprintf("BACKUP object %q deleted", b.Name)
-	if c.has("whatif") {
+	if c.opts.whatIf {
 		old, err := os.ReadFile(b.File)
 		if err != nil {
 			return err
@@ -137,7 +137,7 @@ func restoreBackup(c *invocation) error {
 // (new nil) it.
 func (c *invocation) reportFileChange(file string, old, new []byte, msg string) error {
 	c.saved = &saveState{whatIf: true, files: []string{file}}
-	if !c.has("json") {
+	if !c.opts.json {
 		oldName, newName := file, file
 		if old == nil {
 			oldName = "/dev/null"

@@ -104,11 +104,6 @@ func listConfig(c *invocation) error {
 	return nil
 }
 
-// has reports whether a valueless general parameter such as /xml was given.
-func (c *invocation) has(name string) bool {
-	_, ok := c.Reserved[name]
-	return ok
-}
 
 // unexpectedParam rejects a parameter the verb does not take.
 func unexpectedParam(raw string) error {

@@ -137,7 +137,7 @@ func (c *invocation) help() error {
 		}
 		text := verbHelp(lookupCommand(c.Object, c.Verb))
 		if c.Object == "CONFIG" {
-			if sec, ok := c.reserved("section"); ok && sec != "" && !strings.HasPrefix(sec, "?") {
+			if sec := c.Reserved["section"].Value; sec != "" && !strings.HasPrefix(sec, "?") {
 				more, err := c.sectionHelp(sec)
 				if err != nil {
 					return err

@@ -112,7 +112,7 @@ func (c *invocation) fail(err error) int {
 	if d.text == "" {
 		return d.code // a list that found nothing: no output, exit 1
 	}
-	if c.Invocation != nil && c.has("json") {
+	if c.Invocation != nil && c.Reserved["json"].Raw != "" {
 		out, _ := json.MarshalIndent(map[string]any{"error": map[string]any{"message": d.text, "code": d.code}}, "", "  ")
 		c.println(string(out))
 		return d.code
@@ -142,11 +142,6 @@ func (c *invocation) success(s string) { c.ios.okColor().Fprint(c.ios.Out, lines
 // notice writes a notice to stderr.
 func (c *invocation) notice(s string) { c.ios.noteColor().Fprint(c.ios.ErrOut, lines("appcmd: "+s)) }
 
-// reserved returns a general parameter's value and whether it was given.
-func (c *invocation) reserved(name string) (string, bool) {
-	r, ok := c.Reserved[name]
-	return r.Value, ok
-}
 
 // identifier returns the identifier, or "".
 func (c *invocation) identifier() string {

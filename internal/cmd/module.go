@@ -75,7 +75,7 @@ func addModule(c *invocation) error {
 	if name == "" {
 		return &iis.MissingError{Object: moduleKind.Name, Param: "name"}
 	}
-	commitTo, _ := c.reserved("commit")
+	commitTo := c.opts.commit
 	ed, err := m.AddModule(cp, commitTo, name, typ, pre)
 	if err != nil {
 		return err
@@ -101,7 +101,7 @@ func deleteModule(c *invocation) error {
 	if name == "" {
 		return &iis.MissingError{Object: moduleKind.Name}
 	}
-	commitTo, _ := c.reserved("commit")
+	commitTo := c.opts.commit
 	ed, err := m.DeleteModule(cp, commitTo, name)
 	if err != nil {
 		return err

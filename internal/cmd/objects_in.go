@@ -121,7 +121,7 @@ func setConfigIn(c *invocation) error {
 		return err
 	}
 	defer s.Close()
-	commitTo, _ := c.reserved("commit")
+	commitTo := c.opts.commit
 	var msgs []string
 	for _, r := range recs {
 		if !strings.EqualFold(r.Name, "CONFIG") {

@@ -34,23 +34,22 @@ func (c *invocation) listObjects(k *objKind) error {
 
 // configFlags reads /config and /config:*.
 func (c *invocation) configFlags() (show, all bool) {
-	v, ok := c.reserved("config")
-	return ok, ok && v == "*"
+	return c.opts.hasConfig, c.opts.hasConfig && c.opts.config == "*"
 }
 
 // printObjects writes objects in the format the general parameters ask for.
 func (c *invocation) printObjects(k *objKind, objs []*iis.Object) error {
 	showConfig, all := c.configFlags()
 	var b strings.Builder
-	switch text, hasText := c.reserved("text"); {
-	case c.has("json"):
+	switch text, hasText := c.opts.text, c.opts.hasText; {
+	case c.opts.json:
 		out, err := objectsJSON(k, objs, showConfig)
 		if err != nil {
 			return err
 		}
 		c.println(string(out))
 		return nil
-	case c.has("xml"):
+	case c.opts.xml:
 		b.WriteString(xmlHeader + "<appcmd>\n")
 		for _, o := range objs {
 			objectXML(&b, o, showConfig, all)
