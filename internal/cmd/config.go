@@ -104,7 +104,6 @@ func listConfig(c *invocation) error {
 	return nil
 }
 
-
 // unexpectedParam rejects a parameter the verb does not take.
 func unexpectedParam(raw string) error {
 	return &UsageError{Framed: true, Message: fmt.Sprintf("Unknown attribute %q.  Replace with -? for help.", strings.TrimLeft(raw, "/-"))}

@@ -142,7 +142,6 @@ func (c *invocation) success(s string) { c.ios.okColor().Fprint(c.ios.Out, lines
 // notice writes a notice to stderr.
 func (c *invocation) notice(s string) { c.ios.noteColor().Fprint(c.ios.ErrOut, lines("appcmd: "+s)) }
 
-
 // identifier returns the identifier, or "".
 func (c *invocation) identifier() string {
 	if len(c.Identifiers) > 0 {
