@@ -6,15 +6,15 @@ import (
 	"strings"
 
 	"github.com/appcmd-project/appcmd/internal/configstore"
+	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
 )
 
 // Output of CONFIG objects: the section as configuration XML (default),
 // /text:* and /text:ATTR, /xml, and -json (docs/output.md).
 
-// xmlEscape escapes an attribute value for double quotes.
-func xmlEscape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "\n", "&#xA;", "\r", "&#xD;", "\t", "&#x9;").Replace(s)
-}
+// xmlEscape escapes an attribute value for double quotes, as the
+// configuration writer does.
+func xmlEscape(s string) string { return xmldoc.EscapeAttr(s) }
 
 // sectionXML writes the effective section wrapped in its section groups,
 // two spaces per level as appcmd.exe prints it. all adds inherited and

@@ -1,13 +1,12 @@
 package cmd
 
 import (
-	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/appcmd-project/appcmd/internal/commit"
+	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
 	"github.com/appcmd-project/appcmd/internal/iis"
 )
 
@@ -42,47 +41,30 @@ func (c *invocation) readRecords() ([]*commit.Tree, error) {
 	return root.Children, nil
 }
 
-// parseTree reads one XML document into a Tree, keeping attribute order.
+// parseTree reads one XML document into a Tree, keeping attribute order,
+// with the reader of every configuration file (its limits, no DTDs).
 func parseTree(r io.Reader) (*commit.Tree, error) {
-	dec := xml.NewDecoder(r)
-	var stack []*commit.Tree
-	var root *commit.Tree
-	for {
-		tok, err := dec.Token()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			n := &commit.Tree{Name: qname(t.Name)}
-			for _, a := range t.Attr {
-				n.Attrs = append(n.Attrs, commit.KeyValue{Name: qname(a.Name), Value: a.Value})
-			}
-			if len(stack) > 0 {
-				p := stack[len(stack)-1]
-				p.Children = append(p.Children, n)
-			} else if root == nil {
-				root = n
-			}
-			stack = append(stack, n)
-		case xml.EndElement:
-			stack = stack[:len(stack)-1]
-		}
+	src, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
 	}
-	if root == nil {
-		return nil, io.ErrUnexpectedEOF
+	doc, err := xmldoc.Parse(src)
+	if err != nil {
+		return nil, err
 	}
-	return root, nil
+	return treeOf(doc.Root()), nil
 }
 
-func qname(n xml.Name) string {
-	if n.Space != "" {
-		return n.Space + ":" + n.Local
+func treeOf(e *xmldoc.Element) *commit.Tree {
+	t := &commit.Tree{Name: e.Name()}
+	for _, a := range e.Attrs() {
+		t.Attrs = append(t.Attrs, commit.KeyValue{Name: a.Name, Value: a.Value})
 	}
-	return n.Local
+	e.EachChild(func(c *xmldoc.Element) bool {
+		t.Children = append(t.Children, treeOf(c))
+		return true
+	})
+	return t
 }
 
 // recordSelection maps a record onto the receiving kind, ANDed with the

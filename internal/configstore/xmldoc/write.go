@@ -224,6 +224,11 @@ func (c *countWriter) name(s string) string {
 	return s
 }
 
+// EscapeAttr escapes a value for a double-quoted attribute: the one
+// escaper of the project, used by the document writer and by appcmd's own
+// XML output (/xml, the section listing).
+func EscapeAttr(s string) string { return escapeAttr(s, '"') }
+
 // escapeAttr escapes an attribute value for the given quote character.
 func escapeAttr(s string, quote byte) string {
 	if strings.IndexAny(s, "&<>\"'\t\n\r") < 0 {
