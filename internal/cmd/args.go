@@ -138,11 +138,12 @@ func (e *UsageError) Error() string { return e.Message }
 func (e *UsageError) Unwrap() error { return e.Err }
 
 // reservedNames are the general parameters (appcmd.md §1.4) plus our
-// extensions json, whatif and listen.
+// extensions json, whatif, listen and followlinks.
 var reservedNames = map[string]bool{
 	"?": true, "text": true, "xml": true, "in": true, "config": true,
 	"metadata": true, "commit": true, "apphostconfig": true, "debug": true,
 	"section": true, "json": true, "whatif": true, "listen": true,
+	"followlinks": true,
 }
 
 // ParseArgs parses argv (without the program name). Errors are *UsageError.

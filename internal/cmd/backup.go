@@ -113,7 +113,9 @@ func deleteBackup(c *invocation) error {
 // there is no server to stop.
 func restoreBackup(c *invocation) error {
 	c.takeParam("stop")
-	s, err := c.openStore(true)
+	// The file being replaced need not be readable: restoring is how a
+	// broken one is mended.
+	s, err := c.openStoreOpts(true, true)
 	if err != nil {
 		return err
 	}

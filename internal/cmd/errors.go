@@ -21,6 +21,7 @@ const (
 	exitPathNotFound  = 3    // ERROR_PATH_NOT_FOUND: unknown config path (ours)
 	exitAccessDenied  = 5    // ERROR_ACCESS_DENIED (AZURE-STARTUP)
 	exitInvalidData   = 13   // ERROR_INVALID_DATA: malformed indexer (confirmed), invalid values (ours)
+	exitSharing       = 32   // ERROR_SHARING_VIOLATION: another command changed a file meanwhile (ours)
 	exitLockViolation = 33   // ERROR_LOCK_VIOLATION, 0x80070021 (expected by the reference)
 	exitNotSupported  = 50   // ERROR_NOT_SUPPORTED (ours)
 	exitInvalidParam  = 87   // ERROR_INVALID_PARAMETER [JX]
@@ -46,9 +47,15 @@ func hresultFrame(hr uint32, msg string) string {
 	return fmt.Sprintf("ERROR ( hresult:%08x, message:Command execution failed.\n%s\n )", hr, msg)
 }
 
-// configErrorFrame is the form for a configuration file that cannot be used.
-func configErrorFrame(file string, line int, desc string) string {
-	return "ERROR ( message:Configuration error\nFilename: " + file + "\nLine Number: " + fmt.Sprint(line) + "\nDescription: " + desc + "\n. )"
+// configErrorFrame is the form for a configuration file that cannot be
+// used. A file that cannot be written has no line: the line is left out,
+// as IIS does (a file that cannot be read is "Line Number: 0" in IIS too).
+func configErrorFrame(file string, line int, desc string, write bool) string {
+	ln := "\nLine Number: " + fmt.Sprint(line)
+	if write && line == 0 {
+		ln = ""
+	}
+	return "ERROR ( message:Configuration error\nFilename: " + file + ln + "\nDescription: " + desc + "\n. )"
 }
 
 // describe maps any error to appcmd.exe's text and exit code. It is the one
@@ -93,7 +100,7 @@ func configFileRule(kind configstore.ConfigErrorKind, perm bool) func(error) (st
 		if !ok || cfe.Kind != kind || (kind == configstore.ErrUnreadable && errors.Is(err, fs.ErrPermission) != perm) {
 			return "", false
 		}
-		return configErrorFrame(cfe.File, cfe.Line, cfe.Description), true
+		return configErrorFrame(cfe.File, cfe.Line, cfe.Description, cfe.Write), true
 	}
 }
 
@@ -134,6 +141,14 @@ var errorRules = []errorRule{
 	{code: exitNotFoundFile, when: "a configuration file that is missing or cannot be read or written", origin: "ours",
 		example: &configstore.ConfigFileError{File: "/etc/iis/applicationHost.config", Description: configstore.DescCannotRead, Kind: configstore.ErrUnreadable, Err: fs.ErrNotExist},
 		match:   configFileRule(configstore.ErrUnreadable, false)},
+	{code: exitAccessDenied, when: "a web.config write whose real path a symbolic link takes out of its virtual directory (without -followLinks)", origin: "ours",
+		example: &configstore.ConfigFileError{File: "/srv/site/sub/web.config", Kind: configstore.ErrRefused, Write: true,
+			Description: "Cannot write configuration file: through a symbolic link it is /srv/outside/web.config, outside /srv/site, the physical path of its virtual directory; nothing was written. To write through such links, add -followLinks or set APPCMD_FOLLOW_LINKS=1"},
+		match: configFileRule(configstore.ErrRefused, false)},
+	{code: exitSharing, when: "a web.config that another command changed while this one waited for its folder lock (only with folders mapped crosswise by two applicationHost.config files)", origin: "ours",
+		example: &configstore.ConfigFileError{File: "/srv/p/web.config", Kind: configstore.ErrConflict,
+			Description: "Another command changed the configuration file while this one was waiting for a lock; nothing was written. Run the command again"},
+		match: configFileRule(configstore.ErrConflict, false)},
 	{code: exitLockViolation, when: "a file that sets a section or attribute where it is locked", origin: "ours",
 		example: &configstore.ConfigFileError{File: "/srv/site/web.config", Line: 4, Description: configstore.DescLockViolation, Kind: configstore.ErrLocked},
 		match:   configFileRule(configstore.ErrLocked, false)},

@@ -87,7 +87,15 @@ func (c *invocation) schemaDirs() []string {
 
 // openStore opens the configuration; write takes the exclusive lock that
 // makes the read-modify-write of one command atomic against others.
+// -whatif writes nothing, so it takes no lock (and works in a read-only
+// folder).
 func (c *invocation) openStore(write bool) (*configstore.Store, error) {
+	return c.openStoreOpts(write, false)
+}
+
+// openStoreOpts is openStore; restore opens an applicationHost.config that
+// may be malformed, for restore backup to replace.
+func (c *invocation) openStoreOpts(write, restore bool) (*configstore.Store, error) {
 	path, err := c.appHostPath()
 	if err != nil {
 		return nil, err
@@ -96,10 +104,22 @@ func (c *invocation) openStore(write bool) (*configstore.Store, error) {
 		AppHostPath: path,
 		SchemaDirs:  c.schemaDirs(),
 		Env:         c.getenv,
-		Write:       write,
+		Write:       write && !c.has("whatif"),
+		FollowLinks: c.followLinks(),
+		Restore:     restore,
 	})
 	if err == nil && c.opts.debug {
 		c.stores = append(c.stores, s)
 	}
 	return s, err
+}
+
+// followLinks is -followLinks or $APPCMD_FOLLOW_LINKS: write a web.config
+// even where a symbolic link leads out of its virtual directory.
+func (c *invocation) followLinks() bool {
+	if c.has("followlinks") {
+		return true
+	}
+	v, _ := c.getenv(configstore.EnvFollowLinks)
+	return v != "" && v != "0" && !strings.EqualFold(v, "false")
 }

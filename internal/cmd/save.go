@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"encoding/json"
-	"os"
 
 	"github.com/rogpeppe/go-internal/diff"
 
@@ -29,10 +28,14 @@ func (c *invocation) save(s *configstore.Store) error {
 		c.saved.files = append(c.saved.files, f.Path)
 	}
 	if c.saved.whatIf {
+		// What a real run would refuse, -whatif refuses too.
+		if err := s.CheckSave(); err != nil {
+			return err
+		}
 		for _, f := range changed {
 			var old []byte
 			if f.Exists() {
-				b, err := os.ReadFile(f.Path)
+				b, err := configstore.ReadConfigFile(f.Path)
 				if err != nil {
 					return err
 				}

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
 )
@@ -70,15 +72,61 @@ func (s *Store) BackupRoot() string {
 	return filepath.Join(filepath.Dir(s.apphost.Path), "backup")
 }
 
-// checkBackupName refuses names that are not one plain folder name.
+// maxBackupName bounds a backup name in bytes: the temporary folder a
+// backup is made in adds about 25 bytes, and folder names may have 255.
+const maxBackupName = 200
+
+// checkBackupName accepts the names IIS accepts, a Windows folder name,
+// and refuses the rest (docs/objects.md, "Backup names"): no
+// /\:*?"<>|, no control or non-printable characters, no surrounding
+// spaces and no trailing dot, not a Windows device name, at most
+// maxBackupName bytes. Two rules are ours: a name may not start with "."
+// (the tool's temporary folders do) or with CFGHISTORY_ (history entries).
 func checkBackupName(name string) error {
+	bad := func(why string) error {
+		return &BackupError{Name: name, Reason: fmt.Sprintf("Invalid backup name %s: %s. A backup name is a folder name of printable characters without /\\:*?\"<>|", strconv.Quote(name), why)}
+	}
 	switch {
-	case name == "", name == ".", name == "..", strings.ContainsAny(name, `/\:*?"<>|`), strings.TrimSpace(name) != name:
-		return &BackupError{Name: name, Reason: fmt.Sprintf("Invalid backup name %q: use a folder name without /\\:*?\"<>| and surrounding spaces", name)}
+	case name == "":
+		return bad("it is empty")
+	case !utf8.ValidString(name):
+		return bad("it is not valid UTF-8")
+	case len(name) > maxBackupName:
+		return bad(fmt.Sprintf("it is longer than %d bytes", maxBackupName))
+	case strings.ContainsAny(name, `/\:*?"<>|`):
+		return bad(`it contains one of /\:*?"<>|`)
+	case strings.HasPrefix(name, "."):
+		return bad(`it starts with "." (reserved for temporary folders)`)
+	case strings.TrimSpace(name) != name:
+		return bad("it starts or ends with white space")
+	case strings.HasSuffix(name, "."):
+		return bad(`it ends with "." (Windows drops it)`)
+	case isDeviceName(name):
+		return bad("it is a Windows device name")
 	case strings.HasPrefix(strings.ToUpper(name), HistoryPrefix):
-		return &BackupError{Name: name, Reason: fmt.Sprintf("Invalid backup name %q: names starting with %s are configuration history entries", name, HistoryPrefix)}
+		return &BackupError{Name: name, Reason: fmt.Sprintf("Invalid backup name %s: names starting with %s are configuration history entries", strconv.Quote(name), HistoryPrefix)}
+	}
+	for _, r := range name {
+		if !unicode.IsPrint(r) && r != ' ' {
+			return bad(fmt.Sprintf("it contains the non-printable character %U", r))
+		}
 	}
 	return nil
+}
+
+// isDeviceName reports Windows' reserved device names (CON, NUL, COM1, …),
+// which are no folder names even with an extension.
+func isDeviceName(name string) bool {
+	base, _, _ := strings.Cut(strings.ToUpper(name), ".")
+	base = strings.TrimRight(base, " ")
+	switch base {
+	case "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$":
+		return true
+	}
+	if len(base) == 4 && (strings.HasPrefix(base, "COM") || strings.HasPrefix(base, "LPT")) {
+		return strings.ContainsRune("0123456789¹²³", rune(base[3]))
+	}
+	return false
 }
 
 // Backups lists named backups (by name) and then history entries (oldest
@@ -111,7 +159,12 @@ func backupsIn(dir string, history bool) ([]*Backup, error) {
 	var out []*Backup
 	for _, e := range entries {
 		name := e.Name()
-		if !e.IsDir() || strings.HasPrefix(name, ".") || history != isHistoryName(name) {
+		if !e.IsDir() || history != isHistoryName(name) {
+			continue
+		}
+		// A folder made by hand with a name that add backup refuses
+		// (a temporary folder, one with control characters) is no backup.
+		if !history && checkBackupName(name) != nil {
 			continue
 		}
 		b := &Backup{Name: name, Dir: filepath.Join(dir, name), History: history}
@@ -215,19 +268,32 @@ func (s *Store) DeleteBackup(b *Backup) error {
 // Save writes it, all or nothing. It returns whether anything changes.
 func (s *Store) RestoreBackup(b *Backup) (bool, error) {
 	path := b.File()
-	src, err := os.ReadFile(path)
+	src, err := ReadConfigFile(path)
 	if err != nil {
-		return false, &ConfigFileError{File: path, Description: DescCannotRead, Kind: ErrUnreadable, Err: err}
+		return false, readError(path, err)
 	}
-	if bytes.Equal(src, s.apphost.doc.Source()) && !s.apphost.Changed() {
+	// The file being replaced was not parsed when it is malformed
+	// (Options.Restore); its bytes are compared as they are on disk.
+	cur := s.apphost
+	if cur.doc != nil && bytes.Equal(src, cur.doc.Source()) && !cur.Changed() {
 		return false, nil
+	}
+	if cur.doc == nil {
+		if now, err := ReadConfigFile(cur.Path); err == nil && bytes.Equal(now, src) {
+			return false, nil
+		}
 	}
 	f, err := parseFile(path, ServerPath, src, xmldoc.Options{})
 	if err != nil {
 		return false, err
 	}
+	decl := newRegistry()
+	if err := decl.readDeclarations(path, f.doc); err != nil {
+		return false, err
+	}
 	f.doc.MarkChanged()
-	s.apphost.doc = f.doc
+	cur.doc, cur.declared = f.doc, decl
+	s.lastSite = nil
 	return true, nil
 }
 
@@ -309,15 +375,44 @@ func (s *Store) KeepHistory(now time.Time) error {
 	}
 	dir := filepath.Join(h.Dir, fmt.Sprintf("%s%010d", HistoryPrefix, next))
 	if err := linkEntry(dir, s.apphost.Path); err != nil {
-		return &ConfigFileError{File: dir, Kind: ErrUnreadable, Description: "Cannot keep configuration history: " + err.Error(), Err: err}
+		return &ConfigFileError{File: dir, Kind: ErrUnreadable, Write: true, Description: "Cannot keep configuration history: " + err.Error(), Err: err}
 	}
 	os.Chtimes(dir, now, now) // the entry's time, for period
 	entries = append(entries, &Backup{Name: filepath.Base(dir), Dir: dir, History: true})
+	var old []*Backup
 	for len(entries) > 0 && int64(len(entries)) > h.Max {
-		if err := s.DeleteBackup(entries[0]); err != nil {
+		old = append(old, entries[0])
+		entries = entries[1:]
+	}
+	p := &pendingHistory{entry: dir, old: old}
+	if s.saving {
+		s.history = p // Save settles it: kept and pruned, or removed
+		return nil
+	}
+	return s.settleHistory(p, true)
+}
+
+// pendingHistory is the history entry a save made before replacing
+// applicationHost.config: if the save fails, the entry goes again (the
+// file did not change), and only a save that succeeded deletes the
+// entries beyond maxHistories.
+type pendingHistory struct {
+	entry string
+	old   []*Backup
+}
+
+// settleHistory keeps and prunes (ok) or removes the pending entry.
+func (s *Store) settleHistory(p *pendingHistory, ok bool) error {
+	if p == nil {
+		return nil
+	}
+	if !ok {
+		return os.RemoveAll(p.entry)
+	}
+	for _, b := range p.old {
+		if err := s.DeleteBackup(b); err != nil {
 			return err
 		}
-		entries = entries[1:]
 	}
 	return nil
 }

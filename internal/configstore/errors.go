@@ -18,6 +18,9 @@ type ConfigFileError struct {
 	Description string
 	Kind        ConfigErrorKind
 	Err         error
+	// Write is set for errors of writing a file: they have no line, and
+	// the message leaves the line out, as IIS does.
+	Write bool
 }
 
 // ConfigErrorKind tells why a file was rejected, for the exit code.
@@ -27,6 +30,8 @@ const (
 	ErrMalformed  ConfigErrorKind = iota // not well-formed XML or invalid content
 	ErrUnreadable                        // missing or unreadable file
 	ErrLocked                            // a section or attribute used where it is locked
+	ErrConflict                          // another command changed the file meanwhile
+	ErrRefused                           // a write outside the folders it belongs in
 )
 
 func (e *ConfigFileError) Error() string {

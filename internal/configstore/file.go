@@ -3,6 +3,7 @@ package configstore
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 
 	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
@@ -18,6 +19,9 @@ type File struct {
 	exists bool
 
 	declared *Registry // declarations visible in this file (its own plus those above)
+
+	ident fs.FileInfo // the file as it was read; nil when it did not exist
+	root  string      // a web.config: the physical path of its virtual directory
 }
 
 // Exists reports whether the file is on disk (a web.config may be created by

@@ -2,6 +2,7 @@ package configstore
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
@@ -148,6 +149,33 @@ func splitSegments(s string) ([]string, error) {
 		case ".", "..":
 			return nil, fmt.Errorf("The path %q may not contain '.' or '..' segments", s)
 		}
+		// A URL decoder on the way to a file (a web server, a script)
+		// would turn %2e%2e into "..": such segments are refused too,
+		// as are encoded separators.
+		if dec, ok := percentDecoded(seg); ok {
+			if strings.ContainsAny(dec, `/\`) {
+				return nil, fmt.Errorf("The path %q may not contain percent-encoded separators (%%2f, %%5c)", s)
+			}
+			if d := strings.TrimSpace(dec); d == "." || d == ".." {
+				return nil, fmt.Errorf("The path %q may not contain '.' or '..' segments, percent-encoded (%%2e) or not", s)
+			}
+		}
 	}
 	return segs, nil
+}
+
+// percentDecoded decodes %XX escapes, repeatedly (%252e is %2e once
+// decoded); ok is false when seg holds none.
+func percentDecoded(seg string) (string, bool) {
+	if !strings.Contains(seg, "%") {
+		return seg, false
+	}
+	for range 4 {
+		dec, err := url.PathUnescape(seg)
+		if err != nil || dec == seg {
+			break
+		}
+		seg = dec
+	}
+	return seg, true
 }

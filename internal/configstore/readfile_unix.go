@@ -4,6 +4,7 @@ package configstore
 
 import (
 	"io"
+	"io/fs"
 	"os"
 	"syscall"
 )
@@ -19,38 +20,50 @@ type mapped struct {
 	release   func()             // unmaps; nil for read files
 	evict     func(from, to int) // drops pages from memory; nil for read files
 	copyRange func(w io.Writer, from, to int) error
+	info      fs.FileInfo // of the opened file, for Store.verifyUnchanged
+}
+
+// openConfig opens a configuration file without blocking (a named pipe
+// would otherwise wait for a writer) and checks with fstat, on the opened
+// file itself, that it is a regular file of bounded size.
+func openConfig(path string) (*os.File, fs.FileInfo, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	info, err := f.Stat()
+	if err == nil {
+		err = checkConfigFile(path, info)
+	}
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, info, nil
 }
 
 // readFile returns the contents of a file. Large files are mapped; writers
 // replace files by rename, never in place, so a mapping stays valid while
 // we hold the write lock.
-func readFile(path string) (mapped, error) {
-	f, err := os.Open(path)
+func readFile(path string, noMap bool) (mapped, error) {
+	f, info, err := openConfig(path)
 	if err != nil {
 		return mapped{}, err
 	}
-	info, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return mapped{}, err
-	}
-	if info.IsDir() {
-		f.Close()
-		return mapped{}, &os.PathError{Op: "read", Path: path, Err: syscall.EISDIR}
-	}
-	if info.Size() < mmapThreshold || int64(int(info.Size())) != info.Size() {
+	if noMap || info.Size() < mmapThreshold || int64(int(info.Size())) != info.Size() {
 		defer f.Close()
-		b, err := io.ReadAll(f)
-		return mapped{data: b}, err
+		b, err := readAllBounded(f, path)
+		return mapped{data: b, info: info}, err
 	}
 	b, err := syscall.Mmap(int(f.Fd()), 0, int(info.Size()), syscall.PROT_READ, syscall.MAP_SHARED)
 	if err != nil {
 		defer f.Close()
-		b, err := io.ReadAll(f)
-		return mapped{data: b}, err
+		b, err := readAllBounded(f, path)
+		return mapped{data: b, info: info}, err
 	}
 	return mapped{
 		data:      b,
+		info:      info,
 		release:   func() { syscall.Munmap(b); f.Close() },
 		evict:     evicter(b),
 		copyRange: rangeCopier(f),

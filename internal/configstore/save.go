@@ -33,15 +33,18 @@ func (s *Store) Changed() []*File {
 	return out
 }
 
-// SaveHook runs before files are replaced, with the files about to change
-// (configuration history keeps a copy of applicationHost.config here).
+// SaveHook runs once every new version is written and checked, just
+// before files are replaced, with the files about to change
+// (configuration history keeps a copy of applicationHost.config here; a
+// save that fails after the hook takes that copy back).
 type SaveHook func(files []*File) error
 
 // Save writes every changed file as one all-or-nothing step: each new
-// version goes to a temporary file in the same directory and is synced;
-// only when all are written are they renamed into place, and if a rename
-// fails the files already replaced are put back. Nothing is written when
-// nothing changed.
+// version goes to a temporary file in the same directory, is checked
+// against the reader's limits and synced; only when all are written are
+// they renamed into place, and if a rename fails the files already
+// replaced are put back. Nothing is written when nothing changed, and a
+// failed save leaves no trace: no temporary file, no history entry.
 func (s *Store) Save(hook SaveHook) ([]*File, error) {
 	changed := s.Changed()
 	if len(changed) == 0 {
@@ -50,8 +53,8 @@ func (s *Store) Save(hook SaveHook) ([]*File, error) {
 	if s.unlock == nil {
 		return nil, errors.New("configstore: Save needs a store opened for writing")
 	}
-	if hook != nil {
-		if err := hook(changed); err != nil {
+	for _, f := range changed {
+		if err := s.checkInside(f); err != nil {
 			return nil, err
 		}
 	}
@@ -77,7 +80,7 @@ func (s *Store) Save(hook SaveHook) ([]*File, error) {
 		dst, err := writePath(f.Path)
 		if err != nil {
 			cleanup()
-			return nil, &ConfigFileError{File: f.Path, Kind: ErrUnreadable, Description: "Cannot write configuration file: " + err.Error(), Err: err}
+			return nil, &ConfigFileError{File: f.Path, Kind: ErrUnreadable, Write: true, Description: "Cannot write configuration file: " + err.Error(), Err: err}
 		}
 		removeStaleTemps(dst)
 		tmp, err := writeTemp(f, dst)
@@ -86,6 +89,17 @@ func (s *Store) Save(hook SaveHook) ([]*File, error) {
 			return nil, err
 		}
 		ps = append(ps, &pending{f: f, dst: dst, tmp: tmp})
+	}
+	if hook != nil {
+		s.saving, s.history = true, nil
+		err := hook(changed)
+		s.saving = false
+		if err != nil {
+			cleanup()
+			s.settleHistory(s.history, false)
+			s.history = nil
+			return nil, err
+		}
 	}
 	for _, p := range ps {
 		if !p.f.exists {
@@ -107,14 +121,70 @@ func (s *Store) Save(hook SaveHook) ([]*File, error) {
 				}
 			}
 			cleanup()
-			return nil, &ConfigFileError{File: p.f.Path, Kind: ErrUnreadable, Description: "Cannot write configuration file: " + err.Error(), Err: err}
+			s.settleHistory(s.history, false)
+			s.history = nil
+			return nil, &ConfigFileError{File: p.f.Path, Kind: ErrUnreadable, Write: true, Description: "Cannot write configuration file: " + err.Error(), Err: err}
 		}
 		p.renamed = true
 		syncDir(filepath.Dir(p.dst))
 	}
 	cleanup()
+	// The files are replaced: a failure to prune old history entries is
+	// not a failure of the save.
+	s.settleHistory(s.history, true)
+	s.history = nil
 	return changed, nil
 }
+
+// CheckSave reports the error that saving the changed files would give
+// before anything is renamed: a web.config whose real path leaves its
+// virtual directory, or a file the reader would refuse. -whatif uses it,
+// so that it refuses what a real run refuses.
+func (s *Store) CheckSave() error {
+	for _, f := range s.Changed() {
+		if err := s.checkInside(f); err != nil {
+			return err
+		}
+		if _, err := f.doc.Render(); err != nil {
+			return writeError(f, err)
+		}
+	}
+	return nil
+}
+
+// checkInside refuses to write a web.config whose real path, after
+// following symbolic links in its folders or the file itself, is not
+// inside the physical path of the virtual directory it belongs to: a
+// link must not let a command run as root rewrite a file elsewhere.
+// Links that stay inside are written through as usual; Options.FollowLinks
+// allows the rest.
+func (s *Store) checkInside(f *File) error {
+	if f.AppHost || f.root == "" || s.followLinks {
+		return nil
+	}
+	real, err := filepath.EvalSymlinks(f.Path)
+	if err != nil {
+		// A new file: its folder, resolved, plus its name.
+		dir, derr := filepath.EvalSymlinks(filepath.Dir(f.Path))
+		if derr != nil {
+			return nil // writeTemp reports the missing folder
+		}
+		real = filepath.Join(dir, filepath.Base(f.Path))
+	}
+	root, err := filepath.EvalSymlinks(f.root)
+	if err != nil {
+		root = filepath.Clean(f.root)
+	}
+	if rel, err := filepath.Rel(root, real); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel) {
+		return nil
+	}
+	return &ConfigFileError{File: f.Path, Kind: ErrRefused, Write: true, Description: fmt.Sprintf(
+		"Cannot write configuration file: through a symbolic link it is %s, outside %s, the physical path of its virtual directory; nothing was written. To write through such links, add -followLinks or set %s=1", real, root, EnvFollowLinks)}
+}
+
+// EnvFollowLinks is the environment variable that sets
+// Options.FollowLinks for every command (docs/files.md).
+const EnvFollowLinks = "APPCMD_FOLLOW_LINKS"
 
 // rename is os.Rename; tests replace it to make a commit fail half-way.
 var rename = os.Rename
@@ -166,7 +236,7 @@ func globEscape(s string) string {
 func writeTemp(f *File, dst string) (string, error) {
 	dir := filepath.Dir(dst)
 	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
-		return "", &ConfigFileError{File: f.Path, Kind: ErrUnreadable,
+		return "", &ConfigFileError{File: f.Path, Kind: ErrUnreadable, Write: true,
 			Description: fmt.Sprintf("Cannot write configuration file: the directory %s does not exist", dir)}
 	}
 	mode := fs.FileMode(0o644)
@@ -175,18 +245,12 @@ func writeTemp(f *File, dst string) (string, error) {
 	}
 	tmp, err := os.CreateTemp(dir, tempPrefix(dst)+strconv.FormatInt(time.Now().UnixNano(), 36)+"-*")
 	if err != nil {
-		return "", &ConfigFileError{File: f.Path, Kind: ErrUnreadable, Description: "Cannot write configuration file: " + err.Error(), Err: err}
+		return "", writeError(f, err)
 	}
 	fail := func(err error) (string, error) {
 		tmp.Close()
 		os.Remove(tmp.Name())
-		kind := ErrUnreadable
-		if _, ok := err.(*xmldoc.ValueError); ok {
-			// The writer's last check of names and values; commit
-			// refuses them earlier with a better message.
-			kind = ErrMalformed
-		}
-		return "", &ConfigFileError{File: f.Path, Kind: kind, Description: "Cannot write configuration file: " + err.Error(), Err: err}
+		return "", writeError(f, err)
 	}
 	// The document buffers its own writes; handing it the file lets it
 	// copy large untouched ranges file to file (xmldoc.Options.CopyRange).
@@ -199,10 +263,49 @@ func writeTemp(f *File, dst string) (string, error) {
 	if err := tmp.Sync(); err != nil {
 		return fail(err)
 	}
+	if f.doc.Unverified() {
+		// The writer could not prove the limits on the way (see
+		// xmldoc.Document.WriteTo): read the new version back.
+		if err := verifyWritten(tmp.Name()); err != nil {
+			return fail(err)
+		}
+	}
 	if err := tmp.Close(); err != nil {
 		return fail(err)
 	}
 	return tmp.Name(), nil
+}
+
+// verifyWritten parses a written file as the reader will.
+func verifyWritten(path string) error {
+	m, err := readFile(path, false)
+	if err != nil {
+		return err
+	}
+	if m.release != nil {
+		defer m.release()
+	}
+	_, err = xmldoc.Parse(m.data)
+	return err
+}
+
+// writeError is the configuration error of a failed write. Values and
+// sizes the reader would refuse are invalid data (exit 13), like the
+// edits that produced them; anything else is a file that cannot be
+// written.
+func writeError(f *File, err error) error {
+	var ve *xmldoc.ValueError
+	var le *xmldoc.LimitError
+	var se *xmldoc.SyntaxError
+	switch {
+	case errors.As(err, &ve), errors.As(err, &le):
+		// The writer's last check of names, values and sizes; commit
+		// refuses bad values earlier with a better message.
+		return &ConfigFileError{File: f.Path, Kind: ErrMalformed, Write: true, Description: "Cannot write configuration file: " + err.Error(), Err: err}
+	case errors.As(err, &se):
+		return &ConfigFileError{File: f.Path, Kind: ErrMalformed, Write: true, Description: "Cannot write configuration file: the new version would not be readable (" + se.Msg + "); nothing was written", Err: err}
+	}
+	return &ConfigFileError{File: f.Path, Kind: ErrUnreadable, Write: true, Description: "Cannot write configuration file: " + err.Error(), Err: err}
 }
 
 // syncDir makes a rename durable; not every system supports it, so errors

@@ -31,6 +31,15 @@ type Options struct {
 	// NoMap reads files into memory instead of mapping them, for stores that
 	// are dropped without Close (the test server's snapshots).
 	NoMap bool
+	// FollowLinks allows writing a web.config whose real path (after
+	// following symbolic links) leaves the physical path of its virtual
+	// directory; by default Save refuses it (docs/files.md).
+	FollowLinks bool
+	// Restore opens a store whose applicationHost.config may be
+	// malformed: restore backup replaces it without reading it. Only
+	// RestoreBackup, the backup methods and Save may be used before a
+	// backup has been restored.
+	Restore bool
 }
 
 // Store is applicationHost.config, the schema, and the web.config files
@@ -48,6 +57,11 @@ type Store struct {
 	unlock  func()
 	release []func() // unmaps file contents
 	noMap   bool
+
+	locks       []*dirLock // web.config folder locks, by folder (lock.go)
+	followLinks bool
+	saving      bool            // Save is running its hook
+	history     *pendingHistory // the history entry of the save in progress (backup.go)
 }
 
 // Open loads applicationHost.config and the schema.
@@ -56,7 +70,7 @@ func Open(opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{env: opts.Env, files: map[string]*File{}, fileErr: map[string]error{}, noMap: opts.NoMap}
+	s := &Store{env: opts.Env, files: map[string]*File{}, fileErr: map[string]error{}, noMap: opts.NoMap, followLinks: opts.FollowLinks}
 	if s.env == nil {
 		s.env = os.LookupEnv
 	}
@@ -89,16 +103,25 @@ func Open(opts Options) (*Store, error) {
 	}
 	s.schema = schema
 	f, err := s.load(path, ServerPath, false)
+	if err == nil {
+		f.declared = newRegistry()
+		err = f.declared.readDeclarations(f.Path, f.doc)
+	}
+	var cfe *ConfigFileError
+	if err != nil && opts.Restore && errors.As(err, &cfe) && cfe.Kind != ErrUnreadable {
+		// The file is about to be replaced by a backup; what matters is
+		// that it is there and is a file, not that it can be read. The
+		// store answers with the defaults until RestoreBackup.
+		f, err = &File{Path: path, ConfigPath: ServerPath, exists: true, declared: newRegistry()}, nil
+		if _, isSpecial := cfe.Err.(*specialFileError); isSpecial {
+			err = cfe
+		}
+	}
 	if err != nil {
 		s.Close()
 		return nil, err
 	}
 	f.AppHost = true
-	f.declared = newRegistry()
-	if err := f.declared.readDeclarations(f.Path, f.doc); err != nil {
-		s.Close()
-		return nil, err
-	}
 	s.apphost = f
 	return s, nil
 }
@@ -125,6 +148,7 @@ func (s *Store) Close() error {
 		r()
 	}
 	s.release = nil
+	s.unlockFolders()
 	if s.unlock != nil {
 		s.unlock()
 		s.unlock = nil
@@ -142,37 +166,50 @@ func (s *Store) AppHost() *File { return s.apphost }
 func (s *Store) Declarations() *Registry { return s.apphost.declared }
 
 func (s *Store) load(path string, cp ConfigPath, optional bool) (*File, error) {
-	var m mapped
-	var err error
-	if s.noMap {
-		m.data, err = os.ReadFile(path)
-	} else {
-		m, err = readFile(path)
-	}
+	m, err := readFile(path, s.noMap)
 	if err != nil {
 		if optional && errors.Is(err, os.ErrNotExist) {
 			return &File{Path: path, ConfigPath: cp}, nil
 		}
-		return nil, &ConfigFileError{File: path, Description: DescCannotRead, Kind: ErrUnreadable, Err: err}
+		return nil, readError(path, err)
 	}
 	if m.release != nil {
 		s.release = append(s.release, m.release)
 	}
-	return parseFile(path, cp, m.data, xmldoc.Options{Evict: m.evict, CopyRange: m.copyRange})
+	f, err := parseFile(path, cp, m.data, xmldoc.Options{Evict: m.evict, CopyRange: m.copyRange})
+	if err != nil {
+		return nil, err
+	}
+	f.ident = m.info
+	return f, nil
 }
 
-// webConfig returns the web.config file at path for level cp, loading it once.
-func (s *Store) webConfig(path string, cp ConfigPath) (*File, error) {
+// webConfig returns the web.config file at path for level cp, loading it
+// once; root is the physical path of the virtual directory it belongs to.
+// A writing store locks the file's folder before reading it (lock.go).
+func (s *Store) webConfig(path string, cp ConfigPath, root string) (*File, error) {
 	if f := s.files[path]; f != nil {
 		return f, nil
 	}
 	if err := s.fileErr[path]; err != nil {
 		return nil, err
 	}
+	var lock *dirLock
+	if s.unlock != nil {
+		l, err := s.lockFolderOf(path)
+		if err != nil {
+			return nil, err
+		}
+		lock = l
+	}
 	f, err := s.load(path, cp, true)
 	if err != nil {
 		s.fileErr[path] = err
 		return nil, err
+	}
+	f.root = root
+	if lock != nil {
+		lock.files = append(lock.files, f)
 	}
 	s.files[path] = f
 	return f, nil
@@ -217,7 +254,7 @@ func (s *Store) Chain(cp ConfigPath) ([]*File, error) {
 		if !ok {
 			continue
 		}
-		f, err := s.webConfig(path, level)
+		f, err := s.webConfig(path, level, s.ExpandPath(m.VDir.PhysicalPath))
 		if err != nil {
 			return nil, err
 		}

@@ -48,6 +48,15 @@ type Document struct {
 	// lines[k] counts the line breaks in src[:(k+1)*lineBlock], for large
 	// files: a line number then reads at most one block of the file.
 	lines []int32
+
+	// elements is how many elements the source holds, and moved is set
+	// when an original element was attached somewhere again (its nesting
+	// may have changed): the writer's limit checks (write.go) use both.
+	elements int
+	moved    bool
+	// unverified is set by WriteTo when the cheap checks could not prove
+	// that the output is inside every limit (see Unverified).
+	unverified bool
 }
 
 // Options tune Parse.
@@ -85,7 +94,7 @@ func ParseOptions(src []byte, opt Options) (*Document, error) {
 	if err := s.validate(); err != nil {
 		return nil, err
 	}
-	d := &Document{src: src, big: s.big, evict: opt.Evict, copyRange: opt.CopyRange, lines: s.lines}
+	d := &Document{src: src, big: s.big, evict: opt.Evict, copyRange: opt.CopyRange, lines: s.lines, elements: s.elements}
 	d.root = d.originalElement(s.rootStart, s.rootEnd, nil)
 	d.root.inList = true
 	d.newline = detectNewline(src)
@@ -840,6 +849,9 @@ func (e *Element) pin() {
 func (e *Element) attach(c *Element, indent string) {
 	if c.parent != nil {
 		panic("xmldoc: element is already attached")
+	}
+	if c.start >= 0 && c.doc != nil {
+		c.doc.moved = true
 	}
 	c.parent = e
 	c.inList = true

@@ -1,11 +1,15 @@
 package xmldoc
 
+import "fmt"
+
 // Limits on what a configuration file may contain. Real files are far
 // inside them (the deepest IIS section nests about ten elements, the
 // longest real attribute values are a few KiB, a 50,000-site
-// applicationHost.config has about 1,100,000 elements); they bound the time
-// and memory a hostile or broken file can cost before it is rejected with
-// a line number. docs/reliability.md lists them.
+// applicationHost.config has about 1,100,000 elements and 74 MiB); they
+// bound the time and memory a hostile or broken file can cost before it is
+// rejected with a line number. The writer holds every one of them too
+// (write.go), so nothing is ever written that the reader then refuses.
+// docs/reliability.md lists them.
 const (
 	// MaxDepth is how deeply elements may nest.
 	MaxDepth = 1000
@@ -20,4 +24,22 @@ const (
 	// three words per element of the list being read, so a file of nothing
 	// but empty elements costs about 100 bytes of memory per element.
 	MaxElements = 4_000_000
+	// MaxFileSize is the size in bytes of a whole file: MaxElements real
+	// elements take about 300 MiB. configstore checks it before reading
+	// anything, so a file that never ends (a link to /dev/zero) costs
+	// nothing.
+	MaxFileSize = 1 << 30
 )
+
+// LimitError is an edit that the writer refuses because the reader would
+// refuse the file it produced: a value, a start tag, the nesting or the
+// file grown past one of the limits above.
+type LimitError struct {
+	Limit string // the name of the limit: "MaxAttrValue"
+	Max   int64
+	What  string // what grew too large, with its size
+}
+
+func (e *LimitError) Error() string {
+	return fmt.Sprintf("%s, over the limit of %d (%s) on what a configuration file may hold; nothing was written", e.What, e.Max, e.Limit)
+}

@@ -90,6 +90,9 @@ func position(src []byte, off int) (line, col int) {
 
 func (s *scanner) validate() error {
 	src := s.src
+	if len(src) > MaxFileSize {
+		return s.errAt(0, "the file is %d bytes, more than the %d bytes a configuration file may hold", len(src), MaxFileSize)
+	}
 	if bytes.HasPrefix(src, []byte{0xFE, 0xFF}) || bytes.HasPrefix(src, []byte{0xFF, 0xFE}) {
 		return s.errAt(0, "UTF-16 encoded files are not supported; save the file as UTF-8")
 	}

@@ -3,13 +3,24 @@ package xmldoc
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"io"
 	"strings"
 )
 
 // WriteTo writes the document. Untouched elements are copied from the
 // source byte for byte; a document without edits is written unchanged.
+//
+// The writer holds the limits that Parse enforces (limits.go): a value,
+// a start tag or a nesting level that Parse would refuse fails the write
+// with a *LimitError. Two limits cannot always be proved on the way: the
+// element count (removed elements are not counted, so an estimate over
+// MaxElements is not proof of a violation) and the nesting inside an
+// original element that an edit moved. Unverified then reports true, and
+// the caller must Parse what was written before using it (configstore
+// does, before replacing any file).
 func (d *Document) WriteTo(w io.Writer) (int64, error) {
+	d.unverified = false
 	if !d.changed {
 		n, err := w.Write(d.src)
 		return int64(n), err
@@ -17,23 +28,45 @@ func (d *Document) WriteTo(w io.Writer) (int64, error) {
 	cw := &countWriter{w: bufio.NewWriterSize(w, 64<<10), raw: w, src: d.src, evict: d.evict, copyRange: d.copyRange}
 	r := d.root
 	cw.copySrc(0, r.start)
-	d.writeElement(cw, r)
+	d.writeElement(cw, r, 1)
 	cw.copySrc(r.end, len(d.src))
 	if cw.err == nil {
 		cw.err = cw.w.(*bufio.Writer).Flush()
 	}
+	d.unverified = d.moved || d.elements+cw.added > MaxElements
 	return cw.n, cw.err
 }
 
-// Bytes returns the serialised document.
+// Unverified reports whether the last WriteTo could not prove that its
+// output is inside every limit (see WriteTo).
+func (d *Document) Unverified() bool { return d.unverified }
+
+// Bytes returns the serialised document, even one that breaks a limit
+// (for showing what an edit would do); Render checks.
 func (d *Document) Bytes() []byte {
+	b, _ := d.render()
+	return b
+}
+
+// Render returns the serialised document, or the error that writing it
+// would give: a *LimitError, or a *SyntaxError from checking an output
+// that WriteTo could not verify on the way.
+func (d *Document) Render() ([]byte, error) {
+	b, err := d.render()
+	if err == nil && d.unverified {
+		_, err = Parse(b)
+	}
+	return b, err
+}
+
+func (d *Document) render() ([]byte, error) {
 	if !d.changed {
-		return d.src
+		return d.src, nil
 	}
 	var b bytes.Buffer
 	b.Grow(len(d.src) + 1024)
-	d.WriteTo(&b)
-	return b.Bytes()
+	_, err := d.WriteTo(&b)
+	return b.Bytes(), err
 }
 
 type countWriter struct {
@@ -45,6 +78,22 @@ type countWriter struct {
 	src       []byte
 	evict     func(from, to int)
 	copyRange func(w io.Writer, from, to int) error
+
+	added int // new elements written
+}
+
+// fail records the first error.
+func (c *countWriter) fail(err error) {
+	if c.err == nil {
+		c.err = err
+	}
+}
+
+// grew checks the size written so far against MaxFileSize.
+func (c *countWriter) grew() {
+	if c.n > MaxFileSize {
+		c.fail(&LimitError{Limit: "MaxFileSize", Max: MaxFileSize, What: fmt.Sprintf("the file would be more than %d bytes", int64(MaxFileSize))})
+	}
 }
 
 // copyRangeMin is the size from which untouched source ranges go through
@@ -61,6 +110,7 @@ func (c *countWriter) copySrc(from, to int) {
 		}
 		if c.err = c.copyRange(c.raw, from, to); c.err == nil {
 			c.n += int64(to - from)
+			c.grew()
 		}
 		return
 	}
@@ -83,14 +133,19 @@ func (c *countWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n += int64(n)
 	c.err = err
+	c.grew()
 	return n, err
 }
 
 func (c *countWriter) WriteString(s string) { c.Write([]byte(s)) }
 
-func (d *Document) writeElement(w *countWriter, e *Element) {
+// writeElement writes e at nesting level (the root is 1).
+func (d *Document) writeElement(w *countWriter, e *Element, level int) {
+	if w.err != nil {
+		return
+	}
 	if e.start < 0 {
-		d.writeNew(w, e, e.indent)
+		d.writeNew(w, e, e.indent, level)
 		return
 	}
 	if !e.tagDirty && !e.contentDirty && !e.descDirty {
@@ -121,7 +176,7 @@ func (d *Document) writeElement(w *countWriter, e *Element) {
 	}
 	for _, n := range e.nodes {
 		if n.el != nil {
-			d.writeElement(w, n.el)
+			d.writeElement(w, n.el, level+1)
 		} else {
 			if n.start >= 0 {
 				w.copySrc(n.start, n.end)
@@ -143,6 +198,7 @@ func (d *Document) writeElement(w *countWriter, e *Element) {
 func (d *Document) writeStartTag(w *countWriter, e *Element, opened bool) {
 	src := d.src
 	e.loadAttrs()
+	w.attrCount(e)
 	w.WriteString("<" + e.name)
 	sep := " "
 	tailStart := e.attrsEnd
@@ -159,10 +215,10 @@ func (d *Document) writeStartTag(w *countWriter, e *Element, opened bool) {
 	for _, a := range e.attrs {
 		switch {
 		case a.wsStart < 0:
-			w.WriteString(sep + w.name(a.Name) + "=\"" + w.value(a.Value, '"') + "\"")
+			w.WriteString(sep + w.name(a.Name) + "=\"" + w.value(e, a.Name, a.Value, '"') + "\"")
 		case a.modified:
 			w.Write(src[a.wsStart:a.valStart])
-			w.WriteString(string(a.quote) + w.value(a.Value, a.quote) + string(a.quote))
+			w.WriteString(string(a.quote) + w.value(e, a.Name, a.Value, a.quote) + string(a.quote))
 		default:
 			w.Write(src[a.wsStart:a.valEnd])
 		}
@@ -177,12 +233,18 @@ func (d *Document) writeStartTag(w *countWriter, e *Element, opened bool) {
 	w.Write(tail)
 }
 
-// writeNew writes an element created by an edit, IIS style: attributes on
-// one line, " />" when empty, children one indentation unit deeper.
-func (d *Document) writeNew(w *countWriter, e *Element, indent string) {
+// writeNew writes an element created by an edit at nesting level, IIS
+// style: attributes on one line, " />" when empty, children one
+// indentation unit deeper.
+func (d *Document) writeNew(w *countWriter, e *Element, indent string, level int) {
+	if w.err != nil {
+		return
+	}
+	w.added++
+	w.attrCount(e)
 	w.WriteString("<" + w.name(e.name))
 	for _, a := range e.attrs {
-		w.WriteString(" " + w.name(a.Name) + "=\"" + w.value(a.Value, '"') + "\"")
+		w.WriteString(" " + w.name(a.Name) + "=\"" + w.value(e, a.Name, a.Value, '"') + "\"")
 	}
 	var kids []*Element
 	for _, n := range e.nodes {
@@ -194,26 +256,44 @@ func (d *Document) writeNew(w *countWriter, e *Element, indent string) {
 		w.WriteString(" />")
 		return
 	}
+	// Parse counts the nesting of elements with an end tag; an empty
+	// one may sit one level deeper.
+	if level > MaxDepth {
+		w.fail(&LimitError{Limit: "MaxDepth", Max: MaxDepth, What: fmt.Sprintf("<%s> would be nested %d deep", e.name, level)})
+		return
+	}
 	w.WriteString(">")
 	inner := indent + d.indentUnit()
 	for _, c := range kids {
 		w.WriteString(d.newline + inner)
 		if c.start >= 0 {
-			d.writeElement(w, c)
+			d.writeElement(w, c, level+1)
 		} else {
-			d.writeNew(w, c, inner)
+			d.writeNew(w, c, inner, level+1)
 		}
 	}
 	w.WriteString(d.newline + indent + "</" + e.name + ">")
 }
 
-// value escapes an attribute value; one that XML cannot hold fails the
-// write, which callers should have refused with a better message.
-func (c *countWriter) value(s string, quote byte) string {
-	if err := CheckValue(s); err != nil && c.err == nil {
-		c.err = err
+// attrCount checks the number of attributes of a start tag written anew.
+func (c *countWriter) attrCount(e *Element) {
+	if len(e.attrs) > MaxAttrs {
+		c.fail(&LimitError{Limit: "MaxAttrs", Max: MaxAttrs, What: fmt.Sprintf("<%s> would have %d attributes", e.name, len(e.attrs))})
 	}
-	return escapeAttr(s, quote)
+}
+
+// value escapes an attribute value of e. One that XML cannot hold fails
+// the write, which callers should have refused with a better message; so
+// does one longer than MaxAttrValue once escaped.
+func (c *countWriter) value(e *Element, attr, s string, quote byte) string {
+	if err := CheckValue(s); err != nil {
+		c.fail(err)
+	}
+	v := escapeAttr(s, quote)
+	if len(v) > MaxAttrValue {
+		c.fail(&LimitError{Limit: "MaxAttrValue", Max: MaxAttrValue, What: fmt.Sprintf("the value of attribute %q of <%s> would be %d bytes long once escaped", attr, e.name, len(v))})
+	}
+	return v
 }
 
 // name is a new element or attribute name, checked like value.
