@@ -664,7 +664,16 @@ func TestReliabilitySymlinks(t *testing.T) {
 	if b, _ := os.ReadFile(real); !bytes.Contains(b, []byte(`pingInterval="00:00:07"`)) {
 		t.Error("the link's target did not get the change")
 	}
-	if r := runAppcmd(t, root, "set", "config", "Default Web Site", "-section:defaultDocument", "/enabled:false", "-apphostconfig:"+link); r.code != 0 {
+	// The web.config link leads out of the site's physical path: refused
+	// unless asked for (issue 13), and then written through.
+	webBefore := fileHash(t, webReal)
+	if r := runAppcmd(t, root, "set", "config", "Default Web Site", "-section:defaultDocument", "/enabled:false", "-apphostconfig:"+link); r.code != 5 || !strings.Contains(r.stderr, webReal) || !strings.Contains(r.stderr, site) {
+		t.Fatalf("a write through a link out of the site: exit %d, want 5 naming both paths\n%s", r.code, r.stderr)
+	}
+	if fileHash(t, webReal) != webBefore {
+		t.Fatal("the refused write changed the link's target")
+	}
+	if r := runAppcmd(t, root, "set", "config", "Default Web Site", "-section:defaultDocument", "/enabled:false", "-followLinks", "-apphostconfig:"+link); r.code != 0 {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
 	isLink(filepath.Join(site, "web.config"))
