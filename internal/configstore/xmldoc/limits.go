@@ -31,6 +31,14 @@ const (
 	MaxFileSize = 1 << 30
 )
 
+// maxElements and maxFileSize are the limits the scanner and the writer
+// use: MaxElements and MaxFileSize, lowered only by tests, which cannot
+// afford files of that size to check both sides at the limit.
+var (
+	maxElements       = MaxElements
+	maxFileSize int64 = MaxFileSize
+)
+
 // LimitError is an edit that the writer refuses because the reader would
 // refuse the file it produced: a value, a start tag, the nesting or the
 // file grown past one of the limits above.

@@ -90,8 +90,8 @@ func position(src []byte, off int) (line, col int) {
 
 func (s *scanner) validate() error {
 	src := s.src
-	if len(src) > MaxFileSize {
-		return s.errAt(0, "the file is %d bytes, more than the %d bytes a configuration file may hold", len(src), MaxFileSize)
+	if int64(len(src)) > maxFileSize {
+		return s.errAt(0, "the file is %d bytes, more than the %d bytes a configuration file may hold", len(src), maxFileSize)
 	}
 	if bytes.HasPrefix(src, []byte{0xFE, 0xFF}) || bytes.HasPrefix(src, []byte{0xFF, 0xFE}) {
 		return s.errAt(0, "UTF-16 encoded files are not supported; save the file as UTF-8")
@@ -314,8 +314,8 @@ func (s *scanner) element() error {
 			return err
 		}
 		depth := len(s.stack)
-		if s.elements++; s.elements > MaxElements {
-			return s.errAt(start, "the file has more than %d elements", MaxElements)
+		if s.elements++; s.elements > maxElements {
+			return s.errAt(start, "the file has more than %d elements", maxElements)
 		}
 		if !self && depth+1 > MaxDepth {
 			return s.errAt(start, "elements are nested more than %d deep", MaxDepth)

@@ -20,12 +20,18 @@ import (
 // the caller must Parse what was written before using it (configstore
 // does, before replacing any file).
 func (d *Document) WriteTo(w io.Writer) (int64, error) {
+	return d.write(w, true)
+}
+
+// write is WriteTo; limits false writes what an edit asks for even past
+// the limits, for tests that check the reader refuses exactly that.
+func (d *Document) write(w io.Writer, limits bool) (int64, error) {
 	d.unverified = false
 	if !d.changed {
 		n, err := w.Write(d.src)
 		return int64(n), err
 	}
-	cw := &countWriter{w: bufio.NewWriterSize(w, 64<<10), raw: w, src: d.src, evict: d.evict, copyRange: d.copyRange}
+	cw := &countWriter{w: bufio.NewWriterSize(w, 64<<10), raw: w, src: d.src, evict: d.evict, copyRange: d.copyRange, limits: limits}
 	r := d.root
 	cw.copySrc(0, r.start)
 	d.writeElement(cw, r, 1)
@@ -33,7 +39,7 @@ func (d *Document) WriteTo(w io.Writer) (int64, error) {
 	if cw.err == nil {
 		cw.err = cw.w.(*bufio.Writer).Flush()
 	}
-	d.unverified = d.moved || d.elements+cw.added > MaxElements
+	d.unverified = d.moved || d.elements+cw.added > maxElements
 	return cw.n, cw.err
 }
 
@@ -79,11 +85,15 @@ type countWriter struct {
 	evict     func(from, to int)
 	copyRange func(w io.Writer, from, to int) error
 
-	added int // new elements written
+	added  int  // new elements written
+	limits bool // enforce the limits (see Document.write)
 }
 
 // fail records the first error.
 func (c *countWriter) fail(err error) {
+	if _, ok := err.(*LimitError); ok && !c.limits {
+		return
+	}
 	if c.err == nil {
 		c.err = err
 	}
@@ -91,8 +101,8 @@ func (c *countWriter) fail(err error) {
 
 // grew checks the size written so far against MaxFileSize.
 func (c *countWriter) grew() {
-	if c.n > MaxFileSize {
-		c.fail(&LimitError{Limit: "MaxFileSize", Max: MaxFileSize, What: fmt.Sprintf("the file would be more than %d bytes", int64(MaxFileSize))})
+	if c.n > maxFileSize {
+		c.fail(&LimitError{Limit: "MaxFileSize", Max: maxFileSize, What: fmt.Sprintf("the file would be more than %d bytes", maxFileSize)})
 	}
 }
 
@@ -260,7 +270,9 @@ func (d *Document) writeNew(w *countWriter, e *Element, indent string, level int
 	// one may sit one level deeper.
 	if level > MaxDepth {
 		w.fail(&LimitError{Limit: "MaxDepth", Max: MaxDepth, What: fmt.Sprintf("<%s> would be nested %d deep", e.name, level)})
-		return
+		if w.err != nil {
+			return
+		}
 	}
 	w.WriteString(">")
 	inner := indent + d.indentUnit()
