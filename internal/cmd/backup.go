@@ -2,10 +2,10 @@ package cmd
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/rogpeppe/go-internal/diff"
 
+	"github.com/appcmd-project/appcmd/internal/configstore"
 	"github.com/appcmd-project/appcmd/internal/iis"
 )
 
@@ -94,7 +94,7 @@ func deleteBackup(c *invocation) error {
 	}
 	msg := fmt.Sprintf("BACKUP object %q deleted", b.Name)
 	if c.opts.whatIf {
-		old, err := os.ReadFile(b.File)
+		old, err := configstore.ReadConfigFile(b.File)
 		if err != nil {
 			return err
 		}

@@ -104,7 +104,7 @@ func (c *invocation) openStoreOpts(write, restore bool) (*configstore.Store, err
 		AppHostPath: path,
 		SchemaDirs:  c.schemaDirs(),
 		Env:         c.getenv,
-		Write:       write && !c.has("whatif"),
+		Write:       write && !c.opts.whatIf,
 		FollowLinks: c.followLinks(),
 		Restore:     restore,
 	})
@@ -117,7 +117,7 @@ func (c *invocation) openStoreOpts(write, restore bool) (*configstore.Store, err
 // followLinks is -followLinks or $APPCMD_FOLLOW_LINKS: write a web.config
 // even where a symbolic link leads out of its virtual directory.
 func (c *invocation) followLinks() bool {
-	if c.has("followlinks") {
+	if c.opts.followLinks {
 		return true
 	}
 	v, _ := c.getenv(configstore.EnvFollowLinks)

@@ -9,20 +9,21 @@ package cmd
 type options struct {
 	ident string // the identifier; "" when none
 
-	section    string // -section:
-	hasSection bool
-	commit     string // -commit:
-	config     string // /config or /config:*
-	hasConfig  bool
-	text       string // /text or /text:VALUE
-	hasText    bool
-	xml        bool
-	json       bool
-	whatIf     bool
-	debug      bool
-	stdin      bool   // /in or a lone -
-	listen     string // serve -listen:
-	hasListen  bool
+	section     string // -section:
+	hasSection  bool
+	commit      string // -commit:
+	config      string // /config or /config:*
+	hasConfig   bool
+	text        string // /text or /text:VALUE
+	hasText     bool
+	xml         bool
+	json        bool
+	whatIf      bool
+	followLinks bool // -followLinks: write through links out of a virtual directory
+	debug       bool
+	stdin       bool   // /in or a lone -
+	listen      string // serve -listen:
+	hasListen   bool
 
 	appHostConfig string // -apphostconfig:
 	params        []Param
@@ -54,6 +55,8 @@ func (cmd *command) parseOptions(inv *Invocation) (*options, error) {
 			o.json = true
 		case "whatif":
 			o.whatIf = true
+		case "followlinks":
+			o.followLinks = true
 		case "debug":
 			o.debug = true
 		case "listen":
