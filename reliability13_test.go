@@ -140,3 +140,29 @@ func TestReliabilityEscapedValueOverLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestReliabilityWhatIfReadOnlyFolder: -whatif writes nothing, so it
+// needs no lock, and works where the folder cannot be written (before
+// issue 13 it failed creating the lock file).
+func TestReliabilityWhatIfReadOnlyFolder(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config")
+	os.MkdirAll(cfg, 0o755)
+	path := filepath.Join(cfg, "applicationHost.config")
+	os.WriteFile(path, configstore.DefaultConfig(path), 0o644)
+	os.Chmod(cfg, 0o555)
+	defer os.Chmod(cfg, 0o755)
+	if f, err := os.Create(filepath.Join(cfg, "probe")); err == nil {
+		f.Close()
+		t.Skip("skipped: needs a user that folder permissions apply to (running as root)")
+	}
+	r := runAppcmd(t, dir, "set", "config", "-section:webSocket", "/pingInterval:00:00:09", "-whatif", "-apphostconfig:"+path)
+	if r.code != 0 || !strings.Contains(r.stdout, `+        <webSocket pingInterval="00:00:09" />`) && !strings.Contains(r.stdout, `pingInterval="00:00:09"`) {
+		t.Fatalf("-whatif in a read-only folder: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// The real command fails there, with no line number.
+	r = runAppcmd(t, dir, "set", "config", "-section:webSocket", "/pingInterval:00:00:09", "-apphostconfig:"+path)
+	if r.code == 0 {
+		t.Fatal("a write into a read-only folder succeeded")
+	}
+}

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 
 	"github.com/rogpeppe/go-internal/lockedfile"
 
@@ -77,11 +76,12 @@ func Open(opts Options) (*Store, error) {
 	if opts.Write {
 		// Nothing, not even the lock file, is created next to a path that
 		// is not a configuration file.
-		if info, err := os.Stat(path); err != nil || info.IsDir() {
-			if err == nil {
-				err = &os.PathError{Op: "read", Path: path, Err: syscall.EISDIR}
-			}
-			return nil, &ConfigFileError{File: path, Description: DescCannotRead, Kind: ErrUnreadable, Err: err}
+		info, err := os.Stat(path)
+		if err == nil {
+			err = checkConfigFile(path, info) // a folder, a named pipe, a device
+		}
+		if err != nil {
+			return nil, readError(path, err)
 		}
 		// Writers through a symbolic link and through its target must
 		// take the same lock.
