@@ -114,6 +114,10 @@ func checkBackupName(name string) error {
 	return nil
 }
 
+// CheckBackupName reports whether add backup would accept name
+// (a *BackupError when not), for -whatif.
+func CheckBackupName(name string) error { return checkBackupName(name) }
+
 // isDeviceName reports Windows' reserved device names (CON, NUL, COM1, …),
 // which are no folder names even with an extension.
 func isDeviceName(name string) bool {

@@ -53,6 +53,10 @@ func (m *Model) FindBackup(name string) (*Backup, error) {
 // PlanBackup is AddBackup without writing (-whatif): the file the backup
 // would be, or why the name is taken.
 func (m *Model) PlanBackup(name string) (string, error) {
+	var be *configstore.BackupError
+	if err := configstore.CheckBackupName(name); errors.As(err, &be) {
+		return "", &BackupNameError{Name: be.Name, Reason: be.Reason}
+	}
 	if b, err := m.store.FindBackup(name); err != nil || b != nil {
 		if err != nil {
 			return "", err
