@@ -35,6 +35,9 @@ const (
 )
 
 func (e *ConfigFileError) Error() string {
+	if e.Write && e.Line == 0 {
+		return e.File + ": " + e.Description
+	}
 	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Description)
 }
 
