@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -44,16 +45,22 @@ import (
 //	(A11) wildcardHostMatch     "*.x.com" matches any host ending in ".x.com" with at least one
 //	                            more label (a.x.com, a.b.x.com), not "x.com" itself.
 //	(A12) canonicalPath         the URL path used for configuration is the decoded path with
-//	                            "." and ".." segments resolved (HTTP.sys canonicalisation,
-//	                            other details of which are not reproduced).
+//	                            "." and ".." segments resolved; decoded control characters,
+//	                            invalid UTF-8, %5C, more than 255 segments or a segment over
+//	                            260 characters get 400 (HTTP.sys defaults; other HTTP.sys
+//	                            canonicalisation is not reproduced).
 //	(A13) echoSubprotocol       the echo handler accepts the subprotocol "echo" only (exact,
 //	                            case-sensitive); any other offer gets no Sec-WebSocket-Protocol.
 //	(A14) writeTimeout          a write to an upgraded connection (echo, Pong, notice) that the
 //	                            peer does not take within 10 s means the peer stopped reading:
 //	                            the connection is closed without a Close frame (logged 1006).
-//	(A15) headerTimeout         a client gets 2 min (HTTP.sys HeaderWait default) to send a
-//	                            request's headers, then the connection is closed; not read
+//	(A15) headerTimeout         a client gets 10 s to send a request's headers (HTTP.sys
+//	                            HeaderWait: 2 min), then the connection is closed; not read
 //	                            from the configuration.
+//	(A16) connGuard             connections waiting for request headers (or idle between
+//	                            requests) are bounded in all and per client address; at a
+//	                            limit the one waiting longest is closed (HTTP.sys has no such
+//	                            limit by default).
 //
 // Not assumptions but facts of this implementation worth citing: no
 // permessage-deflate (IIS has none), no Origin check (IIS has none), Pings from
@@ -155,15 +162,19 @@ const writeTimeout = 10 * time.Second
 // (Options.HeaderTimeout overrides it).
 //
 // (A15) HTTP.sys's HeaderWait timer, set by webLimits/@headerWaitTimeout;
-// its default 00:00:00 means HTTP.sys's own default, 2 minutes. When it
-// expires the connection is closed. HTTP.sys resets it without an answer;
+// its default 00:00:00 means HTTP.sys's own default, 2 minutes. Here it is
+// 10 seconds: with 2 minutes, 20,000 slowloris connections trickling a
+// header byte now and then held every descriptor of the server for minutes
+// (issue 13); a real client sends its headers in milliseconds, and a
+// browser whose request is cut simply retries. When it expires the
+// connection is closed. HTTP.sys resets it without an answer;
 // net/http does too for a client that sent nothing, but answers "400 Bad
 // Request" (Connection: close) first when part of a request had arrived
 // (bufio hands it the partial line) — a difference kept, since avoiding it
 // would mean replacing net/http's request reader. The value is not read
 // from the configuration: Snapshot has no webLimits (server-wide, not per
 // URL) and changing it would need new listeners.
-const headerTimeout = 2 * time.Minute
+const headerTimeout = 10 * time.Second
 
 // readLimit returns the limit passed to gorilla's Conn.SetReadLimit.
 //
@@ -273,20 +284,50 @@ func wildcardHostMatch(suffix, host string) bool {
 	return len(host) > len(suffix) && strings.HasSuffix(host, suffix) && host[len(host)-len(suffix)-1] != '.'
 }
 
-// canonicalPath returns the URL path used to resolve configuration.
+// canonicalPath returns the URL path used to resolve configuration, or
+// the reason the request URL is invalid (answered 400 "Invalid URL", as
+// HTTP.sys answers it, before any routing or configuration lookup).
 //
 // (A12) The decoded path with "." and ".." segments resolved (never above
-// "/"), empty = "/"; duplicate slashes and a trailing slash are kept.
-// HTTP.sys canonicalisation does more (and rejects some paths); that is not
-// reproduced.
-func canonicalPath(p string) string {
+// "/"), empty = "/"; duplicate slashes and a trailing slash are kept; a
+// backslash sent as is counts as "/" (HTTP.sys does the same). Refused with
+// 400, following HTTP.sys's defaults: a decoded control character
+// (U+0000-U+001F, U+007F-U+009F: AllowRestrictedChars=0), a decoded path
+// that is not valid UTF-8 (overlong forms included; HTTP.sys may fall back
+// to the system code page, which is not reproduced), an escaped backslash
+// (%5C), more than 255 segments (UrlSegmentMaxCount) and a segment longer
+// than 260 characters (UrlSegmentMaxLength). Other HTTP.sys
+// canonicalisation is not reproduced. rawPath is the path as sent (the
+// request target up to "?"), where an escaped backslash can still be told
+// from a plain one.
+func canonicalPath(p, rawPath string) (string, string) {
+	if strings.Contains(rawPath, "%5C") || strings.Contains(rawPath, "%5c") {
+		return "", "escaped backslash"
+	}
+	if !utf8.ValidString(p) {
+		return "", "not valid UTF-8"
+	}
+	for _, r := range p {
+		if r < 0x20 || r >= 0x7f && r <= 0x9f {
+			return "", "control character"
+		}
+	}
+	p = strings.ReplaceAll(p, "\\", "/")
 	if p == "" || p[0] != '/' {
 		p = "/" + p
 	}
-	if !strings.Contains(p, "/.") {
-		return p
-	}
 	segs := strings.Split(p[1:], "/")
+	if len(segs) > maxURLSegments {
+		return "", "more than " + strconv.Itoa(maxURLSegments) + " segments"
+	}
+	for _, s := range segs {
+		if utf8.RuneCountInString(s) > maxURLSegmentLength {
+			return "", "a segment longer than " + strconv.Itoa(maxURLSegmentLength) + " characters"
+		}
+	}
+	if !strings.Contains(p, "/.") {
+		return p, ""
+	}
 	out := make([]string, 0, len(segs))
 	for i, s := range segs {
 		last := i == len(segs)-1
@@ -306,8 +347,16 @@ func canonicalPath(p string) string {
 			out = append(out, s)
 		}
 	}
-	return "/" + strings.Join(out, "/")
+	return "/" + strings.Join(out, "/"), ""
 }
+
+// HTTP.sys's default URL limits (A12): UrlSegmentMaxCount and
+// UrlSegmentMaxLength. They also bound the work one request can cause:
+// every segment is a web.config probe.
+const (
+	maxURLSegments      = 255
+	maxURLSegmentLength = 260
+)
 
 // echoSubprotocol is the only subprotocol the echo handler accepts.
 //

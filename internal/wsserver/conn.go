@@ -63,6 +63,7 @@ func (c *wsConn) run() {
 	defer c.srv.conns.done(c)
 	c.ws.SetReadLimit(readLimit(c.set))
 	c.ws.SetPingHandler(c.pong)
+	c.ws.SetCloseHandler(c.onClose)
 	for {
 		if idleTimeout > 0 {
 			c.ws.SetReadDeadline(time.Now().Add(idleTimeout))
@@ -127,6 +128,18 @@ func (c *wsConn) pong(appData string) error {
 		return nil // written, close already sent, or writer busy: skip
 	}
 	return c.wroteFailed(err)
+}
+
+// onClose answers the peer's Close frame: its code echoed (gorilla's
+// default), except a 1-byte body, which gorilla reads as "no status" but
+// RFC 6455 §5.5.1 does not allow: 1002.
+func (c *wsConn) onClose(code int, _ string) error {
+	if c.raw.track().closeFault.Load() == closeProtocolError {
+		c.serverClose(closeProtocolError)
+		return nil
+	}
+	c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, ""), time.Now().Add(time.Second))
+	return nil
 }
 
 // writerFailed reports whether err from a gorilla write means the
@@ -372,26 +385,65 @@ type connTrack struct {
 	ft        frameTracker // reader goroutine only
 	peerClose atomic.Bool
 	sentClose atomic.Int32
+	// closeFault is the code the peer's Close frame deserves when
+	// gorilla would answer it wrongly: 1002 for a 1-byte payload (gorilla
+	// takes it for no status and echoes an empty Close), 1007 for a
+	// reason that is not UTF-8 (gorilla sends 1002).
+	closeFault atomic.Int32
 }
 
 func (t *connTrack) track() *connTrack { return t }
 func (t *connTrack) peerClosed() bool  { return t.peerClose.Load() }
 
 func (t *connTrack) read(p []byte) {
-	if t.ft.feed(p) {
+	if t.ft.feed(p) && !t.peerClose.Load() {
+		t.closeFault.Store(int32(closePayloadFault(t.ft.closePayload)))
 		t.peerClose.Store(true)
 	}
 }
 
-func (t *connTrack) write(p []byte) {
+// write notes the first Close frame sent, and turns gorilla's 1002 for a
+// Close reason that is not UTF-8 into 1007 (RFC 6455 §7.4.1: data not
+// consistent with the type of the message; Autobahn 7.5.1). It returns
+// the bytes to write.
+func (t *connTrack) write(p []byte) []byte {
 	// gorilla writes whole frames, each Write starting with a frame header.
 	if len(p) >= 2 && p[0] == 0x80|websocket.CloseMessage {
 		code := int32(closeNoStatus)
 		if len(p) >= 4 && p[1]&0x7f >= 2 {
 			code = int32(binary.BigEndian.Uint16(p[2:4]))
+			if code == closeProtocolError && t.closeFault.Load() == closeInvalidData && t.sentClose.Load() == 0 {
+				q := append([]byte(nil), p...)
+				binary.BigEndian.PutUint16(q[2:4], closeInvalidData)
+				p, code = q, closeInvalidData
+			}
 		}
 		t.sentClose.CompareAndSwap(0, code)
 	}
+	return p
+}
+
+// closePayloadFault classifies the payload of the peer's Close frame: 1002
+// for a single byte (RFC 6455 §5.5.1: a body starts with a 2-byte code),
+// 1007 for a valid code followed by a reason that is not UTF-8, else 0.
+// An invalid code is gorilla's to answer (1002).
+func closePayloadFault(p []byte) int {
+	switch {
+	case len(p) == 1:
+		return closeProtocolError
+	case len(p) >= 2 && validCloseCode(int(binary.BigEndian.Uint16(p))) && !utf8.Valid(p[2:]):
+		return closeInvalidData
+	}
+	return 0
+}
+
+// validCloseCode is gorilla's rule for received codes (RFC 6455 §7.4).
+func validCloseCode(code int) bool {
+	switch code {
+	case 1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014:
+		return true
+	}
+	return code >= 3000 && code <= 4999
 }
 
 // tcpTracked embeds *net.TCPConn so its other methods (including the one
@@ -408,8 +460,7 @@ func (c *tcpTracked) Read(p []byte) (int, error) {
 }
 
 func (c *tcpTracked) Write(p []byte) (int, error) {
-	c.write(p)
-	return c.TCPConn.Write(p)
+	return c.TCPConn.Write(c.write(p))
 }
 
 type genericTracked struct {
@@ -424,8 +475,7 @@ func (c *genericTracked) Read(p []byte) (int, error) {
 }
 
 func (c *genericTracked) Write(p []byte) (int, error) {
-	c.write(p)
-	return c.Conn.Write(p)
+	return c.Conn.Write(c.write(p))
 }
 
 func wrapConn(c net.Conn) trackedConn {
@@ -445,6 +495,12 @@ type frameTracker struct {
 	remaining uint64
 	inClose   bool
 	done      bool
+
+	// The current Close frame's payload, unmasked (at most 125 bytes:
+	// gorilla refuses longer control frames before this matters).
+	mask         [4]byte
+	masked       bool
+	closePayload []byte
 }
 
 // feed consumes p and reports whether a complete Close frame has been seen
@@ -455,6 +511,16 @@ func (t *frameTracker) feed(p []byte) bool {
 			n := uint64(len(p))
 			if n > t.remaining {
 				n = t.remaining
+			}
+			if t.inClose {
+				for _, b := range p[:n] {
+					if len(t.closePayload) < 125 {
+						if t.masked {
+							b ^= t.mask[len(t.closePayload)%4]
+						}
+						t.closePayload = append(t.closePayload, b)
+					}
+				}
 			}
 			t.remaining -= n
 			p = p[n:]
@@ -492,6 +558,11 @@ func (t *frameTracker) feed(p []byte) bool {
 			l = uint64(t.hdr[1] & 0x7f)
 		}
 		t.inClose = t.hdr[0]&0x0f == websocket.CloseMessage
+		t.masked = t.hdr[1]&0x80 != 0
+		if t.masked {
+			copy(t.mask[:], t.hdr[t.need-4:t.need])
+		}
+		t.closePayload = t.closePayload[:0]
 		t.remaining = l
 		t.hdrLen, t.need = 0, 0
 		if l == 0 && t.inClose {

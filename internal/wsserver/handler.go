@@ -18,6 +18,15 @@ import (
 // effective webSocket settings for the path, then upgrade or answer as a
 // normal request.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if c, ok := r.Context().Value(connKey{}).(net.Conn); ok {
+		s.guard.busy(c) // its request arrived whole (A16)
+	}
+	path, bad := canonicalPath(r.URL.Path, rawRequestPath(r.RequestURI))
+	if bad != "" {
+		s.rate.warnf("400-url", "400 invalid URL %s: %s (remote=%s)", s.log.kv("path", quoteIfNeeded(r.URL.Path)), bad, r.RemoteAddr)
+		writeInvalidURL(w)
+		return
+	}
 	st := s.state.Load()
 	port := 0
 	if sp, ok := r.Context().Value(ctxKey{}).(*listenerSpec); ok {
@@ -32,16 +41,15 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		writeInvalidHostname(w)
 		return
 	}
-	path := canonicalPath(r.URL.Path)
 	set, err := st.snap.WebSocket(e.site, path)
 	if err != nil {
 		var ce *ConfigError
 		if errors.As(err, &ce) {
-			s.log.warnf("500.19 site=%s path=%s: %v", quoteIfNeeded(e.site), quoteIfNeeded(path), ce)
+			s.log.warnf("500.19 site=%s path=%s: %s", quoteIfNeeded(e.site), quoteIfNeeded(path), errText(ce))
 			write50019(w, r, e, path, ce)
 			return
 		}
-		s.log.errorf("resolving webSocket settings for site=%s path=%s: %v", quoteIfNeeded(e.site), quoteIfNeeded(path), err)
+		s.log.errorf("resolving webSocket settings for site=%s path=%s: %s", quoteIfNeeded(e.site), quoteIfNeeded(path), errText(err))
 		http.Error(w, "500 Internal Server Error: "+err.Error(), http.StatusInternalServerError)
 		return
 	}
@@ -50,7 +58,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		case upgradeRefused(set):
 			s.log.infof("ws not upgraded %s %s %s (enabled=false from %s): answered as a normal request",
 				s.log.kv("site", s.log.site.Sprint(quoteIfNeeded(e.site))), s.log.kv("path", quoteIfNeeded(path)),
-				s.log.kv("config", quoteIfNeeded(set.ConfigPath)), set.Origins["enabled"])
+				s.log.kv("config", quoteIfNeeded(set.ConfigPath)), quoteIfNeeded(set.Origins["enabled"]))
 		case s.shutting.Load():
 			http.Error(w, "503 Service Unavailable: server shutting down", http.StatusServiceUnavailable)
 			return
@@ -67,7 +75,7 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, e *routeEntry, 
 	hw := &hijackTracker{ResponseWriter: w}
 	ws, err := s.upgrader.Upgrade(hw, r, nil)
 	if err != nil {
-		s.log.warnf("upgrade failed site=%s path=%s: %v", quoteIfNeeded(e.site), quoteIfNeeded(path), err)
+		s.log.warnf("upgrade failed site=%s path=%s: %s", quoteIfNeeded(e.site), quoteIfNeeded(path), errText(err))
 		return
 	}
 	c := &wsConn{
@@ -226,6 +234,38 @@ const invalidHostnameBody = "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\"
 	"<BODY><h2>Bad Request - Invalid Hostname</h2>\r\n" +
 	"<hr><p>HTTP Error 400. The request hostname is invalid.</p>\r\n" +
 	"</BODY></HTML>\r\n"
+
+// invalidURLBody is what HTTP.sys sends for a URL it refuses (A12).
+const invalidURLBody = "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\"\"http://www.w3.org/TR/html4/strict.dtd\">\r\n" +
+	"<HTML><HEAD><TITLE>Bad Request</TITLE>\r\n" +
+	"<META HTTP-EQUIV=\"Content-Type\" Content=\"text/html; charset=us-ascii\"></HEAD>\r\n" +
+	"<BODY><h2>Bad Request - Invalid URL</h2>\r\n" +
+	"<hr><p>HTTP Error 400. The request URL is invalid.</p>\r\n" +
+	"</BODY></HTML>\r\n"
+
+func writeInvalidURL(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/html; charset=us-ascii")
+	w.Header().Set("Connection", "close")
+	w.WriteHeader(http.StatusBadRequest)
+	w.Write([]byte(invalidURLBody))
+}
+
+// rawRequestPath returns the path of a request target as sent: no query,
+// no scheme and authority in the absolute form.
+func rawRequestPath(uri string) string {
+	if i := strings.IndexAny(uri, "?#"); i >= 0 {
+		uri = uri[:i]
+	}
+	if i := strings.Index(uri, "://"); i >= 0 && !strings.HasPrefix(uri, "/") {
+		uri = uri[i+3:]
+		if j := strings.IndexByte(uri, '/'); j >= 0 {
+			uri = uri[j:]
+		} else {
+			uri = "/"
+		}
+	}
+	return uri
+}
 
 func writeInvalidHostname(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "text/html; charset=us-ascii")

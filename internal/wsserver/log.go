@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/fatih/color"
 )
@@ -66,12 +68,147 @@ func (l *logger) errorf(format string, args ...any) {
 // kv renders key=value with the key coloured.
 func (l *logger) kv(k, v string) string { return l.key.Sprint(k+"=") + v }
 
-// quoteIfNeeded quotes values with spaces so log lines stay parseable.
+// quoteIfNeeded quotes values with spaces so log lines stay parseable, and
+// values holding a control character, a non-printable rune (line and
+// paragraph separators, bidi overrides) or invalid UTF-8 so that a client
+// cannot forge log lines or send escape sequences to a terminal: URL paths
+// and Host names come from clients.
 func quoteIfNeeded(s string) string {
-	if s == "" || strings.ContainsAny(s, " \t\"=") {
+	if s == "" || strings.ContainsAny(s, " \t\"=") || !printable(s) {
 		return strconv.Quote(s)
 	}
 	return s
+}
+
+// printable reports whether s is valid UTF-8 made of printable runes
+// (unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the
+// ASCII space).
+func printable(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == 0x7f {
+				return false
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 || !unicode.IsPrint(r) {
+			return false
+		}
+		i += n
+	}
+	return true
+}
+
+// escapeText makes free text (an error message that may quote a path)
+// safe for the log: every rune quoteIfNeeded would quote for is written
+// as a Go escape (\r, \n, \x1b, \u202e), the rest is kept as it is.
+func escapeText(s string) string {
+	if printable(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 || r < utf8.RuneSelf && (r < 0x20 || r == 0x7f) || r >= utf8.RuneSelf && !unicode.IsPrint(r) {
+			q := strconv.QuoteToASCII(s[i : i+n])
+			b.WriteString(q[1 : len(q)-1])
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
+// errText is err's message made safe for the log (escapeText).
+func errText(err error) string {
+	if err == nil {
+		return "<nil>"
+	}
+	return escapeText(err.Error())
+}
+
+// rateLimited logs at most one line per interval for each key; the lines
+// left out in between are counted and reported with the next one, or by a
+// timer when no next one comes. Floods (connections dropped by the
+// slowloris guard, accept errors while descriptors run out) must not flood
+// the log too.
+type rateLimited struct {
+	l        *logger
+	interval time.Duration
+
+	mu   sync.Mutex
+	keys map[string]*rateKey
+}
+
+type rateKey struct {
+	last       time.Time
+	suppressed int
+	latest     string // the latest suppressed line
+	timer      *time.Timer
+}
+
+func newRateLimited(l *logger, interval time.Duration) *rateLimited {
+	return &rateLimited{l: l, interval: interval, keys: map[string]*rateKey{}}
+}
+
+// warnf logs a warning under key unless one was logged less than the
+// interval ago.
+func (r *rateLimited) warnf(key, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	now := time.Now()
+	r.mu.Lock()
+	k := r.keys[key]
+	if k == nil {
+		k = &rateKey{}
+		r.keys[key] = k
+	}
+	if !k.last.IsZero() && now.Sub(k.last) < r.interval {
+		k.suppressed++
+		k.latest = msg
+		if k.timer == nil {
+			k.timer = time.AfterFunc(r.interval-now.Sub(k.last), func() { r.flush(key) })
+		}
+		r.mu.Unlock()
+		return
+	}
+	k.last = now
+	r.mu.Unlock()
+	r.l.warnf("%s", msg)
+}
+
+// flush reports the lines left out under key, if any.
+func (r *rateLimited) flush(key string) {
+	r.mu.Lock()
+	k := r.keys[key]
+	k.timer = nil
+	n, msg := k.suppressed, k.latest
+	k.suppressed, k.latest = 0, ""
+	if n > 0 {
+		k.last = time.Now()
+	}
+	r.mu.Unlock()
+	if n > 0 {
+		r.l.warnf("%s (%d similar line(s) left out in the last %v)", msg, n, r.interval)
+	}
+}
+
+// stop cancels pending flush timers (Shutdown), reporting what they held.
+func (r *rateLimited) stop() {
+	r.mu.Lock()
+	var keys []string
+	for key, k := range r.keys {
+		if k.timer != nil && k.timer.Stop() {
+			keys = append(keys, key)
+		}
+	}
+	r.mu.Unlock()
+	for _, key := range keys {
+		r.flush(key)
+	}
 }
 
 // settingsFields renders the three attributes with where each came from.

@@ -57,8 +57,15 @@ type Options struct {
 	PollInterval time.Duration
 	// HeaderTimeout is how long a client may take to send a request's
 	// headers before the connection is dropped (slowloris): 0 =
-	// headerTimeout (A15, 2 min).
+	// headerTimeout (A15, 10 s).
 	HeaderTimeout time.Duration
+	// MaxWaiting bounds the connections that are neither upgraded nor
+	// inside a handler (waiting for request headers, or idle between
+	// requests); MaxWaitingPerAddr bounds them per client IP address. At a
+	// limit the one that has waited longest is closed (A16). 0 = a quarter
+	// of the descriptor limit (64 to 16,384) and a quarter of that per
+	// address; negative = no limit.
+	MaxWaiting, MaxWaitingPerAddr int
 	// WriteTimeout bounds every write to an upgraded connection (echo,
 	// Pong, keepalive, notice): 0 = writeTimeout (A14) and
 	// keepaliveWriteTimeout (A4), 10 s each.
@@ -71,6 +78,8 @@ type Server struct {
 	loader Loader
 	opts   Options
 	log    *logger
+	rate   *rateLimited // floods of warnings (slowloris guard, bad URLs, accept errors)
+	guard  *connGuard
 
 	upgrader websocket.Upgrader
 	handler  http.Handler
@@ -134,6 +143,13 @@ func New(loader Loader, opts Options) (*Server, error) {
 	if opts.HeaderTimeout == 0 {
 		opts.HeaderTimeout = headerTimeout
 	}
+	defTotal, defPerAddr := defaultMaxWaiting()
+	if opts.MaxWaiting == 0 {
+		opts.MaxWaiting = defTotal
+	}
+	if opts.MaxWaitingPerAddr == 0 {
+		opts.MaxWaitingPerAddr = defPerAddr
+	}
 	s := &Server{
 		loader:         loader,
 		opts:           opts,
@@ -143,6 +159,8 @@ func New(loader Loader, opts Options) (*Server, error) {
 		writeTimeout:   writeTimeout,
 		kaWriteTimeout: keepaliveWriteTimeout,
 	}
+	s.rate = newRateLimited(s.log, guardWarnInterval)
+	s.guard = newConnGuard(max(opts.MaxWaiting, 0), max(opts.MaxWaitingPerAddr, 0), s.guardWarn)
 	if opts.WriteTimeout > 0 {
 		s.writeTimeout, s.kaWriteTimeout = opts.WriteTimeout, opts.WriteTimeout
 	}
@@ -258,7 +276,7 @@ func (s *Server) openListeners(plan []listenerSpec) ([]*listener, error) {
 			}
 			return nil, fmt.Errorf("listening on %s: %w", sp.addr, err)
 		}
-		added = append(added, &listener{spec: sp, ln: ln})
+		added = append(added, &listener{spec: sp, ln: guardListener{Listener: ln, g: s.guard}})
 	}
 	for _, l := range added {
 		s.lns[l.spec.key] = l
@@ -272,19 +290,44 @@ func (s *Server) serve(l *listener) {
 		Handler:           s.handler,
 		ReadHeaderTimeout: s.opts.HeaderTimeout, // (A15)
 		IdleTimeout:       2 * time.Minute,      // IIS limits/@connectionTimeout default
-		ErrorLog:          log.New(logWriter{s.log}, "", 0),
+		ErrorLog:          log.New(logWriter{s}, "", 0),
 		BaseContext: func(net.Listener) context.Context {
 			return context.WithValue(context.Background(), ctxKey{}, &sp)
 		},
+		ConnContext: guardContext,
+		ConnState:   s.guard.state,
 	}
 	go l.srv.Serve(l.ln)
 }
 
-type logWriter struct{ l *logger }
+// logWriter takes net/http's own log lines. Accept errors come in floods
+// when descriptors run out (net/http retries every few milliseconds), so
+// they are rate-limited; every line is escaped (it may quote a client).
+type logWriter struct{ s *Server }
 
 func (w logWriter) Write(p []byte) (int, error) {
-	w.l.line("http: " + strings.TrimRight(string(p), "\n"))
+	msg := "http: " + escapeText(strings.TrimRight(string(p), "\n"))
+	if strings.Contains(msg, "Accept error") {
+		w.s.rate.warnf("accept", "%s", msg)
+	} else {
+		w.s.log.line(msg)
+	}
 	return len(p), nil
+}
+
+// guardWarn logs, rate-limited, a connection closed by the slowloris guard
+// (A16), or a descriptor freed when accept failed.
+func (s *Server) guardWarn(reason string, c net.Conn) {
+	switch reason {
+	case "descriptors":
+		s.rate.warnf("guard-fd", "out of file descriptors: closed the connection that had waited longest for its request headers, to accept new ones")
+	case "per-address":
+		s.rate.warnf("guard-addr", "closed a connection from %s that had waited longest for its request headers: more than %d connections from that address are waiting (slow or idle clients)",
+			addrKey(c.RemoteAddr()), s.opts.MaxWaitingPerAddr)
+	default:
+		s.rate.warnf("guard-total", "closed a connection from %s that had waited longest for its request headers: more than %d connections are waiting (slow or idle clients)",
+			addrKey(c.RemoteAddr()), s.opts.MaxWaiting)
+	}
 }
 
 // Addrs returns the bound listener addresses, sorted by listener key.
@@ -323,19 +366,24 @@ func (s *Server) reload(reason string) error {
 	loadStart := time.Now()
 	snap, err := s.loader()
 	if err != nil {
-		s.log.errorf("reload (%s) failed, keeping the previous configuration: %v", reason, err)
+		if isOutOfDescriptors(err) {
+			// Not a configuration error: the files could not be opened.
+			s.rate.warnf("reload-fd", "reload (%s) postponed: out of file descriptors, keeping the previous configuration and trying again: %s", escapeText(reason), errText(err))
+			return err
+		}
+		s.log.errorf("reload (%s) failed, keeping the previous configuration: %s", escapeText(reason), errText(err))
 		return err
 	}
 	st, err := s.newState(snap, loadStart, old.gen+1)
 	if err != nil {
-		s.log.errorf("reload (%s) failed, keeping the previous configuration: %v", reason, err)
+		s.log.errorf("reload (%s) failed, keeping the previous configuration: %s", escapeText(reason), errText(err))
 		return err
 	}
 	var added []*listener
 	if s.started {
 		added, err = s.openListeners(st.plan)
 		if err != nil {
-			s.log.errorf("reload (%s) failed, keeping the previous configuration: %v", reason, err)
+			s.log.errorf("reload (%s) failed, keeping the previous configuration: %s", escapeText(reason), errText(err))
 			return err
 		}
 	}
@@ -350,7 +398,7 @@ func (s *Server) reload(reason string) error {
 	}
 	s.logSkipped(st.skipped, old.skipped)
 	s.log.infof("reloaded configuration (%s): generation %d, %d site(s), %d binding(s), listeners +%d -%d",
-		reason, st.gen, len(st.routes.sites()), len(st.routes.entries), len(added), len(removed))
+		escapeText(reason), st.gen, len(st.routes.sites()), len(st.routes.entries), len(added), len(removed))
 	if len(added) > 0 {
 		s.logListeners(st, added)
 	}
@@ -392,7 +440,7 @@ func (s *Server) logListeners(st *state, ls []*listener) {
 		var sites []string
 		for _, e := range st.routes.entries {
 			if st.routes.override || e.binding.Port == l.spec.port && (l.spec.ip == nil || e.ip.Equal(l.spec.ip)) {
-				sites = append(sites, fmt.Sprintf("%s (%s:%d:%s)", quoteIfNeeded(e.site), e.binding.IP, e.binding.Port, e.binding.Host))
+				sites = append(sites, fmt.Sprintf("%s (%s)", quoteIfNeeded(e.site), escapeText(fmt.Sprintf("%s:%d:%s", e.binding.IP, e.binding.Port, e.binding.Host))))
 			}
 		}
 		s.log.infof("listening on %s for %s", s.log.site.Sprint("http://"+l.ln.Addr().String()), strings.Join(sites, ", "))
@@ -406,7 +454,8 @@ func (s *Server) logSkipped(now, before []skippedBinding) {
 	}
 	for _, b := range now {
 		if !seen[b.site+"\x00"+b.binding.String()] {
-			s.log.warnf("skipping %s binding %s:%d:%s of site %s: %s", b.binding.Protocol, b.binding.IP, b.binding.Port, b.binding.Host, quoteIfNeeded(b.site), b.reason)
+			s.log.warnf("skipping %s binding %s of site %s: %s", quoteIfNeeded(b.binding.Protocol),
+				quoteIfNeeded(fmt.Sprintf("%s:%d:%s", b.binding.IP, b.binding.Port, b.binding.Host)), quoteIfNeeded(b.site), b.reason)
 		}
 	}
 }
@@ -420,6 +469,7 @@ func (s *Server) watchLoop(ctx context.Context) {
 	}
 	t := time.NewTicker(s.opts.PollInterval)
 	defer t.Stop()
+	var retry []string // changes a reload could not take for lack of descriptors
 	for {
 		select {
 		case <-ctx.Done():
@@ -429,12 +479,16 @@ func (s *Server) watchLoop(ctx context.Context) {
 		s.reloadMu.Lock()
 		changed := s.watch.changed(s.state.Load().snap.Files())
 		s.reloadMu.Unlock()
+		changed = append(retry, changed...)
+		retry = nil
 		if len(changed) > 0 {
 			reason := "changed: " + strings.Join(changed, ", ")
 			if len(changed) > 3 {
 				reason = fmt.Sprintf("changed: %s and %d more", strings.Join(changed[:3], ", "), len(changed)-3)
 			}
-			s.reload(reason)
+			if err := s.reload(reason); err != nil && isOutOfDescriptors(err) {
+				retry = changed
+			}
 		}
 	}
 }
@@ -524,6 +578,7 @@ func (s *Server) shutdown(ctx context.Context) error {
 	if s.ka != nil {
 		s.ka.close()
 	}
+	s.rate.stop()
 	for _, l := range lns {
 		s.log.infof("stopped listening on %s", l.ln.Addr())
 	}

@@ -1048,22 +1048,40 @@ func TestFormatTimeSpan(t *testing.T) {
 }
 
 func TestCanonicalPath(t *testing.T) {
-	for in, want := range map[string]string{
-		"":           "/",
-		"/":          "/",
-		"/a/b":       "/a/b",
-		"/a/./b":     "/a/b",
-		"/a/../b":    "/b",
-		"/../../x":   "/x",
-		"/a/b/..":    "/a/",
-		"/a/.":       "/a/",
-		"/a//b/":     "/a//b/",
-		"/.well/x":   "/.well/x",
-		"/a/..b/c":   "/a/..b/c",
-		"relative/x": "/relative/x",
+	for _, tc := range []struct{ in, raw, want, bad string }{
+		{in: "", want: "/"},
+		{in: "/", want: "/"},
+		{in: "/a/b", want: "/a/b"},
+		{in: "/a/./b", want: "/a/b"},
+		{in: "/a/../b", want: "/b"},
+		{in: "/../../x", want: "/x"},
+		{in: "/a/b/..", want: "/a/"},
+		{in: "/a/.", want: "/a/"},
+		{in: "/a//b/", want: "/a//b/"},
+		{in: "/.well/x", want: "/.well/x"},
+		{in: "/a/..b/c", want: "/a/..b/c"},
+		{in: "relative/x", want: "/relative/x"},
+		{in: "/a\\b\\..\\c", raw: "/a\\b\\..\\c", want: "/a/c"},
+		{in: "/caf\u00e9/\u4e2d", want: "/caf\u00e9/\u4e2d"},
+		{in: "/" + strings.Repeat("a/", 254) + "b", want: "/" + strings.Repeat("a/", 254) + "b"},
+		{in: "/" + strings.Repeat("\u00e9", 260), want: "/" + strings.Repeat("\u00e9", 260)},
+		// Refused with 400 (HTTP.sys defaults).
+		{in: "/a\x00b", raw: "/a%00b", bad: "control character"},
+		{in: "/a\r\nb", raw: "/a%0D%0Ab", bad: "control character"},
+		{in: "/\x1b[31m", raw: "/%1B[31m", bad: "control character"},
+		{in: "/\x07", raw: "/%07", bad: "control character"},
+		{in: "/\x7f", raw: "/%7F", bad: "control character"},
+		{in: "/\u0085", raw: "/%C2%85", bad: "control character"},
+		{in: "/a\\b", raw: "/a%5Cb", bad: "escaped backslash"},
+		{in: "/a\\b", raw: "/a%5cb", bad: "escaped backslash"},
+		{in: "/\xc0\xae\xc0\xae/x", raw: "/%C0%AE%C0%AE/x", bad: "not valid UTF-8"},
+		{in: "/\xff", raw: "/%FF", bad: "not valid UTF-8"},
+		{in: "/" + strings.Repeat("a/", 255) + "b", bad: "more than 255 segments"},
+		{in: "/" + strings.Repeat("a", 261), bad: "a segment longer than 260 characters"},
 	} {
-		if got := canonicalPath(in); got != want {
-			t.Errorf("canonicalPath(%q) = %q, want %q", in, got, want)
+		got, bad := canonicalPath(tc.in, tc.raw)
+		if got != tc.want || bad != tc.bad {
+			t.Errorf("canonicalPath(%q, %q) = %q, %q; want %q, %q", tc.in, tc.raw, got, bad, tc.want, tc.bad)
 		}
 	}
 }
