@@ -50,6 +50,8 @@ func TestMain(m *testing.M) {
 		os.Exit(idleClient(os.Args[len(os.Args)-2:]))
 	case "conns":
 		os.Exit(connsClient(os.Args[len(os.Args)-3:]))
+	case "slow":
+		os.Exit(slowClient(os.Args[len(os.Args)-5:]))
 	default:
 		fmt.Fprintln(os.Stderr, "unknown WSSERVER_BENCH_CLIENT")
 		os.Exit(2)

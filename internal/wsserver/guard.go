@@ -38,6 +38,7 @@ type guarded struct {
 	c          net.Conn
 	addr       string
 	waiting    bool
+	since      time.Time // waiting since
 	prev, next *guarded
 }
 
@@ -59,6 +60,7 @@ func addrKey(a net.Addr) string {
 
 func (g *connGuard) pushLocked(e *guarded) {
 	e.waiting = true
+	e.since = time.Now()
 	e.prev, e.next = g.tail, nil
 	if g.tail != nil {
 		g.tail.next = e
@@ -123,14 +125,19 @@ func (g *connGuard) dropLocked(e *guarded) {
 	g.closed++
 }
 
-// evictOldest closes the connection that has waited longest, to free a
-// descriptor when accept fails for lack of one. It reports whether there
-// was one.
-func (g *connGuard) evictOldest() bool {
+// evictOldest closes the connection that has waited longest, if it has
+// waited at least minAge, to free a descriptor when accept fails for lack
+// of one. It reports whether there was one. Linux takes the descriptor
+// before it looks for a pending connection, so accept fails even when none
+// is pending: the age keeps the client accepted just before from being
+// taken for a slow one.
+func (g *connGuard) evictOldest(minAge time.Duration) bool {
 	g.mu.Lock()
 	e := g.head
-	if e != nil {
+	if e != nil && time.Since(e.since) >= minAge {
 		g.dropLocked(e)
+	} else {
+		e = nil
 	}
 	g.mu.Unlock()
 	if e == nil {
@@ -193,7 +200,7 @@ type guardListener struct {
 func (l guardListener) Accept() (net.Conn, error) {
 	c, err := l.Listener.Accept()
 	if err != nil {
-		if isOutOfDescriptors(err) && l.g.evictOldest() {
+		if isOutOfDescriptors(err) && l.g.evictOldest(minEvictAge) {
 			l.g.warn("descriptors", nil)
 		}
 		return nil, err
@@ -232,6 +239,11 @@ func defaultMaxWaiting() (total, perAddr int) {
 	total = max(total, 64)
 	return total, max(total/4, 16)
 }
+
+// minEvictAge is how long a connection must have waited before accept
+// closes it for its descriptor: far longer than a real client takes to send
+// its headers.
+const minEvictAge = time.Second
 
 // guardWarnInterval is how often the guard's warnings may be logged.
 const guardWarnInterval = 5 * time.Second

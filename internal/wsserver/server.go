@@ -306,7 +306,10 @@ func (s *Server) serve(l *listener) {
 type logWriter struct{ s *Server }
 
 func (w logWriter) Write(p []byte) (int, error) {
-	msg := "http: " + escapeText(strings.TrimRight(string(p), "\n"))
+	msg := escapeText(strings.TrimRight(string(p), "\n"))
+	if !strings.HasPrefix(msg, "http: ") {
+		msg = "http: " + msg
+	}
 	if strings.Contains(msg, "Accept error") {
 		w.s.rate.warnf("accept", "%s", msg)
 	} else {

@@ -2,22 +2,40 @@ package wsserver
 
 import (
 	"crypto/sha256"
+	"errors"
 	"io"
 	"os"
+	"path/filepath"
+	"sort"
+	"syscall"
 	"time"
 )
 
-// fileWatch remembers a fingerprint (existence, size, mtime, content hash)
-// of every file a snapshot read or probed, caddy's watchConfigFile idea
-// extended to the whole set of files. Not safe for concurrent use: only the
-// watcher goroutine (and reload, under the reload mutex) touch it.
+// fileWatch notices changes to the files a snapshot read or probed,
+// caddy's watchConfigFile idea extended to the whole set of files. Not safe
+// for concurrent use: only the watcher goroutine (and reload, under the
+// reload mutex) touch it.
+//
+// A file that exists is watched itself: a fingerprint of existence, size
+// and content hash. A probed path that does not exist (most web.config
+// paths: one per URL level a client asked for) is not polled itself: the
+// nearest folder above it that exists is, by its modification time. Before
+// the file can appear, that folder must get a new entry (the file, or the
+// first missing folder on the way to it), which changes its time. So
+// 60,000 unique URL paths under one site cost one folder to poll, not
+// 60,000 files; the work per poll is bounded by the folders that exist.
 type fileWatch struct {
-	prints map[string]fingerprint
-	// loadStart is when the current snapshot's loader was called. A file
-	// that appears in Files() later (a web.config read lazily) and whose
-	// mtime is not older than loadStart may have changed after the snapshot
-	// read it, so it counts as a change (at worst one extra reload).
-	loadStart time.Time
+	// targets maps each file of the snapshot to what is polled for it:
+	// the file itself, or the nearest existing folder above it.
+	targets map[string]string
+	prints  map[string]fingerprint // by target
+	// loadStart is when the current snapshot's loader was called, lastPoll
+	// when the previous poll began. A target first seen in a poll (a
+	// web.config read lazily) was read after both, so if its mtime is not
+	// older than the later of the two it may have changed after the
+	// snapshot read it: that counts as a change (at worst one extra
+	// reload).
+	loadStart, lastPoll time.Time
 }
 
 type fingerprint struct {
@@ -26,27 +44,82 @@ type fingerprint struct {
 	size   int64
 	mtime  time.Time
 	sum    [sha256.Size]byte
+	// A folder's entry names, hashed while its mtime is recent: file
+	// system timestamps are coarse (a kernel tick), so two entries created
+	// within one tick, one before and one after a poll, leave the same
+	// mtime.
+	names    [sha256.Size]byte
+	hasNames bool
+	recent   bool // mtime was within dirRecent when taken
 }
 
 // maxHashed bounds the files whose content is hashed; larger ones are
 // compared by size and mtime only.
 const maxHashed = 16 << 20
 
-func takeFingerprint(path string) fingerprint {
+// dirRecent is how long after a folder's mtime its entry names are
+// compared too (see fingerprint.names).
+const dirRecent = 2 * time.Second
+
+// transient reports errors that say nothing about the file: the process
+// or the system is out of descriptors or memory. A fingerprint that meets
+// one is unknown, not changed (issue 13: a false "reload failed" while
+// slowloris clients held every descriptor).
+func transient(err error) bool {
+	return errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE) ||
+		errors.Is(err, syscall.ENOMEM) || errors.Is(err, syscall.EINTR)
+}
+
+// takeFingerprint fingerprints path; prev is the previous fingerprint of
+// the same target, if any. ok is false when it cannot be told now
+// (transient errors): the caller keeps what it had.
+func takeFingerprint(path string, prev *fingerprint) (fp fingerprint, ok bool) {
 	fi, err := os.Stat(path)
 	if err != nil {
-		return fingerprint{}
+		return fingerprint{}, !transient(err)
 	}
-	fp := fingerprint{exists: true, dir: fi.IsDir(), size: fi.Size(), mtime: fi.ModTime()}
-	if fi.Mode().IsRegular() && fi.Size() <= maxHashed {
-		if f, err := os.Open(path); err == nil {
-			h := sha256.New()
-			io.Copy(h, f)
+	fp = fingerprint{exists: true, dir: fi.IsDir(), size: fi.Size(), mtime: fi.ModTime()}
+	if fp.dir {
+		fp.size = 0
+		fp.recent = time.Since(fp.mtime) < dirRecent
+		if fp.recent || prev != nil && prev.recent {
+			f, err := os.Open(path)
+			if err != nil {
+				return fingerprint{}, !transient(err)
+			}
+			names, err := f.Readdirnames(-1)
 			f.Close()
-			h.Sum(fp.sum[:0])
+			if err != nil && transient(err) {
+				return fingerprint{}, false
+			}
+			sort.Strings(names)
+			h := sha256.New()
+			for _, n := range names {
+				io.WriteString(h, n)
+				h.Write([]byte{0})
+			}
+			h.Sum(fp.names[:0])
+			fp.hasNames = true
 		}
+		return fp, true
 	}
-	return fp
+	if fi.Mode().IsRegular() && fi.Size() <= maxHashed {
+		f, err := os.Open(path)
+		if err != nil {
+			if transient(err) {
+				return fingerprint{}, false
+			}
+			return fp, true // unreadable: compared by size (and existence)
+		}
+		h := sha256.New()
+		_, err = io.Copy(h, f)
+		f.Close()
+		if err != nil && transient(err) {
+			return fingerprint{}, false
+		}
+		h.Sum(fp.sum[:0])
+	}
+	return fp, true
 }
 
 func (fp fingerprint) same(o fingerprint) bool {
@@ -57,25 +130,66 @@ func (fp fingerprint) same(o fingerprint) bool {
 		return true
 	}
 	if fp.dir || o.dir {
-		return fp.dir == o.dir && fp.mtime.Equal(o.mtime)
+		return fp.dir == o.dir && fp.mtime.Equal(o.mtime) && (!fp.hasNames || !o.hasNames || fp.names == o.names)
 	}
 	return fp.size == o.size && fp.sum == o.sum
 }
 
-// reset starts over for a new snapshot, right after its loader returned.
-// Fingerprints of files that were already watched are kept: they were taken
-// before the loader ran, so an edit racing with the load shows up at the
-// next poll. Files new to the list are fingerprinted now.
-func (w *fileWatch) reset(files []string, loadStart time.Time) {
-	w.loadStart = loadStart
-	old := w.prints
-	w.prints = make(map[string]fingerprint, len(files))
-	for _, f := range files {
-		if fp, ok := old[f]; ok {
-			w.prints[f] = fp
-		} else {
-			w.prints[f] = takeFingerprint(f)
+// resolveTarget returns what to poll for file: the file itself when it
+// exists (or cannot be told, or is a dangling symbolic link, whose
+// target's creation no folder of the path would show), else the nearest
+// folder above it that exists.
+func resolveTarget(file string) string {
+	_, err := os.Stat(file)
+	if err == nil || !errors.Is(err, os.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
+		return file
+	}
+	if _, err := os.Lstat(file); err == nil {
+		return file // a dangling link
+	}
+	for d := filepath.Dir(file); ; d = filepath.Dir(d) {
+		_, err := os.Stat(d)
+		if err == nil {
+			return d // a folder, or a file in the way (its replacement shows)
 		}
+		if !errors.Is(err, os.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
+			return file
+		}
+		if _, err := os.Lstat(d); err == nil {
+			return file // a dangling link on the way
+		}
+		if filepath.Dir(d) == d {
+			return d
+		}
+	}
+}
+
+// reset starts over for a new snapshot, right after its loader returned.
+// Fingerprints of targets that were already watched are kept: they were
+// taken before the loader ran, so an edit racing with the load shows up at
+// the next poll. Targets new to the list are fingerprinted now.
+func (w *fileWatch) reset(files []string, loadStart time.Time) {
+	w.loadStart, w.lastPoll = loadStart, time.Time{}
+	oldPrints, oldTargets := w.prints, w.targets
+	w.prints = make(map[string]fingerprint, len(files))
+	w.targets = make(map[string]string, len(files))
+	for _, f := range files {
+		t, known := oldTargets[f]
+		if !known {
+			t = resolveTarget(f)
+		}
+		if _, done := w.prints[t]; done {
+			w.targets[f] = t
+			continue
+		}
+		if fp, ok := oldPrints[t]; ok {
+			w.prints[t], w.targets[f] = fp, t
+			continue
+		}
+		if fp, ok := takeFingerprint(t, nil); ok {
+			w.prints[t], w.targets[f] = fp, t
+		}
+		// else: seen as new at the next poll
 	}
 }
 
@@ -83,23 +197,106 @@ func (w *fileWatch) reset(files []string, loadStart time.Time) {
 // with a clock that can lag the real one by a tick).
 const mtimeSlack = 50 * time.Millisecond
 
-// changed fingerprints files and returns those that differ from what was
-// recorded (recording the new state).
+// changed polls the targets of files and returns those that differ from
+// what was recorded (recording the new state), sorted. Targets no file
+// needs any more are forgotten.
 func (w *fileWatch) changed(files []string) []string {
 	if w.prints == nil {
 		w.prints = map[string]fingerprint{}
 	}
+	pollStart := time.Now()
+	since := w.loadStart
+	if w.lastPoll.After(since) {
+		since = w.lastPoll
+	}
+	since = since.Add(-mtimeSlack)
+	targets := make(map[string]string, len(files))
+	fresh := map[string]bool{} // fingerprinted in this poll already
 	var out []string
 	for _, f := range files {
-		fp := takeFingerprint(f)
-		old, known := w.prints[f]
-		w.prints[f] = fp
-		switch {
-		case known && !fp.same(old):
-			out = append(out, f)
-		case !known && fp.exists && !fp.mtime.Before(w.loadStart.Add(-mtimeSlack)):
-			out = append(out, f)
+		t, known := w.targets[f]
+		if !known {
+			t = resolveTarget(f)
+		}
+		if _, watched := w.prints[t]; !watched {
+			fp, ok := takeFingerprint(t, nil)
+			if !ok {
+				continue // unknown for now: new again at the next poll
+			}
+			w.prints[t] = fp
+			fresh[t] = true
+			if fp.exists && !fp.mtime.Before(since) {
+				out = append(out, t)
+			}
+		}
+		targets[f] = t
+	}
+	inUse := make(map[string]bool, len(targets))
+	for _, t := range targets {
+		inUse[t] = true
+	}
+	var moved []string // targets whose change may change what to poll
+	for t, old := range w.prints {
+		if !inUse[t] {
+			delete(w.prints, t)
+			continue
+		}
+		if fresh[t] {
+			continue
+		}
+		fp, ok := takeFingerprint(t, &old)
+		if !ok {
+			continue // unknown: keep the old fingerprint, look again next poll
+		}
+		w.prints[t] = fp
+		if !fp.same(old) {
+			out = append(out, t)
+			moved = append(moved, t)
 		}
 	}
+	if len(moved) > 0 {
+		// A file may have appeared below a changed folder, or a watched
+		// file may be gone: resolve again what maps to them. The change is
+		// reported already; the new targets are only recorded.
+		isMoved := map[string]bool{}
+		for _, t := range moved {
+			isMoved[t] = true
+		}
+		appeared := map[string][]string{} // by the folder that showed it
+		for f, t := range targets {
+			if !isMoved[t] {
+				continue
+			}
+			nt := resolveTarget(f)
+			if nt == f && t != f {
+				appeared[t] = append(appeared[t], f)
+			}
+			if _, watched := w.prints[nt]; !watched {
+				fp, ok := takeFingerprint(nt, nil)
+				if !ok {
+					delete(targets, f)
+					continue
+				}
+				w.prints[nt] = fp
+			}
+			targets[f] = nt
+		}
+		// Name the files that appeared rather than their folder.
+		var named []string
+		for _, t := range out {
+			if fs := appeared[t]; len(fs) > 0 {
+				named = append(named, fs...)
+			} else {
+				named = append(named, t)
+			}
+		}
+		out = named
+	}
+	w.targets = targets
+	w.lastPoll = pollStart
+	sort.Strings(out)
 	return out
 }
+
+// watched returns how many targets are polled (tests, figures).
+func (w *fileWatch) watched() int { return len(w.prints) }
