@@ -18,8 +18,9 @@ import (
 // webSocketSection is the section the test server applies.
 const webSocketSection = "system.webServer/webSocket"
 
-// serveSnapshotCacheMax bounds the per-path cache: URL paths come from
-// clients, so an unbounded map would grow with every distinct URL.
+// serveSnapshotCacheMax bounds the per-path cache, and with it the missing
+// web.config paths the store remembers: URL paths come from clients, so an
+// unbounded map would grow with every distinct URL.
 const serveSnapshotCacheMax = 4096
 
 // serveLoader returns a Loader that opens a fresh read-only store on every
@@ -171,7 +172,11 @@ func (s *serveSnapshot) lookup(site, urlPath string) serveResult {
 		res.err = asServeConfigError(res.err)
 	}
 	if len(s.cache) >= serveSnapshotCacheMax {
+		// Nothing cached depends on the missing web.config paths any
+		// more: forget them too, so that the store and the watched list
+		// (Files) stay bounded whatever URL paths clients send.
 		clear(s.cache)
+		s.store.ForgetMissing()
 	}
 	s.cache[key] = res
 	return res
