@@ -198,7 +198,8 @@ func (w *fileWatch) reset(files []string, loadStart time.Time) {
 const mtimeSlack = 50 * time.Millisecond
 
 // changed polls the targets of files and returns those that differ from
-// what was recorded (recording the new state), sorted. Targets no file
+// what was recorded (recording the new state), files before folders.
+// Targets no file
 // needs any more are forgotten.
 func (w *fileWatch) changed(files []string) []string {
 	if w.prints == nil {
@@ -294,7 +295,14 @@ func (w *fileWatch) changed(files []string) []string {
 	}
 	w.targets = targets
 	w.lastPoll = pollStart
-	sort.Strings(out)
+	// Files first (what a user edits), then folders; each sorted.
+	sort.Slice(out, func(i, j int) bool {
+		di, dj := w.prints[out[i]].dir, w.prints[out[j]].dir
+		if di != dj {
+			return dj
+		}
+		return out[i] < out[j]
+	})
 	return out
 }
 
