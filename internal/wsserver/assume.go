@@ -292,7 +292,9 @@ func wildcardHostMatch(suffix, host string) bool {
 // "/"), empty = "/"; duplicate slashes and a trailing slash are kept; a
 // backslash sent as is counts as "/" (HTTP.sys does the same). Refused with
 // 400, following HTTP.sys's defaults: a decoded control character
-// (U+0000-U+001F, U+007F-U+009F: AllowRestrictedChars=0), a decoded path
+// (U+0000-U+001F, U+007F-U+009F: AllowRestrictedChars=0), the
+// noncharacters U+FFFE and U+FFFF (XML, and so no configuration path, can
+// hold them; HTTP.sys's answer is unknown), a decoded path
 // that is not valid UTF-8 (overlong forms included; HTTP.sys may fall back
 // to the system code page, which is not reproduced), an escaped backslash
 // (%5C), more than 255 segments (UrlSegmentMaxCount) and a segment longer
@@ -310,6 +312,9 @@ func canonicalPath(p, rawPath string) (string, string) {
 	for _, r := range p {
 		if r < 0x20 || r >= 0x7f && r <= 0x9f {
 			return "", "control character"
+		}
+		if r == 0xfffe || r == 0xffff {
+			return "", "noncharacter" // no configuration path can hold it (XML)
 		}
 	}
 	p = strings.ReplaceAll(p, "\\", "/")

@@ -1076,6 +1076,8 @@ func TestCanonicalPath(t *testing.T) {
 		{in: "/a\\b", raw: "/a%5cb", bad: "escaped backslash"},
 		{in: "/\xc0\xae\xc0\xae/x", raw: "/%C0%AE%C0%AE/x", bad: "not valid UTF-8"},
 		{in: "/\xff", raw: "/%FF", bad: "not valid UTF-8"},
+		{in: "/a\uffff", raw: "/a%EF%BF%BF", bad: "noncharacter"},
+		{in: "/\ufffe", raw: "/%EF%BF%BE", bad: "noncharacter"},
 		{in: "/" + strings.Repeat("a/", 255) + "b", bad: "more than 255 segments"},
 		{in: "/" + strings.Repeat("a", 261), bad: "a segment longer than 260 characters"},
 	} {
