@@ -359,3 +359,77 @@ func TestOutOfDescriptors(t *testing.T) {
 		t.Fatalf("false reload failure:\n%s", ts.log.String())
 	}
 }
+
+// fakeConn is a net.Conn with a remote address, for the guard's unit test.
+type fakeConn struct {
+	net.Conn
+	remote string
+	closed bool
+}
+
+func (c *fakeConn) RemoteAddr() net.Addr {
+	return &net.TCPAddr{IP: net.ParseIP(c.remote), Port: 1234}
+}
+func (c *fakeConn) Close() error { c.closed = true; return nil }
+
+// TestConnGuard: at a limit the connection that has waited longest goes
+// (of the same address for the per-address limit), never the new one;
+// connections inside a handler or upgraded do not count; idle kept-alive
+// ones count again.
+func TestConnGuard(t *testing.T) {
+	g := newConnGuard(4, 2, func(string, net.Conn) {})
+	conn := func(ip string) *fakeConn { return &fakeConn{remote: ip} }
+	admit := func(c *fakeConn) []net.Conn {
+		ev, _ := g.admit(c)
+		var out []net.Conn
+		for _, e := range ev {
+			out = append(out, e.c)
+		}
+		return out
+	}
+	a1, a2, a3 := conn("192.0.2.1"), conn("192.0.2.1"), conn("192.0.2.1")
+	b1, b2, c1 := conn("192.0.2.2"), conn("192.0.2.2"), conn("2001:db8::1")
+	for _, tc := range []struct {
+		name  string
+		do    func() []net.Conn
+		evict []net.Conn
+		total int
+	}{
+		{"a1", func() []net.Conn { return admit(a1) }, nil, 1},
+		{"a2", func() []net.Conn { return admit(a2) }, nil, 2},
+		{"a3: a1 goes (per address)", func() []net.Conn { return admit(a3) }, []net.Conn{a1}, 2},
+		{"a2 in a handler", func() []net.Conn { g.busy(a2); return nil }, nil, 1},
+		{"b1", func() []net.Conn { return admit(b1) }, nil, 2},
+		{"b2", func() []net.Conn { return admit(b2) }, nil, 3},
+		{"c1", func() []net.Conn { return admit(c1) }, nil, 4},
+		{"a2 idle again, then a new one: a3 and b1 go (in all)", func() []net.Conn {
+			g.state(a2, http.StateIdle)
+			ev, _ := g.admit(conn("198.51.100.1"))
+			var out []net.Conn
+			for _, e := range ev {
+				out = append(out, e.c)
+			}
+			return out
+		}, []net.Conn{a3, b1}, 4},
+		{"b2 upgraded", func() []net.Conn { g.state(b2, http.StateHijacked); return nil }, nil, 3},
+		{"c1 closed", func() []net.Conn { g.state(c1, http.StateClosed); return nil }, nil, 2},
+	} {
+		got := tc.do()
+		if fmt.Sprint(got) != fmt.Sprint(tc.evict) {
+			t.Fatalf("%s: evicted %v, want %v", tc.name, got, tc.evict)
+		}
+		if total, _ := g.waiting(); total != tc.total {
+			t.Fatalf("%s: %d waiting, want %d", tc.name, total, tc.total)
+		}
+	}
+	// Accept out of descriptors: only a connection waiting long enough.
+	if g.evictOldest(time.Hour) {
+		t.Fatalf("evicted a connection that had waited less than the minimum")
+	}
+	if !g.evictOldest(0) {
+		t.Fatalf("evicted nothing")
+	}
+	if total, _ := g.waiting(); total != 1 {
+		t.Fatalf("%d waiting after evictOldest, want 1", total)
+	}
+}
