@@ -177,6 +177,15 @@ func (g *connGuard) busy(c net.Conn) {
 	g.mu.Unlock()
 }
 
+// idle puts c back in the waiting list while its handler only waits.
+func (g *connGuard) idle(c net.Conn) {
+	g.mu.Lock()
+	if e := g.conns[c]; e != nil && !e.waiting {
+		g.pushLocked(e)
+	}
+	g.mu.Unlock()
+}
+
 // waiting returns the number of waiting connections, in all and the most
 // from one address.
 func (g *connGuard) waiting() (total, maxPerAddr int) {

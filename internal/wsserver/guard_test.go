@@ -433,3 +433,44 @@ func TestConnGuard(t *testing.T) {
 		t.Fatalf("%d waiting after evictOldest, want 1", total)
 	}
 }
+
+// TestHeldRequestsCountAsWaiting: a ?hold= request only waits, so it
+// counts against the guard's limits like an idle connection (else a client
+// could hold descriptors past the guard with it); at the limit it is closed
+// first, being the oldest.
+func TestHeldRequestsCountAsWaiting(t *testing.T) {
+	ts := startServer(t, staticLoader(defaultConfig()), Options{MaxWaiting: 3, MaxWaitingPerAddr: 3})
+	held := make(chan error, 1)
+	go func() {
+		cl := &http.Client{Timeout: 20 * time.Second}
+		resp, err := cl.Get("http://" + ts.addr + "/?hold=15000")
+		if err == nil {
+			resp.Body.Close()
+			err = fmt.Errorf("answered %d", resp.StatusCode)
+		}
+		held <- err
+	}()
+	time.Sleep(200 * time.Millisecond)
+	if total, _ := ts.guard.waiting(); total != 1 {
+		t.Fatalf("%d waiting with one held request, want 1", total)
+	}
+	var idle []net.Conn
+	for i := 0; i < 3; i++ {
+		c, err := net.Dial("tcp", ts.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		idle = append(idle, c)
+	}
+	select {
+	case err := <-held:
+		if err == nil || strings.Contains(err.Error(), "answered") {
+			t.Fatalf("held request: %v, want the connection closed", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatalf("the held request was not closed at the limit")
+	}
+	c := mustDial(t, ts.addr, "/")
+	echo(t, c, "still serving")
+}

@@ -112,6 +112,12 @@ func (s *Server) serveNormal(w http.ResponseWriter, r *http.Request, e *routeEnt
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	if h := r.URL.Query().Get("hold"); h != "" {
+		// A held request waits like an idle connection: the guard may
+		// close it (A16), or ?hold= would hold descriptors beyond it.
+		if c, ok := r.Context().Value(connKey{}).(net.Conn); ok {
+			s.guard.idle(c)
+			defer s.guard.busy(c)
+		}
 		holdRequest(w, r, h)
 		return
 	}

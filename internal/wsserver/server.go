@@ -371,7 +371,7 @@ func (s *Server) reload(reason string) error {
 	if err != nil {
 		if isOutOfDescriptors(err) {
 			// Not a configuration error: the files could not be opened.
-			s.rate.warnf("reload-fd", "reload (%s) postponed: out of file descriptors, keeping the previous configuration and trying again: %s", escapeText(reason), errText(err))
+			s.rate.warnf("reload-fd", "reload (%s) postponed: out of file descriptors (not a configuration error), keeping the previous configuration; the file watcher tries again: %s", escapeText(reason), errText(err))
 			return err
 		}
 		s.log.errorf("reload (%s) failed, keeping the previous configuration: %s", escapeText(reason), errText(err))
