@@ -57,7 +57,7 @@ import (
 //	(A15) headerTimeout         a client gets 10 s to send a request's headers (HTTP.sys
 //	                            HeaderWait: 2 min), then the connection is closed; not read
 //	                            from the configuration.
-//	(A16) connGuard             connections waiting for request headers (or idle between
+//	(A16) defaultMaxWaiting     connections waiting for request headers (or idle between
 //	                            requests) are bounded in all and per client address; at a
 //	                            limit the one waiting longest is closed (HTTP.sys has no such
 //	                            limit by default).
@@ -175,6 +175,28 @@ const writeTimeout = 10 * time.Second
 // from the configuration: Snapshot has no webLimits (server-wide, not per
 // URL) and changing it would need new listeners.
 const headerTimeout = 10 * time.Second
+
+// defaultMaxWaiting returns the default limits of the connection guard
+// (connGuard, Options.MaxWaiting and MaxWaitingPerAddr).
+//
+// (A16) HTTP.sys has no limit on connections waiting for request headers
+// by default (only HeaderWait, A15). Here a quarter of the descriptor limit
+// (RLIMIT_NOFILE; 4,096 where there is none) may wait in all, between 64
+// and 16,384, and a quarter of that per client IP address; idle kept-alive
+// connections and held (?hold=) requests count too. At a limit the
+// connection that has waited longest is closed, never the new one, so a
+// real client (headers within milliseconds) always gets in; when accept
+// fails for lack of descriptors, the one waiting longest (over minEvictAge)
+// is closed to free one. The rest of the descriptors stays for upgraded
+// connections and files.
+func defaultMaxWaiting() (total, perAddr int) {
+	total = 1024
+	if n := descriptorLimit(); n > 0 {
+		total = int(min(n/4, 16384))
+	}
+	total = max(total, 64)
+	return total, max(total/4, 16)
+}
 
 // readLimit returns the limit passed to gorilla's Conn.SetReadLimit.
 //

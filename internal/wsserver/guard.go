@@ -236,19 +236,6 @@ func guardContext(ctx context.Context, c net.Conn) context.Context {
 	return context.WithValue(ctx, connKey{}, c)
 }
 
-// defaultMaxWaiting returns the default limits: a quarter of the
-// descriptor limit (RLIMIT_NOFILE; 4,096 where there is none) in all,
-// between 64 and 16,384, and a quarter of that per client address. The rest
-// stays for upgraded connections, files and real clients.
-func defaultMaxWaiting() (total, perAddr int) {
-	total = 1024
-	if n := descriptorLimit(); n > 0 {
-		total = int(min(n/4, 16384))
-	}
-	total = max(total, 64)
-	return total, max(total/4, 16)
-}
-
 // minEvictAge is how long a connection must have waited before accept
 // closes it for its descriptor: far longer than a real client takes to send
 // its headers.
