@@ -23,7 +23,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	path, bad := canonicalPath(r.URL.Path, rawRequestPath(r.RequestURI))
 	if bad != "" {
-		s.rate.warnf("400-url", "400 invalid URL %s: %s (remote=%s)", s.log.kv("path", quoteIfNeeded(r.URL.Path)), bad, r.RemoteAddr)
+		s.rate.warnf("400-url", "400 invalid URL %s: %s (remote=%s)", s.log.kv("path", quoteIfNeeded(clip(r.URL.Path, 300))), bad, r.RemoteAddr)
 		writeInvalidURL(w)
 		return
 	}

@@ -127,6 +127,10 @@ func TestLogInjection(t *testing.T) {
 		t.Fatalf("status %d, want 400", code)
 	}
 	ts.log.waitFor(t, `path="/\r\n2026-01-01 00:00:00.000 reloaded\x1b[31m\a\x00": control character`, 2*time.Second)
+	// A long URL is clipped in the log.
+	time.Sleep(350 * time.Millisecond) // past the rate limit
+	rawGet(t, ts.addr, "/"+strings.Repeat("x", 5000), false)
+	ts.log.waitFor(t, `path="/`+strings.Repeat("x", 299)+`...(5001 bytes)": a segment longer than 260 characters`, 2*time.Second)
 	// A burst is one line plus a count.
 	for i := 0; i < 20; i++ {
 		rawGet(t, ts.addr, "/%1B", false)

@@ -102,6 +102,19 @@ func printable(s string) bool {
 	return true
 }
 
+// clip shortens s to about n bytes (at a rune boundary), saying how long
+// it was: a refused URL can be a megabyte long.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	i := n
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "...(" + strconv.Itoa(len(s)) + " bytes)"
+}
+
 // escapeText makes free text (an error message that may quote a path)
 // safe for the log: every rune quoteIfNeeded would quote for is written
 // as a Go escape (\r, \n, \x1b, \u202e), the rest is kept as it is.
