@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"syscall"
 	"time"
@@ -29,6 +30,9 @@ type fileWatch struct {
 	// the file itself, or the nearest existing folder above it.
 	targets map[string]string
 	prints  map[string]fingerprint // by target
+	// files is the list targets was built for: while the snapshot's list
+	// stays the same (an idle server), a poll only stats the targets.
+	files []string
 	// loadStart is when the current snapshot's loader was called, lastPoll
 	// when the previous poll began. A target first seen in a poll (a
 	// web.config read lazily) was read after both, so if its mtime is not
@@ -169,7 +173,7 @@ func resolveTarget(file string) string {
 // taken before the loader ran, so an edit racing with the load shows up at
 // the next poll. Targets new to the list are fingerprinted now.
 func (w *fileWatch) reset(files []string, loadStart time.Time) {
-	w.loadStart, w.lastPoll = loadStart, time.Time{}
+	w.loadStart, w.lastPoll, w.files = loadStart, time.Time{}, nil
 	oldPrints, oldTargets := w.prints, w.targets
 	w.prints = make(map[string]fingerprint, len(files))
 	w.targets = make(map[string]string, len(files))
@@ -211,9 +215,13 @@ func (w *fileWatch) changed(files []string) []string {
 		since = w.lastPoll
 	}
 	since = since.Add(-mtimeSlack)
+	if slices.Equal(files, w.files) {
+		return w.pollTargets(pollStart, w.targets, nil, nil)
+	}
 	targets := make(map[string]string, len(files))
 	fresh := map[string]bool{} // fingerprinted in this poll already
 	var out []string
+	complete := true // every file has a target
 	for _, f := range files {
 		t, known := w.targets[f]
 		if !known {
@@ -222,6 +230,7 @@ func (w *fileWatch) changed(files []string) []string {
 		if _, watched := w.prints[t]; !watched {
 			fp, ok := takeFingerprint(t, nil)
 			if !ok {
+				complete = false
 				continue // unknown for now: new again at the next poll
 			}
 			w.prints[t] = fp
@@ -236,9 +245,20 @@ func (w *fileWatch) changed(files []string) []string {
 	for _, t := range targets {
 		inUse[t] = true
 	}
+	w.files = nil
+	if complete {
+		w.files = slices.Clone(files)
+	}
+	return w.pollTargets(pollStart, targets, inUse, fresh, out...)
+}
+
+// pollTargets fingerprints every target again (those in fresh were just
+// taken) and records targets as the new map. inUse nil means every target
+// still is.
+func (w *fileWatch) pollTargets(pollStart time.Time, targets map[string]string, inUse, fresh map[string]bool, out ...string) []string {
 	var moved []string // targets whose change may change what to poll
 	for t, old := range w.prints {
-		if !inUse[t] {
+		if inUse != nil && !inUse[t] {
 			delete(w.prints, t)
 			continue
 		}
@@ -264,6 +284,7 @@ func (w *fileWatch) changed(files []string) []string {
 			isMoved[t] = true
 		}
 		appeared := map[string][]string{} // by the folder that showed it
+		w.files = nil // targets change: rebuild at the next poll
 		for f, t := range targets {
 			if !isMoved[t] {
 				continue
