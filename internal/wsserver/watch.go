@@ -284,7 +284,7 @@ func (w *fileWatch) pollTargets(pollStart time.Time, targets map[string]string, 
 			isMoved[t] = true
 		}
 		appeared := map[string][]string{} // by the folder that showed it
-		w.files = nil // targets change: rebuild at the next poll
+		w.files = nil                     // targets change: rebuild at the next poll
 		for f, t := range targets {
 			if !isMoved[t] {
 				continue
