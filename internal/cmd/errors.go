@@ -92,6 +92,18 @@ func as[T error](err error) (T, bool) {
 	return t, ok
 }
 
+// framed matches errors of type T, printed in appcmd's error frame with
+// the text msg gives.
+func framed[T error](msg func(T) string) func(error) (string, bool) {
+	return func(err error) (string, bool) {
+		e, ok := as[T](err)
+		if !ok {
+			return "", false
+		}
+		return frame(msg(e)), true
+	}
+}
+
 // configFileRule matches configuration file errors of one kind; perm
 // selects those caused by a permission error.
 func configFileRule(kind configstore.ConfigErrorKind, perm bool) func(error) (string, bool) {
@@ -128,13 +140,7 @@ var errorRules = []errorRule{
 		}},
 	{code: exitInvalidData, when: "malformed collection indexer in a path read from a file or /in", origin: "confirmed",
 		example: &commit.MalformedIndexerError{Path: "[a"},
-		match: func(err error) (string, bool) {
-			mie, ok := as[*commit.MalformedIndexerError](err)
-			if !ok {
-				return "", false
-			}
-			return frame(mie.Error()), true
-		}},
+		match:   framed(func(e *commit.MalformedIndexerError) string { return e.Error() })},
 	{code: exitAccessDenied, when: "a configuration file that cannot be read or written for lack of permission", origin: "confirmed",
 		example: &configstore.ConfigFileError{File: "/etc/iis/applicationHost.config", Description: configstore.DescCannotRead, Kind: configstore.ErrUnreadable, Err: fs.ErrPermission},
 		match:   configFileRule(configstore.ErrUnreadable, true)},
@@ -166,76 +172,36 @@ var errorRules = []errorRule{
 		}},
 	{code: exitInvalidParam, when: "a section that is not declared or has no schema", origin: "confirmed",
 		example: &configstore.UnknownSectionError{Name: "system.webServer/x", Reason: fmt.Sprintf(configstore.DescMissingDecl, "system.webServer/x")},
-		match: func(err error) (string, bool) {
-			use, ok := as[*configstore.UnknownSectionError](err)
-			if !ok {
-				return "", false
-			}
-			return frame(use.Reason), true
-		}},
+		match:   framed(func(e *configstore.UnknownSectionError) string { return e.Reason })},
 	{code: exitInvalidParam, when: "an attribute the section's schema does not define", origin: "ours",
 		example: &configstore.UnknownAttributeError{Path: "pingIntervl"},
-		match: func(err error) (string, bool) {
-			uae, ok := as[*configstore.UnknownAttributeError](err)
-			if !ok {
-				return "", false
-			}
-			return frame(uae.Error()), true
-		}},
+		match:   framed(func(e *configstore.UnknownAttributeError) string { return e.Error() })},
 	{code: exitInvalidData, when: "a value its attribute's type or validator rejects", origin: "ours",
 		example: &section.ValueError{Attribute: "receiveBufferLimit", Input: "1", Reason: "Integer value must be between 4096 and 2147483647 inclusive"},
-		match: func(err error) (string, bool) {
-			ve, ok := as[*section.ValueError](err)
-			if !ok {
-				return "", false
-			}
-			return frame(fmt.Sprintf("Invalid value %q for attribute %q. %s", ve.Input, ve.Attribute, ve.Reason)), true
-		}},
+		match: framed(func(e *section.ValueError) string {
+			return fmt.Sprintf("Invalid value %q for attribute %q. %s", e.Input, e.Attribute, e.Reason)
+		})},
 	{code: exitPathNotFound, when: "a config path or URL that names no site, or uses . or ..", origin: "ours",
 		example: &configstore.PathError{Path: "MACHINE/WEBROOT/APPHOST/Nowhere", Reason: "Unrecognized configuration path 'MACHINE/WEBROOT/APPHOST/Nowhere'"},
-		match: func(err error) (string, bool) {
-			pe, ok := as[*configstore.PathError](err)
-			if !ok {
-				return "", false
-			}
-			return frame(pe.Reason), true
-		}},
+		match:   framed(func(e *configstore.PathError) string { return e.Reason })},
 	{code: exitElemNotFound, when: "a collection element that does not exist (0x800710D8)", origin: "confirmed",
 		example: &configstore.NotFoundError{Message: "Cannot find requested collection element."},
-		match: func(err error) (string, bool) {
-			nfe, ok := as[*configstore.NotFoundError](err)
-			if !ok {
-				return "", false
-			}
-			return frame(nfe.Message), true
-		}},
+		match:   framed(func(e *configstore.NotFoundError) string { return e.Message })},
 	{code: exitObjNotFound, when: "a SITE, APP, VDIR, APPPOOL, MODULE or BACKUP object that does not exist", origin: "confirmed",
 		example: &iis.NotFoundError{Object: "SITE", ID: "Nowhere"},
-		match: func(err error) (string, bool) {
-			nf, ok := as[*iis.NotFoundError](err)
-			if !ok {
-				return "", false
-			}
-			return frame(fmt.Sprintf("Cannot find %s object with identifier %q.", nf.Object, nf.ID)), true
-		}},
+		match: framed(func(e *iis.NotFoundError) string {
+			return fmt.Sprintf("Cannot find %s object with identifier %q.", e.Object, e.ID)
+		})},
 	{code: exitDuplicate, when: "an add of a SITE, APP, VDIR, APPPOOL or MODULE object that exists (appcmd.md §7.4)", origin: "confirmed",
 		example: &iis.ExistsError{Object: "APPPOOL", ID: "DefaultAppPool"},
-		match: func(err error) (string, bool) {
-			ex, ok := as[*iis.ExistsError](err)
-			if !ok {
-				return "", false
-			}
-			return frame(fmt.Sprintf("Failed to add duplicate collection element %q.", ex.ID)), true
-		}},
+		match: framed(func(e *iis.ExistsError) string {
+			return fmt.Sprintf("Failed to add duplicate collection element %q.", e.ID)
+		})},
 	{code: exitDuplicate, when: "a site id, or a new name or path of an object, that a sibling has", origin: "ours",
 		example: &iis.DuplicateKeyError{Element: "site", Key: "id", Value: "2"},
-		match: func(err error) (string, bool) {
-			dk, ok := as[*iis.DuplicateKeyError](err)
-			if !ok {
-				return "", false
-			}
-			return frame(fmt.Sprintf(configstore.DescDuplicate, dk.Element, dk.Key, dk.Value)), true
-		}},
+		match: framed(func(e *iis.DuplicateKeyError) string {
+			return fmt.Sprintf(configstore.DescDuplicate, e.Element, e.Key, e.Value)
+		})},
 	{code: exitInvalidParam, when: "an object verb without its identifier or a required parameter", origin: "ours",
 		example: &iis.MissingError{Object: "APP", Param: "path"},
 		match: func(err error) (string, bool) {
@@ -258,13 +224,7 @@ var errorRules = []errorRule{
 		}},
 	{code: exitInvalidParam, when: "a backup name that is not one plain folder name", origin: "ours",
 		example: &iis.BackupNameError{Name: "a/b", Reason: `Invalid backup name "a/b": use a folder name without /\:*?"<>| and surrounding spaces`},
-		match: func(err error) (string, bool) {
-			bn, ok := as[*iis.BackupNameError](err)
-			if !ok {
-				return "", false
-			}
-			return frame(bn.Reason), true
-		}},
+		match:   framed(func(e *iis.BackupNameError) string { return e.Reason })},
 	{code: exitElemNotFound, when: "a runtime operation (start, stop, recycle, list wp, list request): there are no IIS services (0x800710D8)", origin: "confirmed",
 		example: &iis.RuntimeError{},
 		match: func(err error) (string, bool) {
@@ -283,56 +243,20 @@ var errorRules = []errorRule{
 		}},
 	{code: exitDuplicate, when: "an add of a collection entry or object whose key exists", origin: "confirmed",
 		example: &configstore.DuplicateError{Message: fmt.Sprintf(configstore.DescDuplicate, "add", "value", "home.html")},
-		match: func(err error) (string, bool) {
-			de, ok := as[*configstore.DuplicateError](err)
-			if !ok {
-				return "", false
-			}
-			return frame(de.Message), true
-		}},
+		match:   framed(func(e *configstore.DuplicateError) string { return e.Message })},
 	{code: exitInvalidData, when: "an operation the section does not support (e.g. clearing a collection that has no clear element)", origin: "ours",
 		example: &configstore.InvalidOperationError{Message: "The collection cannot be cleared."},
-		match: func(err error) (string, bool) {
-			ioe, ok := as[*configstore.InvalidOperationError](err)
-			if !ok {
-				return "", false
-			}
-			return frame(ioe.Message), true
-		}},
+		match:   framed(func(e *configstore.InvalidOperationError) string { return e.Message })},
 	{code: exitInvalidParam, when: "a -commit: value that names no level", origin: "ours",
 		example: &commit.TargetError{Message: "Invalid commit path 'nowhere'."},
-		match: func(err error) (string, bool) {
-			te, ok := as[*commit.TargetError](err)
-			if !ok {
-				return "", false
-			}
-			return frame(te.Message), true
-		}},
+		match:   framed(func(e *commit.TargetError) string { return e.Message })},
 	{code: exitInvalidData, when: "a change the configuration system refuses", origin: "ours",
 		example: &commit.InvalidChangeError{Description: "The element cannot be removed."},
-		match: func(err error) (string, bool) {
-			ice, ok := as[*commit.InvalidChangeError](err)
-			if !ok {
-				return "", false
-			}
-			return frame(ice.Description), true
-		}},
+		match:   framed(func(e *commit.InvalidChangeError) string { return e.Description })},
 	{code: exitNotSupported, when: "setting an attribute IIS stores encrypted", origin: "ours",
 		example: &commit.EncryptedError{Attribute: "password"},
-		match: func(err error) (string, bool) {
-			ee, ok := as[*commit.EncryptedError](err)
-			if !ok {
-				return "", false
-			}
-			return frame(ee.Error()), true
-		}},
+		match:   framed(func(e *commit.EncryptedError) string { return e.Error() })},
 	{code: exitInvalidData, when: "a schema file that cannot be loaded", origin: "ours",
 		example: &section.SchemaError{File: "schema/x.xml", Line: 2, Msg: "unknown type \"color\""},
-		match: func(err error) (string, bool) {
-			se, ok := as[*section.SchemaError](err)
-			if !ok {
-				return "", false
-			}
-			return frame("Cannot load schema: " + se.Error()), true
-		}},
+		match:   framed(func(e *section.SchemaError) string { return "Cannot load schema: " + e.Error() })},
 }
