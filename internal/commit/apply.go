@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/appcmd-project/appcmd/internal/configstore"
-	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
 	"github.com/appcmd-project/appcmd/internal/section"
 )
 
@@ -59,7 +58,7 @@ func Apply(s *configstore.Store, req Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.CheckWrite(t.File, t.Level, t.Location, sch.Name); err != nil {
+	if err := s.CheckWrite(t.File, t.Level, sch.Name); err != nil {
 		return nil, err
 	}
 	ed := &editor{store: s, target: t, schema: sch}
@@ -78,38 +77,42 @@ func Apply(s *configstore.Store, req Request) (*Result, error) {
 // (control characters, invalid UTF-8, names with spaces) before anything
 // is edited; the writer would refuse them too, with a vaguer message.
 func checkStorable(c Change) error {
-	bad := func(attr, value string, err error) error {
-		var ve *xmldoc.ValueError
-		if errors.As(err, &ve) && ve.Name {
-			return &configstore.UnknownAttributeError{Path: c.Path.String()}
+	badName := func(name string) error {
+		if configstore.ValidName(name) {
+			return nil
+		}
+		return &configstore.UnknownAttributeError{Path: c.Path.String()}
+	}
+	badValue := func(attr, value string) error {
+		err := configstore.CheckValue(value)
+		if err == nil {
+			return nil
 		}
 		reason := err.Error()
 		return &section.ValueError{Attribute: attr, Input: value, Rule: "xml", Reason: strings.ToUpper(reason[:1]) + reason[1:] + "."}
 	}
 	for _, st := range c.Path {
 		if st.Selector == nil {
-			if err := xmldoc.CheckName(st.Name); err != nil {
-				return bad(st.Name, st.Name, err)
+			if err := badName(st.Name); err != nil {
+				return err
 			}
 			continue
 		}
 		for _, kv := range st.Selector.Keys {
-			if err := xmldoc.CheckName(kv.Name); err != nil {
-				return bad(kv.Name, kv.Name, err)
+			if err := badName(kv.Name); err != nil {
+				return err
 			}
-			if err := xmldoc.CheckValue(kv.Value); err != nil {
-				return bad(kv.Name, kv.Value, err)
+			if err := badValue(kv.Name, kv.Value); err != nil {
+				return err
 			}
 		}
 	}
 	if c.Kind == Set {
-		if err := xmldoc.CheckValue(c.Value); err != nil {
-			name := ""
-			if len(c.Path) > 0 {
-				name = c.Path[len(c.Path)-1].Name
-			}
-			return bad(name, c.Value, err)
+		name := ""
+		if len(c.Path) > 0 {
+			name = c.Path[len(c.Path)-1].Name
 		}
+		return badValue(name, c.Value)
 	}
 	return nil
 }
@@ -146,10 +149,9 @@ type editor struct {
 	target *Target
 	schema *section.Section
 
-	// The last effectiveHere answer and the document state it saw.
-	here      *configstore.EffElement
-	hereDoc   *xmldoc.Document
-	hereEdits uint64
+	// The last effectiveHere answer and the target's revision it saw.
+	here    *configstore.EffElement
+	hereRev uint64
 }
 
 func (ed *editor) apply(c Change) error {
@@ -215,7 +217,7 @@ func (e *EncryptedError) Error() string {
 // node is a position in the section: the document element (possibly not
 // yet created) and its schema.
 type node struct {
-	el        *xmldoc.Element
+	el        *configstore.Node
 	schema    *section.Element
 	unknownOK bool
 }
@@ -242,13 +244,9 @@ func (ed *editor) walk(steps Path, create bool) (*node, error) {
 		if cs == nil {
 			return nil, &configstore.UnknownAttributeError{Path: steps[:i+1].String()}
 		}
-		var child *xmldoc.Element
+		var child *configstore.Node
 		if n.el != nil {
-			child = n.el.Child(cs.Name)
-			if child == nil && create {
-				child = xmldoc.NewElement(cs.Name)
-				n.el.AppendChild(child)
-			}
+			child = n.el.Child(cs.Name, create)
 		}
 		n = &node{el: child, schema: cs}
 	}
@@ -267,17 +265,14 @@ func (ed *editor) clearPath(p Path) error {
 	}
 	if cs := n.schema.Element(last.Name); cs != nil {
 		if cs.Collection != nil {
-			var child *xmldoc.Element
+			var child *configstore.Node
 			if n.el != nil {
-				child = n.el.Child(cs.Name)
+				child = n.el.Child(cs.Name, false)
 			}
 			return ed.clearCollection(&node{el: child, schema: cs}, p)
 		}
 		if n.el != nil {
-			if c := n.el.Child(cs.Name); c != nil {
-				n.el.RemoveChild(c)
-				ed.prune(n.el)
-			}
+			n.el.RemoveChild(cs.Name)
 		}
 		return nil
 	}
@@ -288,8 +283,8 @@ func (ed *editor) clearPath(p Path) error {
 	} else if !n.schema.AllowUnrecognizedAttributes {
 		return &configstore.UnknownAttributeError{Path: p.String()}
 	}
-	if n.el != nil && n.el.RemoveAttr(name) {
-		ed.prune(n.el)
+	if n.el != nil {
+		n.el.RemoveAttr(name)
 	}
 	return nil
 }
@@ -300,161 +295,11 @@ func (ed *editor) clearSection() error {
 	if err != nil || el == nil {
 		return err
 	}
-	parent := el.Parent()
-	parent.RemoveChild(el)
-	ed.prune(parent)
+	el.Remove()
 	return nil
 }
 
-// prune removes elements left empty by a removal, up to the file's root:
-// empty child elements, the section element, its section groups, and an
-// emptied <location>.
-func (ed *editor) prune(e *xmldoc.Element) {
-	for e != nil && e.Parent() != nil {
-		// A <location> counts as empty without child elements: its
-		// attributes mean nothing on their own.
-		if e.Name() == "location" && e.Parent().Parent() == nil {
-			if e.FirstChild() != nil {
-				return
-			}
-		} else if e.HasContent() {
-			return
-		}
-		parent := e.Parent()
-		parent.RemoveChild(e)
-		e = parent
-	}
-}
-
 // sectionElement finds (or creates) the section element at the target.
-func (ed *editor) sectionElement(create bool) (*xmldoc.Element, error) {
-	f := ed.target.File
-	if f.Doc() == nil {
-		if !create {
-			return nil, nil
-		}
-		nl, unit := houseStyle(ed.store, f)
-		configstore.EnsureDoc(f, nl, unit)
-	}
-	container, err := ed.container(create)
-	if err != nil || container == nil {
-		return nil, err
-	}
-	return sectionIn(container, ed.schema.Name, create), nil
-}
-
-// container returns the element that holds the section at the target: the
-// <configuration> root or a <location>.
-func (ed *editor) container(create bool) (*xmldoc.Element, error) {
-	root := ed.target.File.Doc().Root()
-	name := ed.schema.Name
-	want := normLocation(ed.target.Location)
-	var reuse, plain *xmldoc.Element
-	same := func(p string, _ bool) bool { return normLocation(p) == want }
-	root.EachChildWhere("location", "path", same, func(c *xmldoc.Element) bool {
-		if sectionIn(c, name, false) != nil {
-			reuse = c
-			return false
-		}
-		_, om := c.Attr("overrideMode")
-		_, ao := c.Attr("allowOverride")
-		if plain == nil && !om && !ao && want != "" {
-			plain = c
-		}
-		return true
-	})
-	switch {
-	case reuse != nil:
-		return reuse, nil
-	case want == "":
-		return root, nil
-	case plain != nil:
-		return plain, nil
-	case !create:
-		return nil, nil
-	}
-	loc := xmldoc.NewElement("location")
-	loc.SetAttr("path", ed.target.Location)
-	root.AppendChild(loc)
-	return loc, nil
-}
-
-// normLocation compares location paths: case, "." and outer slashes ignored.
-func normLocation(p string) string {
-	p = strings.Trim(strings.ReplaceAll(p, "\\", "/"), "/")
-	if p == "." {
-		return ""
-	}
-	return strings.ToLower(p)
-}
-
-// sectionIn finds the section element below a container, creating it and
-// its group elements when asked. A new group element at the top of a file
-// goes before the first <location>, where section groups usually are.
-func sectionIn(container *xmldoc.Element, name string, create bool) *xmldoc.Element {
-	parts := strings.Split(name, "/")
-	cur := container
-	for i, part := range parts {
-		// A group may be written twice in one file; prefer the one that
-		// holds the rest of the path, else the first.
-		var first, found *xmldoc.Element
-		cur.EachChild(func(c *xmldoc.Element) bool {
-			if c.Name() != part {
-				return true
-			}
-			if first == nil {
-				first = c
-			}
-			if i == len(parts)-1 || sectionIn(c, strings.Join(parts[i+1:], "/"), false) != nil {
-				found = c
-				return false
-			}
-			return true
-		})
-		if found == nil {
-			found = first
-		}
-		if found == nil {
-			if !create {
-				return nil
-			}
-			found = xmldoc.NewElement(part)
-			if cur.Parent() == nil {
-				if loc := firstLocation(cur); loc != nil {
-					cur.InsertBefore(found, loc)
-					cur = found
-					continue
-				}
-			}
-			cur.AppendChild(found)
-		}
-		cur = found
-	}
-	return cur
-}
-
-func firstLocation(root *xmldoc.Element) *xmldoc.Element {
-	var loc *xmldoc.Element
-	root.EachChild(func(c *xmldoc.Element) bool {
-		if c.Name() == "location" {
-			loc = c
-			return false
-		}
-		return true
-	})
-	return loc
-}
-
-// houseStyle picks the line ending and indentation for a new web.config:
-// those of the nearest existing file above it.
-func houseStyle(s *configstore.Store, f *configstore.File) (string, string) {
-	chain, err := s.Chain(f.ConfigPath)
-	if err == nil {
-		for i := len(chain) - 1; i >= 0; i-- {
-			if d := chain[i].Doc(); d != nil && chain[i] != f {
-				return d.Newline(), d.IndentUnit()
-			}
-		}
-	}
-	return "\r\n", "    "
+func (ed *editor) sectionElement(create bool) (*configstore.Node, error) {
+	return ed.store.SectionAt(ed.target.File, ed.target.Level, ed.schema.Name, create)
 }

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/appcmd-project/appcmd/internal/configstore"
-	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
 	"github.com/appcmd-project/appcmd/internal/section"
 )
 
@@ -20,16 +19,16 @@ const (
 // set with several edits of a large collection would otherwise merge the
 // whole section for each of them.
 func (ed *editor) effectiveHere() (*configstore.EffElement, error) {
-	d := ed.target.File.Doc()
-	if ed.here != nil && d != nil && d == ed.hereDoc && d.Edits() == ed.hereEdits {
+	rev, ok := ed.target.File.Revision()
+	if ed.here != nil && ok && rev == ed.hereRev {
 		return ed.here, nil
 	}
 	eff, err := ed.store.EffectiveFor(ed.target.Level, ed.schema.Name, ed.target.File, false)
 	if err != nil {
 		return nil, err
 	}
-	if d != nil {
-		ed.here, ed.hereDoc, ed.hereEdits = eff.Root, d, d.Edits()
+	if ok {
+		ed.here, ed.hereRev = eff.Root, rev
 	}
 	return eff.Root, nil
 }
@@ -120,7 +119,7 @@ func (ed *editor) selectItem(n *node, p Path, sel *Selector, create bool) (*node
 	if err != nil {
 		return nil, err
 	}
-	owner, it, err := resolveEff(root, p)
+	_, it, err := resolveEff(root, p)
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +128,7 @@ func (ed *editor) selectItem(n *node, p Path, sel *Selector, create bool) (*node
 		return nil, &configstore.UnknownAttributeError{Path: p.String()}
 	}
 	if ed.isLocal(it) {
-		return &node{el: it.Src, schema: it.Schema, unknownOK: coll.AllowUnrecognizedAttributes}, nil
+		return &node{el: it.Source(), schema: it.Schema, unknownOK: coll.AllowUnrecognizedAttributes}, nil
 	}
 	if !create {
 		return &node{schema: it.Schema}, nil
@@ -137,7 +136,7 @@ func (ed *editor) selectItem(n *node, p Path, sel *Selector, create bool) (*node
 	if n.el == nil {
 		return nil, &InvalidChangeError{Description: fmt.Sprintf("Cannot edit the inherited entry %s here: its collection is defined at a parent level only", p)}
 	}
-	el, err := ed.copyInherited(n.el, coll, owner, it)
+	el, err := ed.copyInherited(n.el, coll, it)
 	if err != nil {
 		return nil, err
 	}
@@ -146,99 +145,14 @@ func (ed *editor) selectItem(n *node, p Path, sel *Selector, create bool) (*node
 
 // copyInherited makes an inherited entry local: a <remove> of its key and
 // an <add> with its explicitly set values, appended after the local entries.
-func (ed *editor) copyInherited(parent *xmldoc.Element, coll *section.Collection, owner, it *configstore.EffElement) (*xmldoc.Element, error) {
+func (ed *editor) copyInherited(parent *configstore.Node, coll *section.Collection, it *configstore.EffElement) (*configstore.Node, error) {
 	if coll.RemoveElement == "" {
 		return nil, &InvalidChangeError{Description: fmt.Sprintf("Cannot change the inherited entry %q at this level: the collection has no <remove> directive", it.Name)}
 	}
-	if err := ed.checkItemLock(it); err != nil {
+	if err := it.CheckItemLock(ed.target.File); err != nil {
 		return nil, err
 	}
-	rm := removeFor(coll, it)
-	insertRemove(parent, coll, rm)
-	el := copyEntry(it)
-	appendItem(parent, coll, el)
-	return el, nil
-}
-
-func (ed *editor) checkItemLock(it *configstore.EffElement) error {
-	if it.SrcFile != nil && it.SrcFile != ed.target.File && it.Src != nil {
-		if v, ok := it.Src.Attr("lockItem"); ok && strings.EqualFold(v, "true") {
-			return &configstore.LockError{File: it.SrcFile.Path, Line: it.Src.Line(), Description: configstore.DescAttrLocked}
-		}
-	}
-	return nil
-}
-
-// removeFor builds the <remove> element for an entry: its key attributes.
-func removeFor(coll *section.Collection, it *configstore.EffElement) *xmldoc.Element {
-	rm := xmldoc.NewElement(coll.RemoveElement)
-	for _, k := range coll.KeyAttributes() {
-		if a := it.Attr(k.Name); a != nil && (a.Set || k.Required) {
-			rm.SetAttr(k.Name, a.Value)
-		}
-	}
-	return rm
-}
-
-// copyEntry rebuilds an entry's element from its explicitly set values.
-func copyEntry(it *configstore.EffElement) *xmldoc.Element {
-	el := xmldoc.NewElement(it.Name)
-	for _, a := range it.Attrs {
-		if a.Set {
-			el.SetAttr(a.Name, a.Value)
-		}
-	}
-	for _, c := range it.Children {
-		if c.HasSet() {
-			el.AppendChild(copyEntry(c))
-		}
-	}
-	for _, sub := range it.Items {
-		el.AppendChild(copyEntry(sub))
-	}
-	return el
-}
-
-// insertRemove places a <remove> before the first local <add>, where the
-// configuration system writes it.
-func insertRemove(parent *xmldoc.Element, coll *section.Collection, rm *xmldoc.Element) {
-	var firstAdd *xmldoc.Element
-	parent.EachChild(func(c *xmldoc.Element) bool {
-		if coll.IsAdd(c.Name()) {
-			firstAdd = c
-			return false
-		}
-		return true
-	})
-	if firstAdd != nil {
-		parent.InsertBefore(rm, firstAdd)
-		return
-	}
-	parent.AppendChild(rm)
-}
-
-// appendItem adds an entry after the last collection directive, so that
-// child elements written after the entries stay after them.
-func appendItem(parent *xmldoc.Element, coll *section.Collection, el *xmldoc.Element) {
-	var after *xmldoc.Element
-	var next *xmldoc.Element
-	parent.EachChild(func(c *xmldoc.Element) bool {
-		if isDirective(coll, c.Name()) {
-			after, next = c, nil
-		} else if after != nil && next == nil {
-			next = c
-		}
-		return true
-	})
-	if next != nil {
-		parent.InsertBefore(el, next)
-		return
-	}
-	parent.AppendChild(el)
-}
-
-func isDirective(coll *section.Collection, name string) bool {
-	return coll.IsAdd(name) || name == coll.RemoveElement && name != "" || name == coll.ClearElement && name != ""
+	return parent.OverrideItem(coll, it), nil
 }
 
 // collectionNode walks to the element that owns the collection a final
@@ -269,7 +183,7 @@ func (ed *editor) addItem(p Path) error {
 	}
 	name := coll.AddElements[0]
 	item := coll.ItemFor(name)
-	el := xmldoc.NewElement(name)
+	el := configstore.NewItem(name)
 	for _, kv := range sel.Keys {
 		as := item.Attribute(kv.Name)
 		if as == nil {
@@ -302,7 +216,7 @@ func (ed *editor) addItem(p Path) error {
 	if err != nil {
 		return err
 	}
-	probe := entryFromElement(name, item, el)
+	probe := el.Entry(item)
 	if !coll.AllowDuplicates {
 		for _, it := range owner.Items {
 			if configstore.SameKey(coll, it, probe) {
@@ -315,24 +229,14 @@ func (ed *editor) addItem(p Path) error {
 	return ed.placeItem(n, coll, owner, el, sel.Pos)
 }
 
-// entryFromElement builds an effective entry from a new element, for key
-// comparisons.
-func entryFromElement(name string, sch *section.Element, el *xmldoc.Element) *configstore.EffElement {
-	e := &configstore.EffElement{Name: name, Schema: sch}
-	for _, a := range el.Attrs() {
-		e.Attrs = append(e.Attrs, &configstore.EffAttr{Name: a.Name, Value: a.Value, Set: true, Schema: sch.Attribute(a.Name)})
-	}
-	return e
-}
-
 // placeItem inserts a new entry so that the merged list has it at the
 // requested position. When the position falls among inherited entries, the
 // level takes over the whole list: <clear /> and a copy of every entry.
-func (ed *editor) placeItem(n *node, coll *section.Collection, owner *configstore.EffElement, el *xmldoc.Element, pos Position) error {
+func (ed *editor) placeItem(n *node, coll *section.Collection, owner *configstore.EffElement, el *configstore.Node, pos Position) error {
 	if pos.Kind == PosNone {
 		// No position: after this level's own entries, wherever the merge
 		// puts them (before inherited ones when mergeAppend="false").
-		appendItem(n.el, coll, el)
+		n.el.AppendItem(coll, el)
 		return nil
 	}
 	items := owner.Items
@@ -366,18 +270,14 @@ func (ed *editor) placeItem(n *node, coll *section.Collection, owner *configstor
 	}
 	if idx >= lo && idx <= hi {
 		if idx == hi {
-			var last *xmldoc.Element
+			var last *configstore.EffElement
 			for _, it := range items[lo:hi] {
-				last = it.Src
+				last = it
 			}
-			if last == nil {
-				appendItem(n.el, coll, el)
-				return nil
-			}
-			insertAfter(n.el, last, el)
+			n.el.InsertItemAfter(coll, el, last)
 			return nil
 		}
-		n.el.InsertBefore(el, items[idx].Src)
+		n.el.InsertItemBefore(el, items[idx])
 		return nil
 	}
 	if coll.ClearElement == "" {
@@ -385,56 +285,13 @@ func (ed *editor) placeItem(n *node, coll *section.Collection, owner *configstor
 	}
 	for _, it := range items {
 		if !ed.isLocal(it) {
-			if err := ed.checkItemLock(it); err != nil {
+			if err := it.CheckItemLock(ed.target.File); err != nil {
 				return err
 			}
 		}
 	}
-	// Rewrite the level's list: <clear /> then every entry in order.
-	var olds []*xmldoc.Element
-	n.el.EachChild(func(c *xmldoc.Element) bool {
-		if isDirective(coll, c.Name()) {
-			olds = append(olds, c)
-		}
-		return true
-	})
-	newList := make([]*xmldoc.Element, 0, len(items)+1)
-	for i, it := range items {
-		if i == idx {
-			newList = append(newList, el)
-		}
-		newList = append(newList, copyEntry(it))
-	}
-	if idx == len(items) {
-		newList = append(newList, el)
-	}
-	for _, o := range olds {
-		n.el.RemoveChild(o)
-	}
-	appendItem(n.el, coll, xmldoc.NewElement(coll.ClearElement))
-	for _, e := range newList {
-		appendItem(n.el, coll, e)
-	}
+	n.el.TakeOverItems(coll, items, idx, el)
 	return nil
-}
-
-// insertAfter places el right after ref, a child of parent.
-func insertAfter(parent, ref, el *xmldoc.Element) {
-	var next *xmldoc.Element
-	seen := false
-	parent.EachChild(func(c *xmldoc.Element) bool {
-		if seen {
-			next = c
-			return false
-		}
-		seen = c == ref
-		return true
-	})
-	if next != nil {
-		parent.InsertBefore(el, next)
-		return
-	}
-	parent.AppendChild(el)
 }
 
 // removeItem deletes an entry: its element when defined at the target, or
@@ -454,12 +311,10 @@ func (ed *editor) removeItem(p Path) error {
 	}
 	coll := n.schema.Collection
 	if ed.isLocal(it) {
-		parent := it.Src.Parent()
-		parent.RemoveChild(it.Src)
-		ed.prune(parent)
+		it.Source().Remove()
 		return nil
 	}
-	if err := ed.checkItemLock(it); err != nil {
+	if err := it.CheckItemLock(ed.target.File); err != nil {
 		return err
 	}
 	if coll.RemoveElement == "" {
@@ -469,7 +324,7 @@ func (ed *editor) removeItem(p Path) error {
 	if err != nil {
 		return err
 	}
-	insertRemove(n.el, coll, removeFor(coll, it))
+	n.el.RemoveInherited(coll, it)
 	return nil
 }
 
@@ -489,22 +344,13 @@ func (ed *editor) clearCollection(n *node, p Path) error {
 	for _, it := range owner.Items {
 		if !ed.isLocal(it) {
 			inherited = true
-			if err := ed.checkItemLock(it); err != nil {
+			if err := it.CheckItemLock(ed.target.File); err != nil {
 				return err
 			}
 		}
 	}
 	if n.el != nil {
-		var olds []*xmldoc.Element
-		n.el.EachChild(func(c *xmldoc.Element) bool {
-			if isDirective(coll, c.Name()) {
-				olds = append(olds, c)
-			}
-			return true
-		})
-		for _, o := range olds {
-			n.el.RemoveChild(o)
-		}
+		n.el.ClearItems(coll)
 	}
 	if inherited {
 		if coll.ClearElement == "" {
@@ -514,11 +360,11 @@ func (ed *editor) clearCollection(n *node, p Path) error {
 		if err != nil {
 			return err
 		}
-		appendItem(n2.el, coll, xmldoc.NewElement(coll.ClearElement))
+		n2.el.AddClear(coll)
 		return nil
 	}
 	if n.el != nil {
-		ed.prune(n.el)
+		n.el.Prune()
 	}
 	return nil
 }

@@ -1,139 +1,18 @@
 package commit
 
 import (
-	"strings"
-
 	"github.com/appcmd-project/appcmd/internal/configstore"
-	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
 )
 
 // SetOverrideMode locks (Deny) or unlocks (Allow) a section for the levels
-// below level, the way lock/unlock config do: the section goes into a
-// <location path="..." overrideMode="..."> of applicationHost.config. A
-// section already written for that path moves into the tag with its
-// settings; a tag holding only this section just changes its mode.
-// It returns the full section name.
+// below level, the way lock/unlock config do (configstore's SetSectionMode
+// writes the <location overrideMode> of applicationHost.config). It
+// returns the full section name.
 func SetOverrideMode(s *configstore.Store, name string, level configstore.ConfigPath, mode string) (string, error) {
 	sch, _, err := s.LookupSection(name, level)
 	if err != nil {
 		return "", err
 	}
-	f := s.AppHost()
-	root := f.Doc().Root()
-	want := normLocation(level.Relative())
-
-	// Where the section is now, for this path.
-	var cur *xmldoc.Element // section element
-	var curLoc *xmldoc.Element
-	if want == "" {
-		if e := sectionIn(root, sch.Name, false); e != nil && !inLocation(e) {
-			cur = e
-		}
-	}
-	var target *xmldoc.Element // a location with the wanted mode
-	root.EachChild(func(c *xmldoc.Element) bool {
-		if c.Name() != "location" {
-			return true
-		}
-		p, _ := c.Attr("path")
-		if normLocation(p) != want {
-			return true
-		}
-		if e := sectionIn(c, sch.Name, false); e != nil && cur == nil {
-			cur, curLoc = e, c
-		}
-		if m, ok := modeOf(c); ok && strings.EqualFold(m, mode) && target == nil {
-			target = c
-		}
-		return true
-	})
-	switch {
-	case curLoc != nil && onlySection(curLoc, cur):
-		// The tag holds just this section: changing its mode is enough.
-		curLoc.RemoveAttr("allowOverride")
-		curLoc.SetAttr("overrideMode", mode)
-		return sch.Name, nil
-	case target == nil:
-		target = xmldoc.NewElement("location")
-		target.SetAttr("path", level.Relative())
-		target.SetAttr("overrideMode", mode)
-		root.AppendChild(target)
-	}
-	if cur == nil {
-		sectionIn(target, sch.Name, true)
-		return sch.Name, nil
-	}
-	if inside := sectionIn(target, sch.Name, false); inside == cur {
-		return sch.Name, nil
-	}
-	// Move the section with its settings into the tag.
-	from := cur.Parent()
-	from.RemoveChild(cur)
-	groups := sch.Name[:max(0, strings.LastIndex(sch.Name, "/"))]
-	dst := target
-	if groups != "" {
-		dst = groupIn(target, groups)
-	}
-	dst.AppendChild(cur)
-	(&editor{}).prune(from)
+	s.SetSectionMode(sch.Name, level, mode)
 	return sch.Name, nil
-}
-
-// groupIn finds or creates the section-group elements of a path.
-func groupIn(container *xmldoc.Element, groups string) *xmldoc.Element {
-	cur := container
-	for _, g := range strings.Split(groups, "/") {
-		next := cur.Child(g)
-		if next == nil {
-			next = xmldoc.NewElement(g)
-			cur.AppendChild(next)
-		}
-		cur = next
-	}
-	return cur
-}
-
-func inLocation(e *xmldoc.Element) bool {
-	for p := e.Parent(); p != nil; p = p.Parent() {
-		if p.Name() == "location" {
-			return true
-		}
-	}
-	return false
-}
-
-// modeOf returns a location's explicit mode (allowOverride mapped).
-func modeOf(loc *xmldoc.Element) (string, bool) {
-	if v, ok := loc.Attr("overrideMode"); ok {
-		return v, true
-	}
-	if v, ok := loc.Attr("allowOverride"); ok {
-		if strings.EqualFold(v, "false") {
-			return "Deny", true
-		}
-		return "Allow", true
-	}
-	return "", false
-}
-
-// onlySection reports whether a location holds nothing but one section.
-func onlySection(loc, sec *xmldoc.Element) bool {
-	count := 0
-	var walk func(e *xmldoc.Element)
-	walk = func(e *xmldoc.Element) {
-		e.EachChild(func(c *xmldoc.Element) bool {
-			if c == sec {
-				count++
-				return true
-			}
-			if len(c.Attrs()) > 0 || c.FirstChild() == nil {
-				count += 2 // another section
-				return true
-			}
-			walk(c)
-			return true
-		})
-	}
-	walk(loc)
-	return count == 1
 }

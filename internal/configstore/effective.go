@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
 	"github.com/appcmd-project/appcmd/internal/section"
@@ -46,12 +45,13 @@ type EffElement struct {
 	Children []*EffElement
 	Items    []*EffElement // collection entries, in effective order
 	Origin   *Origin       // for collection entries: where the entry was added
-	// Src is the element that defined a collection entry, and SrcLevel the
-	// level of its section instance, so edits can tell local entries from
-	// inherited ones.
-	Src      *xmldoc.Element
+	// SrcFile is the file that defined a collection entry, and SrcLevel
+	// the level of its section instance, so edits can tell local entries
+	// from inherited ones (Source gives the defining element).
 	SrcFile  *File
 	SrcLevel ConfigPath
+
+	src *xmldoc.Element // the element that defined a collection entry
 
 	locks     *lockSet        // granular locks set by a level, enforced on lower files
 	file      *File           // for items: the file that added them (lockItem)
@@ -173,16 +173,20 @@ func defaultValue(a *section.Attribute) string {
 	return d
 }
 
+// defaultsCache maps a schema element to its attributes' shown defaults.
+// Each Store has its own: the schema elements belong to the store's schema.
+type defaultsCache map[*section.Element][]string
+
 // newEffElement builds an element holding the schema defaults. A large
 // sites section builds hundreds of thousands of these, so the defaults of
 // each schema element are computed once and an element's attributes come
 // from a single allocation.
-func newEffElement(name string, sch *section.Element) *EffElement {
+func (dc defaultsCache) newEffElement(name string, sch *section.Element) *EffElement {
 	e := &EffElement{Name: name, Schema: sch}
 	if sch == nil {
 		return e
 	}
-	defs := schemaDefaults(sch)
+	defs := dc.schemaDefaults(sch)
 	attrs := make([]EffAttr, len(sch.Attributes))
 	e.Attrs = make([]*EffAttr, len(sch.Attributes), len(sch.Attributes)+1)
 	for i, a := range sch.Attributes {
@@ -192,24 +196,21 @@ func newEffElement(name string, sch *section.Element) *EffElement {
 	if len(sch.Elements) > 0 {
 		e.Children = make([]*EffElement, len(sch.Elements))
 		for i, c := range sch.Elements {
-			e.Children[i] = newEffElement(c.Name, c)
+			e.Children[i] = dc.newEffElement(c.Name, c)
 		}
 	}
 	return e
 }
 
-// defaultsCache maps a schema element to its attributes' shown defaults.
-var defaultsCache sync.Map // *section.Element → []string
-
-func schemaDefaults(sch *section.Element) []string {
-	if v, ok := defaultsCache.Load(sch); ok {
-		return v.([]string)
+func (dc defaultsCache) schemaDefaults(sch *section.Element) []string {
+	if defs, ok := dc[sch]; ok {
+		return defs
 	}
 	defs := make([]string, len(sch.Attributes))
 	for i, a := range sch.Attributes {
 		defs[i] = defaultValue(a)
 	}
-	defaultsCache.Store(sch, defs)
+	dc[sch] = defs
 	return defs
 }
 
@@ -257,13 +258,13 @@ func (s *Store) EffectiveFor(cp ConfigPath, name string, through *File, exclusiv
 	mode, _ := s.sectionMode(sch.Name, decl, cp, chain, nil)
 	eff.Locked = mode == "Deny"
 	eff.Instances = insts
-	eff.Root = newEffElement(sch.Root.Name, sch.Root)
+	eff.Root = s.defaults.newEffElement(sch.Root.Name, sch.Root)
 	for _, in := range insts {
 		loc := ""
 		if in.Location != nil {
 			loc = in.Location.Path
 		}
-		m := &merger{file: in.File, level: in.Config, location: loc}
+		m := &merger{file: in.File, level: in.Config, location: loc, defaults: s.defaults}
 		if err := m.mergeElement(eff.Root, in.Element); err != nil {
 			return nil, err
 		}
@@ -476,6 +477,7 @@ type merger struct {
 	file     *File
 	level    ConfigPath
 	location string
+	defaults defaultsCache
 }
 
 func (m *merger) origin(e *xmldoc.Element, attr string) *Origin {
@@ -617,11 +619,11 @@ func (e *EffElement) set(name, val string, sch *section.Attribute, o *Origin) {
 
 func (m *merger) newItem(coll *section.Collection, c *xmldoc.Element) (*EffElement, error) {
 	sch := coll.ItemFor(c.Name())
-	item := newEffElement(c.Name(), sch)
+	item := m.defaults.newEffElement(c.Name(), sch)
 	item.item = true
 	item.file = m.file
 	item.Origin = m.origin(c, "")
-	item.Src, item.SrcFile, item.SrcLevel = c, m.file, m.level
+	item.src, item.SrcFile, item.SrcLevel = c, m.file, m.level
 	// The collection, not the item schema, carries this flag.
 	item.unknownOK = coll.AllowUnrecognizedAttributes
 	if err := m.mergeElement(item, c); err != nil {
@@ -741,7 +743,7 @@ func DuplicateText(coll *section.Collection, item *EffElement) string {
 }
 
 func (m *merger) removeItem(eff *EffElement, batch *[]*EffElement, coll *section.Collection, c *xmldoc.Element) error {
-	probe := newEffElement(c.Name(), coll.Item)
+	probe := m.defaults.newEffElement(c.Name(), coll.Item)
 	probe.item = true
 	for _, a := range c.Attrs() {
 		if metaAttr(a.Name) {

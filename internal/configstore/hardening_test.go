@@ -200,9 +200,9 @@ func TestFailedSaveLeavesNoHistory(t *testing.T) {
 	}
 	before, _ := os.ReadFile(path)
 	edit("3")
-	rename = func(from, to string) error { return errors.New("disk full") }
+	s.rename = func(from, to string) error { return errors.New("disk full") }
 	_, err := s.Save(hook)
-	rename = os.Rename
+	s.rename = os.Rename
 	if err == nil {
 		t.Fatal("Save succeeded")
 	}
@@ -376,7 +376,7 @@ func addEntry(apphost string, cp ConfigPath, key string) error {
 	if err != nil {
 		return err
 	}
-	EnsureDoc(f, "\n", "    ")
+	f.ensureDoc("\n", "    ")
 	e := xmldoc.NewElement("add")
 	e.SetAttr("key", key)
 	f.Doc().Root().AppendChild(e)
@@ -499,7 +499,7 @@ func TestLinksOutOfVirtualDirectory(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			EnsureDoc(f, "\n", "  ")
+			f.ensureDoc("\n", "  ")
 			f.Doc().Root().SetAttr("x", fmt.Sprint(follow))
 			realBefore, realErr := os.ReadFile(tc.real)
 			checkErr := s.CheckSave()

@@ -111,7 +111,7 @@ func (s *Store) Save(hook SaveHook) ([]*File, error) {
 		}
 	}
 	for i, p := range ps {
-		if err := rename(p.tmp, p.dst); err != nil {
+		if err := s.rename(p.tmp, p.dst); err != nil {
 			for _, q := range ps[:i] {
 				if q.old != "" {
 					os.Rename(q.old, q.dst)
@@ -185,9 +185,6 @@ func (s *Store) checkInside(f *File) error {
 // EnvFollowLinks is the environment variable that sets
 // Options.FollowLinks for every command (docs/files.md).
 const EnvFollowLinks = "APPCMD_FOLLOW_LINKS"
-
-// rename is os.Rename; tests replace it to make a commit fail half-way.
-var rename = os.Rename
 
 // writePath is where a file's new version goes: a configuration file that
 // is a symbolic link (into a git checkout, say) is written through, so the

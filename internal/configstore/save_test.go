@@ -21,7 +21,15 @@ func TestSaveAllOrNothing(t *testing.T) {
 		"applicationHost.config": host,
 		"root/web.config":        "<configuration>\r\n</configuration>\r\n",
 	})
-	s, err := Open(Options{AppHostPath: filepath.Join(dir, "applicationHost.config"), Write: true})
+	calls := 0
+	rename := func(from, to string) error {
+		calls++
+		if calls == 2 {
+			return errors.New("disk full")
+		}
+		return os.Rename(from, to)
+	}
+	s, err := Open(Options{AppHostPath: filepath.Join(dir, "applicationHost.config"), Write: true, Rename: rename})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,15 +41,6 @@ func TestSaveAllOrNothing(t *testing.T) {
 	for _, f := range chain {
 		f.Doc().Root().AppendChild(xmldoc.NewElement("appSettings"))
 	}
-	calls := 0
-	rename = func(from, to string) error {
-		calls++
-		if calls == 2 {
-			return errors.New("disk full")
-		}
-		return os.Rename(from, to)
-	}
-	defer func() { rename = os.Rename }()
 	if _, err := s.Save(nil); err == nil || !strings.Contains(err.Error(), "disk full") {
 		t.Fatalf("Save: %v", err)
 	}

@@ -39,6 +39,9 @@ type Options struct {
 	// RestoreBackup, the backup methods and Save may be used before a
 	// backup has been restored.
 	Restore bool
+	// Rename replaces a file by its new version when saving; nil uses
+	// os.Rename. Tests set it to make a save fail half-way.
+	Rename func(from, to string) error
 }
 
 // Store is applicationHost.config, the schema, and the web.config files
@@ -51,7 +54,9 @@ type Store struct {
 	files   map[string]*File // web.config files by path
 	fileErr map[string]error
 
-	lastSite *siteMemo // FindSite's last answer
+	lastSite *siteMemo     // FindSite's last answer
+	defaults defaultsCache // shown schema defaults, by schema element
+	rename   func(from, to string) error
 
 	unlock  func()
 	release []func() // unmaps file contents
@@ -69,9 +74,13 @@ func Open(opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{env: opts.Env, files: map[string]*File{}, fileErr: map[string]error{}, noMap: opts.NoMap, followLinks: opts.FollowLinks}
+	s := &Store{env: opts.Env, files: map[string]*File{}, fileErr: map[string]error{}, noMap: opts.NoMap, followLinks: opts.FollowLinks,
+		defaults: defaultsCache{}, rename: opts.Rename}
 	if s.env == nil {
 		s.env = os.LookupEnv
+	}
+	if s.rename == nil {
+		s.rename = os.Rename
 	}
 	if opts.Write {
 		// Nothing, not even the lock file, is created next to a path that
