@@ -88,10 +88,28 @@ func (f *File) container(level ConfigPath, name string, create bool) *xmldoc.Ele
 // pathIs matches a <location path> of f against level; a path that does
 // not parse matches nothing (reading the file reports it).
 func (f *File) pathIs(level ConfigPath) func(string, bool) bool {
+	last := ""
+	if level.Depth() > f.ConfigPath.Depth() {
+		last = level.segs[len(level.segs)-1]
+	}
 	return func(p string, _ bool) bool {
+		// Most locations of a large file differ in their last segment:
+		// refuse those without parsing (and allocating).
+		if last != "" && !strings.EqualFold(lastSegment(p), last) {
+			return false
+		}
 		cp, err := f.ConfigPath.Join(p)
 		return err == nil && cp.Equal(level)
 	}
+}
+
+// lastSegment is the last segment of a location path, after one trailing
+// separator.
+func lastSegment(p string) string {
+	if n := len(p); n > 0 && (p[n-1] == '/' || p[n-1] == '\\') {
+		p = p[:n-1]
+	}
+	return p[strings.LastIndexAny(p, "/\\")+1:]
 }
 
 // sectionIn finds the section element below a container, creating it and
