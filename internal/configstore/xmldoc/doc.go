@@ -73,6 +73,10 @@ type Options struct {
 	// into this process (copy_file_range). It is used for large untouched
 	// ranges when WriteTo's writer is the destination file itself.
 	CopyRange func(w io.Writer, from, to int) error
+	// ParallelCheck is the size from which the check in Parse reads the
+	// characters beside the structure (0: 1 MiB; negative: always); tests
+	// use it to run the parallel path on small inputs.
+	ParallelCheck int
 }
 
 // bigElement is the source size from which an element's child index is
@@ -90,7 +94,10 @@ func Parse(src []byte) (*Document, error) { return ParseOptions(src, Options{}) 
 
 // ParseOptions is Parse with options.
 func ParseOptions(src []byte, opt Options) (*Document, error) {
-	s := &scanner{src: src, evict: opt.Evict}
+	s := &scanner{src: src, evict: opt.Evict, parallelCheck: max(opt.ParallelCheck, 0)}
+	if opt.ParallelCheck == 0 {
+		s.parallelCheck = parallelCheck
+	}
 	if err := s.validate(); err != nil {
 		return nil, err
 	}

@@ -164,10 +164,7 @@ func checkParse(t *testing.T, src []byte) {
 // parseParallel parses src with the character check running beside the
 // structure check, as for large files.
 func parseParallel(src []byte) error {
-	old := parallelCheck
-	parallelCheck = 0
-	defer func() { parallelCheck = old }()
-	_, err := Parse(src)
+	_, err := ParseOptions(src, Options{ParallelCheck: -1})
 	return err
 }
 

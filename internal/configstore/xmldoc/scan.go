@@ -30,11 +30,14 @@ func (e *SyntaxError) Error() string {
 // element stack holds sub-slices of the source. The element tree itself is
 // built lazily (see Element.children), so huge files cost little memory.
 type scanner struct {
-	src   []byte
-	pos   int
-	stack [][]byte
-	open  []openElement // parallel to stack
-	seen  [][]byte      // attribute names of the current start tag
+	src []byte
+	// parallelCheck is the body size from which the character check runs
+	// beside the structure check.
+	parallelCheck int
+	pos           int
+	stack         [][]byte
+	open          []openElement // parallel to stack
+	seen          [][]byte      // attribute names of the current start tag
 
 	rootStart, rootEnd int
 
@@ -105,7 +108,7 @@ func (s *scanner) validate() error {
 	// the one reported; at the same offset, the bad character (it is why
 	// the structure looks wrong there).
 	var chars func(before int) error
-	if body := src[s.pos:]; len(body) < parallelCheck || runtime.GOMAXPROCS(0) < 2 {
+	if body := src[s.pos:]; len(body) < s.parallelCheck || runtime.GOMAXPROCS(0) < 2 {
 		start := s.pos
 		off, ok := checkChars(body)
 		chars = func(before int) error {
@@ -185,9 +188,9 @@ func checkCharsChunked(src []byte, base int, evict func(from, to int), stop *ato
 // lineBlock is the block size of the line index.
 const lineBlock = 64 << 10
 
-// parallelCheck is the size from which validate checks characters and
-// structure at the same time.
-var parallelCheck = 1 << 20
+// parallelCheck is the default size from which validate checks characters
+// and structure at the same time.
+const parallelCheck = 1 << 20
 
 // structure checks everything but the characters.
 func (s *scanner) structure() error {
