@@ -11,13 +11,10 @@ import (
 	"github.com/appcmd-project/appcmd/internal/configstore"
 )
 
-// Target is where a change is written: a file, and a <location> path in it.
+// Target is where a change is written: a file, and the level whose
+// settings change (a <location> in the file when below the file's own).
 type Target struct {
-	File *configstore.File
-	// Location is the <location path> relative to the file ("" for the
-	// file's own level).
-	Location string
-	// Level is the config path whose settings change.
+	File  *configstore.File
 	Level configstore.ConfigPath
 }
 
@@ -44,7 +41,7 @@ func ResolveTarget(s *configstore.Store, cp configstore.ConfigPath, commit strin
 	case c == "" || c == "url":
 		return fileTarget(s, cp, cp)
 	case c == "apphost" || strings.EqualFold(commit, configstore.AppHostRoot):
-		return &Target{File: s.AppHost(), Location: cp.Relative(), Level: cp}, nil
+		return &Target{File: s.AppHost(), Level: cp}, nil
 	case c == "site":
 		if cp.IsServer() {
 			return nil, &TargetError{Message: "Cannot commit to \"site\": the path " + cp.String() + " is not in a site"}
@@ -82,7 +79,7 @@ func ResolveTarget(s *configstore.Store, cp configstore.ConfigPath, commit strin
 			return nil, &TargetError{Message: fmt.Sprintf("Cannot commit changes for %s at %s: the commit path must be the path itself or one of its parents", cp, at)}
 		}
 		if at.IsServer() {
-			return &Target{File: s.AppHost(), Location: cp.Relative(), Level: cp}, nil
+			return &Target{File: s.AppHost(), Level: cp}, nil
 		}
 		return fileTarget(s, cp, at)
 	}
@@ -100,7 +97,7 @@ func fileTarget(s *configstore.Store, cp, at configstore.ConfigPath) (*Target, e
 	}
 	f := chain[len(chain)-1]
 	if f.ConfigPath.Equal(at) || at.Equal(cp) && !f.AppHost {
-		return &Target{File: f, Location: cp.RelativeTo(f.ConfigPath), Level: cp}, nil
+		return &Target{File: f, Level: cp}, nil
 	}
 	if _, err := s.FileAt(at); err != nil {
 		return nil, err
