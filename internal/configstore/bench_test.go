@@ -78,7 +78,8 @@ func BenchmarkEffective(b *testing.B) {
 }
 
 // BenchmarkSave: open for writing, change one attribute of the last
-// site's <webSocket>, and save (temporary file, fsync, rename).
+// site's <webSocket> through the write layer, and save (temporary file,
+// fsync, rename).
 func BenchmarkSave(b *testing.B) {
 	for _, n := range []int{1000, 10000} {
 		path := writeConfig(b, n)
@@ -89,15 +90,11 @@ func BenchmarkSave(b *testing.B) {
 			i := 0
 			for b.Loop() {
 				s := open(b, path, true)
-				var ws *configstore.SectionInstance
-				insts, err := s.AppHost().Instances("system.webServer/webSocket", func(cp configstore.ConfigPath) bool {
-					return cp.Equal(configstore.SitePath(site))
-				})
-				if err != nil || len(insts) != 1 {
-					b.Fatalf("%d instances, %v", len(insts), err)
+				ws, err := s.SectionAt(s.AppHost(), configstore.SitePath(site), "system.webServer/webSocket", false)
+				if err != nil || ws == nil {
+					b.Fatalf("no webSocket for %s: %v", site, err)
 				}
-				ws = insts[0]
-				ws.Element.SetAttr("pingInterval", values[i%2])
+				ws.SetAttr("pingInterval", values[i%2])
 				i++
 				if _, err := s.Save(nil); err != nil {
 					b.Fatal(err)
