@@ -8,7 +8,7 @@ import (
 	"github.com/appcmd-project/appcmd/internal/commit"
 )
 
-// This file turns argv into an Invocation following the AppCmd grammar
+// This file turns argv into a commandLine following the AppCmd grammar
 // (appcmd.md §1):
 //
 //	appcmd VERB OBJECT [IDENTIFIER] [/param[:value] | -param[:value] | - ...]
@@ -42,37 +42,37 @@ import (
 //   - A syntactically bad attribute name (a..b) is reported as appcmd's
 //     "Unknown attribute" error, exit 87 (the exit code is UNCONFIRMED).
 
-// HelpLevel says which help text was asked for.
-type HelpLevel int
+// helpLevel says which help text was asked for.
+type helpLevel int
 
 const (
-	HelpNone   HelpLevel = iota
-	HelpTop              // appcmd /?  (or no arguments)
-	HelpObject           // appcmd site /?
-	HelpVerb             // appcmd list site /?  (also serve /?)
+	helpNone   helpLevel = iota
+	helpTop              // appcmd /?  (or no arguments)
+	helpObject           // appcmd site /?
+	helpVerb             // appcmd list site /?  (also serve /?)
 )
 
-// Op is the edit operator of an attribute parameter.
-type Op int
+// attrOp is the edit operator of an attribute parameter.
+type attrOp int
 
 const (
-	OpSet    Op = iota // /path:value
-	OpAdd              // /+path
-	OpRemove           // /-path
+	opSet    attrOp = iota // /path:value
+	opAdd                  // /+path
+	opRemove               // /-path
 )
 
-func (o Op) String() string {
+func (o attrOp) String() string {
 	switch o {
-	case OpAdd:
+	case opAdd:
 		return "add"
-	case OpRemove:
+	case opRemove:
 		return "remove"
 	}
 	return "set"
 }
 
-// Invocation is one parsed command line.
-type Invocation struct {
+// commandLine is one parsed command line.
+type commandLine struct {
 	Verb   string // lower case ("set"); "" when help stops above verb level
 	Object string // canonical upper-case singular ("CONFIG"); "" for serve or top help
 
@@ -80,32 +80,32 @@ type Invocation struct {
 	// serve, every non-prefixed token after the verb.
 	Identifiers []string
 
-	Help HelpLevel
+	Help helpLevel
 
 	// ExitCode is the exit status after printing help: 87 for an empty
 	// command line (or parameters only), 1 for an explicit /?. It is 0 when
-	// Help is HelpNone.
+	// Help is helpNone.
 	ExitCode int
 
-	// Reserved holds the general parameters by lower-case name (never nil).
-	Reserved map[string]Reserved
+	// generalParam holds the general parameters by lower-case name (never nil).
+	Reserved map[string]generalParam
 
-	Params []Param // attribute operations in command-line order
-	Stdin  bool    // /in or a lone "-"
+	Params []attrParam // attribute operations in command-line order
+	Stdin  bool        // /in or a lone "-"
 }
 
-// Reserved is one general parameter (/text, /commit:apphost, ...).
-type Reserved struct {
+// generalParam is one general parameter (/text, /commit:apphost, ...).
+type generalParam struct {
 	Name     string // lower case
 	Value    string // quotes stripped
 	HasValue bool   // false for /xml, true for /text: and /text:*
 	Raw      string // the argv token as given
-	pos      int    // index in argv, for ReservedOrder
+	pos      int    // index in argv, for generalInOrder
 }
 
-// ReservedOrder returns the general parameters in command-line order.
-func (inv *Invocation) ReservedOrder() []Reserved {
-	out := make([]Reserved, 0, len(inv.Reserved))
+// generalInOrder returns the general parameters in command-line order.
+func (inv *commandLine) generalInOrder() []generalParam {
+	out := make([]generalParam, 0, len(inv.Reserved))
 	for _, r := range inv.Reserved {
 		out = append(out, r)
 	}
@@ -113,19 +113,19 @@ func (inv *Invocation) ReservedOrder() []Reserved {
 	return out
 }
 
-// Param is one attribute operation.
-type Param struct {
+// attrParam is one attribute operation.
+type attrParam struct {
 	Raw      string // the argv token as given
-	Op       Op
+	Op       attrOp
 	Path     commit.Path
 	Value    string // quotes stripped
 	HasValue bool   // false for /attr without ':'
 	Escaped  bool   // written /!name
 }
 
-// UsageError is a command-line error; describe (errors.go) chooses its exit
+// usageError is a command-line error; describe (errors.go) chooses its exit
 // code: 13 for a malformed indexer, 87 for the rest.
-type UsageError struct {
+type usageError struct {
 	Message string
 	// Framed is true when the printer should write
 	// "ERROR ( message:<Message> )"; false when Message is printed as is
@@ -134,8 +134,8 @@ type UsageError struct {
 	Err    error // cause, e.g. *commit.MalformedIndexerError
 }
 
-func (e *UsageError) Error() string { return e.Message }
-func (e *UsageError) Unwrap() error { return e.Err }
+func (e *usageError) Error() string { return e.Message }
+func (e *usageError) Unwrap() error { return e.Err }
 
 // reservedNames are the general parameters (appcmd.md §1.4) plus our
 // extensions json, whatif, listen and followlinks.
@@ -146,17 +146,17 @@ var reservedNames = map[string]bool{
 	"followlinks": true,
 }
 
-// ParseArgs parses argv (without the program name). Errors are *UsageError.
-func ParseArgs(argv []string) (*Invocation, error) {
-	inv := &Invocation{Reserved: map[string]Reserved{}}
+// parseArgs parses argv (without the program name). Errors are *usageError.
+func parseArgs(argv []string) (*commandLine, error) {
+	inv := &commandLine{Reserved: map[string]generalParam{}}
 	if len(argv) == 0 {
-		inv.Help, inv.ExitCode = HelpTop, exitInvalidParam
+		inv.Help, inv.ExitCode = helpTop, exitInvalidParam
 		return inv, nil
 	}
 
 	var tokens []string      // non-prefixed tokens: verb, object, identifier...
 	helpAt := -1             // positionals seen before the first /?
-	var paramErr *UsageError // the first one; reported after grammar errors
+	var paramErr *usageError // the first one; reported after grammar errors
 
 	for i, tok := range argv {
 		if tok == "" || (tok[0] != '/' && tok[0] != '-') {
@@ -171,25 +171,25 @@ func ParseArgs(argv []string) (*Invocation, error) {
 		// /+"[...]" mean /+[...] once Windows has split the command line.
 		body := unquote(tok[1:])
 		escaped := false
-		p := Param{Raw: tok, Op: OpSet}
+		p := attrParam{Raw: tok, Op: opSet}
 		switch {
 		case strings.HasPrefix(body, "!"):
 			escaped = true
 			body = body[1:]
 		case strings.HasPrefix(body, "+"):
-			p.Op = OpAdd
+			p.Op = opAdd
 			body = body[1:]
 		case strings.HasPrefix(body, "-"):
-			p.Op = OpRemove
+			p.Op = opRemove
 			body = body[1:]
 		}
-		if escaped || p.Op != OpSet {
+		if escaped || p.Op != opSet {
 			body = unquote(body) // the pair after the operator
 		}
 		name, value, hasValue := splitNameValue(body)
 		value = unquote(value)
 
-		if !escaped && p.Op == OpSet {
+		if !escaped && p.Op == opSet {
 			if lower := strings.ToLower(name); reservedNames[lower] {
 				switch lower {
 				case "?":
@@ -199,7 +199,7 @@ func ParseArgs(argv []string) (*Invocation, error) {
 				case "in":
 					inv.Stdin = true
 				default:
-					inv.Reserved[lower] = Reserved{Name: lower, Value: value, HasValue: hasValue, Raw: tok, pos: i}
+					inv.Reserved[lower] = generalParam{Name: lower, Value: value, HasValue: hasValue, Raw: tok, pos: i}
 				}
 				continue
 			}
@@ -220,10 +220,10 @@ func ParseArgs(argv []string) (*Invocation, error) {
 		inv.ExitCode = exitHelp
 		switch {
 		case helpAt == 0:
-			inv.Help = HelpTop
+			inv.Help = helpTop
 			return inv, nil
 		case strings.EqualFold(tokens[0], serveVerb):
-			inv.Help, inv.Verb = HelpVerb, serveVerb
+			inv.Help, inv.Verb = helpVerb, serveVerb
 			inv.Identifiers = nonEmpty(tokens[1:])
 			return inv, nil
 		case helpAt == 1:
@@ -231,13 +231,13 @@ func ParseArgs(argv []string) (*Invocation, error) {
 			if !ok {
 				return nil, objectNotSupported(tokens[0])
 			}
-			inv.Help, inv.Object = HelpObject, obj.name
+			inv.Help, inv.Object = helpObject, obj.name
 			return inv, nil
 		}
 		if err := resolveVerbObject(inv, tokens[0], tokens[1]); err != nil {
 			return nil, err
 		}
-		inv.Help = HelpVerb
+		inv.Help = helpVerb
 		if len(tokens) > 2 {
 			inv.Identifiers = tokens[2:3]
 		}
@@ -247,7 +247,7 @@ func ParseArgs(argv []string) (*Invocation, error) {
 	switch {
 	case len(tokens) == 0:
 		// Switches but no command: treat like an empty command line.
-		inv.Help, inv.ExitCode = HelpTop, exitInvalidParam
+		inv.Help, inv.ExitCode = helpTop, exitInvalidParam
 		return inv, nil
 	case strings.EqualFold(tokens[0], serveVerb):
 		inv.Verb = serveVerb
@@ -269,7 +269,7 @@ func ParseArgs(argv []string) (*Invocation, error) {
 		// a broken selector and a stray token, and appcmd.exe named the
 		// stray token.
 		if len(tokens) > 3 {
-			return nil, &UsageError{
+			return nil, &usageError{
 				Message: "Failed to process input: The parameter '" + tokens[3] + "' must begin with a / or - (HRESULT=80070057).",
 			}
 		}
@@ -282,7 +282,7 @@ func ParseArgs(argv []string) (*Invocation, error) {
 
 // resolveVerbObject checks the object first, then the verb, as appcmd.exe
 // reports an unknown object before an unknown verb.
-func resolveVerbObject(inv *Invocation, verb, object string) error {
+func resolveVerbObject(inv *commandLine, verb, object string) error {
 	obj, ok := lookupObject(object)
 	if !ok {
 		return objectNotSupported(object)
@@ -295,27 +295,27 @@ func resolveVerbObject(inv *Invocation, verb, object string) error {
 	return nil
 }
 
-func objectNotSupported(tok string) *UsageError {
-	return &UsageError{
+func objectNotSupported(tok string) *usageError {
+	return &usageError{
 		Message: "Object '" + strings.ToUpper(tok) + "' is not supported.  Run 'appcmd.exe /?' to display supported objects.",
 	}
 }
 
 // commandNotSupported names the object as typed (upper-cased), as appcmd.exe does.
-func commandNotSupported(verb, objTok string) *UsageError {
+func commandNotSupported(verb, objTok string) *usageError {
 	o := strings.ToUpper(objTok)
-	return &UsageError{
+	return &usageError{
 		Message: "Command '" + strings.ToUpper(verb) + "' is not supported on object '" + o + "'. Run 'appcmd.exe " + o + " /?'\nto display supported commands.",
 	}
 }
 
 // pathUsageError maps a commit.ParsePath error to appcmd's message.
-func pathUsageError(name string, err error) *UsageError {
+func pathUsageError(name string, err error) *usageError {
 	var mi *commit.MalformedIndexerError
 	if errors.As(err, &mi) {
-		return &UsageError{Message: mi.Error(), Framed: true, Err: err}
+		return &usageError{Message: mi.Error(), Framed: true, Err: err}
 	}
-	return &UsageError{
+	return &usageError{
 		Message: "Unknown attribute \"" + name + "\".  Replace with -? for help.",
 
 		Framed: true,

@@ -59,7 +59,7 @@ func argsPath(t *testing.T, s string) commit.Path {
 // value (hasValue false when value is nil).
 type argsParam struct {
 	raw     string
-	op      Op
+	op      attrOp
 	path    string
 	value   *string
 	escaped bool
@@ -71,12 +71,12 @@ func argsSet(raw, path, value string) argsParam {
 	return argsParam{raw: raw, path: path, value: argsVal(value)}
 }
 func argsBare(raw, path string) argsParam  { return argsParam{raw: raw, path: path} }
-func argsPlus(raw, path string) argsParam  { return argsParam{raw: raw, op: OpAdd, path: path} }
-func argsMinus(raw, path string) argsParam { return argsParam{raw: raw, op: OpRemove, path: path} }
+func argsPlus(raw, path string) argsParam  { return argsParam{raw: raw, op: opAdd, path: path} }
+func argsMinus(raw, path string) argsParam { return argsParam{raw: raw, op: opRemove, path: path} }
 
-func argsRes(value string) Reserved { return Reserved{Value: value, HasValue: true} }
+func argsRes(value string) generalParam { return generalParam{Value: value, HasValue: true} }
 
-var argsNoValue = Reserved{}
+var argsNoValue = generalParam{}
 
 func TestParseArgs(t *testing.T) {
 	tests := []struct {
@@ -86,9 +86,9 @@ func TestParseArgs(t *testing.T) {
 		verb     string
 		object   string
 		ids      []string
-		help     HelpLevel
+		help     helpLevel
 		exit     int
-		reserved map[string]Reserved // Raw is not compared
+		reserved map[string]generalParam // Raw is not compared
 		params   []argsParam
 		stdin    bool
 	}{
@@ -96,7 +96,7 @@ func TestParseArgs(t *testing.T) {
 			name: "set config webSocket",
 			cli:  `set config "Default Web Site" -section:system.webServer/webSocket /enabled:true /pingInterval:00:00:10 -commit:apphost`,
 			verb: "set", object: "CONFIG", ids: []string{"Default Web Site"},
-			reserved: map[string]Reserved{"section": argsRes("system.webServer/webSocket"), "commit": argsRes("apphost")},
+			reserved: map[string]generalParam{"section": argsRes("system.webServer/webSocket"), "commit": argsRes("apphost")},
 			params: []argsParam{
 				argsSet("/enabled:true", "enabled", "true"),
 				argsSet("/pingInterval:00:00:10", "pingInterval", "00:00:10"),
@@ -106,21 +106,21 @@ func TestParseArgs(t *testing.T) {
 			name: "add site element, shell removed quotes",
 			cli:  `set config -section:system.applicationHost/sites /+"[name='Contoso',id='2',serverAutoStart='true']" /commit:apphost`,
 			verb: "set", object: "CONFIG",
-			reserved: map[string]Reserved{"section": argsRes("system.applicationHost/sites"), "commit": argsRes("apphost")},
+			reserved: map[string]generalParam{"section": argsRes("system.applicationHost/sites"), "commit": argsRes("apphost")},
 			params:   []argsParam{argsPlus("/+[name='Contoso',id='2',serverAutoStart='true']", "[name='Contoso',id='2',serverAutoStart='true']")},
 		},
 		{
 			name: "add site element, literal quotes",
 			argv: []string{"set", "config", "-section:system.applicationHost/sites", `/+"[name='Contoso',id='2',serverAutoStart='true']"`, "/commit:apphost"},
 			verb: "set", object: "CONFIG",
-			reserved: map[string]Reserved{"section": argsRes("system.applicationHost/sites"), "commit": argsRes("apphost")},
+			reserved: map[string]generalParam{"section": argsRes("system.applicationHost/sites"), "commit": argsRes("apphost")},
 			params:   []argsParam{argsPlus(`/+"[name='Contoso',id='2',serverAutoStart='true']"`, "[name='Contoso',id='2',serverAutoStart='true']")},
 		},
 		{
 			name: "nested add binding",
 			cli:  `set config -section:system.applicationHost/sites /+"[name='Contoso',id='2'].bindings.[protocol='http',bindingInformation='*:80:www.contoso.com']" /commit:apphost`,
 			verb: "set", object: "CONFIG",
-			reserved: map[string]Reserved{"section": argsRes("system.applicationHost/sites"), "commit": argsRes("apphost")},
+			reserved: map[string]generalParam{"section": argsRes("system.applicationHost/sites"), "commit": argsRes("apphost")},
 			params: []argsParam{argsPlus("/+[name='Contoso',id='2'].bindings.[protocol='http',bindingInformation='*:80:www.contoso.com']",
 				"[name='Contoso',id='2'].bindings.[protocol='http',bindingInformation='*:80:www.contoso.com']")},
 		},
@@ -128,7 +128,7 @@ func TestParseArgs(t *testing.T) {
 			name: "nested add vdir under default collections",
 			cli:  `set config -section:system.applicationHost/sites /+"[name='Contoso',id='2'].[path='/'].[path='/',physicalPath='C:\Inetpub\www.contoso.com\wwwroot']" /commit:apphost /AppHostConfig:C:\x\ApplicationHost.config`,
 			verb: "set", object: "CONFIG",
-			reserved: map[string]Reserved{
+			reserved: map[string]generalParam{
 				"section": argsRes("system.applicationHost/sites"), "commit": argsRes("apphost"),
 				"apphostconfig": argsRes(`C:\x\ApplicationHost.config`),
 			},
@@ -139,7 +139,7 @@ func TestParseArgs(t *testing.T) {
 			name: "dash prefix is a set, not a remove",
 			cli:  `set config -section:system.applicationHost/sites "-[name='Default FTP Site'].ftpServer.security.ssl.controlChannelPolicy:SslAllow" -commit:apphost`,
 			verb: "set", object: "CONFIG",
-			reserved: map[string]Reserved{"section": argsRes("system.applicationHost/sites"), "commit": argsRes("apphost")},
+			reserved: map[string]generalParam{"section": argsRes("system.applicationHost/sites"), "commit": argsRes("apphost")},
 			params: []argsParam{argsSet("-[name='Default FTP Site'].ftpServer.security.ssl.controlChannelPolicy:SslAllow",
 				"[name='Default FTP Site'].ftpServer.security.ssl.controlChannelPolicy", "SslAllow")},
 		},
@@ -147,7 +147,7 @@ func TestParseArgs(t *testing.T) {
 			name: "colons inside selector values",
 			cli:  `set config -section:system.applicationHost/sites /siteDefaults.bindings.[protocol='http',bindingInformation='*:8080:contoso.com'].bindingInformation:127.0.0.1:8080: /commit:apphost`,
 			verb: "set", object: "CONFIG",
-			reserved: map[string]Reserved{"section": argsRes("system.applicationHost/sites"), "commit": argsRes("apphost")},
+			reserved: map[string]generalParam{"section": argsRes("system.applicationHost/sites"), "commit": argsRes("apphost")},
 			params: []argsParam{argsSet("/siteDefaults.bindings.[protocol='http',bindingInformation='*:8080:contoso.com'].bindingInformation:127.0.0.1:8080:",
 				"siteDefaults.bindings.[protocol='http',bindingInformation='*:8080:contoso.com'].bindingInformation", "127.0.0.1:8080:")},
 		},
@@ -155,7 +155,7 @@ func TestParseArgs(t *testing.T) {
 			name: "quoted value arriving literally",
 			argv: []string{"set", "config", "-section:sites", `/siteDefaults.bindings.[protocol='http',bindingInformation='*:8080:contoso.com'].bindingInformation:"127.0.0.1:8080:"`},
 			verb: "set", object: "CONFIG",
-			reserved: map[string]Reserved{"section": argsRes("sites")},
+			reserved: map[string]generalParam{"section": argsRes("sites")},
 			params: []argsParam{argsSet(`/siteDefaults.bindings.[protocol='http',bindingInformation='*:8080:contoso.com'].bindingInformation:"127.0.0.1:8080:"`,
 				"siteDefaults.bindings.[protocol='http',bindingInformation='*:8080:contoso.com'].bindingInformation", "127.0.0.1:8080:")},
 		},
@@ -183,11 +183,11 @@ func TestParseArgs(t *testing.T) {
 		},
 		{
 			name: "list sections", cli: `list config /section:?`,
-			verb: "list", object: "CONFIG", reserved: map[string]Reserved{"section": argsRes("?")},
+			verb: "list", object: "CONFIG", reserved: map[string]generalParam{"section": argsRes("?")},
 		},
 		{
 			name: "list sections with filter", cli: `list config "/section:?system.webServer/*"`,
-			verb: "list", object: "CONFIG", reserved: map[string]Reserved{"section": argsRes("?system.webServer/*")},
+			verb: "list", object: "CONFIG", reserved: map[string]generalParam{"section": argsRes("?system.webServer/*")},
 		},
 		{
 			name: "search valueless", cli: `search config /enabled`,
@@ -196,33 +196,33 @@ func TestParseArgs(t *testing.T) {
 		{
 			name: "search with value and path", cli: `search config "Default Web Site" /section:directoryBrowse /enabled:true`,
 			verb: "search", object: "CONFIG", ids: []string{"Default Web Site"},
-			reserved: map[string]Reserved{"section": argsRes("directoryBrowse")},
+			reserved: map[string]generalParam{"section": argsRes("directoryBrowse")},
 			params:   []argsParam{argsSet("/enabled:true", "enabled", "true")},
 		},
 		{
 			name: "clear attribute", cli: `clear config /section:webSocket /pingInterval`,
-			verb: "clear", object: "CONFIG", reserved: map[string]Reserved{"section": argsRes("webSocket")},
+			verb: "clear", object: "CONFIG", reserved: map[string]generalParam{"section": argsRes("webSocket")},
 			params: []argsParam{argsBare("/pingInterval", "pingInterval")},
 		},
 		{
 			name: "clear collection element", cli: `clear config "Default Web Site" /section:system.webServer/staticContent /[fileExtension='.haha']`,
 			verb: "clear", object: "CONFIG", ids: []string{"Default Web Site"},
-			reserved: map[string]Reserved{"section": argsRes("system.webServer/staticContent")},
+			reserved: map[string]generalParam{"section": argsRes("system.webServer/staticContent")},
 			params:   []argsParam{argsBare("/[fileExtension='.haha']", "[fileExtension='.haha']")},
 		},
 		{
 			name: "list xml", cli: `list apppool /xml`,
-			verb: "list", object: "APPPOOL", reserved: map[string]Reserved{"xml": argsNoValue},
+			verb: "list", object: "APPPOOL", reserved: map[string]generalParam{"xml": argsNoValue},
 		},
 		{name: "set in", cli: `set site /in`, verb: "set", object: "SITE", stdin: true},
 		{name: "lone dash", cli: `add apppool -`, verb: "add", object: "APPPOOL", stdin: true},
 		{
 			name: "pipe consumer", cli: `list vdir /in /text:physicalPath`,
-			verb: "list", object: "VDIR", stdin: true, reserved: map[string]Reserved{"text": argsRes("physicalPath")},
+			verb: "list", object: "VDIR", stdin: true, reserved: map[string]generalParam{"text": argsRes("physicalPath")},
 		},
 		{
 			name: "escaped general names", cli: `set config /section:x /!text:x /!debug:value /!commit:y /!XML`,
-			verb: "set", object: "CONFIG", reserved: map[string]Reserved{"section": argsRes("x")},
+			verb: "set", object: "CONFIG", reserved: map[string]generalParam{"section": argsRes("x")},
 			params: []argsParam{
 				{raw: "/!text:x", path: "text", value: argsVal("x"), escaped: true},
 				{raw: "/!debug:value", path: "debug", value: argsVal("value"), escaped: true},
@@ -233,7 +233,7 @@ func TestParseArgs(t *testing.T) {
 		{
 			name: "mixed-case general parameters", cli: `SET Config /Section:asp /Commit:AppHost /TEXT:* /AppHostConfig:C:\x\ApplicationHost.config`,
 			verb: "set", object: "CONFIG",
-			reserved: map[string]Reserved{
+			reserved: map[string]generalParam{
 				"section": argsRes("asp"), "commit": argsRes("AppHost"), "text": argsRes("*"),
 				"apphostconfig": argsRes(`C:\x\ApplicationHost.config`),
 			},
@@ -244,7 +244,7 @@ func TestParseArgs(t *testing.T) {
 			verb: "add", object: "APPPOOL", params: []argsParam{argsSet("/name:x", "name", "x")}},
 		{name: "wps", cli: `list wps`, verb: "list", object: "WP"},
 		{name: "requests", cli: `list requests /elapsed:1000 /xml`, verb: "list", object: "REQUEST",
-			reserved: map[string]Reserved{"xml": argsNoValue}, params: []argsParam{argsSet("/elapsed:1000", "elapsed", "1000")}},
+			reserved: map[string]generalParam{"xml": argsNoValue}, params: []argsParam{argsSet("/elapsed:1000", "elapsed", "1000")}},
 		{name: "modules", cli: `list modules /app.name:"Default Web Site/"`, verb: "list", object: "MODULE",
 			params: []argsParam{argsSet("/app.name:Default Web Site/", "app.name", "Default Web Site/")}},
 		{name: "backup add without name", cli: `add backup`, verb: "add", object: "BACKUP"},
@@ -256,14 +256,14 @@ func TestParseArgs(t *testing.T) {
 		{name: "start apppool wait", cli: `start apppool MyPool /wait:true /timeout:1000`, verb: "start", object: "APPPOOL",
 			ids: []string{"MyPool"}, params: []argsParam{argsSet("/wait:true", "wait", "true"), argsSet("/timeout:1000", "timeout", "1000")}},
 		{name: "list site text star", cli: `list site "Default Web Site" /text:*`, verb: "list", object: "SITE",
-			ids: []string{"Default Web Site"}, reserved: map[string]Reserved{"text": argsRes("*")}},
+			ids: []string{"Default Web Site"}, reserved: map[string]generalParam{"text": argsRes("*")}},
 		{name: "list site filters", cli: `list sites /serverAutoStart:false /state:Stopped`, verb: "list", object: "SITE",
 			params: []argsParam{argsSet("/serverAutoStart:false", "serverAutoStart", "false"), argsSet("/state:Stopped", "state", "Stopped")}},
 		{name: "list config star", cli: `list config "Default Web Site/" /section:asp /config:* /metadata /debug`, verb: "list", object: "CONFIG",
 			ids:      []string{"Default Web Site/"},
-			reserved: map[string]Reserved{"section": argsRes("asp"), "config": argsRes("*"), "metadata": argsNoValue, "debug": argsNoValue}},
+			reserved: map[string]generalParam{"section": argsRes("asp"), "config": argsRes("*"), "metadata": argsNoValue, "debug": argsNoValue}},
 		{name: "list config url identifier", cli: `list config http://localhost/app1 -section:asp`, verb: "list", object: "CONFIG",
-			ids: []string{"http://localhost/app1"}, reserved: map[string]Reserved{"section": argsRes("asp")}},
+			ids: []string{"http://localhost/app1"}, reserved: map[string]generalParam{"section": argsRes("asp")}},
 		{name: "list app by site", cli: `list app /site.name:"Default Web Site" /path:/Y`, verb: "list", object: "APP",
 			params: []argsParam{argsSet("/site.name:Default Web Site", "site.name", "Default Web Site"), argsSet("/path:/Y", "path", "/Y")}},
 		{name: "apppool property", cli: `set apppool DefaultAppPool /processModel.pingingEnabled:false`, verb: "set", object: "APPPOOL",
@@ -274,10 +274,10 @@ func TestParseArgs(t *testing.T) {
 			verb: "set", object: "APPPOOL", ids: []string{"X"},
 			params: []argsParam{argsSet(`/managedRuntimeVersion:""`, "managedRuntimeVersion", "")}},
 		{name: "flags value arriving literally", argv: []string{"set", "config", "/section:sites", `/[name='Default Web Site'].logFile.logTargetW3C:"File,ETW"`},
-			verb: "set", object: "CONFIG", reserved: map[string]Reserved{"section": argsRes("sites")},
+			verb: "set", object: "CONFIG", reserved: map[string]generalParam{"section": argsRes("sites")},
 			params: []argsParam{argsSet(`/[name='Default Web Site'].logFile.logTargetW3C:"File,ETW"`, "[name='Default Web Site'].logFile.logTargetW3C", "File,ETW")}},
 		{name: "whole parameter quoted", cli: `set config /section:sites "/[name='Default Web Site'].logFile.logTargetW3C:File,ETW"`,
-			verb: "set", object: "CONFIG", reserved: map[string]Reserved{"section": argsRes("sites")},
+			verb: "set", object: "CONFIG", reserved: map[string]generalParam{"section": argsRes("sites")},
 			params: []argsParam{argsSet("/[name='Default Web Site'].logFile.logTargetW3C:File,ETW", "[name='Default Web Site'].logFile.logTargetW3C", "File,ETW")}},
 		{name: "only one pair of quotes stripped", argv: []string{"set", "site", "X", `/a:""b""`},
 			verb: "set", object: "SITE", ids: []string{"X"}, params: []argsParam{argsSet(`/a:""b""`, "a", `"b"`)}},
@@ -293,81 +293,81 @@ func TestParseArgs(t *testing.T) {
 		{name: "root app pool via site", cli: `set site /site.name:X /[path='/'].applicationPool:Pool`, verb: "set", object: "SITE",
 			params: []argsParam{argsSet("/site.name:X", "site.name", "X"), argsSet("/[path='/'].applicationPool:Pool", "[path='/'].applicationPool", "Pool")}},
 		{name: "remove provider", cli: `set config /section:windowsAuthentication /-"providers.[value='Negotiate']"`, verb: "set", object: "CONFIG",
-			reserved: map[string]Reserved{"section": argsRes("windowsAuthentication")},
+			reserved: map[string]generalParam{"section": argsRes("windowsAuthentication")},
 			params:   []argsParam{argsMinus("/-providers.[value='Negotiate']", "providers.[value='Negotiate']")}},
 		{name: "remove provider, literal quotes", argv: []string{"set", "config", "/section:windowsAuthentication", `/-"providers.[value='Negotiate']"`},
-			verb: "set", object: "CONFIG", reserved: map[string]Reserved{"section": argsRes("windowsAuthentication")},
+			verb: "set", object: "CONFIG", reserved: map[string]generalParam{"section": argsRes("windowsAuthentication")},
 			params: []argsParam{argsMinus(`/-"providers.[value='Negotiate']"`, "providers.[value='Negotiate']")}},
 		{name: "operator inside literal quotes", argv: []string{"set", "config", "/section:s", `/"+[name='a b']"`},
-			verb: "set", object: "CONFIG", reserved: map[string]Reserved{"section": argsRes("s")},
+			verb: "set", object: "CONFIG", reserved: map[string]generalParam{"section": argsRes("s")},
 			params: []argsParam{argsPlus(`/"+[name='a b']"`, "[name='a b']")}},
 		// A token whose first character is a literal quote is not a
 		// parameter; here it is the identifier.
 		{name: "literal quote before prefix", argv: []string{"set", "config", `"-[name='c']"`},
 			verb: "set", object: "CONFIG", ids: []string{`"-[name='c']"`}},
 		{name: "dash operators", cli: `set config /section:modules --[name='MyModule'] -+[name='MyModule',type='MyType']`, verb: "set", object: "CONFIG",
-			reserved: map[string]Reserved{"section": argsRes("modules")},
+			reserved: map[string]generalParam{"section": argsRes("modules")},
 			params: []argsParam{
 				argsMinus("--[name='MyModule']", "[name='MyModule']"),
 				argsPlus("-+[name='MyModule',type='MyType']", "[name='MyModule',type='MyType']"),
 			}},
 		{name: "positions", cli: `set config /section:defaultDocument /+files.[@start,value='home.html'] /+files.[@2,value='x.html'] /-files.[@end]`,
-			verb: "set", object: "CONFIG", reserved: map[string]Reserved{"section": argsRes("defaultDocument")},
+			verb: "set", object: "CONFIG", reserved: map[string]generalParam{"section": argsRes("defaultDocument")},
 			params: []argsParam{
 				argsPlus("/+files.[@start,value='home.html']", "files.[@start,value='home.html']"),
 				argsPlus("/+files.[@2,value='x.html']", "files.[@2,value='x.html']"),
 				argsMinus("/-files.[@end]", "files.[@end]"),
 			}},
 		{name: "set key attribute of element", cli: `set config -section:system.webServer/security/requestFiltering /[path='*'].failureDefinitions.statusCodes:"200-399"`,
-			verb: "set", object: "CONFIG", reserved: map[string]Reserved{"section": argsRes("system.webServer/security/requestFiltering")},
+			verb: "set", object: "CONFIG", reserved: map[string]generalParam{"section": argsRes("system.webServer/security/requestFiltering")},
 			params: []argsParam{argsSet("/[path='*'].failureDefinitions.statusCodes:200-399", "[path='*'].failureDefinitions.statusCodes", "200-399")}},
 		{name: "nested set", cli: `set config -section:system.applicationHost/sites "/[name='Default Web Site'].[path='/MyApp'].virtualDirectoryDefaults.logonMethod:Network"`,
-			verb: "set", object: "CONFIG", reserved: map[string]Reserved{"section": argsRes("system.applicationHost/sites")},
+			verb: "set", object: "CONFIG", reserved: map[string]generalParam{"section": argsRes("system.applicationHost/sites")},
 			params: []argsParam{argsSet("/[name='Default Web Site'].[path='/MyApp'].virtualDirectoryDefaults.logonMethod:Network",
 				"[name='Default Web Site'].[path='/MyApp'].virtualDirectoryDefaults.logonMethod", "Network")}},
 		{name: "selector value with quote", argv: []string{"set", "config", "/section:s", "/+[name='it''s',v='a:b']:x"},
-			verb: "set", object: "CONFIG", reserved: map[string]Reserved{"section": argsRes("s")},
-			params: []argsParam{{raw: "/+[name='it''s',v='a:b']:x", op: OpAdd, path: "[name='it''s',v='a:b']", value: argsVal("x")}}},
+			verb: "set", object: "CONFIG", reserved: map[string]generalParam{"section": argsRes("s")},
+			params: []argsParam{{raw: "/+[name='it''s',v='a:b']:x", op: opAdd, path: "[name='it''s',v='a:b']", value: argsVal("x")}}},
 		{name: "lock state via set config", cli: `set config "MACHINE/WEBROOT/APPHOST/Default Web Site" -section:"system.webServer/asp" -overrideMode:Deny -commit:apphost`,
 			verb: "set", object: "CONFIG", ids: []string{"MACHINE/WEBROOT/APPHOST/Default Web Site"},
-			reserved: map[string]Reserved{"section": argsRes("system.webServer/asp"), "commit": argsRes("apphost")},
+			reserved: map[string]generalParam{"section": argsRes("system.webServer/asp"), "commit": argsRes("apphost")},
 			params:   []argsParam{argsSet("-overrideMode:Deny", "overrideMode", "Deny")}},
-		{name: "unlock", cli: `unlock config -section:access`, verb: "unlock", object: "CONFIG", reserved: map[string]Reserved{"section": argsRes("access")}},
+		{name: "unlock", cli: `unlock config -section:access`, verb: "unlock", object: "CONFIG", reserved: map[string]generalParam{"section": argsRes("access")}},
 		{name: "reset", cli: `reset config /commit:MACHINE/WEBROOT/APPHOST /section:machineKey`, verb: "reset", object: "CONFIG",
-			reserved: map[string]Reserved{"commit": argsRes("MACHINE/WEBROOT/APPHOST"), "section": argsRes("machineKey")}},
+			reserved: map[string]generalParam{"commit": argsRes("MACHINE/WEBROOT/APPHOST"), "section": argsRes("machineKey")}},
 		{name: "our extensions", cli: `set config /section:webSocket /enabled:false -json /WhatIf`, verb: "set", object: "CONFIG",
-			reserved: map[string]Reserved{"section": argsRes("webSocket"), "json": argsNoValue, "whatif": argsNoValue},
+			reserved: map[string]generalParam{"section": argsRes("webSocket"), "json": argsNoValue, "whatif": argsNoValue},
 			params:   []argsParam{argsSet("/enabled:false", "enabled", "false")}},
 		{name: "repeated general parameter: last wins", cli: `list site /text:name /text:id`, verb: "list", object: "SITE",
-			reserved: map[string]Reserved{"text": argsRes("id")}},
+			reserved: map[string]generalParam{"text": argsRes("id")}},
 		{name: "empty identifier", argv: []string{"list", "site", ""}, verb: "list", object: "SITE", ids: []string{""}},
 		{name: "en dash is not a prefix", cli: "set config –section:x", verb: "set", object: "CONFIG", ids: []string{"–section:x"}},
 
 		// serve
 		{name: "serve", cli: `serve`, verb: "serve"},
 		{name: "serve sites", cli: `Serve "Default Web Site" Other -listen:127.0.0.1:0`, verb: "serve",
-			ids: []string{"Default Web Site", "Other"}, reserved: map[string]Reserved{"listen": argsRes("127.0.0.1:0")}},
+			ids: []string{"Default Web Site", "Other"}, reserved: map[string]generalParam{"listen": argsRes("127.0.0.1:0")}},
 		{name: "serve apphostconfig", cli: `serve /apphostconfig:/tmp/a.config /listen:[::1]:8080`, verb: "serve",
-			reserved: map[string]Reserved{"apphostconfig": argsRes("/tmp/a.config"), "listen": argsRes("[::1]:8080")}},
+			reserved: map[string]generalParam{"apphostconfig": argsRes("/tmp/a.config"), "listen": argsRes("[::1]:8080")}},
 
 		// help
-		{name: "no arguments", argv: []string{}, help: HelpTop, exit: 87},
-		{name: "only switches", cli: `/xml`, help: HelpTop, exit: 87, reserved: map[string]Reserved{"xml": argsNoValue}},
-		{name: "only stdin", cli: `-`, help: HelpTop, exit: 87, stdin: true},
-		{name: "top help", cli: `/?`, help: HelpTop, exit: 1},
-		{name: "top help dash", cli: `-?`, help: HelpTop, exit: 1},
-		{name: "top help first", cli: `/? list site`, help: HelpTop, exit: 1},
-		{name: "object help", cli: `site /?`, object: "SITE", help: HelpObject, exit: 1},
-		{name: "object help plural", cli: `APPPOOLS -?`, object: "APPPOOL", help: HelpObject, exit: 1},
-		{name: "verb help", cli: `list site /?`, verb: "list", object: "SITE", help: HelpVerb, exit: 1},
-		{name: "verb help instance", cli: `set site "Default Web Site" /?`, verb: "set", object: "SITE", ids: []string{"Default Web Site"}, help: HelpVerb, exit: 1},
-		{name: "verb help section", cli: `set config /section:asp /?`, verb: "set", object: "CONFIG", help: HelpVerb, exit: 1,
-			reserved: map[string]Reserved{"section": argsRes("asp")}},
-		{name: "verb help dash", cli: `set config -section:system.applicationHost/sites -?`, verb: "set", object: "CONFIG", help: HelpVerb, exit: 1,
-			reserved: map[string]Reserved{"section": argsRes("system.applicationHost/sites")}},
-		{name: "help wins over bad path", cli: `set config /+[name=Files] /?`, verb: "set", object: "CONFIG", help: HelpVerb, exit: 1},
-		{name: "help wins over stray token", cli: `set site My Web Site /?`, verb: "set", object: "SITE", ids: []string{"My"}, help: HelpVerb, exit: 1},
-		{name: "serve help", cli: `serve /?`, verb: "serve", help: HelpVerb, exit: 1},
+		{name: "no arguments", argv: []string{}, help: helpTop, exit: 87},
+		{name: "only switches", cli: `/xml`, help: helpTop, exit: 87, reserved: map[string]generalParam{"xml": argsNoValue}},
+		{name: "only stdin", cli: `-`, help: helpTop, exit: 87, stdin: true},
+		{name: "top help", cli: `/?`, help: helpTop, exit: 1},
+		{name: "top help dash", cli: `-?`, help: helpTop, exit: 1},
+		{name: "top help first", cli: `/? list site`, help: helpTop, exit: 1},
+		{name: "object help", cli: `site /?`, object: "SITE", help: helpObject, exit: 1},
+		{name: "object help plural", cli: `APPPOOLS -?`, object: "APPPOOL", help: helpObject, exit: 1},
+		{name: "verb help", cli: `list site /?`, verb: "list", object: "SITE", help: helpVerb, exit: 1},
+		{name: "verb help instance", cli: `set site "Default Web Site" /?`, verb: "set", object: "SITE", ids: []string{"Default Web Site"}, help: helpVerb, exit: 1},
+		{name: "verb help section", cli: `set config /section:asp /?`, verb: "set", object: "CONFIG", help: helpVerb, exit: 1,
+			reserved: map[string]generalParam{"section": argsRes("asp")}},
+		{name: "verb help dash", cli: `set config -section:system.applicationHost/sites -?`, verb: "set", object: "CONFIG", help: helpVerb, exit: 1,
+			reserved: map[string]generalParam{"section": argsRes("system.applicationHost/sites")}},
+		{name: "help wins over bad path", cli: `set config /+[name=Files] /?`, verb: "set", object: "CONFIG", help: helpVerb, exit: 1},
+		{name: "help wins over stray token", cli: `set site My Web Site /?`, verb: "set", object: "SITE", ids: []string{"My"}, help: helpVerb, exit: 1},
+		{name: "serve help", cli: `serve /?`, verb: "serve", help: helpVerb, exit: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -375,9 +375,9 @@ func TestParseArgs(t *testing.T) {
 			if argv == nil {
 				argv = argsSplit(tt.cli)
 			}
-			inv, err := ParseArgs(argv)
+			inv, err := parseArgs(argv)
 			if err != nil {
-				t.Fatalf("ParseArgs(%q): %v", argv, err)
+				t.Fatalf("parseArgs(%q): %v", argv, err)
 			}
 			if inv.Verb != tt.verb || inv.Object != tt.object || inv.Help != tt.help || inv.ExitCode != tt.exit || inv.Stdin != tt.stdin {
 				t.Errorf("got verb %q object %q help %v exit %d stdin %v; want %q %q %v %d %v",
@@ -387,32 +387,32 @@ func TestParseArgs(t *testing.T) {
 				t.Errorf("Identifiers = %q, want %q", inv.Identifiers, tt.ids)
 			}
 			if inv.Reserved == nil {
-				t.Fatalf("Reserved is nil")
+				t.Fatalf("generalParam is nil")
 			}
-			got := map[string]Reserved{}
+			got := map[string]generalParam{}
 			for k, r := range inv.Reserved {
 				if r.Raw == "" {
-					t.Errorf("Reserved[%q].Raw is empty", k)
+					t.Errorf("generalParam[%q].Raw is empty", k)
 				}
 				if r.Name != k {
-					t.Errorf("Reserved[%q].Name = %q", k, r.Name)
+					t.Errorf("generalParam[%q].Name = %q", k, r.Name)
 				}
 				r.Raw, r.Name, r.pos = "", "", 0
 				got[k] = r
 			}
 			want := tt.reserved
 			if want == nil {
-				want = map[string]Reserved{}
+				want = map[string]generalParam{}
 			}
 			if !reflect.DeepEqual(got, want) {
-				t.Errorf("Reserved = %+v, want %+v", got, want)
+				t.Errorf("generalParam = %+v, want %+v", got, want)
 			}
 			if len(inv.Params) != len(tt.params) {
 				t.Fatalf("got %d params %+v, want %d", len(inv.Params), inv.Params, len(tt.params))
 			}
 			for i, w := range tt.params {
 				p := inv.Params[i]
-				wp := Param{Raw: w.raw, Op: w.op, Path: argsPath(t, w.path), Escaped: w.escaped}
+				wp := attrParam{Raw: w.raw, Op: w.op, Path: argsPath(t, w.path), Escaped: w.escaped}
 				if w.value != nil {
 					wp.Value, wp.HasValue = *w.value, true
 				}
@@ -474,16 +474,16 @@ func TestParseArgsErrors(t *testing.T) {
 			if argv == nil {
 				argv = argsSplit(tt.cli)
 			}
-			inv, err := ParseArgs(argv)
+			inv, err := parseArgs(argv)
 			if err == nil {
-				t.Fatalf("ParseArgs(%q) = %+v, want error", argv, inv)
+				t.Fatalf("parseArgs(%q) = %+v, want error", argv, inv)
 			}
 			if inv != nil {
-				t.Errorf("got an Invocation with the error")
+				t.Errorf("got a commandLine with the error")
 			}
-			var ue *UsageError
+			var ue *usageError
 			if !errors.As(err, &ue) {
-				t.Fatalf("error %T, want *UsageError", err)
+				t.Fatalf("error %T, want *usageError", err)
 			}
 			if code := describe(err).code; ue.Message != tt.msg || code != tt.code || ue.Framed != tt.framed {
 				t.Errorf("got %q code %d framed %v\nwant %q code %d framed %v", ue.Message, code, ue.Framed, tt.msg, tt.code, tt.framed)
@@ -493,12 +493,12 @@ func TestParseArgsErrors(t *testing.T) {
 }
 
 func TestParseArgsErrorUnwraps(t *testing.T) {
-	_, err := ParseArgs([]string{"set", "config", "/+[name=x]"})
+	_, err := parseArgs([]string{"set", "config", "/+[name=x]"})
 	var mi *commit.MalformedIndexerError
 	if !errors.As(err, &mi) {
 		t.Fatalf("error %v does not unwrap to *commit.MalformedIndexerError", err)
 	}
-	_, err = ParseArgs([]string{"set", "config", "/a..b"})
+	_, err = parseArgs([]string{"set", "config", "/a..b"})
 	var pe *commit.PathError
 	if !errors.As(err, &pe) {
 		t.Fatalf("error %v does not unwrap to *commit.PathError", err)
@@ -555,11 +555,11 @@ func TestCommandTable(t *testing.T) {
 }
 
 // FuzzParseArgs parses a command line (argv joined with newlines) and
-// checks that an error is a *UsageError with one of the grammar's exit
-// codes, that an Invocation is consistent (normalised verb and object,
+// checks that an error is a *usageError with one of the grammar's exit
+// codes, that a commandLine is consistent (normalised verb and object,
 // help and exit code together, paths that round-trip), and that writing
-// the Invocation back as a command line (formatArgs) parses to the same
-// Invocation.
+// the commandLine back as a command line (formatArgs) parses to the same
+// commandLine.
 //
 // The seeds named script-* and ref-* are the command lines of
 // testdata/script/*.txtar and the examples of the appcmd reference,
@@ -593,11 +593,11 @@ func FuzzParseArgs(f *testing.F) {
 		if s != "" {
 			argv = strings.Split(s, "\n")
 		}
-		inv, err := ParseArgs(argv)
+		inv, err := parseArgs(argv)
 		if err != nil {
-			var ue *UsageError
+			var ue *usageError
 			if !errors.As(err, &ue) {
-				t.Fatalf("error %T %v, want *UsageError", err, err)
+				t.Fatalf("error %T %v, want *usageError", err, err)
 			}
 			var mi *commit.MalformedIndexerError
 			switch code := describe(err).code; {
@@ -609,14 +609,14 @@ func FuzzParseArgs(f *testing.F) {
 				t.Fatal("empty error message")
 			}
 			if inv != nil {
-				t.Fatalf("Invocation returned with error")
+				t.Fatalf("commandLine returned with error")
 			}
 			return
 		}
 		if inv.Reserved == nil {
-			t.Fatalf("nil Reserved")
+			t.Fatalf("nil generalParam")
 		}
-		if (inv.Help == HelpNone) != (inv.ExitCode == 0) {
+		if (inv.Help == helpNone) != (inv.ExitCode == 0) {
 			t.Fatalf("help %v with exit code %d", inv.Help, inv.ExitCode)
 		}
 		if inv.Verb != strings.ToLower(inv.Verb) || inv.Object != strings.ToUpper(inv.Object) {
@@ -627,7 +627,7 @@ func FuzzParseArgs(f *testing.F) {
 				t.Fatalf("object %q is not canonical", inv.Object)
 			}
 		}
-		if inv.Help == HelpNone && inv.Verb == "" {
+		if inv.Help == helpNone && inv.Verb == "" {
 			t.Fatalf("no verb and no help")
 		}
 		if inv.Verb != serveVerb && len(inv.Identifiers) > 1 {
@@ -635,14 +635,14 @@ func FuzzParseArgs(f *testing.F) {
 		}
 		for name := range inv.Reserved {
 			if !reservedNames[name] || name == "?" || name == "in" {
-				t.Fatalf("%q in Reserved", name)
+				t.Fatalf("%q in generalParam", name)
 			}
 		}
 		for _, p := range inv.Params {
 			if len(p.Path) == 0 {
 				t.Fatalf("empty path in %+v", p)
 			}
-			if p.Escaped && p.Op != OpSet {
+			if p.Escaped && p.Op != opSet {
 				t.Fatalf("escaped %v parameter %q", p.Op, p.Raw)
 			}
 			q, err := commit.ParsePath(p.Path.String())
@@ -651,7 +651,7 @@ func FuzzParseArgs(f *testing.F) {
 			}
 		}
 		again := formatArgs(inv)
-		inv2, err := ParseArgs(again)
+		inv2, err := parseArgs(again)
 		if err != nil {
 			t.Fatalf("%q written back as %q does not parse: %v", argv, again, err)
 		}
@@ -661,10 +661,10 @@ func FuzzParseArgs(f *testing.F) {
 	})
 }
 
-// formatArgs writes an Invocation back as a command line: canonical verb,
-// object and paths, every value in double quotes (which ParseArgs removes
+// formatArgs writes a commandLine back as a command line: canonical verb,
+// object and paths, every value in double quotes (which parseArgs removes
 // once), general parameters in name order.
-func formatArgs(inv *Invocation) []string {
+func formatArgs(inv *commandLine) []string {
 	var argv []string
 	switch {
 	case inv.Verb == serveVerb:
@@ -676,7 +676,7 @@ func formatArgs(inv *Invocation) []string {
 	case inv.Object != "":
 		argv = append(argv, inv.Object)
 	}
-	if inv.Help != HelpNone && inv.ExitCode == exitHelp {
+	if inv.Help != helpNone && inv.ExitCode == exitHelp {
 		argv = append(argv, "/?")
 	}
 	value := func(has bool, v string) string {
@@ -697,9 +697,9 @@ func formatArgs(inv *Invocation) []string {
 		switch {
 		case p.Escaped:
 			prefix = "/!"
-		case p.Op == OpAdd:
+		case p.Op == opAdd:
 			prefix = "/+"
-		case p.Op == OpRemove:
+		case p.Op == opRemove:
 			prefix = "/-"
 		}
 		argv = append(argv, prefix+p.Path.String()+value(p.HasValue, p.Value))
@@ -707,8 +707,8 @@ func formatArgs(inv *Invocation) []string {
 	return argv
 }
 
-// invocationString shows everything an Invocation says but the raw tokens.
-func invocationString(inv *Invocation) string {
+// invocationString shows everything a commandLine says but the raw tokens.
+func invocationString(inv *commandLine) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "verb=%q object=%q ids=%q help=%d exit=%d stdin=%v", inv.Verb, inv.Object, inv.Identifiers, inv.Help, inv.ExitCode, inv.Stdin)
 	for _, name := range slices.Sorted(maps.Keys(inv.Reserved)) {
@@ -835,7 +835,7 @@ func TestWriteArgsFuzzSeeds(t *testing.T) {
 			if len(tok) < 2 || (tok[0] != '/' && tok[0] != '-') {
 				continue
 			}
-			// The path as ParseArgs finds it.
+			// The path as parseArgs finds it.
 			body := unquote(tok[1:])
 			if body != "" && strings.ContainsRune("!+-", rune(body[0])) {
 				body = body[1:]

@@ -17,7 +17,7 @@ import (
 // created or changed: a missing configuration completes no names.
 
 // completer returns the completion function of one command.
-func completer(v *command, ios *IOStreams, getenv func(string) (string, bool)) cobra.CompletionFunc {
+func completer(v *command, ios *ioStreams, getenv func(string) (string, bool)) cobra.CompletionFunc {
 	return func(_ *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 		noFiles := cobra.ShellCompDirectiveNoFileComp
 		if toComplete != "" && (toComplete[0] == '/' || toComplete[0] == '-') {
@@ -39,9 +39,9 @@ func completer(v *command, ios *IOStreams, getenv func(string) (string, bool)) c
 			}
 			return matching(out, toComplete, ""), noFiles | cobra.ShellCompDirectiveNoSpace
 		}
-		inv, err := ParseArgs(append([]string{v.verb, v.object}, args...))
+		inv, err := parseArgs(append([]string{v.verb, v.object}, args...))
 		if v.object == "" {
-			inv, err = ParseArgs(append([]string{v.verb}, args...))
+			inv, err = parseArgs(append([]string{v.verb}, args...))
 		}
 		if err != nil || (v.object != "" && len(inv.Identifiers) > 0) {
 			return nil, noFiles
@@ -80,12 +80,12 @@ func matching(cands []string, typed, lead string) []string {
 
 // completionStore opens the configuration the words name, read-only and
 // without creating the default file; nil when there is none.
-func completionStore(words []string, ios *IOStreams, getenv func(string) (string, bool)) *configstore.Store {
-	inv, err := ParseArgs(append([]string{"list", "config"}, words...))
+func completionStore(words []string, ios *ioStreams, getenv func(string) (string, bool)) *configstore.Store {
+	inv, err := parseArgs(append([]string{"list", "config"}, words...))
 	if err != nil {
-		inv = &Invocation{Reserved: map[string]Reserved{}}
+		inv = &commandLine{Reserved: map[string]generalParam{}}
 	}
-	c := &invocation{Invocation: inv, ios: ios, getenv: getenv,
+	c := &invocation{commandLine: inv, ios: ios, getenv: getenv,
 		opts: &options{appHostConfig: inv.Reserved["apphostconfig"].Value}}
 	path, ok := c.existingAppHostPath()
 	if !ok {
@@ -99,7 +99,7 @@ func completionStore(words []string, ios *IOStreams, getenv func(string) (string
 }
 
 // sectionCandidates are the full and short names of every known section.
-func sectionCandidates(v *command, words []string, ios *IOStreams, getenv func(string) (string, bool)) []string {
+func sectionCandidates(v *command, words []string, ios *ioStreams, getenv func(string) (string, bool)) []string {
 	s := completionStore(words, ios, getenv)
 	if s == nil {
 		return nil
@@ -120,9 +120,9 @@ func sectionCandidates(v *command, words []string, ios *IOStreams, getenv func(s
 }
 
 // identifiers are the names the command's object can be named by.
-func identifiers(v *command, inv *Invocation, ios *IOStreams, getenv func(string) (string, bool)) []string {
+func identifiers(v *command, inv *commandLine, ios *ioStreams, getenv func(string) (string, bool)) []string {
 	var words []string
-	for _, r := range inv.ReservedOrder() {
+	for _, r := range inv.generalInOrder() {
 		words = append(words, r.Raw)
 	}
 	s := completionStore(words, ios, getenv)

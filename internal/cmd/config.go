@@ -13,7 +13,7 @@ import (
 func (c *invocation) sectionArg(required bool) (string, error) {
 	s, ok := c.opts.section, c.opts.hasSection
 	if (!ok || s == "") && required {
-		return "", &UsageError{Framed: true,
+		return "", &usageError{Framed: true,
 			Message: "Must specify a section with -section:NAME, e.g. -section:system.webServer/webSocket. Use -section:? to list the sections."}
 	}
 	return s, nil
@@ -106,7 +106,7 @@ func listConfig(c *invocation) error {
 
 // unexpectedParam rejects a parameter the verb does not take.
 func unexpectedParam(raw string) error {
-	return &UsageError{Framed: true, Message: fmt.Sprintf("Unknown attribute %q.  Replace with -? for help.", strings.TrimLeft(raw, "/-"))}
+	return &usageError{Framed: true, Message: fmt.Sprintf("Unknown attribute %q.  Replace with -? for help.", strings.TrimLeft(raw, "/-"))}
 }
 
 // changes turns the attribute operations into a change set. For set config
@@ -116,14 +116,14 @@ func (c *invocation) changes(clear bool) ([]commit.Change, error) {
 	for _, p := range c.Params {
 		ch := commit.Change{Path: p.Path, Value: p.Value}
 		switch {
-		case p.Op == OpAdd:
+		case p.Op == opAdd:
 			ch.Kind = commit.Add
-		case p.Op == OpRemove:
+		case p.Op == opRemove:
 			ch.Kind = commit.Remove
 		case clear:
 			ch.Kind = commit.Clear
 		case !p.HasValue:
-			return nil, &UsageError{Framed: true,
+			return nil, &usageError{Framed: true,
 				Message: fmt.Sprintf("The parameter %q needs a value, e.g. %s:VALUE (use clear config to remove a value).", p.Raw, p.Raw)}
 		default:
 			ch.Kind = commit.Set
@@ -177,7 +177,7 @@ func setConfig(c *invocation) error {
 		return c.listSectionNames(s, strings.TrimPrefix(sec, "?"))
 	}
 	if len(c.Params) == 0 {
-		return &UsageError{Framed: true, Message: "Nothing to set: give attributes such as /enabled:true, or collection edits such as /+[name='x']."}
+		return &usageError{Framed: true, Message: "Nothing to set: give attributes such as /enabled:true, or collection edits such as /+[name='x']."}
 	}
 	res, cp, err := c.applyConfig(false)
 	if err != nil {

@@ -118,9 +118,9 @@ func configFileRule(kind configstore.ConfigErrorKind, perm bool) func(error) (st
 
 var errorRules = []errorRule{
 	{code: exitInvalidData, when: "malformed collection indexer on the command line", origin: "confirmed",
-		example: &UsageError{Message: commit.MalformedIndexerMessage, Framed: true, Err: &commit.MalformedIndexerError{Path: "[name='x'"}},
+		example: &usageError{Message: commit.MalformedIndexerMessage, Framed: true, Err: &commit.MalformedIndexerError{Path: "[name='x'"}},
 		match: func(err error) (string, bool) {
-			ue, ok := as[*UsageError](err)
+			ue, ok := as[*usageError](err)
 			if !ok || !errors.As(ue.Err, new(*commit.MalformedIndexerError)) {
 				return "", false
 			}
@@ -129,7 +129,7 @@ var errorRules = []errorRule{
 	{code: exitInvalidParam, when: "usage: unknown object, verb or parameter, stray token, missing identifier or section", origin: "confirmed",
 		example: objectNotSupported("foo"),
 		match: func(err error) (string, bool) {
-			ue, ok := as[*UsageError](err)
+			ue, ok := as[*usageError](err)
 			if !ok {
 				return "", false
 			}

@@ -125,12 +125,12 @@ See docs/serve.md.
 // help prints the help the invocation asked for.
 func (c *invocation) help() error {
 	switch c.Help {
-	case HelpTop:
+	case helpTop:
 		c.println(strings.TrimSuffix(topHelp(), "\n"))
-	case HelpObject:
+	case helpObject:
 		o, _ := lookupObject(c.Object)
 		c.println(strings.TrimSuffix(objectHelp(o), "\n"))
-	case HelpVerb:
+	case helpVerb:
 		if c.Verb == serveVerb {
 			c.println(strings.TrimSuffix(serveHelp(), "\n"))
 			return nil

@@ -9,9 +9,9 @@ import (
 	"github.com/mattn/go-isatty"
 )
 
-// IOStreams are the streams a command reads and writes. No command writes to
+// ioStreams are the streams a command reads and writes. No command writes to
 // os.Stdout directly, so tests can capture everything.
-type IOStreams struct {
+type ioStreams struct {
 	In     io.Reader
 	Out    io.Writer
 	ErrOut io.Writer
@@ -19,13 +19,13 @@ type IOStreams struct {
 	colorOut, colorErr bool
 }
 
-// System returns the process streams. Colour is on only for a terminal and
+// systemStreams returns the process streams. Colour is on only for a terminal and
 // never when NO_COLOR is set (https://no-color.org).
-func System() *IOStreams {
+func systemStreams() *ioStreams {
 	_, noColor := os.LookupEnv("NO_COLOR")
 	term := os.Getenv("TERM")
 	tty := func(f *os.File) bool { return isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()) }
-	return &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
+	return &ioStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
 		colorOut: useColor(noColor, term, tty(os.Stdout)),
 		colorErr: useColor(noColor, term, tty(os.Stderr))}
 }
@@ -36,10 +36,10 @@ func useColor(noColor bool, term string, isTTY bool) bool {
 	return isTTY && !noColor && term != "dumb"
 }
 
-// Test returns streams backed by buffers, without colour.
-func Test() (*IOStreams, *bytes.Buffer, *bytes.Buffer, *bytes.Buffer) {
+// testStreams returns streams backed by buffers, without colour.
+func testStreams() (*ioStreams, *bytes.Buffer, *bytes.Buffer, *bytes.Buffer) {
 	in, out, errOut := &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
-	return &IOStreams{In: in, Out: out, ErrOut: errOut}, in, out, errOut
+	return &ioStreams{In: in, Out: out, ErrOut: errOut}, in, out, errOut
 }
 
 // paint returns a colour that is enabled only when the stream takes it; the
@@ -55,10 +55,10 @@ func paint(enabled bool, attrs ...color.Attribute) *color.Color {
 }
 
 // errorColor paints error lines on stderr.
-func (s *IOStreams) errorColor() *color.Color { return paint(s.colorErr, color.FgRed) }
+func (s *ioStreams) errorColor() *color.Color { return paint(s.colorErr, color.FgRed) }
 
 // noteColor paints notices on stderr.
-func (s *IOStreams) noteColor() *color.Color { return paint(s.colorErr, color.FgYellow) }
+func (s *ioStreams) noteColor() *color.Color { return paint(s.colorErr, color.FgYellow) }
 
 // okColor paints success lines on stdout.
-func (s *IOStreams) okColor() *color.Color { return paint(s.colorOut, color.FgGreen) }
+func (s *ioStreams) okColor() *color.Color { return paint(s.colorOut, color.FgGreen) }

@@ -46,8 +46,8 @@ func TestPaint(t *testing.T) {
 // TestErrorsPlainWhenPiped runs a failing command with test streams: no
 // escape sequences reach a pipe.
 func TestErrorsPlainWhenPiped(t *testing.T) {
-	ios, _, out, errOut := Test()
-	code := Run([]string{"foo"}, ios, func(string) (string, bool) { return "", false })
+	ios, _, out, errOut := testStreams()
+	code := runArgs([]string{"foo"}, ios, func(string) (string, bool) { return "", false })
 	if code != exitInvalidParam || bytes.Contains(errOut.Bytes(), []byte("\x1b[")) || out.Len() != 0 {
 		t.Errorf("code %d, stdout %q, stderr %q", code, out, errOut)
 	}

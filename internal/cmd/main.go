@@ -17,22 +17,22 @@ import (
 // Main runs appcmd with the process streams and environment and returns
 // the exit code.
 func Main(args []string) int {
-	return Run(args, System(), os.LookupEnv)
+	return runArgs(args, systemStreams(), os.LookupEnv)
 }
 
-// Run runs appcmd with the given streams and environment lookup.
-func Run(args []string, ios *IOStreams, getenv func(string) (string, bool)) int {
+// runArgs runs appcmd with the given streams and environment lookup.
+func runArgs(args []string, ios *ioStreams, getenv func(string) (string, bool)) int {
 	if len(args) > 0 && isCobraCommand(args[0]) {
 		return runCobra(args, ios, getenv)
 	}
 	start := time.Now()
 	c := &invocation{ios: ios, getenv: getenv}
-	inv, err := ParseArgs(helpWords(args))
+	inv, err := parseArgs(helpWords(args))
 	if err != nil {
 		return c.fail(err)
 	}
-	c.Invocation = inv
-	if inv.Help != HelpNone {
+	c.commandLine = inv
+	if inv.Help != helpNone {
 		// Help reads the file only for -section:NAME /?; every general
 		// parameter is allowed there, as appcmd.exe ignores them.
 		c.opts = &options{appHostConfig: inv.Reserved["apphostconfig"].Value}
@@ -43,7 +43,7 @@ func Run(args []string, ios *IOStreams, getenv func(string) (string, bool)) int 
 	}
 	cmd := lookupCommand(inv.Object, inv.Verb)
 	if cmd == nil {
-		// ParseArgs resolves verbs through the same table, so this is a bug.
+		// parseArgs resolves verbs through the same table, so this is a bug.
 		return c.fail(commandNotSupported(inv.Verb, inv.Object))
 	}
 	opts, err := cmd.parseOptions(inv)
@@ -96,8 +96,8 @@ func firstOf(s []string) string {
 // invocation is one run of a command: the parsed arguments plus the
 // streams and environment.
 type invocation struct {
-	*Invocation
-	ios    *IOStreams
+	*commandLine
+	ios    *ioStreams
 	getenv func(string) (string, bool)
 	opts   *options             // the general parameters, typed
 	saved  *saveState           // what the last save did, for report
@@ -112,7 +112,7 @@ func (c *invocation) fail(err error) int {
 	if d.text == "" {
 		return d.code // a list that found nothing: no output, exit 1
 	}
-	if c.Invocation != nil && c.Reserved["json"].Raw != "" {
+	if c.commandLine != nil && c.Reserved["json"].Raw != "" {
 		out, _ := json.MarshalIndent(map[string]any{"error": map[string]any{"message": d.text, "code": d.code}}, "", "  ")
 		c.println(string(out))
 		return d.code

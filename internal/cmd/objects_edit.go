@@ -54,7 +54,7 @@ func (c *invocation) paramChanges(base commit.Path) ([]commit.Change, error) {
 
 // nothingToSet rejects a set without parameters.
 func nothingToSet(k *objKind) error {
-	return &UsageError{Framed: true,
+	return &usageError{Framed: true,
 		Message: fmt.Sprintf("Nothing to set: give properties of the %s object, e.g. /%s, or pipe records with /in.", k.Name, k.setExample)}
 }
 

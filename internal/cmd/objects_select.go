@@ -36,7 +36,7 @@ func (s *selection) narrowed() bool { return s.ident != "" || len(s.filters) > 0
 func (c *invocation) selection(k *objKind) (*selection, error) {
 	sel := &selection{ident: c.identifier()}
 	for _, p := range c.Params {
-		if p.Op != OpSet || !p.HasValue {
+		if p.Op != opSet || !p.HasValue {
 			return nil, unexpectedParam(p.Raw)
 		}
 		if !p.Escaped && strings.EqualFold(p.Path.String(), k.Alias) {
@@ -159,7 +159,7 @@ func (c *invocation) target(m *iis.Model, k *objKind) (*iis.Object, error) {
 // names (ignoring case) and returns its value.
 func (c *invocation) takeParam(names ...string) (string, bool) {
 	for i, p := range c.Params {
-		if p.Op != OpSet || p.Escaped {
+		if p.Op != opSet || p.Escaped {
 			continue
 		}
 		for _, n := range names {
@@ -175,7 +175,7 @@ func (c *invocation) takeParam(names ...string) (string, bool) {
 // paramValue returns a /name:value parameter without consuming it.
 func (c *invocation) paramValue(name string) (string, bool) {
 	for _, p := range c.Params {
-		if p.Op == OpSet && !p.Escaped && strings.EqualFold(p.Path.String(), name) {
+		if p.Op == opSet && !p.Escaped && strings.EqualFold(p.Path.String(), name) {
 			return p.Value, true
 		}
 	}

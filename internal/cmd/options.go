@@ -26,12 +26,12 @@ type options struct {
 	hasListen   bool
 
 	appHostConfig string // -apphostconfig:
-	params        []Param
+	params        []attrParam
 }
 
 // parseOptions checks the general parameters against the command's table
 // entry and returns them typed.
-func (cmd *command) parseOptions(inv *Invocation) (*options, error) {
+func (cmd *command) parseOptions(inv *commandLine) (*options, error) {
 	if err := cmd.checkParams(inv); err != nil {
 		return nil, err
 	}

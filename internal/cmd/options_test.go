@@ -9,7 +9,7 @@ import (
 // parseFor parses argv and the options of its command, without running it.
 func parseFor(t *testing.T, argv ...string) (*options, error) {
 	t.Helper()
-	inv, err := ParseArgs(argv)
+	inv, err := parseArgs(argv)
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +75,7 @@ func TestParseOptions(t *testing.T) {
 			t.Errorf("%q: %v", tt.cli, err)
 			continue
 		}
-		got.params = nil // the attribute operations are ParseArgs' tests
+		got.params = nil // the attribute operations are parseArgs' tests
 		if !reflect.DeepEqual(*got, tt.want) {
 			t.Errorf("%q:\n got %+v\nwant %+v", tt.cli, *got, tt.want)
 		}

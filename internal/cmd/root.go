@@ -11,7 +11,7 @@ import (
 // The cobra tree mirrors the AppCmd grammar (verb, then object) for shell
 // completion. It is built from the command table (verbs.go) and never
 // parses AppCmd parameters: every leaf has DisableFlagParsing, and its
-// completion function reads the words with ParseArgs.
+// completion function reads the words with parseArgs.
 
 // isCobraCommand reports the commands that cobra itself answers.
 func isCobraCommand(arg string) bool {
@@ -23,7 +23,7 @@ func isCobraCommand(arg string) bool {
 }
 
 // newRootCmd builds the tree: appcmd <verb> <object>, plus serve.
-func newRootCmd(ios *IOStreams, getenv func(string) (string, bool)) *cobra.Command {
+func newRootCmd(ios *ioStreams, getenv func(string) (string, bool)) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "appcmd",
 		Short:         "Edit IIS configuration files the way appcmd.exe does",
@@ -95,11 +95,11 @@ func newRootCmd(ios *IOStreams, getenv func(string) (string, bool)) *cobra.Comma
 }
 
 // runAppCmd makes a leaf of the tree runnable (cobra completes only
-// runnable commands): it runs the words through the AppCmd grammar as Run
+// runnable commands): it runs the words through the AppCmd grammar as runArgs does
 // does, so the tree and the grammar cannot disagree.
-func runAppCmd(ios *IOStreams, getenv func(string) (string, bool), words ...string) func(*cobra.Command, []string) error {
+func runAppCmd(ios *ioStreams, getenv func(string) (string, bool), words ...string) func(*cobra.Command, []string) error {
 	return func(_ *cobra.Command, args []string) error {
-		if code := Run(append(append([]string{}, words...), args...), ios, getenv); code != exitOK {
+		if code := runArgs(append(append([]string{}, words...), args...), ios, getenv); code != exitOK {
 			return &exitCodeError{code}
 		}
 		return nil
@@ -113,7 +113,7 @@ type exitCodeError struct{ code int }
 func (e *exitCodeError) Error() string { return fmt.Sprintf("exit code %d", e.code) }
 
 // runCobra answers completion requests.
-func runCobra(args []string, ios *IOStreams, getenv func(string) (string, bool)) int {
+func runCobra(args []string, ios *ioStreams, getenv func(string) (string, bool)) int {
 	root := newRootCmd(ios, getenv)
 	root.SetArgs(args)
 	if err := root.Execute(); err != nil {

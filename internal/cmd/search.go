@@ -82,7 +82,7 @@ func searchConfig(c *invocation) error {
 }
 
 // matchSearch applies the section and attribute filters to one result.
-func matchSearch(s *configstore.Store, r *configstore.SearchResult, section string, params []Param) bool {
+func matchSearch(s *configstore.Store, r *configstore.SearchResult, section string, params []attrParam) bool {
 	if section != "" && r.Elements[section] == nil {
 		return false
 	}

@@ -50,7 +50,7 @@ func (c *invocation) serveParams() (serveOptions, error) {
 		return o, serveUsage("serve does not read /in")
 	}
 	for _, p := range c.Params {
-		if len(p.Path) != 1 || p.Path[0].Name == "" || p.Op != OpSet {
+		if len(p.Path) != 1 || p.Path[0].Name == "" || p.Op != opSet {
 			return o, unexpectedParam(p.Raw)
 		}
 		switch strings.ToLower(p.Path[0].Name) {
@@ -82,7 +82,7 @@ func (c *invocation) serveParams() (serveOptions, error) {
 }
 
 func serveUsage(msg string) error {
-	return &UsageError{Framed: true, Message: msg}
+	return &usageError{Framed: true, Message: msg}
 }
 
 func runServe(c *invocation) error {

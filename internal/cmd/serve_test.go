@@ -365,7 +365,7 @@ func TestServeCorpus(t *testing.T) {
 func TestServeRun(t *testing.T) {
 	dir := writeServeFiles(t, serveTestFiles())
 	addrFile := filepath.Join(dir, "addr.txt")
-	ios, _, stdout, stderr := Test()
+	ios, _, stdout, stderr := testStreams()
 	env := func(k string) (string, bool) {
 		if k == envAppHost {
 			return filepath.Join(dir, "applicationHost.config"), true
@@ -374,7 +374,7 @@ func TestServeRun(t *testing.T) {
 	}
 	done := make(chan int)
 	go func() {
-		done <- Run([]string{"serve", "default web site", "-listen:127.0.0.1:0", "-exitafter:2s", "-addrfile:" + addrFile}, ios, env)
+		done <- runArgs([]string{"serve", "default web site", "-listen:127.0.0.1:0", "-exitafter:2s", "-addrfile:" + addrFile}, ios, env)
 	}()
 	var addr string
 	for deadline := time.Now().Add(10 * time.Second); addr == ""; {

@@ -4,7 +4,7 @@ import (
 	"strings"
 )
 
-// The one table of commands. Dispatch (Run), the three levels of help,
+// The one table of commands. Dispatch (runArgs), the three levels of help,
 // shell completion (root.go) and the generated part of docs/objects.md
 // are all built from objectTypes and commands; nothing registers itself
 // elsewhere. Adding a verb is one entry here plus its run function.
@@ -357,8 +357,8 @@ func (cmd *command) accepts(name string) bool {
 // checkParams refuses the general parameters the command does not take,
 // in command-line order, with appcmd.exe's text for an unknown parameter
 // (docs/grammar.md).
-func (cmd *command) checkParams(inv *Invocation) error {
-	for _, r := range inv.ReservedOrder() {
+func (cmd *command) checkParams(inv *commandLine) error {
+	for _, r := range inv.generalInOrder() {
 		if !cmd.accepts(r.Name) {
 			return unexpectedParam(r.Raw)
 		}
