@@ -62,7 +62,11 @@ func TestCorpusEffective(t *testing.T) {
 // webConfigKnownErrors are real errors IIS gives too: these files add a
 // .json MIME map that a stock IIS 10 server (and our template) already
 // has — the classic 500.19 "Cannot add duplicate collection entry".
+//
+// 03 has <httpRuntime> twice in one <system.web>; ASP.NET rejects that
+// file the same way ("Sections must only appear once per config file").
 var webConfigKnownErrors = map[string]string{
+	"03-BVNetwork-Attend.config|system.web/httpRuntime":                  "already defined",
 	"21-AngularTaiwan-event2018.config|system.webServer/staticContent":   "set to '.json'",
 	"22-AllenConway-PWAWeatherApp.config|system.webServer/staticContent": "set to '.json'",
 }

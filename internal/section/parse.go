@@ -26,6 +26,20 @@ func (s *Schema) Add(filename string, data []byte) error {
 	if err != nil {
 		return err
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, sec := range secs {
+		// A built-in definition not parsed yet comes first, so the file
+		// extends it rather than the other way round.
+		s.materialize(sec.Name)
+	}
+	s.merge(secs)
+	return nil
+}
+
+// merge adds parsed sections to s, extending those it has. The caller
+// holds s.mu.
+func (s *Schema) merge(secs []*Section) {
 	if s.sections == nil {
 		s.sections = map[string]*Section{}
 	}
@@ -37,7 +51,6 @@ func (s *Schema) Add(filename string, data []byte) error {
 			s.sections[sec.Name] = sec
 		}
 	}
-	return nil
 }
 
 type parser struct {

@@ -3,6 +3,7 @@ package section
 import (
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Kind is the runtime type of an attribute, spelt in schema files as
@@ -67,7 +68,12 @@ type Named struct {
 // Schema is a set of section definitions. The zero value is empty and
 // ready to use; Builtin returns one holding the embedded definitions.
 type Schema struct {
+	mu       sync.Mutex
 	sections map[string]*Section
+	// lazy holds built-in definitions not parsed yet (shared, read-only);
+	// done records which of them have been merged into sections.
+	lazy map[string][]lazyDef
+	done map[string]bool
 }
 
 // Section is one configuration section, e.g. "system.webServer/webSocket".
@@ -166,6 +172,9 @@ func (s *Schema) Section(name string) *Section {
 	if s == nil {
 		return nil
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.materialize(name)
 	return s.sections[name]
 }
 
@@ -174,9 +183,16 @@ func (s *Schema) Names() []string {
 	if s == nil {
 		return nil
 	}
-	names := make([]string, 0, len(s.sections))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	names := make([]string, 0, len(s.sections)+len(s.lazy))
 	for n := range s.sections {
 		names = append(names, n)
+	}
+	for n := range s.lazy {
+		if _, ok := s.sections[n]; !ok {
+			names = append(names, n)
+		}
 	}
 	sort.Strings(names)
 	return names
@@ -196,7 +212,7 @@ func (s *Schema) Lookup(name string) (*Section, error) {
 	case 0:
 		return nil, &LookupError{Name: name}
 	case 1:
-		return s.sections[full[0]], nil
+		return s.Section(full[0]), nil
 	default:
 		return nil, &LookupError{Name: name, Candidates: full}
 	}
@@ -338,7 +354,15 @@ func (c *Collection) KeyAttributes() []*Attribute {
 // Clone returns a deep copy of s, so that later Add calls on either do
 // not affect the other.
 func (s *Schema) Clone() *Schema {
-	out := &Schema{sections: make(map[string]*Section, len(s.sections))}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := &Schema{sections: make(map[string]*Section, len(s.sections)), lazy: s.lazy}
+	if s.done != nil {
+		out.done = make(map[string]bool, len(s.done))
+		for n := range s.done {
+			out.done[n] = true
+		}
+	}
 	memo := map[*Element]*Element{}
 	for n, sec := range s.sections {
 		out.sections[n] = &Section{Name: sec.Name, File: sec.File, Root: sec.Root.clone(memo)}

@@ -1,0 +1,216 @@
+package main
+
+// sectionDecl is one section of the built-in schema: where its facts come
+// from and how the default applicationHost.config declares it.
+type sectionDecl struct {
+	Name string
+	// Source is "ref" for the IIS configuration reference pages, or the
+	// name of a schema file in ../shared/iis-schema whose facts (names,
+	// types, defaults, enums, validators, collection keys) are used.
+	Source string
+	// OverrideModeDefault and AllowDefinition as a stock IIS 10 server
+	// declares the section (../shared/corpus/apphost-full), or
+	// machine.config for system.web and the .NET sections. Empty means
+	// the IIS default (Allow, Everywhere).
+	OverrideModeDefault string
+	AllowDefinition     string
+	// NotDeclared sections are in the schema but not in the default
+	// applicationHost.config (IIS declares them in administration.config).
+	NotDeclared bool
+}
+
+// sections lists every built-in section, in the order the default
+// applicationHost.config declares them (groups are built from the names).
+var sections = []sectionDecl{
+	{Name: "system.applicationHost/applicationPools", Source: "ref", OverrideModeDefault: "Deny", AllowDefinition: "AppHostOnly"},
+	{Name: "system.applicationHost/configHistory", Source: "ref", OverrideModeDefault: "Deny", AllowDefinition: "AppHostOnly"},
+	{Name: "system.applicationHost/customMetadata", Source: "ref", OverrideModeDefault: "Deny", AllowDefinition: "AppHostOnly"},
+	{Name: "system.applicationHost/listenerAdapters", Source: "ref", OverrideModeDefault: "Deny", AllowDefinition: "AppHostOnly"},
+	{Name: "system.applicationHost/log", Source: "ref", OverrideModeDefault: "Deny", AllowDefinition: "AppHostOnly"},
+	{Name: "system.applicationHost/serviceAutoStartProviders", Source: "ref", OverrideModeDefault: "Deny", AllowDefinition: "AppHostOnly"},
+	{Name: "system.applicationHost/sites", Source: "ref", OverrideModeDefault: "Deny", AllowDefinition: "AppHostOnly"},
+	{Name: "system.applicationHost/webLimits", Source: "ref", OverrideModeDefault: "Deny", AllowDefinition: "AppHostOnly"},
+
+	{Name: "system.webServer/applicationInitialization", Source: "ref", OverrideModeDefault: "Allow", AllowDefinition: "MachineToApplication"},
+	{Name: "system.webServer/asp", Source: "ref", OverrideModeDefault: "Deny"},
+	{Name: "system.webServer/caching", Source: "ref", OverrideModeDefault: "Allow"},
+	{Name: "system.webServer/cgi", Source: "ref", OverrideModeDefault: "Deny"},
+	{Name: "system.webServer/defaultDocument", Source: "ref", OverrideModeDefault: "Allow"},
+	{Name: "system.webServer/directoryBrowse", Source: "ref", OverrideModeDefault: "Allow"},
+	{Name: "system.webServer/fastCgi", Source: "ref", OverrideModeDefault: "Deny", AllowDefinition: "AppHostOnly"},
+	{Name: "system.webServer/globalModules", Source: "ref", OverrideModeDefault: "Deny", AllowDefinition: "AppHostOnly"},
+	{Name: "system.webServer/handlers", Source: "ref", OverrideModeDefault: "Deny"},
+	{Name: "system.webServer/httpCompression", Source: "ref", OverrideModeDefault: "Allow"},
+	{Name: "system.webServer/httpErrors", Source: "ref", OverrideModeDefault: "Allow"},
+	{Name: "system.webServer/httpLogging", Source: "ref", OverrideModeDefault: "Deny"},
+	{Name: "system.webServer/httpProtocol", Source: "ref", OverrideModeDefault: "Allow"},
+	{Name: "system.webServer/httpRedirect", Source: "ref", OverrideModeDefault: "Allow"},
+	{Name: "system.webServer/httpTracing", Source: "ref", OverrideModeDefault: "Deny"},
+	{Name: "system.webServer/isapiFilters", Source: "ref", OverrideModeDefault: "Deny", AllowDefinition: "MachineToApplication"},
+	{Name: "system.webServer/management", Source: "ref", NotDeclared: true},
+	{Name: "system.webServer/modules", Source: "ref", OverrideModeDefault: "Deny", AllowDefinition: "MachineToApplication"},
+	{Name: "system.webServer/odbcLogging", Source: "ref", OverrideModeDefault: "Deny"},
+	{Name: "system.webServer/rewrite/allowedServerVariables", Source: "rewrite_schema.xml", OverrideModeDefault: "Deny"},
+	{Name: "system.webServer/rewrite/globalRules", Source: "rewrite_schema.xml", OverrideModeDefault: "Deny", AllowDefinition: "AppHostOnly"},
+	{Name: "system.webServer/rewrite/outboundRules", Source: "rewrite_schema.xml", OverrideModeDefault: "Allow"},
+	{Name: "system.webServer/rewrite/providers", Source: "rewrite_schema.xml", OverrideModeDefault: "Allow"},
+	{Name: "system.webServer/rewrite/rewriteMaps", Source: "rewrite_schema.xml", OverrideModeDefault: "Allow"},
+	{Name: "system.webServer/rewrite/rules", Source: "rewrite_schema.xml", OverrideModeDefault: "Allow"},
+	{Name: "system.webServer/security/access", Source: "ref", OverrideModeDefault: "Deny"},
+	{Name: "system.webServer/security/applicationDependencies", Source: "ref", OverrideModeDefault: "Deny"},
+	{Name: "system.webServer/security/authentication/anonymousAuthentication", Source: "ref", OverrideModeDefault: "Deny"},
+	{Name: "system.webServer/security/authentication/basicAuthentication", Source: "ref", OverrideModeDefault: "Deny"},
+	{Name: "system.webServer/security/authentication/clientCertificateMappingAuthentication", Source: "ref", OverrideModeDefault: "Deny"},
+	{Name: "system.webServer/security/authentication/digestAuthentication", Source: "ref", OverrideModeDefault: "Deny"},
+	{Name: "system.webServer/security/authentication/iisClientCertificateMappingAuthentication", Source: "ref", OverrideModeDefault: "Deny"},
+	{Name: "system.webServer/security/authentication/windowsAuthentication", Source: "ref", OverrideModeDefault: "Deny"},
+	{Name: "system.webServer/security/authorization", Source: "ref", OverrideModeDefault: "Allow"},
+	{Name: "system.webServer/security/dynamicIpSecurity", Source: "ref", OverrideModeDefault: "Deny"},
+	{Name: "system.webServer/security/ipSecurity", Source: "ref", OverrideModeDefault: "Deny"},
+	{Name: "system.webServer/security/isapiCgiRestriction", Source: "ref", OverrideModeDefault: "Deny", AllowDefinition: "AppHostOnly"},
+	{Name: "system.webServer/security/requestFiltering", Source: "ref", OverrideModeDefault: "Allow"},
+	{Name: "system.webServer/serverRuntime", Source: "ref", OverrideModeDefault: "Deny"},
+	{Name: "system.webServer/serverSideInclude", Source: "ref", OverrideModeDefault: "Deny"},
+	{Name: "system.webServer/staticContent", Source: "ref", OverrideModeDefault: "Allow"},
+	{Name: "system.webServer/tracing/traceFailedRequests", Source: "ref", OverrideModeDefault: "Allow"},
+	{Name: "system.webServer/tracing/traceProviderDefinitions", Source: "ref", OverrideModeDefault: "Deny"},
+	{Name: "system.webServer/urlCompression", Source: "ref", OverrideModeDefault: "Allow"},
+	{Name: "system.webServer/validation", Source: "ref", OverrideModeDefault: "Allow"},
+	{Name: "system.webServer/webdav/authoring", Source: "ref", OverrideModeDefault: "Deny"},
+	{Name: "system.webServer/webdav/authoringRules", Source: "ref", OverrideModeDefault: "Deny"},
+	{Name: "system.webServer/webdav/globalSettings", Source: "ref", OverrideModeDefault: "Deny"},
+	{Name: "system.webServer/webSocket", Source: "ref", OverrideModeDefault: "Deny"},
+
+	{Name: "system.ftpServer/caching", Source: "ref", OverrideModeDefault: "Deny", AllowDefinition: "AppHostOnly"},
+	{Name: "system.ftpServer/firewallSupport", Source: "ref", OverrideModeDefault: "Deny", AllowDefinition: "AppHostOnly"},
+	{Name: "system.ftpServer/log", Source: "ref", OverrideModeDefault: "Deny", AllowDefinition: "AppHostOnly"},
+	{Name: "system.ftpServer/providerDefinitions", Source: "ref", OverrideModeDefault: "Deny"},
+	{Name: "system.ftpServer/security/authentication", Source: "ref", OverrideModeDefault: "Deny"},
+	{Name: "system.ftpServer/security/authorization", Source: "ref", OverrideModeDefault: "Deny"},
+	{Name: "system.ftpServer/security/ipSecurity", Source: "ref", OverrideModeDefault: "Deny"},
+	{Name: "system.ftpServer/security/requestFiltering", Source: "ref", OverrideModeDefault: "Deny"},
+	{Name: "system.ftpServer/serverRuntime", Source: "ref", OverrideModeDefault: "Deny", AllowDefinition: "AppHostOnly"},
+
+	// ASP.NET and .NET sections: IIS reads their declarations from
+	// machine.config, which appcmd does not have, so the default
+	// applicationHost.config declares them as machine.config does.
+	{Name: "system.web/authentication", Source: "ASPNET_schema.xml", AllowDefinition: "MachineToApplication"},
+	{Name: "system.web/authorization", Source: "ASPNET_schema.xml"},
+	{Name: "system.web/compilation", Source: "ASPNET_schema.xml"},
+	{Name: "system.web/customErrors", Source: "ASPNET_schema.xml"},
+	{Name: "system.web/globalization", Source: "ASPNET_schema.xml"},
+	{Name: "system.web/httpCookies", Source: "ASPNET_schema.xml"},
+	{Name: "system.web/httpRuntime", Source: "ASPNET_schema.xml"},
+	{Name: "system.web/machineKey", Source: "ASPNET_schema.xml", AllowDefinition: "MachineToApplication"},
+	{Name: "system.web/membership", Source: "FX_schema.xml"},
+	{Name: "system.web/pages", Source: "ASPNET_schema.xml"},
+	{Name: "system.web/roleManager", Source: "FX_schema.xml"},
+	{Name: "system.web/sessionState", Source: "ASPNET_schema.xml", AllowDefinition: "MachineToApplication"},
+	{Name: "system.web/trust", Source: "ASPNET_schema.xml", AllowDefinition: "MachineToApplication"},
+	{Name: "appSettings", Source: "FX_schema.xml"},
+	{Name: "connectionStrings", Source: "FX_schema.xml"},
+}
+
+// decision settles what a reference page leaves vague. Path is the element
+// path (section name, then element names; collection items by their add
+// element name), Attr an attribute of it or "".
+type decision struct {
+	Path, Attr string
+	// Field is what is decided:
+	//   item      the collection item's add element name (Value)
+	//   remove    the collection's remove element name ("" for none)
+	//   clear     the collection's clear element name ("" for none)
+	//   key       comma-separated key attributes of the item at Path
+	//   type      the attribute's type
+	//   default   the attribute's default value
+	//   required  "true" or "false"
+	//   skip      leave the element (or attribute) out
+	//   defaults  the element is a collection default (isCollectionDefault)
+	//   name      the attribute's name as configuration files spell it
+	//   notCollection  the element is not a collection despite its children
+	//   allowUnrecognized  the element or collection item takes any attribute
+	Field, Value string
+	Why          string
+}
+
+var decisions = []decision{
+	// Collections whose items are not <add>: the index page lists the item
+	// element among its children without saying it is the add directive.
+	{Path: "system.applicationHost/sites", Field: "item", Value: "site", Why: "the page describes <site> as the collection of sites"},
+	{Path: "system.applicationHost/sites/site", Field: "item", Value: "application", Why: "a site is a collection of applications"},
+	{Path: "system.applicationHost/sites/site/application", Field: "item", Value: "virtualDirectory", Why: "an application is a collection of virtual directories"},
+	{Path: "system.applicationHost/sites/site/bindings", Field: "item", Value: "binding", Why: "bindings holds <binding> items"},
+	{Path: "system.applicationHost/sites/siteDefaults/bindings", Field: "item", Value: "binding", Why: "as site/bindings"},
+	{Path: "system.applicationHost/sites/site/ftpServer/sessions", Field: "skip", Why: "runtime state (current FTP sessions), not stored configuration"},
+	{Path: "system.applicationHost/customMetadata", Field: "item", Value: "key", Why: "customMetadata holds <key> items"},
+	{Path: "system.applicationHost/customMetadata/key", Field: "item", Value: "property", Why: "a key holds <property> items"},
+	{Path: "system.webServer/fastCgi", Field: "item", Value: "application", Why: "fastCgi holds <application> items"},
+	{Path: "system.webServer/fastCgi/application/environmentVariables", Field: "item", Value: "environmentVariable", Why: "the child is <environmentVariable>"},
+	{Path: "system.webServer/httpCompression", Field: "item", Value: "scheme", Why: "httpCompression holds <scheme> items beside staticTypes/dynamicTypes"},
+	{Path: "system.webServer/httpErrors", Field: "item", Value: "error", Why: "httpErrors holds <error> items"},
+	{Path: "system.webServer/isapiFilters", Field: "item", Value: "filter", Why: "isapiFilters holds <filter> items"},
+	{Path: "system.webServer/staticContent", Field: "item", Value: "mimeMap", Why: "staticContent holds <mimeMap> items"},
+	{Path: "system.webServer/security/applicationDependencies", Field: "item", Value: "application", Why: "applicationDependencies holds <application> items"},
+	{Path: "system.webServer/security/requestFiltering/filteringRules", Field: "item", Value: "filteringRule", Why: "filteringRules holds <filteringRule> items"},
+	{Path: "system.webServer/security/authentication/windowsAuthentication/extendedProtection", Field: "item", Value: "spn", Why: "extendedProtection holds <spn> items"},
+	{Path: "system.webServer/security/authentication/windowsAuthentication/extendedProtection", Field: "remove", Value: "removeSpn", Why: "the page names removeSpn and clearSpns without pages of their own"},
+	{Path: "system.webServer/security/authentication/windowsAuthentication/extendedProtection", Field: "clear", Value: "clearSpns", Why: "as removeSpn"},
+	{Path: "system.webServer/management/authorization/authorizationRules", Field: "item", Value: "scope", Why: "authorizationRules holds <scope> items"},
+	{Path: "system.ftpServer/providerDefinitions/activation", Field: "item", Value: "providerData", Why: "activation holds <providerData> items"},
+
+	// Collection keys: the pages mark no key; the required attributes are
+	// taken otherwise, which is wrong for these (an item is identified by
+	// what the add page describes as its identity).
+	{Path: "system.applicationHost/customMetadata/key", Field: "key", Value: "path", Why: "the identity of an item"},
+	{Path: "system.applicationHost/customMetadata/key/property", Field: "key", Value: "id", Why: "the identity of an item"},
+	{Path: "system.applicationHost/serviceAutoStartProviders/add", Field: "key", Value: "name", Why: "the identity of an item"},
+	{Path: "system.applicationHost/sites/site/ftpServer/security/commandFiltering/add", Field: "key", Value: "command", Why: "the identity of an item"},
+	{Path: "system.applicationHost/sites/siteDefaults/ftpServer/security/commandFiltering/add", Field: "key", Value: "command", Why: "the identity of an item"},
+	{Path: "system.ftpServer/security/authorization/add", Field: "key", Value: "users,roles,permissions", Why: "the identity of an item"},
+	{Path: "system.ftpServer/security/ipSecurity/add", Field: "key", Value: "ipAddress,subnetMask,domainName", Why: "the identity of an item"},
+	{Path: "system.ftpServer/security/requestFiltering/fileExtensions/add", Field: "key", Value: "fileExtension", Why: "the identity of an item"},
+	{Path: "system.webServer/fastCgi/application", Field: "key", Value: "fullPath,arguments", Why: "the identity of an item"},
+	{Path: "system.webServer/fastCgi/application/environmentVariables/environmentVariable", Field: "key", Value: "name", Why: "the identity of an item"},
+	{Path: "system.webServer/httpCompression/staticTypes/add", Field: "key", Value: "mimeType", Why: "the identity of an item"},
+	{Path: "system.webServer/httpCompression/dynamicTypes/add", Field: "key", Value: "mimeType", Why: "the identity of an item"},
+	{Path: "system.webServer/httpCompression/scheme", Field: "key", Value: "name", Why: "the identity of an item"},
+	{Path: "system.webServer/httpTracing/traceUrls/add", Field: "key", Value: "value", Why: "the identity of an item"},
+	{Path: "system.webServer/isapiFilters/filter", Field: "key", Value: "name", Why: "the identity of an item"},
+	{Path: "system.webServer/security/applicationDependencies/application", Field: "key", Value: "name", Why: "the identity of an item"},
+	{Path: "system.webServer/security/applicationDependencies/application/add", Field: "key", Value: "groupId", Why: "the identity of an item"},
+	{Path: "system.webServer/security/authentication/iisClientCertificateMappingAuthentication/manyToOneMappings/add/rules/add", Field: "key", Value: "certificateField,certificateSubField,matchCriteria,compareCaseSensitive", Why: "the identity of an item"},
+	{Path: "system.webServer/security/isapiCgiRestriction/add", Field: "key", Value: "path", Why: "the identity of an item"},
+	{Path: "system.webServer/tracing/traceProviderDefinitions/add", Field: "key", Value: "name", Why: "the identity of an item"},
+	{Path: "system.webServer/tracing/traceProviderDefinitions/add/areas/add", Field: "key", Value: "name", Why: "the identity of an item"},
+	{Path: "system.webServer/webdav/authoring/properties/add", Field: "key", Value: "xmlNamespace", Why: "the identity of an item"},
+	{Path: "system.webServer/webdav/authoringRules/add", Field: "key", Value: "users,roles,path", Why: "the identity of an item"},
+	{Path: "system.webServer/webdav/globalSettings/propertyStores/add", Field: "key", Value: "name", Why: "the identity of an item"},
+	{Path: "system.webServer/webdav/globalSettings/lockStores/add", Field: "key", Value: "name", Why: "the identity of an item"},
+
+	// Attribute names spelt in the page's table with another case than in
+	// configuration files (the samples on the same pages use the other).
+	{Path: "system.applicationHost/customMetadata/key/property", Attr: "Value", Field: "name", Value: "value", Why: "spelling of the configuration samples"},
+	{Path: "system.webServer/fastCgi/application/environmentVariables/environmentVariable", Attr: "Value", Field: "name", Value: "value", Why: "spelling of the configuration samples"},
+	{Path: "system.webServer/httpTracing/traceUrls/add", Attr: "Value", Field: "name", Value: "value", Why: "spelling of the configuration samples"},
+	{Path: "system.webServer/tracing/traceProviderDefinitions/add/areas/add", Attr: "Value", Field: "name", Value: "value", Why: "spelling of the configuration samples"},
+	{Path: "system.webServer/security/applicationDependencies/application", Attr: "Name", Field: "name", Value: "name", Why: "spelling of the configuration samples"},
+	{Path: "system.webServer/security/applicationDependencies/application", Attr: "groupID", Field: "name", Value: "groupId", Why: "spelling of the configuration samples"},
+	{Path: "system.webServer/security/applicationDependencies/application/add", Attr: "groupID", Field: "name", Value: "groupId", Why: "spelling of the configuration samples"},
+	{Path: "system.webServer/security/authentication/iisClientCertificateMappingAuthentication/manyToOneMappings/add", Attr: "username", Field: "name", Value: "userName", Why: "spelling of the configuration samples"},
+	{Path: "system.webServer/security/authentication/iisClientCertificateMappingAuthentication/oneToOneMappings/add", Attr: "username", Field: "name", Value: "userName", Why: "spelling of the configuration samples"},
+
+	// Collections and their directives the pages get wrong or leave out.
+	{Path: "system.webServer/httpCompression/scheme", Field: "notCollection", Why: "the scheme page lists clear, but a scheme has no items"},
+	{Path: "system.webServer/httpCompression", Field: "remove", Value: "remove", Why: "schemes are removed and cleared like other collections"},
+	{Path: "system.webServer/httpCompression", Field: "clear", Value: "clear", Why: "as remove"},
+	{Path: "system.webServer/webdav/authoring/locks", Field: "allowUnrecognized", Why: "lock store providers read their own attributes"},
+	{Path: "system.webServer/webdav/authoring/properties", Field: "allowUnrecognized", Why: "property store providers read their own attributes"},
+	{Path: "system.webServer/webdav/globalSettings/propertyStores", Field: "allowUnrecognized", Why: "as properties"},
+	{Path: "system.webServer/webdav/globalSettings/lockStores", Field: "allowUnrecognized", Why: "as locks"},
+	{Path: "system.applicationHost/sites/site/ftpServer", Attr: "state", Field: "skip", Why: "runtime state of the FTP site, not stored"},
+	{Path: "system.applicationHost/sites/site/ftpServer", Attr: "lastStartupStatus", Field: "skip", Why: "runtime state of the FTP site, not stored"},
+	{Path: "system.applicationHost/sites/site/ftpServer/FlushLog", Field: "skip", Why: "a method, not configuration"},
+	{Path: "system.applicationHost/sites/site/ftpServer/Start", Field: "skip", Why: "a method, not configuration"},
+	{Path: "system.applicationHost/sites/site/ftpServer/Stop", Field: "skip", Why: "a method, not configuration"},
+
+}
