@@ -368,12 +368,21 @@ func (s *Store) resolveName(name string, reg *Registry) (string, error) {
 	}
 }
 
-// SectionNames lists the sections usable at the server level: declared in
-// applicationHost.config and known to the schema.
+// SectionNames lists the sections usable at the server level and known to
+// the schema: those applicationHost.config declares, then machine.config's.
 func (s *Store) SectionNames() []string {
 	var out []string
+	seen := map[string]bool{}
 	for _, n := range s.apphost.declared.Names() {
 		if s.schema.Section(n) != nil {
+			out = append(out, n)
+			seen[n] = true
+		}
+	}
+	// machine.config's sections (system.web, appSettings, ...) are
+	// declared on a server without applicationHost.config naming them.
+	for _, n := range s.schema.Names() {
+		if !seen[n] && MachineLevel(n) {
 			out = append(out, n)
 		}
 	}

@@ -91,24 +91,25 @@ var sections = []sectionDecl{
 	{Name: "system.ftpServer/security/requestFiltering", Source: "ref", OverrideModeDefault: "Deny"},
 	{Name: "system.ftpServer/serverRuntime", Source: "ref", OverrideModeDefault: "Deny", AllowDefinition: "AppHostOnly"},
 
-	// ASP.NET and .NET sections: IIS reads their declarations from
-	// machine.config, which appcmd does not have, so the default
-	// applicationHost.config declares them as machine.config does.
-	{Name: "system.web/authentication", Source: "ASPNET_schema.xml", AllowDefinition: "MachineToApplication"},
-	{Name: "system.web/authorization", Source: "ASPNET_schema.xml"},
-	{Name: "system.web/compilation", Source: "ASPNET_schema.xml"},
-	{Name: "system.web/customErrors", Source: "ASPNET_schema.xml"},
-	{Name: "system.web/globalization", Source: "ASPNET_schema.xml"},
-	{Name: "system.web/httpCookies", Source: "ASPNET_schema.xml"},
-	{Name: "system.web/httpRuntime", Source: "ASPNET_schema.xml"},
-	{Name: "system.web/machineKey", Source: "ASPNET_schema.xml", AllowDefinition: "MachineToApplication"},
-	{Name: "system.web/membership", Source: "FX_schema.xml"},
-	{Name: "system.web/pages", Source: "ASPNET_schema.xml"},
-	{Name: "system.web/roleManager", Source: "FX_schema.xml"},
-	{Name: "system.web/sessionState", Source: "ASPNET_schema.xml", AllowDefinition: "MachineToApplication"},
-	{Name: "system.web/trust", Source: "ASPNET_schema.xml", AllowDefinition: "MachineToApplication"},
-	{Name: "appSettings", Source: "FX_schema.xml"},
-	{Name: "connectionStrings", Source: "FX_schema.xml"},
+	// ASP.NET and .NET sections: a server declares them in machine.config,
+	// not in applicationHost.config, so the default file leaves them out
+	// (configstore treats machine.config's groups as declared); the values
+	// below are machine.config's, for reference.
+	{Name: "system.web/authentication", Source: "ASPNET_schema.xml", AllowDefinition: "MachineToApplication", NotDeclared: true},
+	{Name: "system.web/authorization", Source: "ASPNET_schema.xml", NotDeclared: true},
+	{Name: "system.web/compilation", Source: "ASPNET_schema.xml", NotDeclared: true},
+	{Name: "system.web/customErrors", Source: "ASPNET_schema.xml", NotDeclared: true},
+	{Name: "system.web/globalization", Source: "ASPNET_schema.xml", NotDeclared: true},
+	{Name: "system.web/httpCookies", Source: "ASPNET_schema.xml", NotDeclared: true},
+	{Name: "system.web/httpRuntime", Source: "ASPNET_schema.xml", NotDeclared: true},
+	{Name: "system.web/machineKey", Source: "ASPNET_schema.xml", AllowDefinition: "MachineToApplication", NotDeclared: true},
+	{Name: "system.web/membership", Source: "FX_schema.xml", NotDeclared: true},
+	{Name: "system.web/pages", Source: "ASPNET_schema.xml", NotDeclared: true},
+	{Name: "system.web/roleManager", Source: "FX_schema.xml", NotDeclared: true},
+	{Name: "system.web/sessionState", Source: "ASPNET_schema.xml", AllowDefinition: "MachineToApplication", NotDeclared: true},
+	{Name: "system.web/trust", Source: "ASPNET_schema.xml", AllowDefinition: "MachineToApplication", NotDeclared: true},
+	{Name: "appSettings", Source: "FX_schema.xml", NotDeclared: true},
+	{Name: "connectionStrings", Source: "FX_schema.xml", NotDeclared: true},
 }
 
 // decision settles what a reference page leaves vague. Path is the element
