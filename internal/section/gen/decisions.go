@@ -213,5 +213,4 @@ var decisions = []decision{
 	{Path: "system.applicationHost/sites/site/ftpServer/FlushLog", Field: "skip", Why: "a method, not configuration"},
 	{Path: "system.applicationHost/sites/site/ftpServer/Start", Field: "skip", Why: "a method, not configuration"},
 	{Path: "system.applicationHost/sites/site/ftpServer/Stop", Field: "skip", Why: "a method, not configuration"},
-
 }
