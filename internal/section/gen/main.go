@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/appcmd-project/appcmd/internal/section"
+	"github.com/appcmd-project/appcmd/internal/section/refdoc"
 )
 
 func main() {
@@ -30,7 +31,7 @@ func main() {
 }
 
 func run(refDir, schemaDir, outDir string) error {
-	pages, err := readReference(refDir)
+	pages, err := refdoc.Read(refDir)
 	if err != nil {
 		return fmt.Errorf("read the reference (is ../shared beside the checkout?): %w", err)
 	}
@@ -51,9 +52,9 @@ func run(refDir, schemaDir, outDir string) error {
 	if err := section.LoadDirs(real, []string{schemaDir}); err != nil {
 		return err
 	}
-	g := &generator{pages: map[string]*page{}, hand: hand}
+	g := &generator{pages: map[string]*refdoc.Page{}, hand: hand}
 	for _, p := range pages {
-		g.pages[strings.Join(p.path, "/")] = p
+		g.pages[strings.Join(p.Path, "/")] = p
 	}
 	files := map[string][]*node{}
 	var order []string

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/appcmd-project/appcmd/internal/section"
+	"github.com/appcmd-project/appcmd/internal/section/refdoc"
 )
 
 // node is an element of a section being generated.
@@ -28,7 +29,7 @@ type attr struct {
 	caseSensitive, encrypted      bool
 	allowInfinite, expanded       bool
 	tsFormat                      string
-	enums, flags                  []named
+	enums, flags                  []refdoc.Named
 	vType, vParam                 string
 }
 
@@ -41,7 +42,7 @@ type coll struct {
 }
 
 type generator struct {
-	pages map[string]*page
+	pages map[string]*refdoc.Page
 	hand  *section.Schema
 	notes []string
 }
@@ -80,7 +81,7 @@ func (g *generator) element(path, name string) *node {
 	}
 	pg := g.pages[path]
 	if pg != nil {
-		for _, ra := range pg.attrs {
+		for _, ra := range pg.Attrs {
 			if a := g.attribute(path, ra); a != nil {
 				n.attrs = append(n.attrs, a)
 			}
@@ -96,7 +97,7 @@ func (g *generator) element(path, name string) *node {
 		}
 	}
 	if pg != nil {
-		for _, c := range pg.children {
+		for _, c := range pg.Children {
 			addKid(c)
 		}
 	}
@@ -159,10 +160,10 @@ func (g *generator) element(path, name string) *node {
 
 // sortKids keeps the page's order and puts pages it does not list last,
 // by name.
-func sortKids(kids []string, pg *page) {
+func sortKids(kids []string, pg *refdoc.Page) {
 	listed := map[string]int{}
 	if pg != nil {
-		for i, c := range pg.children {
+		for i, c := range pg.Children {
 			listed[c] = i
 		}
 	}
@@ -217,45 +218,45 @@ func (g *generator) keys(path string, item *node) {
 	}
 }
 
-func (g *generator) attribute(path string, ra refAttr) *attr {
-	if _, skip := g.decided(path, ra.name, "skip"); skip {
+func (g *generator) attribute(path string, ra refdoc.Attr) *attr {
+	if _, skip := g.decided(path, ra.Name, "skip"); skip {
 		return nil
 	}
-	if v, ok := g.decided(path, ra.name, "name"); ok {
-		ra.name = v
+	if v, ok := g.decided(path, ra.Name, "name"); ok {
+		ra.Name = v
 	}
-	a := &attr{name: ra.name, typ: ra.typ, required: ra.required, def: ra.def, hasDef: ra.hasDefault}
-	if v, ok := g.decided(path, ra.name, "type"); ok {
+	a := &attr{name: ra.Name, typ: ra.Type, required: ra.Required, def: ra.Default, hasDef: ra.HasDefault}
+	if v, ok := g.decided(path, ra.Name, "type"); ok {
 		a.typ = v
-	} else if ra.note != "" {
-		g.notef("%s@%s: %s", path, ra.name, ra.note)
+	} else if ra.Note != "" {
+		g.notef("%s@%s: %s", path, ra.Name, ra.Note)
 	}
-	if v, ok := g.decided(path, ra.name, "required"); ok {
+	if v, ok := g.decided(path, ra.Name, "required"); ok {
 		a.required = v == "true"
 	}
-	if v, ok := g.decided(path, ra.name, "default"); ok {
+	if v, ok := g.decided(path, ra.Name, "default"); ok {
 		a.def, a.hasDef = v, v != ""
 	}
-	if len(ra.enums) > 0 {
-		numbered(path, a, ra.enums, g)
+	if len(ra.Values) > 0 {
+		numbered(path, a, ra.Values, g)
 		switch a.typ {
 		case "flags":
-			a.flags = ra.enums
+			a.flags = ra.Values
 		default:
 			if a.typ != "enum" {
-				g.notef("%s@%s: %s attribute with a value table read as enum", path, ra.name, a.typ)
+				g.notef("%s@%s: %s attribute with a value table read as enum", path, ra.Name, a.typ)
 				a.typ = "enum"
 			}
-			a.enums = ra.enums
+			a.enums = ra.Values
 		}
 	} else if a.typ == "enum" || a.typ == "flags" {
-		g.notef("%s@%s: %s without values; read as string", path, ra.name, a.typ)
+		g.notef("%s@%s: %s without values; read as string", path, ra.Name, a.typ)
 		a.typ = "string"
 	}
 	if a.hasDef {
 		canon, err := canonical(a)
 		if err != nil {
-			g.notef("%s@%s: default %q is not a %s; left out", path, ra.name, a.def, a.typ)
+			g.notef("%s@%s: default %q is not a %s; left out", path, ra.Name, a.def, a.typ)
 			a.def, a.hasDef = "", false
 		} else {
 			a.def = canon
@@ -276,18 +277,18 @@ func canonical(a *attr) (string, error) {
 	}
 	sa := &section.Attribute{Name: a.name, Type: k, TimeSpanFormat: section.TimeSpanString}
 	for _, e := range a.enums {
-		v, err := strconv.ParseInt(e.value, 0, 64)
+		v, err := strconv.ParseInt(e.Value, 0, 64)
 		if err != nil {
 			return "", err
 		}
-		sa.Enums = append(sa.Enums, section.Named{Name: e.name, Value: v})
+		sa.Enums = append(sa.Enums, section.Named{Name: e.Name, Value: v})
 	}
 	for _, e := range a.flags {
-		v, err := strconv.ParseInt(e.value, 0, 64)
+		v, err := strconv.ParseInt(e.Value, 0, 64)
 		if err != nil {
 			return "", err
 		}
-		sa.Flags = append(sa.Flags, section.Named{Name: e.name, Value: v})
+		sa.Flags = append(sa.Flags, section.Named{Name: e.Name, Value: v})
 	}
 	return sa.Normalize(a.def)
 }
@@ -331,10 +332,10 @@ func fromModel(e *section.Element) *node {
 			na.def, na.hasDef = a.Default(), true
 		}
 		for _, v := range a.Enums {
-			na.enums = append(na.enums, named{v.Name, strconv.FormatInt(v.Value, 10)})
+			na.enums = append(na.enums, refdoc.Named{Name: v.Name, Value: strconv.FormatInt(v.Value, 10)})
 		}
 		for _, v := range a.Flags {
-			na.flags = append(na.flags, named{v.Name, fmt.Sprintf("%d", v.Value)})
+			na.flags = append(na.flags, refdoc.Named{Name: v.Name, Value: fmt.Sprintf("%d", v.Value)})
 		}
 		if a.Validator != nil {
 			na.vType, na.vParam = a.Validator.Type, a.Validator.Parameter
@@ -369,10 +370,10 @@ func fromModel(e *section.Element) *node {
 
 // numbered gives values without a stated number one: enums count from 0,
 // flags take the next free bit, in the order of the page's table.
-func numbered(path string, a *attr, vs []named, g *generator) {
+func numbered(path string, a *attr, vs []refdoc.Named, g *generator) {
 	missing := false
 	for _, v := range vs {
-		if v.value == "" {
+		if v.Value == "" {
 			missing = true
 		}
 	}
@@ -382,9 +383,9 @@ func numbered(path string, a *attr, vs []named, g *generator) {
 	g.notef("%s@%s: values without numbers; numbered in table order", path, a.name)
 	for i := range vs {
 		if a.typ == "flags" {
-			vs[i].value = strconv.Itoa(1 << i)
+			vs[i].Value = strconv.Itoa(1 << i)
 		} else {
-			vs[i].value = strconv.Itoa(i)
+			vs[i].Value = strconv.Itoa(i)
 		}
 	}
 }

@@ -151,10 +151,10 @@ func (a *attr) write(b *strings.Builder, ind string) {
 	}
 	b.WriteString(">\n")
 	for _, e := range a.enums {
-		fmt.Fprintf(b, "%s  <enum name=%s value=%s />\n", ind, q(e.name), q(e.value))
+		fmt.Fprintf(b, "%s  <enum name=%s value=%s />\n", ind, q(e.Name), q(e.Value))
 	}
 	for _, e := range a.flags {
-		fmt.Fprintf(b, "%s  <flag name=%s value=%s />\n", ind, q(e.name), q(e.value))
+		fmt.Fprintf(b, "%s  <flag name=%s value=%s />\n", ind, q(e.Name), q(e.Value))
 	}
 	fmt.Fprintf(b, "%s</attribute>\n", ind)
 }

@@ -1,4 +1,10 @@
-package main
+// Package refdoc reads the facts of the IIS configuration reference pages
+// (../shared/iis-config-reference, CC BY 4.0): for each page, the element
+// it documents, the rows of its Attributes table (name, type, required,
+// default, enum or flag values) and the names in its Child Elements table.
+// The generator (internal/section/gen) and the tests that walk the pages
+// share it.
+package refdoc
 
 import (
 	"fmt"
@@ -9,27 +15,28 @@ import (
 	"strings"
 )
 
-// page is what one reference page states about one element.
-type page struct {
-	file     string   // relative to the reference root
-	path     []string // element path, e.g. system.webServer, webSocket
-	attrs    []refAttr
-	children []string // names in the Child Elements table, in order
-	hasAttrs bool     // the page has an Attributes table (not "None.")
+// Page is what one reference page states about one element.
+type Page struct {
+	File     string   // relative to the reference root
+	Path     []string // element path, e.g. system.webServer, webSocket
+	Attrs    []Attr
+	Children []string // names in the Child Elements table, in order
+	HasAttrs bool     // the page has an Attributes table (not "None.")
 }
 
-// refAttr is one row of an Attributes table.
-type refAttr struct {
-	name, typ, def string
-	required       bool
-	hasDefault     bool
-	enums          []named // enum or flag values with their numbers
-	note           string  // why the row was read the way it was, if guessed
+// Attr is one row of an Attributes table.
+type Attr struct {
+	Name, Type, Default string
+	Required            bool
+	HasDefault          bool
+	Values              []Named // enum or flag values with their numbers ("" if the page gives none)
+	Note                string  // why the row was read the way it was, if guessed
 }
 
-type named struct {
-	name  string
-	value string
+// Named is an enum or flag value.
+type Named struct {
+	Name  string
+	Value string
 }
 
 var (
@@ -43,9 +50,9 @@ var (
 	numericRe  = regexp.MustCompile("(?i)numeric value is\\s*(?:<code>|`)?\\s*(0x[0-9a-f]+|-?[0-9]+)")
 )
 
-// readReference parses every page under root.
-func readReference(root string) ([]*page, error) {
-	var pages []*page
+// Read parses every page under root.
+func Read(root string) ([]*Page, error) {
+	var pages []*Page
 	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -62,18 +69,18 @@ func readReference(root string) ([]*page, error) {
 		if err != nil {
 			return err
 		}
-		pg := parsePage(rel, string(data))
+		pg := ParsePage(rel, string(data))
 		pages = append(pages, pg)
 		return nil
 	})
-	sort.Slice(pages, func(i, j int) bool { return pages[i].file < pages[j].file })
+	sort.Slice(pages, func(i, j int) bool { return pages[i].File < pages[j].File })
 	return pages, err
 }
 
-func parsePage(rel, text string) *page {
+func ParsePage(rel, text string) *Page {
 	el := strings.TrimSuffix(rel, ".md")
 	el = strings.TrimSuffix(el, "/index")
-	pg := &page{file: rel, path: strings.Split(el, "/")}
+	pg := &Page{File: rel, Path: strings.Split(el, "/")}
 	section := ""
 	for _, line := range strings.Split(text, "\n") {
 		line = strings.TrimRight(line, "\r")
@@ -98,39 +105,39 @@ func parsePage(rel, text string) *page {
 			if m == nil {
 				continue
 			}
-			pg.hasAttrs = true
-			pg.attrs = append(pg.attrs, parseRow(m[1], m[2]))
+			pg.HasAttrs = true
+			pg.Attrs = append(pg.Attrs, parseRow(m[1], m[2]))
 		case "children":
 			m := childRowRe.FindStringSubmatch(line)
 			if m == nil || m[1] == "Element" {
 				continue
 			}
-			pg.children = append(pg.children, m[1])
+			pg.Children = append(pg.Children, m[1])
 		}
 	}
 	return pg
 }
 
-func parseRow(name, desc string) refAttr {
-	a := refAttr{name: strings.TrimSpace(name)}
+func parseRow(name, desc string) Attr {
+	a := Attr{Name: strings.TrimSpace(name)}
 	first := strings.ReplaceAll(strings.SplitN(desc, "<br", 2)[0], "*", "")
 	if m := typeRe.FindStringSubmatch(first); m != nil {
-		a.required = strings.EqualFold(m[1], "required")
+		a.Required = strings.EqualFold(m[1], "required")
 		switch t := strings.ToLower(m[2]); t {
 		case "boolean", "bool":
-			a.typ = "bool"
+			a.Type = "bool"
 		case "unit":
-			a.typ = "uint"
-			a.note = "typo \"unit\" read as uint"
+			a.Type = "uint"
+			a.Note = "typo \"unit\" read as uint"
 		case "timespan":
-			a.typ = "timeSpan"
+			a.Type = "timeSpan"
 		default:
-			a.typ = t
+			a.Type = t
 		}
 	} else {
-		a.typ = "string"
-		a.required = strings.Contains(strings.ToLower(first), "required")
-		a.note = "no type stated; read as string"
+		a.Type = "string"
+		a.Required = strings.Contains(strings.ToLower(first), "required")
+		a.Note = "no type stated; read as string"
 	}
 	// The enum table comes after the default in most rows; look at the
 	// prose before it for the default.
@@ -143,14 +150,14 @@ func parseRow(name, desc string) refAttr {
 		prose = prose[:i] + " " + rest
 	}
 	if m := defaultsRe.FindStringSubmatch(prose); m != nil {
-		a.def = strings.Join(tickRe.FindAllString(m[1], -1), ",")
-		a.def = strings.ReplaceAll(a.def, "`", "")
-		a.hasDefault = true
+		a.Default = strings.Join(tickRe.FindAllString(m[1], -1), ",")
+		a.Default = strings.ReplaceAll(a.Default, "`", "")
+		a.HasDefault = true
 	} else if m := defaultRe.FindStringSubmatch(prose); m != nil {
 		for _, g := range m[1:] {
 			if g != "" {
-				a.def = strings.TrimSpace(strings.TrimSuffix(g, "."))
-				a.hasDefault = true
+				a.Default = strings.TrimSpace(strings.TrimSuffix(g, "."))
+				a.HasDefault = true
 				break
 			}
 		}
@@ -160,9 +167,9 @@ func parseRow(name, desc string) refAttr {
 		if n := numericRe.FindStringSubmatch(m[2]); n != nil {
 			v = n[1]
 		}
-		a.enums = append(a.enums, named{name: strings.TrimSpace(m[1]), value: v})
+		a.Values = append(a.Values, Named{Name: strings.TrimSpace(m[1]), Value: v})
 	}
 	return a
 }
 
-func (p *page) String() string { return fmt.Sprintf("%s (%s)", strings.Join(p.path, "/"), p.file) }
+func (p *Page) String() string { return fmt.Sprintf("%s (%s)", strings.Join(p.Path, "/"), p.File) }
