@@ -2,15 +2,13 @@ package section
 
 import (
 	"bytes"
-	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"unicode/utf16"
 
-	"github.com/beevik/etree"
+	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
 )
 
 // Add parses one schema file (IIS format: <configSchema> holding
@@ -54,55 +52,37 @@ func (s *Schema) merge(secs []*Section) {
 }
 
 type parser struct {
-	file  string
-	lines map[*etree.Element]int
+	file string
 }
 
-func (p *parser) errorf(el *etree.Element, format string, args ...any) error {
-	return &SchemaError{File: p.file, Line: p.lines[el], Msg: fmt.Sprintf(format, args...)}
+func (p *parser) errorf(el *xmldoc.Element, format string, args ...any) error {
+	line := 0
+	if el != nil {
+		line = el.Line()
+	}
+	return &SchemaError{File: p.file, Line: line, Msg: fmt.Sprintf(format, args...)}
 }
 
 func (p *parser) parseFile(data []byte) ([]*Section, error) {
-	data = toUTF8(data)
-	// etree keeps no positions, so a first pass with encoding/xml checks
-	// well-formedness (with line numbers in its errors) and records the
-	// line of every start tag, in document order.
-	starts, err := startLines(data)
+	// Schema files are read with the XML layer of configuration files,
+	// which checks well-formedness and keeps line numbers.
+	doc, err := xmldoc.Parse(asUTF8(data))
 	if err != nil {
 		se := &SchemaError{File: p.file, Msg: "not well-formed XML: " + err.Error(), Err: err}
-		var syn *xml.SyntaxError
+		var syn *xmldoc.SyntaxError
 		if errors.As(err, &syn) {
 			se.Line = syn.Line
-			se.Msg = "not well-formed XML: " + syn.Msg
+			se.Msg = fmt.Sprintf("not well-formed XML (column %d): %s", syn.Column, syn.Msg)
 		}
 		return nil, se
 	}
-	doc := etree.NewDocument()
-	doc.ReadSettings.CharsetReader = passThrough
-	if err := doc.ReadFromBytes(data); err != nil {
-		return nil, &SchemaError{File: p.file, Msg: "not well-formed XML: " + err.Error(), Err: err}
-	}
-	p.lines = map[*etree.Element]int{}
-	i := 0
-	var walk func(e *etree.Element)
-	walk = func(e *etree.Element) {
-		for _, c := range e.ChildElements() {
-			if i < len(starts) {
-				p.lines[c] = starts[i]
-			}
-			i++
-			walk(c)
-		}
-	}
-	walk(&doc.Element)
-
 	root := doc.Root()
-	if root == nil || root.Tag != "configSchema" {
+	if root.Name() != "configSchema" {
 		return nil, p.errorf(root, "the root element must be <configSchema>")
 	}
 	var out []*Section
-	for _, el := range root.ChildElements() {
-		if el.Tag != "sectionSchema" {
+	for _, el := range root.Children() {
+		if el.Name() != "sectionSchema" {
 			continue // comments and unknown elements are harmless
 		}
 		sec, err := p.parseSection(el)
@@ -114,7 +94,7 @@ func (p *parser) parseFile(data []byte) ([]*Section, error) {
 	return out, nil
 }
 
-func (p *parser) parseSection(el *etree.Element) (*Section, error) {
+func (p *parser) parseSection(el *xmldoc.Element) (*Section, error) {
 	name, _ := attr(el, "name")
 	name = strings.TrimSpace(name)
 	if name == "" {
@@ -134,12 +114,12 @@ func (p *parser) parseSection(el *etree.Element) (*Section, error) {
 // parseBody reads the <attribute>, <element> and <collection> children of
 // el into dst. <method> elements and anything marked extension="..."
 // describe runtime extensions, not stored configuration, and are skipped.
-func (p *parser) parseBody(el *etree.Element, dst *Element) error {
-	for _, c := range el.ChildElements() {
+func (p *parser) parseBody(el *xmldoc.Element, dst *Element) error {
+	for _, c := range el.Children() {
 		if _, ext := attr(c, "extension"); ext {
 			continue
 		}
-		switch c.Tag {
+		switch c.Name() {
 		case "attribute":
 			a, err := p.parseAttribute(c)
 			if err != nil {
@@ -174,7 +154,7 @@ func (p *parser) parseBody(el *etree.Element, dst *Element) error {
 	return nil
 }
 
-func (p *parser) parseElement(el *etree.Element) (*Element, error) {
+func (p *parser) parseElement(el *xmldoc.Element) (*Element, error) {
 	name, _ := attr(el, "name")
 	if strings.TrimSpace(name) == "" {
 		return nil, p.errorf(el, "<element> needs a name")
@@ -193,7 +173,7 @@ func (p *parser) parseElement(el *etree.Element) (*Element, error) {
 	return e, nil
 }
 
-func (p *parser) parseCollection(el *etree.Element) (*Collection, error) {
+func (p *parser) parseCollection(el *xmldoc.Element) (*Collection, error) {
 	add, _ := attr(el, "addElement")
 	c := &Collection{MergeAppend: true, items: map[string]*Element{}}
 	for _, n := range strings.Split(add, ",") {
@@ -250,7 +230,7 @@ func (p *parser) parseCollection(el *etree.Element) (*Collection, error) {
 	return c, nil
 }
 
-func (p *parser) parseAttribute(el *etree.Element) (*Attribute, error) {
+func (p *parser) parseAttribute(el *xmldoc.Element) (*Attribute, error) {
 	name, _ := attr(el, "name")
 	a := &Attribute{Name: strings.TrimSpace(name), TimeSpanFormat: TimeSpanString}
 	if a.Name == "" {
@@ -305,9 +285,9 @@ func (p *parser) parseAttribute(el *etree.Element) (*Attribute, error) {
 		}
 		a.Validator = v
 	}
-	for _, c := range el.ChildElements() {
+	for _, c := range el.Children() {
 		var dst *[]Named
-		switch c.Tag {
+		switch c.Name() {
 		case "enum":
 			dst = &a.Enums
 		case "flag":
@@ -317,12 +297,12 @@ func (p *parser) parseAttribute(el *etree.Element) (*Attribute, error) {
 		}
 		n, _ := attr(c, "name")
 		if strings.TrimSpace(n) == "" {
-			return nil, p.errorf(c, "attribute %q: <%s> needs a name", a.Name, c.Tag)
+			return nil, p.errorf(c, "attribute %q: <%s> needs a name", a.Name, c.Name())
 		}
 		vs, _ := attr(c, "value")
 		v, err := parseNumber(strings.TrimSpace(vs))
 		if err != nil {
-			return nil, p.errorf(c, "attribute %q: <%s name=%q> needs a numeric value, not %q", a.Name, c.Tag, n, vs)
+			return nil, p.errorf(c, "attribute %q: <%s name=%q> needs a numeric value, not %q", a.Name, c.Name(), n, vs)
 		}
 		*dst = append(*dst, Named{Name: strings.TrimSpace(n), Value: v})
 	}
@@ -340,7 +320,7 @@ func parseNumber(s string) (int64, error) {
 
 // boolAttr reads a true/false schema attribute; present reports whether
 // it was written.
-func (p *parser) boolAttr(el *etree.Element, name string, def bool) (v, present bool, err error) {
+func (p *parser) boolAttr(el *xmldoc.Element, name string, def bool) (v, present bool, err error) {
 	s, ok := attr(el, name)
 	if !ok {
 		return def, false, nil
@@ -351,7 +331,7 @@ func (p *parser) boolAttr(el *etree.Element, name string, def bool) (v, present 
 	case "false":
 		return false, true, nil
 	}
-	what := el.Tag
+	what := el.Name()
 	if n, ok := attr(el, "name"); ok {
 		what += " " + strconv.Quote(n)
 	}
@@ -360,56 +340,33 @@ func (p *parser) boolAttr(el *etree.Element, name string, def bool) (v, present 
 
 // attr returns an attribute of a schema element: the exact name first,
 // then any case (schema files are hand-written; IIS_schema.xml itself
-// has one defaultvalue).
-func attr(el *etree.Element, name string) (string, bool) {
+// has one defaultvalue). Prefixed (namespace) attributes are not ours.
+func attr(el *xmldoc.Element, name string) (string, bool) {
 	if el == nil {
 		return "", false
 	}
-	for _, a := range el.Attr {
-		if a.Space == "" && a.Key == name {
+	attrs := el.Attrs()
+	for _, a := range attrs {
+		if a.Name == name {
 			return a.Value, true
 		}
 	}
-	for _, a := range el.Attr {
-		if a.Space == "" && strings.EqualFold(a.Key, name) {
+	for _, a := range attrs {
+		if !strings.Contains(a.Name, ":") && strings.EqualFold(a.Name, name) {
 			return a.Value, true
 		}
 	}
 	return "", false
 }
 
-// startLines checks that data is well-formed XML and returns the line of
-// each start tag in document order.
-func startLines(data []byte) ([]int, error) {
-	d := xml.NewDecoder(bytes.NewReader(data))
-	d.Strict = true
-	d.CharsetReader = passThrough
-	var lines []int
-	for {
-		line, _ := d.InputPos()
-		tok, err := d.Token()
-		if err == io.EOF {
-			return lines, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if _, ok := tok.(xml.StartElement); ok {
-			lines = append(lines, line)
-		}
-	}
-}
-
-// passThrough accepts any declared encoding: toUTF8 has already decoded
-// UTF-16, and the rest is read as UTF-8, as etree does by default.
-func passThrough(_ string, r io.Reader) (io.Reader, error) { return r, nil }
-
-// toUTF8 drops a UTF-8 byte order mark and decodes UTF-16 (with a byte
-// order mark), which Windows tools sometimes write.
-func toUTF8(b []byte) []byte {
+// asUTF8 returns data as UTF-8 for xmldoc: a byte order mark is dropped
+// and UTF-16 (with one, as Windows tools write it) decoded. An XML
+// declaration naming another encoding is blanked out (same length, so
+// lines and columns stay), as the text is read as UTF-8 whatever it says.
+func asUTF8(b []byte) []byte {
 	switch {
 	case bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}):
-		return b[3:]
+		b = b[3:]
 	case len(b) >= 2 && (b[0] == 0xFF && b[1] == 0xFE || b[0] == 0xFE && b[1] == 0xFF):
 		le := b[0] == 0xFF
 		b = b[2:]
@@ -421,7 +378,30 @@ func toUTF8(b []byte) []byte {
 				u[i] = uint16(b[2*i])<<8 | uint16(b[2*i+1])
 			}
 		}
-		return []byte(string(utf16.Decode(u)))
+		b = []byte(string(utf16.Decode(u)))
 	}
-	return b
+	if !bytes.HasPrefix(b, []byte("<?xml")) {
+		return b
+	}
+	end := bytes.Index(b, []byte("?>"))
+	if end < 0 {
+		return b
+	}
+	decl := string(b[:end])
+	i := strings.Index(decl, "encoding")
+	if i < 0 {
+		return b
+	}
+	v := strings.TrimLeft(decl[i+len("encoding"):], " \t\r\n=")
+	v = strings.Trim(strings.Fields(v + " ")[0], `"'`)
+	if strings.EqualFold(v, "utf-8") {
+		return b
+	}
+	out := append([]byte(nil), b...)
+	for j := 0; j < end+2; j++ {
+		if out[j] != '\n' && out[j] != '\r' {
+			out[j] = ' '
+		}
+	}
+	return out
 }

@@ -139,7 +139,7 @@ func TestAddErrors(t *testing.T) {
 	}{
 		{"<configSchema>\n<sectionSchema name='a'>\n</configSchema>", 3, "not well-formed XML"},
 		{"<configSchema>\n<sectionSchema name='a'>", 2, "not well-formed XML"},
-		{"", 0, "the root element must be <configSchema>"},
+		{"", 1, "not well-formed XML (column 1): the file has no root element"},
 		{"<schema/>", 1, "the root element must be <configSchema>"},
 		{"<configSchema>\n  <sectionSchema>\n</sectionSchema></configSchema>", 2, "<sectionSchema> needs a name"},
 		{"<configSchema><sectionSchema name='a'>\n\n<attribute name='x' type='float'/></sectionSchema></configSchema>", 3, `attribute "x": unknown type "float"`},

@@ -4,12 +4,13 @@
 // Run it with `go generate ./internal/section/` from a checkout that has
 // ../shared beside it; its output is checked in, so builds need neither.
 //
-// What the pages leave vague is settled in decisions.go.
+// What the pages leave vague is settled in ../refdoc/decisions.go.
 package main
 
 import (
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -24,13 +25,13 @@ func main() {
 	schemaDir := flag.String("schema", "../../../shared/iis-schema", "real IIS schema files (facts for system.web, .NET and URL Rewrite)")
 	out := flag.String("out", "builtin", "output directory")
 	flag.Parse()
-	if err := run(*ref, *schemaDir, *out); err != nil {
+	if err := run(*ref, *schemaDir, *out, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(refDir, schemaDir, outDir string) error {
+func run(refDir, schemaDir, outDir string, notes io.Writer) error {
 	pages, err := refdoc.Read(refDir)
 	if err != nil {
 		return fmt.Errorf("read the reference (is ../shared beside the checkout?): %w", err)
@@ -57,8 +58,9 @@ func run(refDir, schemaDir, outDir string) error {
 		g.pages[strings.Join(p.Path, "/")] = p
 	}
 	files := map[string][]*node{}
+	sources := map[string]string{}
 	var order []string
-	for _, sd := range sections {
+	for _, sd := range refdoc.Sections {
 		var n *node
 		if sd.Source == "ref" {
 			n = g.fromReference(sd.Name)
@@ -84,16 +86,25 @@ func run(refDir, schemaDir, outDir string) error {
 		if _, ok := files[f]; !ok {
 			order = append(order, f)
 		}
+		if sources[f] == "" || sources[f] == sd.Source {
+			sources[f] = sd.Source
+		} else if !strings.Contains(sources[f], sd.Source) {
+			sources[f] += " and " + sd.Source
+		}
 		files[f] = append(files[f], n)
 	}
 	for _, f := range order {
-		if err := os.WriteFile(filepath.Join(outDir, f), []byte(render(f, files[f])), 0o644); err != nil {
+		src := "the IIS configuration reference (CC BY 4.0, see README.md)"
+		if s := sources[f]; s != "ref" {
+			src = "the facts (names, types, defaults, values, keys) of " + s + " (see README.md)"
+		}
+		if err := os.WriteFile(filepath.Join(outDir, f), []byte(render(src, files[f])), 0o644); err != nil {
 			return err
 		}
 	}
 	sort.Strings(g.notes)
 	for _, n := range g.notes {
-		fmt.Fprintln(os.Stderr, "note:", n)
+		fmt.Fprintln(notes, "note:", n)
 	}
 	return nil
 }
@@ -103,7 +114,7 @@ func run(refDir, schemaDir, outDir string) error {
 // define an element the generator adds only what they lack.
 var handWritten = []string{"applicationHost.xml", "security.xml", "webServer.xml"}
 
-func outputFile(sd sectionDecl) string {
+func outputFile(sd refdoc.SectionDecl) string {
 	switch {
 	case strings.HasPrefix(sd.Name, "system.web/"):
 		return "gen_systemWeb.xml"

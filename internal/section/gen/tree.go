@@ -52,12 +52,7 @@ func (g *generator) notef(format string, args ...any) {
 }
 
 func (g *generator) decided(path, attrName, field string) (string, bool) {
-	for _, d := range decisions {
-		if d.Path == path && d.Attr == attrName && d.Field == field {
-			return d.Value, true
-		}
-	}
-	return "", false
+	return refdoc.Decided(path, attrName, field)
 }
 
 // fromReference builds the section from the page at its path and the
@@ -225,7 +220,14 @@ func (g *generator) attribute(path string, ra refdoc.Attr) *attr {
 	if v, ok := g.decided(path, ra.Name, "name"); ok {
 		ra.Name = v
 	}
-	a := &attr{name: ra.Name, typ: ra.Type, required: ra.Required, def: ra.Default, hasDef: ra.HasDefault}
+	a := &attr{name: ra.Name, typ: ra.Type, required: ra.Required, def: ra.Default, hasDef: ra.HasDefault, encrypted: ra.Encrypted}
+	if _, ok := g.decided(path, ra.Name, "encrypted"); ok {
+		a.encrypted = true
+	}
+	if a.encrypted && !a.hasDef {
+		// What IIS writes for an empty secret; read back as "".
+		a.def, a.hasDef = "[enc:AesProvider::enc]", true
+	}
 	if v, ok := g.decided(path, ra.Name, "type"); ok {
 		a.typ = v
 	} else if ra.Note != "" {
@@ -237,8 +239,20 @@ func (g *generator) attribute(path string, ra refdoc.Attr) *attr {
 	if v, ok := g.decided(path, ra.Name, "default"); ok {
 		a.def, a.hasDef = v, v != ""
 	}
+	if len(ra.Values) > 0 && a.typ == "string" && !allNumbered(ra.Values) {
+		// A string attribute's table lists special identifiers ("*"
+		// for all users), not the values of an enum.
+		ra.Values = nil
+	}
 	if len(ra.Values) > 0 {
 		numbered(path, a, ra.Values, g)
+		// Pages list values alphabetically; schema order (which is the
+		// order flags are written in) is by number.
+		sort.SliceStable(ra.Values, func(i, j int) bool {
+			x, _ := strconv.ParseInt(ra.Values[i].Value, 0, 64)
+			y, _ := strconv.ParseInt(ra.Values[j].Value, 0, 64)
+			return x < y
+		})
 		switch a.typ {
 		case "flags":
 			a.flags = ra.Values
@@ -421,4 +435,13 @@ func reorder(n *node, r *section.Element) {
 			reorder(c.item, r.Collection.ItemFor(c.add[0]))
 		}
 	}
+}
+
+func allNumbered(vs []refdoc.Named) bool {
+	for _, v := range vs {
+		if v.Value == "" {
+			return false
+		}
+	}
+	return true
 }

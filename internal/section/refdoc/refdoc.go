@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -28,6 +29,7 @@ type Page struct {
 type Attr struct {
 	Name, Type, Default string
 	Required            bool
+	Encrypted           bool // "encrypted string attribute"
 	HasDefault          bool
 	Values              []Named // enum or flag values with their numbers ("" if the page gives none)
 	Note                string  // why the row was read the way it was, if guessed
@@ -42,12 +44,16 @@ type Named struct {
 var (
 	rowRe      = regexp.MustCompile("^\\|\\s*\\[?`([^`]+)`\\]?(?:\\([^)]*\\))?\\s*\\|(.*)\\|\\s*$")
 	childRowRe = regexp.MustCompile("^\\|\\s*\\[?`?([A-Za-z][A-Za-z0-9-]*)`?\\]?(?:\\([^)]*\\))?\\s*\\|")
-	typeRe     = regexp.MustCompile(`(?i)^\s*(optional|required)?\s*(?:unique\s+|encrypted\s+)*(boolean|bool|uint|unit|int64|int|string|timespan|enum|flags)\s+(?:attribute|value)`)
+	typeRe     = regexp.MustCompile(`(?i)^\s*(optional|required)?\s*((?:unique\s+|encrypted\s+)*)(boolean|bool|uint|unit|int64|int|string|timespan|enum|flags)\s+(?:attribute|value)`)
 	defaultRe  = regexp.MustCompile("(?i)the default(?: value)? (?:is|for [^.]*? is):?\\s*(?:`([^`]*)`|\\*\\*([^*]*)\\*\\*|<code>([^<]*)</code>|\"([^\"]*)\"|([-A-Za-z0-9:.]+))")
 	enumRowRe  = regexp.MustCompile(`<t[hd]>\s*<code>([^<]+)</code>\s*</t[hd]>\s*<td>(.*?)</td>`)
 	defaultsRe = regexp.MustCompile("(?i)the default values are:?\\s*((?:`[^`]+`(?:,?\\s*(?:and\\s+)?)?)+)")
 	tickRe     = regexp.MustCompile("`[^`]+`")
-	numericRe  = regexp.MustCompile("(?i)numeric value is\\s*(?:<code>|`)?\\s*(0x[0-9a-f]+|-?[0-9]+)")
+	// "The default value is `x`", preferred to a bare word after "is".
+	quotedDefaultRe = regexp.MustCompile("(?i)the default(?: value)? is:?\\s*`([^`]*)`")
+	// "the default for IIS 7.5 is `70`": one default per version.
+	versionDefaultRe = regexp.MustCompile("(?i)default(?: value)? (?:for|in) IIS ([0-9.]+)(?: and later)? (?:is|was):?\\s*`([^`]*)`")
+	numericRe        = regexp.MustCompile("(?i)numeric value is\\s*(?:<code>|`)?\\s*(0x[0-9a-f]+|-?[0-9]+)")
 )
 
 // Read parses every page under root.
@@ -99,6 +105,17 @@ func ParsePage(rel, text string) *Page {
 		if !strings.HasPrefix(line, "|") || strings.HasPrefix(line, "| ---") || strings.HasPrefix(line, "|---") {
 			continue
 		}
+		// Some pages put the table under "Configuration" without the
+		// "Attributes" heading; the header row tells.
+		// A heading wins over the header row (one Attributes table is
+		// headed "Element").
+		hdr := strings.ToLower(strings.Join(strings.Fields(line), " "))
+		if strings.HasPrefix(hdr, "| attribute | description |") || strings.HasPrefix(hdr, "| element | description |") {
+			if section == "" && strings.HasPrefix(hdr, "| attribute") {
+				section = "attrs"
+			}
+			continue
+		}
 		switch section {
 		case "attrs":
 			m := rowRe.FindStringSubmatch(line)
@@ -123,7 +140,8 @@ func parseRow(name, desc string) Attr {
 	first := strings.ReplaceAll(strings.SplitN(desc, "<br", 2)[0], "*", "")
 	if m := typeRe.FindStringSubmatch(first); m != nil {
 		a.Required = strings.EqualFold(m[1], "required")
-		switch t := strings.ToLower(m[2]); t {
+		a.Encrypted = strings.Contains(strings.ToLower(m[2]), "encrypted")
+		switch t := strings.ToLower(m[3]); t {
 		case "boolean", "bool":
 			a.Type = "bool"
 		case "unit":
@@ -149,10 +167,14 @@ func parseRow(name, desc string) Attr {
 		}
 		prose = prose[:i] + " " + rest
 	}
-	if m := defaultsRe.FindStringSubmatch(prose); m != nil {
+	if v, ok := latestDefault(prose); ok {
+		a.Default, a.HasDefault = v, true
+	} else if m := defaultsRe.FindStringSubmatch(prose); m != nil {
 		a.Default = strings.Join(tickRe.FindAllString(m[1], -1), ",")
 		a.Default = strings.ReplaceAll(a.Default, "`", "")
 		a.HasDefault = true
+	} else if m := quotedDefaultRe.FindStringSubmatch(prose); m != nil {
+		a.Default, a.HasDefault = strings.TrimSpace(m[1]), true
 	} else if m := defaultRe.FindStringSubmatch(prose); m != nil {
 		for _, g := range m[1:] {
 			if g != "" {
@@ -173,3 +195,36 @@ func parseRow(name, desc string) Attr {
 }
 
 func (p *Page) String() string { return fmt.Sprintf("%s (%s)", strings.Join(p.Path, "/"), p.File) }
+
+// latestDefault returns the default a page gives for the latest IIS
+// version, when it gives one per version.
+func latestDefault(prose string) (string, bool) {
+	best, val := "", ""
+	for _, m := range versionDefaultRe.FindAllStringSubmatch(prose, -1) {
+		if versionLess(best, m[1]) {
+			best, val = m[1], m[2]
+		}
+	}
+	return strings.TrimSpace(val), best != ""
+}
+
+// versionLess compares dotted version numbers ("" is the least).
+func versionLess(a, b string) bool {
+	if a == "" {
+		return b != ""
+	}
+	as, bs := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < len(as) || i < len(bs); i++ {
+		var x, y int
+		if i < len(as) {
+			x, _ = strconv.Atoi(as[i])
+		}
+		if i < len(bs) {
+			y, _ = strconv.Atoi(bs[i])
+		}
+		if x != y {
+			return x < y
+		}
+	}
+	return false
+}

@@ -1,8 +1,8 @@
-package main
+package refdoc
 
-// sectionDecl is one section of the built-in schema: where its facts come
+// SectionDecl is one section of the built-in schema: where its facts come
 // from and how the default applicationHost.config declares it.
-type sectionDecl struct {
+type SectionDecl struct {
 	Name string
 	// Source is "ref" for the IIS configuration reference pages, or the
 	// name of a schema file in ../shared/iis-schema whose facts (names,
@@ -19,9 +19,9 @@ type sectionDecl struct {
 	NotDeclared bool
 }
 
-// sections lists every built-in section, in the order the default
+// Sections lists every built-in section, in the order the default
 // applicationHost.config declares them (groups are built from the names).
-var sections = []sectionDecl{
+var Sections = []SectionDecl{
 	{Name: "system.applicationHost/applicationPools", Source: "ref", OverrideModeDefault: "Deny", AllowDefinition: "AppHostOnly"},
 	{Name: "system.applicationHost/configHistory", Source: "ref", OverrideModeDefault: "Deny", AllowDefinition: "AppHostOnly"},
 	{Name: "system.applicationHost/customMetadata", Source: "ref", OverrideModeDefault: "Deny", AllowDefinition: "AppHostOnly"},
@@ -112,10 +112,10 @@ var sections = []sectionDecl{
 	{Name: "connectionStrings", Source: "FX_schema.xml", NotDeclared: true},
 }
 
-// decision settles what a reference page leaves vague. Path is the element
+// Decision settles what a reference page leaves vague. Path is the element
 // path (section name, then element names; collection items by their add
 // element name), Attr an attribute of it or "".
-type decision struct {
+type Decision struct {
 	Path, Attr string
 	// Field is what is decided:
 	//   item      the collection item's add element name (Value)
@@ -130,11 +130,14 @@ type decision struct {
 	//   name      the attribute's name as configuration files spell it
 	//   notCollection  the element is not a collection despite its children
 	//   allowUnrecognized  the element or collection item takes any attribute
+	//   encrypted  the attribute is stored encrypted
 	Field, Value string
 	Why          string
 }
 
-var decisions = []decision{
+// Decisions is the one table of what the generator decided where the
+// reference pages are vague or wrong.
+var Decisions = []Decision{
 	// Collections whose items are not <add>: the index page lists the item
 	// element among its children without saying it is the add directive.
 	{Path: "system.applicationHost/sites", Field: "item", Value: "site", Why: "the page describes <site> as the collection of sites"},
@@ -184,6 +187,7 @@ var decisions = []decision{
 	{Path: "system.webServer/tracing/traceProviderDefinitions/add", Field: "key", Value: "name", Why: "the identity of an item"},
 	{Path: "system.webServer/tracing/traceProviderDefinitions/add/areas/add", Field: "key", Value: "name", Why: "the identity of an item"},
 	{Path: "system.webServer/webdav/authoring/properties/add", Field: "key", Value: "xmlNamespace", Why: "the identity of an item"},
+	{Path: "system.webServer/tracing/traceFailedRequests/add", Field: "key", Value: "path", Why: "the identity of an item"},
 	{Path: "system.webServer/webdav/authoringRules/add", Field: "key", Value: "users,roles,path", Why: "the identity of an item"},
 	{Path: "system.webServer/webdav/globalSettings/propertyStores/add", Field: "key", Value: "name", Why: "the identity of an item"},
 	{Path: "system.webServer/webdav/globalSettings/lockStores/add", Field: "key", Value: "name", Why: "the identity of an item"},
@@ -198,6 +202,7 @@ var decisions = []decision{
 	{Path: "system.webServer/security/applicationDependencies/application", Attr: "groupID", Field: "name", Value: "groupId", Why: "spelling of the configuration samples"},
 	{Path: "system.webServer/security/applicationDependencies/application/add", Attr: "groupID", Field: "name", Value: "groupId", Why: "spelling of the configuration samples"},
 	{Path: "system.webServer/security/authentication/iisClientCertificateMappingAuthentication/manyToOneMappings/add", Attr: "username", Field: "name", Value: "userName", Why: "spelling of the configuration samples"},
+	{Path: "system.webServer/defaultDocument/files/add", Attr: "name", Field: "name", Value: "value", Why: "the page's table says name, its samples and configuration files use value"},
 	{Path: "system.webServer/security/authentication/iisClientCertificateMappingAuthentication/oneToOneMappings/add", Attr: "username", Field: "name", Value: "userName", Why: "spelling of the configuration samples"},
 
 	// Collections and their directives the pages get wrong or leave out.
@@ -213,4 +218,53 @@ var decisions = []decision{
 	{Path: "system.applicationHost/sites/site/ftpServer/FlushLog", Field: "skip", Why: "a method, not configuration"},
 	{Path: "system.applicationHost/sites/site/ftpServer/Start", Field: "skip", Why: "a method, not configuration"},
 	{Path: "system.applicationHost/sites/site/ftpServer/Stop", Field: "skip", Why: "a method, not configuration"},
+	// Types and defaults the pages state wrongly or not at all.
+	{Path: "system.applicationHost/sites/site/ftpServer/connections", Attr: "maxBandwidth", Field: "type", Value: "uint", Why: "the page gives no type; a byte rate like the site's limits.maxBandwidth"},
+	{Path: "system.applicationHost/sites/siteDefaults/ftpServer/connections", Attr: "maxBandwidth", Field: "type", Value: "uint", Why: "as site/ftpServer/connections"},
+	{Path: "system.webServer/webdav/authoring/properties/add", Attr: "xmlNamespace", Field: "default", Value: "", Why: "a required string; the page's default false is a copy slip"},
+	{Path: "system.webServer/webdav/authoring/properties/add", Attr: "propertyStore", Field: "default", Value: "", Why: "as xmlNamespace"},
+
+	// Secrets the pages call plain strings; IIS stores them encrypted, and
+	// appcmd must not write them in clear.
+	{Path: "system.applicationHost/sites/site/ftpServer/security/authentication/anonymousAuthentication", Attr: "password", Field: "encrypted", Why: "a secret: IIS stores it encrypted"},
+	{Path: "system.applicationHost/sites/siteDefaults/ftpServer/security/authentication/anonymousAuthentication", Attr: "password", Field: "encrypted", Why: "a secret: IIS stores it encrypted"},
+	{Path: "system.ftpServer/providerDefinitions/activation/providerData/add", Attr: "encryptedValue", Field: "encrypted", Why: "a secret: IIS stores it encrypted"},
+	{Path: "system.webServer/odbcLogging", Attr: "password", Field: "encrypted", Why: "a secret: IIS stores it encrypted"},
+	{Path: "system.webServer/security/authentication/iisClientCertificateMappingAuthentication/manyToOneMappings/add", Attr: "password", Field: "encrypted", Why: "a secret: IIS stores it encrypted"},
+	{Path: "system.webServer/security/authentication/iisClientCertificateMappingAuthentication/oneToOneMappings/add", Attr: "password", Field: "encrypted", Why: "a secret: IIS stores it encrypted"},
+	// Defaults where a page disagrees with IIS 10 (the schema files IIS
+	// ships are the oracle; TestBuiltinMatchesIIS compares with them).
+	{Path: "system.applicationHost/sites/site/ftpServer/connections", Attr: "maxBandwidth", Field: "default", Value: "4294967295", Why: "the page states none; IIS 10 ships unlimited"},
+	{Path: "system.applicationHost/sites/siteDefaults/ftpServer/connections", Attr: "maxBandwidth", Field: "default", Value: "4294967295", Why: "as site/ftpServer/connections"},
+	{Path: "system.applicationHost/sites/site/ftpServer/security/authentication/basicAuthentication", Attr: "defaultLogonDomain", Field: "default", Value: "", Why: "the page says NT AUTHORITY; IIS 10 ships it empty"},
+	{Path: "system.applicationHost/sites/siteDefaults/ftpServer/security/authentication/basicAuthentication", Attr: "defaultLogonDomain", Field: "default", Value: "", Why: "as site/ftpServer"},
+	{Path: "system.webServer/asp", Attr: "scriptErrorMessage", Field: "default", Value: `An error occurred on the server when processing the URL. Please contact the system administrator. <p/> If you are the system administrator please click <a href="http://go.microsoft.com/fwlink/?LinkID=82731">here</a> to find out more about this error.`, Why: "the page shows the message without its HTML tail"},
+	{Path: "system.webServer/httpCompression/staticTypes/add", Attr: "enabled", Field: "default", Value: "false", Why: "the page says true; IIS 10 ships false (entries say enabled=\"true\" explicitly)"},
+	{Path: "system.webServer/httpCompression/dynamicTypes/add", Attr: "enabled", Field: "default", Value: "false", Why: "as staticTypes"},
+	{Path: "system.webServer/tracing/traceFailedRequests/add/traceAreas/add", Attr: "verbosity", Field: "default", Value: "Warning", Why: "the page says Verbose; IIS 10 ships Warning"},
+	{Path: "system.webServer/webdav/authoringRules", Attr: "allowNonMimeMapFiles", Field: "default", Value: "true", Why: "the page says false; IIS 10 ships true"},
+	{Path: "system.webServer/webdav/authoringRules/add", Attr: "access", Field: "default", Value: "Read", Why: "the page says None; IIS 10 ships Read"},
+	{Path: "system.webServer/tracing/traceFailedRequests/add", Attr: "path", Field: "required", Value: "false", Why: "the page says required; IIS 10 does not require it (it is the key)"},
+}
+
+// Decided returns the value decided for an element path, attribute ("" for
+// the element itself) and field.
+func Decided(path, attr, field string) (string, bool) {
+	for _, d := range Decisions {
+		if d.Path == path && d.Attr == attr && d.Field == field {
+			return d.Value, true
+		}
+	}
+	return "", false
+}
+
+// Why returns the reason recorded for a decision, or "".
+func Why(path, attr, field string) string {
+	for _, d := range Decisions {
+		if d.Path == path && d.Attr == attr && d.Field == field {
+			return d.Why
+		}
+	}
+	return ""
+
 }
