@@ -256,10 +256,16 @@ func TestBuiltinMatchesIIS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	byWhy := map[string]int{}
 	for _, d := range diffs {
-		if explainDiff(d) == "" {
+		why := explainDiff(d)
+		if why == "" {
 			t.Errorf("difference from IIS without an explanation (add one to diffExplanations and docs/schema.md): %s", d)
 		}
+		byWhy[why]++
+	}
+	for _, e := range diffExplanations {
+		t.Logf("%3d  %s", byWhy[e.why], e.why)
 	}
 	known := map[string]bool{}
 	for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
