@@ -3,6 +3,7 @@ package configstore
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
@@ -67,5 +68,34 @@ func TestTemplateMatchesStock(t *testing.T) {
 			}
 		}
 		t.Logf("%s: %d declarations compared", f, n)
+	}
+}
+
+// Short section names on the default configuration: the web server's
+// section wins over FTP's and ASP.NET's of the same name; a name shared
+// only by those stays ambiguous.
+func TestShortSectionNames(t *testing.T) {
+	s := openTemplate(t)
+	tests := []struct{ name, want string }{
+		{"requestFiltering", "system.webServer/security/requestFiltering"},
+		{"caching", "system.webServer/caching"},
+		{"ipSecurity", "system.webServer/security/ipSecurity"},
+		{"authorization", "system.webServer/security/authorization"},
+		{"log", "system.applicationHost/log"},
+		{"system.ftpServer/security/requestFiltering", "system.ftpServer/security/requestFiltering"},
+		{"compilation", "system.web/compilation"},
+		{"rules", "system.webServer/rewrite/rules"},
+		{"authentication", ""},
+	}
+	for _, tt := range tests {
+		sch, _, err := s.LookupSection(tt.name, ServerPath)
+		switch {
+		case tt.want == "" && (err == nil || !strings.Contains(err.Error(), "ambiguous")):
+			t.Errorf("%s: %v, want an ambiguity error", tt.name, err)
+		case tt.want != "" && err != nil:
+			t.Errorf("%s: %v", tt.name, err)
+		case tt.want != "" && sch.Name != tt.want:
+			t.Errorf("%s resolved to %s, want %s", tt.name, sch.Name, tt.want)
+		}
 	}
 }
