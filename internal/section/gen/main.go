@@ -36,7 +36,7 @@ func run(refDir, schemaDir, outDir string, notes io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("read the reference (is ../shared beside the checkout?): %w", err)
 	}
-	hand = &section.Schema{}
+	hand := &section.Schema{}
 	for _, f := range handWritten {
 		data, err := os.ReadFile(filepath.Join(outDir, f))
 		if err != nil {
@@ -53,7 +53,7 @@ func run(refDir, schemaDir, outDir string, notes io.Writer) error {
 	if err := section.LoadDirs(real, []string{schemaDir}); err != nil {
 		return err
 	}
-	g := &generator{pages: map[string]*refdoc.Page{}, hand: hand}
+	g := &generator{pages: map[string]*refdoc.Page{}}
 	for _, p := range pages {
 		g.pages[strings.Join(p.Path, "/")] = p
 	}

@@ -42,9 +42,8 @@ type coll struct {
 }
 
 type generator struct {
-	pages map[string]*refdoc.Page
-	hand  *section.Schema
-	notes []string
+	pages map[string]*refdoc.Page // by element path
+	notes []string                // the automatic rules applied, for stderr
 }
 
 func (g *generator) notef(format string, args ...any) {

@@ -7,11 +7,9 @@ import (
 	"github.com/appcmd-project/appcmd/internal/section"
 )
 
-var hand *section.Schema // set by run; see handWritten
-
-// prune drops from n what the hand-written schema h already defines:
-// attributes and collection directives of an element h has, keeping the
-// child elements and items h lacks. It returns nil if nothing is left.
+// prune drops from n what the hand-written schema h already defines (its
+// attributes and collection directives), keeping the attributes, child
+// elements and items h lacks. It returns nil if nothing is left.
 func prune(n *node, h *section.Element) *node {
 	if h == nil {
 		return n
