@@ -250,21 +250,25 @@ var Decisions = []Decision{
 // Decided returns the value decided for an element path, attribute ("" for
 // the element itself) and field.
 func Decided(path, attr, field string) (string, bool) {
-	for _, d := range Decisions {
-		if d.Path == path && d.Attr == attr && d.Field == field {
-			return d.Value, true
-		}
+	if d := find(path, attr, field); d != nil {
+		return d.Value, true
 	}
 	return "", false
 }
 
 // Why returns the reason recorded for a decision, or "".
 func Why(path, attr, field string) string {
-	for _, d := range Decisions {
-		if d.Path == path && d.Attr == attr && d.Field == field {
-			return d.Why
-		}
+	if d := find(path, attr, field); d != nil {
+		return d.Why
 	}
 	return ""
+}
 
+func find(path, attr, field string) *Decision {
+	for i := range Decisions {
+		if d := &Decisions[i]; d.Path == path && d.Attr == attr && d.Field == field {
+			return d
+		}
+	}
+	return nil
 }
