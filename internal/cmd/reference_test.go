@@ -50,14 +50,7 @@ func TestReferenceAttributes(t *testing.T) {
 			}
 			continue
 		}
-		data := template
-		if tgt.section == "system.webServer/management" {
-			// Declared in administration.config on a server, which the
-			// default applicationHost.config stands in for here.
-			data = []byte(strings.Replace(string(template), `<sectionGroup name="system.webServer">`,
-				`<sectionGroup name="system.webServer">`+"\r\n"+`            <section name="management" overrideModeDefault="Deny" allowDefinition="AppHostOnly" />`, 1))
-		}
-		if err := os.WriteFile(file, data, 0o644); err != nil {
+		if err := os.WriteFile(file, declare(template, tgt.section), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		run := func(args ...string) (string, string, int) {
@@ -141,6 +134,32 @@ func TestReferenceAttributes(t *testing.T) {
 	if tested < 700 {
 		t.Errorf("only %d attributes tested", tested)
 	}
+}
+
+// declare adds a declaration of section to the default configuration when
+// it lacks one: the sections a server declares in administration.config or
+// redirection.config, which the default file stands in for here.
+func declare(template []byte, section string) []byte {
+	text := string(template)
+	if strings.Contains(section, "/") {
+		group, rest, _ := strings.Cut(section, "/")
+		open := `<sectionGroup name="` + group + `">`
+		if !strings.Contains(text, open) || strings.Count(rest, "/") > 1 {
+			return template
+		}
+		decl := `<section name="` + rest + `" />`
+		if inner, leaf, ok := strings.Cut(rest, "/"); ok {
+			decl = `<sectionGroup name="` + inner + `"><section name="` + leaf + `" /></sectionGroup>`
+		}
+		if strings.Contains(text, `<section name="`+rest+`"`) {
+			return template
+		}
+		return []byte(strings.Replace(text, open, open+decl, 1))
+	}
+	if strings.Contains(text, `<section name="`+section+`"`) {
+		return template
+	}
+	return []byte(strings.Replace(text, "<configSections>", `<configSections><section name="`+section+`" />`, 1))
 }
 
 // pageTarget is where a page's attributes live: the section, the schema

@@ -397,7 +397,7 @@ func (s *Store) SectionNames() []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, n := range s.apphost.declared.Names() {
-		if s.schema.Section(n) != nil {
+		if s.schema.Has(n) {
 			out = append(out, n)
 			seen[n] = true
 		}

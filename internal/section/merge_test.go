@@ -111,3 +111,17 @@ func TestSchemaFilesMerge(t *testing.T) {
 		t.Errorf("applicationPools keys after the merge = %v", got)
 	}
 }
+
+// Has answers from the index of built-in sections, without parsing them.
+func TestHasDoesNotParse(t *testing.T) {
+	s := Builtin()
+	if !s.Has("system.webServer/asp") || s.Has("system.webServer/nosuch") {
+		t.Fatal("Has")
+	}
+	if len(s.sections) != 0 {
+		t.Errorf("Has parsed %d sections", len(s.sections))
+	}
+	if s.Section("system.webServer/asp") == nil || len(s.sections) != 1 {
+		t.Errorf("Section parsed %d sections, want 1", len(s.sections))
+	}
+}

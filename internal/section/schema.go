@@ -178,6 +178,21 @@ func (s *Schema) Section(name string) *Section {
 	return s.sections[name]
 }
 
+// Has reports whether s defines the section, without parsing a built-in
+// one that is not parsed yet.
+func (s *Schema) Has(name string) bool {
+	if s == nil {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.sections[name]
+	if !ok {
+		_, ok = s.lazy[name]
+	}
+	return ok
+}
+
 // Names returns the full names of all sections, sorted.
 func (s *Schema) Names() []string {
 	if s == nil {

@@ -120,6 +120,12 @@ func outputFile(sd refdoc.SectionDecl) string {
 		return "gen_systemWeb.xml"
 	case strings.HasPrefix(sd.Name, "system.webServer/rewrite/"):
 		return "gen_rewrite.xml"
+	case sd.Source == "arr_schema.xml":
+		return "gen_arr.xml"
+	case sd.Source == "aspnetcore_schema_v2.xml":
+		return "gen_aspnetcore.xml"
+	case sd.Source == "ref" && !strings.Contains(sd.Name, "/"):
+		return "gen_applicationHost.xml" // configurationRedirection
 	case sd.Source != "ref":
 		return "gen_netfx.xml"
 	case strings.HasPrefix(sd.Name, "system.applicationHost/"):

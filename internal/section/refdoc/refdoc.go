@@ -68,8 +68,8 @@ func Read(root string) ([]*Page, error) {
 		}
 		rel, _ := filepath.Rel(root, p)
 		rel = filepath.ToSlash(rel)
-		if !strings.Contains(rel, "/") {
-			return nil // index.md, README.md, configurationRedirection.md
+		if rel == "index.md" || rel == "README.md" {
+			return nil
 		}
 		data, err := os.ReadFile(p)
 		if err != nil {
