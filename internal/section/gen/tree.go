@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -266,6 +267,14 @@ func (g *generator) attribute(path string, ra refdoc.Attr) *attr {
 		g.notef("%s@%s: %s without values; read as string", path, ra.Name, a.typ)
 		a.typ = "string"
 	}
+	if m := rangeRe.FindStringSubmatch(ra.Desc); m != nil && (a.typ == "uint" || a.typ == "int" || a.typ == "int64") {
+		// "Acceptable values are in the range from 10 through 3600."
+		a.vType = "integerRange"
+		a.vParam = strings.ReplaceAll(m[1], ",", "") + "," + strings.ReplaceAll(m[2], ",", "")
+	}
+	if v, ok := g.decided(path, ra.Name, "range"); ok {
+		a.vType, a.vParam = "integerRange", v
+	}
 	if a.hasDef {
 		canon, err := canonical(a)
 		if err != nil {
@@ -305,6 +314,9 @@ func canonical(a *attr) (string, error) {
 	}
 	return sa.Normalize(a.def)
 }
+
+// rangeRe finds a range of integers stated in an attribute's description.
+var rangeRe = regexp.MustCompile(`(?i)(?:range|between|from)\s*(?:is\s*)?(?:of\s*)?(?:from\s*)?(-?\d(?:[\d,]*\d)?)\s*(?:through|to|and)\s*(-?\d(?:[\d,]*\d)?)`)
 
 var kinds = map[string]section.Kind{
 	"string": section.KindString, "bool": section.KindBool, "enum": section.KindEnum,

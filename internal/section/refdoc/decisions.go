@@ -140,6 +140,7 @@ type Decision struct {
 	//   notCollection  the element is not a collection despite its children
 	//   allowUnrecognized  the element or collection item takes any attribute
 	//   encrypted  the attribute is stored encrypted
+	//   range      the attribute's integer range, "min,max" (integerRange)
 	Field, Value string
 	Why          string
 }
@@ -262,6 +263,12 @@ var Decisions = []Decision{
 	{Path: "system.webServer/webdav/authoringRules", Attr: "allowNonMimeMapFiles", Field: "default", Value: "true", Why: "the page says false; IIS 10 ships true"},
 	{Path: "system.webServer/webdav/authoringRules/add", Attr: "access", Field: "default", Value: "Read", Why: "the page says None; IIS 10 ships Read"},
 	{Path: "system.webServer/tracing/traceFailedRequests/add", Attr: "path", Field: "required", Value: "false", Why: "the page says required; IIS 10 does not require it (it is the key)"},
+	// Ranges stated on a page (the generator reads "in the range from 10
+	// through 3600" as an integerRange) that are narrower than IIS 10's.
+	{Path: "system.webServer/fastCgi/application", Attr: "idleTimeout", Field: "range", Value: "10,2592000", Why: "the page's 604800 is IIS 7's limit; IIS 10 accepts up to 30 days"},
+	{Path: "system.webServer/fastCgi/application", Attr: "activityTimeout", Field: "range", Value: "10,2592000", Why: "the page's 3600 is IIS 7's limit; IIS 10 accepts up to 30 days"},
+	{Path: "system.webServer/fastCgi/application", Attr: "requestTimeout", Field: "range", Value: "10,2592000", Why: "the page's 604800 is IIS 7's limit; IIS 10 accepts up to 30 days"},
+	{Path: "system.webServer/fastCgi/application", Attr: "queueLength", Field: "range", Value: "1,100000000", Why: "the page says 10000000; IIS 10 accepts ten times more"},
 }
 
 // Decided returns the value decided for an element path, attribute ("" for

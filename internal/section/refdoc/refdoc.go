@@ -33,6 +33,7 @@ type Attr struct {
 	HasDefault          bool
 	Values              []Named // enum or flag values with their numbers ("" if the page gives none)
 	Note                string  // why the row was read the way it was, if guessed
+	Desc                string  // the description cell, for facts stated in prose
 }
 
 // Named is an enum or flag value.
@@ -136,7 +137,7 @@ func ParsePage(rel, text string) *Page {
 }
 
 func parseRow(name, desc string) Attr {
-	a := Attr{Name: strings.TrimSpace(name)}
+	a := Attr{Name: strings.TrimSpace(name), Desc: desc}
 	first := strings.ReplaceAll(strings.SplitN(desc, "<br", 2)[0], "*", "")
 	if m := typeRe.FindStringSubmatch(first); m != nil {
 		a.Required = strings.EqualFold(m[1], "required")

@@ -27,7 +27,12 @@ func TestParseRow(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := parseRow(tt.name, tt.desc); !reflect.DeepEqual(got, tt.want) {
+			got := parseRow(tt.name, tt.desc)
+			if got.Desc != tt.desc {
+				t.Errorf("Desc = %q, want the cell", got.Desc)
+			}
+			got.Desc = ""
+			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("parseRow = %+v\nwant %+v", got, tt.want)
 			}
 		})
