@@ -48,3 +48,25 @@ func FuzzNormalize(f *testing.F) {
 		}
 	})
 }
+
+// Schema files are user input: Add never panics, and a file it rejects
+// leaves the schema as it was.
+func FuzzSchemaAdd(f *testing.F) {
+	f.Add([]byte(`<configSchema><sectionSchema name="a/b"><attribute name="x" type="uint" defaultValue="1" validationType="integerRange" validationParameter="0,5" /><collection addElement="add" removeElement="remove"><attribute name="k" type="string" isUniqueKey="true" /></collection></sectionSchema></configSchema>`))
+	f.Add([]byte("\xff\xfe<\x00c\x00/\x00>\x00"))
+	f.Add([]byte(`<?xml version="1.0" encoding="utf-16"?><configSchema/>`))
+	if data, err := builtinFiles.ReadFile("builtin/webServer.xml"); err == nil {
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s := &Schema{}
+		if err := s.Add("keep.xml", []byte(`<configSchema><sectionSchema name="keep"/></configSchema>`)); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Add("fuzz.xml", data); err != nil {
+			if got := s.Names(); len(got) != 1 || got[0] != "keep" {
+				t.Fatalf("a rejected file changed the schema: %v", got)
+			}
+		}
+	})
+}
