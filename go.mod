@@ -3,6 +3,7 @@ module github.com/appcmd-project/appcmd
 go 1.26
 
 require (
+	github.com/beevik/etree v1.8.1
 	github.com/fatih/color v1.19.0
 	github.com/gorilla/websocket v1.5.3
 	github.com/mattn/go-isatty v0.0.24
