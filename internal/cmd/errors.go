@@ -15,20 +15,22 @@ import (
 // (the low word of an 0x8007xxxx HRESULT). Codes the reference confirms are
 // marked; the others are our choice (docs/errors.md lists them all).
 const (
-	exitOK            = 0
-	exitHelp          = 1    // /? help [JX]
-	exitNotFoundFile  = 2    // ERROR_FILE_NOT_FOUND: configuration file missing (ours)
-	exitPathNotFound  = 3    // ERROR_PATH_NOT_FOUND: unknown config path (ours)
-	exitAccessDenied  = 5    // ERROR_ACCESS_DENIED (AZURE-STARTUP)
-	exitInvalidData   = 13   // ERROR_INVALID_DATA: malformed indexer (confirmed), invalid values (ours)
-	exitSharing       = 32   // ERROR_SHARING_VIOLATION: another command changed a file meanwhile (ours)
-	exitLockViolation = 33   // ERROR_LOCK_VIOLATION, 0x80070021 (expected by the reference)
-	exitNotSupported  = 50   // ERROR_NOT_SUPPORTED (ours)
-	exitInvalidParam  = 87   // ERROR_INVALID_PARAMETER [JX]
-	exitDuplicate     = 183  // ERROR_ALREADY_EXISTS (confirmed)
-	exitObjNotFound   = 1168 // ERROR_NOT_FOUND: missing SITE/APP/... object [JX]
-	exitElemNotFound  = 4312 // 0x800710D8: collection element not found (confirmed)
-	exitFailure       = 1    // anything else
+	exitOK             = 0
+	exitHelp           = 1    // /? help [JX]
+	exitNotFoundFile   = 2    // ERROR_FILE_NOT_FOUND: configuration file missing (ours)
+	exitPathNotFound   = 3    // ERROR_PATH_NOT_FOUND: unknown config path (ours)
+	exitAccessDenied   = 5    // ERROR_ACCESS_DENIED (AZURE-STARTUP)
+	exitInvalidData    = 13   // ERROR_INVALID_DATA: malformed indexer (confirmed), invalid values (ours)
+	exitSharing        = 32   // ERROR_SHARING_VIOLATION: another command changed a file meanwhile (ours)
+	exitLockViolation  = 33   // ERROR_LOCK_VIOLATION, 0x80070021 (expected by the reference)
+	exitNotSupported   = 50   // ERROR_NOT_SUPPORTED (ours)
+	exitInvalidParam   = 87   // ERROR_INVALID_PARAMETER [JX]
+	exitDuplicate      = 183  // ERROR_ALREADY_EXISTS (confirmed)
+	exitAlreadyRunning = 1056 // ERROR_SERVICE_ALREADY_RUNNING: start of a started site or pool (ours)
+	exitNotActive      = 1062 // ERROR_SERVICE_NOT_ACTIVE: stop or recycle of a stopped one (ours)
+	exitObjNotFound    = 1168 // ERROR_NOT_FOUND: missing SITE/APP/... object [JX]
+	exitElemNotFound   = 4312 // 0x800710D8: collection element not found (confirmed)
+	exitFailure        = 1    // anything else
 )
 
 // appcmdError is an error ready to print: the text and the exit code.
@@ -232,6 +234,22 @@ var errorRules = []errorRule{
 				return "", false
 			}
 			return hresultFrame(0x800710d8, "The object identifier does not represent a valid object."), true
+		}},
+	{code: exitAlreadyRunning, when: "start site or start apppool of one that the running serve serves (0x80070420)", origin: "ours",
+		example: &iis.AlreadyError{Object: "SITE", ID: "Contoso", Running: true},
+		match: func(err error) (string, bool) {
+			if e, ok := as[*iis.AlreadyError](err); !ok || !e.Running {
+				return "", false
+			}
+			return hresultFrame(0x80070420, "An instance of the service is already running."), true
+		}},
+	{code: exitNotActive, when: "stop site, stop apppool or recycle apppool of one that the running serve does not serve (0x80070426)", origin: "ours",
+		example: &iis.AlreadyError{Object: "APPPOOL", ID: "MyPool"},
+		match: func(err error) (string, bool) {
+			if e, ok := as[*iis.AlreadyError](err); !ok || e.Running {
+				return "", false
+			}
+			return hresultFrame(0x80070426, "The service has not been started."), true
 		}},
 	{code: exitInvalidData, when: "/in records that are not XML written by /xml, or not of the verb's object (0x8007000D)", origin: "ours",
 		example: &iis.InvalidDataError{},

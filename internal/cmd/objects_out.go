@@ -22,6 +22,9 @@ func (c *invocation) listObjects(k *objKind) error {
 	}
 	defer s.Close()
 	m := iis.New(s)
+	if err := c.attachRuntime(m, k); err != nil {
+		return err
+	}
 	all, err := m.Objects(k.Kind)
 	if err != nil {
 		return err

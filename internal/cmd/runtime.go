@@ -1,22 +1,96 @@
 package cmd
 
 import (
+	"errors"
+	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/appcmd-project/appcmd/internal/iis"
+	"github.com/appcmd-project/appcmd/internal/wsserver"
 )
 
-// There is no IIS runtime here: no WAS or W3SVC service, no worker
-// processes, no executing requests. The runtime side of appcmd.exe is
-// answered the way appcmd.exe answers when those services are not running
-// (appcmd.md §2): the state property of sites and pools is "Unknown"
-// (iis.RuntimeState), and operations that need the services fail with
-// iis.RuntimeError (HRESULT 0x800710D8, exit 4312), after the object
-// itself has been found. docs/objects.md describes this.
+// The runtime side of appcmd.exe (the state property, start and stop site,
+// start, stop and recycle apppool, list wp, list request) is answered by
+// the "appcmd serve" that serves the same applicationHost.config, through
+// its control endpoint (wsserver/control.go). When none runs, appcmd
+// answers as appcmd.exe does when IIS's services are not running
+// (appcmd.md §2): state "Unknown" (iis.RuntimeState), and operations fail
+// with iis.RuntimeError (HRESULT 0x800710D8, exit 4312) after the object
+// itself has been found. docs/objects.md describes both.
+
+// runtimeOp is a start, stop or recycle: the control operation and the
+// success line.
+type runtimeOp struct {
+	op   string // "start-site", ...
+	done string // `"%s" successfully started.`
+}
+
+var (
+	opStartSite   = runtimeOp{"start-site", `"%s" successfully started.`}
+	opStopSite    = runtimeOp{"stop-site", `"%s" successfully stopped`}
+	opStartPool   = runtimeOp{"start-pool", `"%s" successfully started.`}
+	opStopPool    = runtimeOp{"stop-pool", `"%s" successfully stopped`}
+	opRecyclePool = runtimeOp{"recycle-pool", `"%s" successfully recycled`}
+)
+
+// controlDir is the directory of the control endpoints.
+func (c *invocation) controlDir() string {
+	return wsserver.ControlDir(func(k string) string { v, _ := c.getenv(k); return v })
+}
+
+// runtimeCall sends one request to the server of this configuration;
+// (nil, nil) when none runs.
+func (c *invocation) runtimeCall(req wsserver.ControlRequest) (*wsserver.Status, error) {
+	path, err := c.appHostPath()
+	if err != nil {
+		return nil, err
+	}
+	st, err := wsserver.CallControl(c.controlDir(), path, req)
+	if errors.Is(err, wsserver.ErrNoServer) {
+		return nil, nil
+	}
+	return st, err
+}
+
+// attachRuntime makes a model report SITE and APPPOOL states from the
+// running server, if there is one.
+func (c *invocation) attachRuntime(m *iis.Model, k *objKind) error {
+	if k.Kind != iis.SiteKind && k.Kind != iis.PoolKind {
+		return nil
+	}
+	st, err := c.runtimeCall(wsserver.ControlRequest{Op: "status"})
+	if err != nil || st == nil {
+		return err
+	}
+	m.SetRuntime(func(k *iis.Kind, name string) string { return stateOf(st, k, name) })
+	return nil
+}
+
+// stateOf looks a site or pool up in a status: names compare ignoring
+// case, as IIS's do; what the server does not know is Stopped.
+func stateOf(st *wsserver.Status, k *iis.Kind, name string) string {
+	m := st.Pools
+	if k == iis.SiteKind {
+		m = st.Sites
+	}
+	if v, ok := m[name]; ok {
+		return v
+	}
+	for n, v := range m {
+		if strings.EqualFold(n, name) {
+			return v
+		}
+	}
+	return iis.StateStopped
+}
 
 // runtimeVerb checks the object as appcmd.exe does (identifier required,
-// object must exist), then reports that the runtime is not available.
-func runtimeVerb(k *objKind) func(*invocation) error {
+// object must exist), then asks the running server to carry the
+// operation out; without one it reports that the runtime is not
+// available.
+func runtimeVerb(k *objKind, op runtimeOp) func(*invocation) error {
 	return func(c *invocation) error {
 		s, err := c.openStore(false)
 		if err != nil {
@@ -37,10 +111,93 @@ func runtimeVerb(k *objKind) func(*invocation) error {
 		if len(objs) == 0 {
 			return nil
 		}
-		return &iis.RuntimeError{}
+		st, err := c.runtimeCall(wsserver.ControlRequest{Op: "status"})
+		if err != nil {
+			return err
+		}
+		if st == nil {
+			return &iis.RuntimeError{}
+		}
+		for _, o := range objs {
+			_, err := c.runtimeCall(wsserver.ControlRequest{Op: op.op, Name: o.Name})
+			var ce *wsserver.ControlError
+			switch {
+			case errors.As(err, &ce) && ce.Kind == "already-started":
+				return &iis.AlreadyError{Object: k.Name, ID: o.Name, Running: true}
+			case errors.As(err, &ce) && ce.Kind == "not-started":
+				return &iis.AlreadyError{Object: k.Name, ID: o.Name}
+			case errors.As(err, &ce) && ce.Kind == "unknown":
+				// The server has not loaded the object yet (it reloads
+				// within a second of a change).
+				return &iis.RuntimeError{}
+			case err != nil:
+				return err
+			}
+			c.success(fmt.Sprintf(op.done, o.Name))
+		}
+		return nil
 	}
 }
 
-// listRuntime answers list wp and list request: worker processes and
-// requests exist only in a running IIS.
-func listRuntime(c *invocation) error { return &iis.RuntimeError{} }
+// Worker processes and requests as list objects.
+var (
+	wpKind = &objKind{Kind: iis.WPKind,
+		summary: func(o *iis.Object) string { return "applicationPool:" + o.Prop("APPPOOL.NAME") }}
+	requestKind = &objKind{Kind: iis.RequestKind,
+		summary: func(o *iis.Object) string {
+			return "url:" + o.Prop("url") + ",verb:" + o.Prop("verb") + ",time:" + o.Prop("time") + " msec,client:" + o.Prop("client")
+		}}
+)
+
+// listWP prints the serving process once per pool that serves a started
+// site: WP "<pid>" (applicationPool:<pool>).
+func listWP(c *invocation) error {
+	st, err := c.runtimeCall(wsserver.ControlRequest{Op: "status"})
+	if err != nil {
+		return err
+	}
+	if st == nil {
+		return &iis.RuntimeError{}
+	}
+	pid := strconv.Itoa(st.PID)
+	var objs []*iis.Object
+	for _, p := range st.WorkerPools {
+		objs = append(objs, iis.RuntimeObject(iis.WPKind, pid, map[string]string{"WP.NAME": pid, "APPPOOL.NAME": p}))
+	}
+	return c.listAll(wpKind, objs, asIs)
+}
+
+// listRequests prints the open WebSocket connections and the requests
+// being answered: REQUEST "<id>" (url:...,verb:GET,time:<ms> msec,client:<addr>).
+// /elapsed:<ms> keeps those running at least that long.
+func listRequests(c *invocation) error {
+	var minElapsed time.Duration
+	if v, ok := c.takeParam("elapsed"); ok {
+		n, err := strconv.ParseUint(v, 10, 32)
+		if err != nil {
+			return &usageError{Framed: true, Message: fmt.Sprintf("Invalid value %q for /elapsed: use a number of milliseconds, e.g. /elapsed:1000", v)}
+		}
+		minElapsed = time.Duration(n) * time.Millisecond
+	}
+	st, err := c.runtimeCall(wsserver.ControlRequest{Op: "status"})
+	if err != nil {
+		return err
+	}
+	if st == nil {
+		return &iis.RuntimeError{}
+	}
+	pid := strconv.Itoa(st.PID)
+	var objs []*iis.Object
+	for _, r := range st.Requests {
+		if r.Elapsed < minElapsed {
+			continue
+		}
+		objs = append(objs, iis.RuntimeObject(iis.RequestKind, r.ID, map[string]string{
+			"REQUEST.NAME": r.ID, "SITE.ID": strconv.FormatInt(r.SiteID, 10), "WP.NAME": pid,
+			"APPPOOL.NAME": r.Pool, "url": r.URL, "verb": r.Verb,
+			"time": strconv.FormatInt(r.Elapsed.Milliseconds(), 10), "client": r.Client,
+			"site.name": r.Site, "app.name": iis.AppName(r.Site, r.App),
+		}))
+	}
+	return c.listAll(requestKind, objs, asIs)
+}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -18,8 +19,8 @@ import (
 	"github.com/appcmd-project/appcmd/internal/wsserver"
 )
 
-// appcmd serve [SITE ...] [-listen:ADDR] [-ping:ping|pong] [-exitafter:D]
-// [-addrfile:PATH]: the WebSocket test server (wsserver) on the sites of
+// appcmd serve [SITE ...] [-listen:ADDR] [-wildcard:loopback|all]
+// [-ping:ping|pong] [-exitafter:D] [-addrfile:PATH]: the WebSocket test server (wsserver) on the sites of
 // applicationHost.config. docs/serve.md is the user documentation.
 
 // serveOptions are serve's parameters.
@@ -28,6 +29,7 @@ type serveOptions struct {
 	ping      wsserver.PingOpcode
 	exitAfter time.Duration // 0 = run until a signal
 	addrFile  string
+	wildAll   bool // -wildcard:all: "*" bindings on every address
 }
 
 // serveParams parses serve's parameters. -listen is a general parameter
@@ -69,6 +71,15 @@ func (c *invocation) serveParams() (serveOptions, error) {
 				return o, serveUsage(fmt.Sprintf("Invalid value %q for -exitafter: use a positive duration such as 30s or 2m", p.Value))
 			}
 			o.exitAfter = d
+		case "wildcard":
+			switch strings.ToLower(p.Value) {
+			case "all":
+				o.wildAll = true
+			case "loopback":
+				o.wildAll = false
+			default:
+				return o, serveUsage(fmt.Sprintf("Invalid value %q for -wildcard: use loopback (the default) or all", p.Value))
+			}
 		case "addrfile":
 			if p.Value == "" {
 				return o, serveUsage("-addrfile needs a file name")
@@ -117,11 +128,12 @@ func runServe(c *invocation) error {
 	// wsserver's log lines and ours share one lock: ErrOut may be a buffer.
 	logw := &lockedWriter{w: c.ios.ErrOut}
 	srv, err := wsserver.New(loader, wsserver.Options{
-		Sites:      names,
-		Listen:     o.listen,
-		PingOpcode: o.ping,
-		Log:        logw,
-		Color:      c.ios.colorErr,
+		Sites:       names,
+		Listen:      o.listen,
+		WildcardAll: o.wildAll,
+		PingOpcode:  o.ping,
+		Log:         logw,
+		Color:       c.ios.colorErr,
 	})
 	if err != nil {
 		return err
@@ -137,9 +149,21 @@ func runServe(c *invocation) error {
 	if err := srv.Start(ctx); err != nil {
 		return err
 	}
+	// The control endpoint: start/stop site, recycle apppool, list wp and
+	// list request of other appcmd processes act on this server.
+	ctl, err := srv.ListenControl(c.controlDir(), path, false)
+	if err != nil {
+		cancel()
+		<-srv.Done()
+		return err
+	}
+	defer ctl.Close()
 	lines := serveListenLines(srv.Addrs(), allSites, names, o.listen != "")
 	for _, l := range lines {
 		c.println(l)
+	}
+	if o.listen == "" && !o.wildAll && serveHasWildcard(allSites, names) {
+		serveLogf(logw, "\"*\" bindings are served on loopback (127.0.0.1) only: add -wildcard:all to listen on every address, or -listen:ADDR")
 	}
 	if o.addrFile != "" {
 		if err := writeFileAtomic(o.addrFile, []byte(strings.Join(lines, "\n")+"\n")); err != nil {
@@ -238,13 +262,30 @@ func serveListenLines(addrs []net.Addr, sites []wsserver.Site, selected []string
 }
 
 // serveSameIP reports whether a listener on ip serves a binding on bindIP:
-// a listener on all addresses serves every binding of its port.
+// a listener on all addresses serves every binding of its port, and a "*"
+// binding is served by every listener of its port (on loopback only by
+// default).
 func serveSameIP(ip net.IP, bindIP string) bool {
-	if ip == nil || ip.IsUnspecified() {
+	if ip == nil || ip.IsUnspecified() || bindIP == "*" || bindIP == "" {
 		return true
 	}
 	bip := net.ParseIP(strings.Trim(bindIP, "[]"))
 	return bip != nil && bip.Equal(ip)
+}
+
+// serveHasWildcard reports whether a selected site has an http "*" binding.
+func serveHasWildcard(sites []wsserver.Site, selected []string) bool {
+	for _, s := range sites {
+		if len(selected) > 0 && !slices.Contains(selected, s.Name) {
+			continue
+		}
+		for _, b := range s.Bindings {
+			if strings.EqualFold(b.Protocol, "http") && b.Port >= 0 && (b.IP == "*" || b.IP == "") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // serveLogf writes a log line in wsserver's format (timestamp, message)

@@ -67,13 +67,41 @@ func loadServeSnapshot(opts configstore.Options) (*serveSnapshot, error) {
 		return nil, err
 	}
 	s := &serveSnapshot{store: st, cache: map[string]serveResult{}}
+	apps := serveApps(st)
 	for _, site := range sites {
-		s.sites = append(s.sites, wsSite(site))
+		ws := wsSite(site)
+		ws.Apps = apps[site.Name]
+		s.sites = append(s.sites, ws)
 	}
 	if err := s.validate(sites); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// serveApps returns every site's applications with their pools, with
+// applicationDefaults applied (the effective sites section); where that
+// section cannot be read whole (elements of extension schemas that are not
+// installed), the applicationPool attributes as written.
+func serveApps(st *configstore.Store) map[string][]wsserver.App {
+	out := map[string][]wsserver.App{}
+	if apps, err := iis.New(st).Apps(); err == nil {
+		for _, a := range apps {
+			out[a.Site] = append(out[a.Site], wsserver.App{Path: a.Path, Pool: a.Pool})
+		}
+		return out
+	}
+	raw, err := st.Sites()
+	if err != nil {
+		return out
+	}
+	for _, site := range raw {
+		for _, a := range site.Apps {
+			pool, _ := a.Element.Attr("applicationPool")
+			out[site.Name] = append(out[site.Name], wsserver.App{Path: a.Path, Pool: pool})
+		}
+	}
+	return out
 }
 
 // wsSite converts a site of the iis model to wsserver's own small type.

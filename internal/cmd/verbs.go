@@ -63,8 +63,10 @@ var universalParams = []string{"apphostconfig", "json", "debug"}
 
 // Parameter sets shared by several verbs.
 var (
-	listTakes   = []string{"text", "xml", "config"}
-	changeTakes = []string{"whatif", "followlinks"}
+	listTakes = []string{"text", "xml", "config"}
+	// WP and REQUEST have no configuration element.
+	runtimeListTakes = []string{"text", "xml"}
+	changeTakes      = []string{"whatif", "followlinks"}
 )
 
 // Help text shared by several verbs.
@@ -78,13 +80,18 @@ const (
   /xml                 Records for a command that uses /in.
   /in or -             Select the objects named by records on stdin.
   -json                JSON (docs/output.md).`
+	runtimeListParams = `  /text:*  /text:<property>  /xml  -json, as for list site.
+  Answered by the running "appcmd serve" of this applicationHost.config
+  (docs/serve.md); without one the command fails as appcmd.exe does when
+  the IIS services are not running.`
 	changeParams = `  -whatif              Print the diff of what would change, write nothing.
   -followLinks         Write a web.config even where a symbolic link leads
                        out of its virtual directory (or APPCMD_FOLLOW_LINKS=1).
   -json                One JSON result: changed, files, messages.`
 	runtimeParams = `  /wait:<bool> /timeout:<ms>  Accepted, as appcmd.exe has them.
-  There is no IIS runtime here: the object is checked, then the command
-  fails as appcmd.exe does when the services are not running.`
+  Acts on the running "appcmd serve" of this applicationHost.config
+  (docs/serve.md); without one the command fails as appcmd.exe does when
+  the IIS services are not running.`
 )
 
 // commands is the table, in help order within each object.
@@ -109,9 +116,9 @@ var commands = []command{
 		examples: "  appcmd delete site Contoso",
 		run:      func(c *invocation) error { return c.deleteObjects(siteKind) }},
 	{object: "SITE", verb: "start", summary: "Start a site", in: true, ident: "<name>",
-		params: runtimeParams, examples: "  appcmd start site Contoso", run: runtimeVerb(siteKind)},
+		params: runtimeParams, examples: "  appcmd start site Contoso", run: runtimeVerb(siteKind, opStartSite)},
 	{object: "SITE", verb: "stop", summary: "Stop a site", in: true, ident: "<name>",
-		params: runtimeParams, examples: "  appcmd stop site Contoso", run: runtimeVerb(siteKind)},
+		params: runtimeParams, examples: "  appcmd stop site Contoso", run: runtimeVerb(siteKind, opStopSite)},
 
 	{object: "APP", verb: "list", summary: "Show applications",
 		takes: listTakes, in: true, ident: "<site>/<path>", params: listParams,
@@ -170,11 +177,11 @@ var commands = []command{
 		examples: "  appcmd delete apppool MyPool",
 		run:      func(c *invocation) error { return c.deleteObjects(poolKind) }},
 	{object: "APPPOOL", verb: "start", summary: "Start an application pool", in: true, ident: "<name>",
-		params: runtimeParams, examples: "  appcmd start apppool MyPool", run: runtimeVerb(poolKind)},
+		params: runtimeParams, examples: "  appcmd start apppool MyPool", run: runtimeVerb(poolKind, opStartPool)},
 	{object: "APPPOOL", verb: "stop", summary: "Stop an application pool", in: true, ident: "<name>",
-		params: runtimeParams, examples: "  appcmd stop apppool MyPool", run: runtimeVerb(poolKind)},
+		params: runtimeParams, examples: "  appcmd stop apppool MyPool", run: runtimeVerb(poolKind, opStopPool)},
 	{object: "APPPOOL", verb: "recycle", summary: "Recycle the worker processes of an application pool", in: true, ident: "<name>",
-		params: runtimeParams, examples: "  appcmd recycle apppool MyPool", run: runtimeVerb(poolKind)},
+		params: runtimeParams, examples: "  appcmd recycle apppool MyPool", run: runtimeVerb(poolKind, opRecyclePool)},
 
 	{object: "CONFIG", verb: "list", summary: "Show configuration sections",
 		takes: []string{"section", "config", "text", "xml"}, ident: "<config path or URL>",
@@ -235,10 +242,12 @@ var commands = []command{
 		examples: `  appcmd reset config "Default Web Site" -section:webSocket -commit:apphost`,
 		run:      resetConfig},
 
-	{object: "WP", verb: "list", summary: "Show worker processes", takes: listTakes, ident: "<process id>",
-		params: "  There is no IIS runtime here: the command fails as appcmd.exe does\n  when the services are not running.", examples: "  appcmd list wps", run: listRuntime},
-	{object: "REQUEST", verb: "list", summary: "Show executing requests", takes: listTakes, ident: "<request id>",
-		params: "  There is no IIS runtime here: the command fails as appcmd.exe does\n  when the services are not running.", examples: "  appcmd list requests", run: listRuntime},
+	{object: "WP", verb: "list", summary: "Show worker processes", takes: runtimeListTakes, ident: "<process id>",
+		params:   "  /apppool.name:<pool>  Only the process serving this pool.\n" + runtimeListParams,
+		examples: "  appcmd list wps\n  appcmd list wp /apppool.name:DefaultAppPool", run: listWP},
+	{object: "REQUEST", verb: "list", summary: "Show executing requests", takes: runtimeListTakes, ident: "<request id>",
+		params:   "  /elapsed:<ms>        Only requests running at least this long.\n  /site.name:<site> /apppool.name:<pool> /wp.name:<pid>  Only those.\n" + runtimeListParams,
+		examples: "  appcmd list requests\n  appcmd list requests /elapsed:1000 /site.name:\"Default Web Site\"", run: listRequests},
 
 	{object: "MODULE", verb: "list", summary: "Show enabled modules",
 		takes: listTakes, in: true, ident: "<name>", params: "  /app.name:<app>      Modules enabled for that application.\n" + listParams,

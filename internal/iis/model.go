@@ -198,8 +198,9 @@ func attrValue(e *configstore.EffElement, name string) string {
 // Model reads the objects of one store, each section once (until an edit
 // is applied through it).
 type Model struct {
-	store *configstore.Store
-	effs  map[string]*configstore.Effective
+	store   *configstore.Store
+	effs    map[string]*configstore.Effective
+	runtime StateFunc // nil: no server runs (runtime.go)
 }
 
 // New returns the model of a store.
@@ -242,7 +243,7 @@ func (m *Model) Sites() ([]*Site, error) {
 				list = append(list, s.Bindings[len(s.Bindings)-1].String())
 			}
 		}
-		s.props = map[string]string{"site.name": name, "site.id": s.ID, "bindings": strings.Join(list, ","), "state": RuntimeState}
+		s.props = map[string]string{"site.name": name, "site.id": s.ID, "bindings": strings.Join(list, ","), "state": m.state(SiteKind, name)}
 		out = append(out, s)
 	}
 	return out, nil
@@ -305,7 +306,7 @@ func (m *Model) Pools() ([]*AppPool, error) {
 		name := attrValue(el, "name")
 		p := &AppPool{PipelineMode: attrValue(el, "managedPipelineMode"), RuntimeVersion: attrValue(el, "managedRuntimeVersion"),
 			Object: Object{Kind: PoolKind, Name: name, Element: el, ElementPath: commit.Path{keyStep("name", name)}}}
-		p.props = map[string]string{"apppool.name": name, "pipelinemode": p.PipelineMode, "runtimeversion": p.RuntimeVersion, "state": RuntimeState}
+		p.props = map[string]string{"apppool.name": name, "pipelinemode": p.PipelineMode, "runtimeversion": p.RuntimeVersion, "state": m.state(PoolKind, name)}
 		out = append(out, p)
 	}
 	return out, nil

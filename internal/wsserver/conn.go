@@ -36,6 +36,8 @@ type wsConn struct {
 	ws     *websocket.Conn
 	raw    trackedConn
 	site   string
+	pool   string    // application pool (recycle and stop apppool close by pool)
+	req    *inflight // for list request
 	path   string
 	remote string
 	proto  string

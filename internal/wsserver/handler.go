@@ -53,6 +53,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "500 Internal Server Error: "+err.Error(), http.StatusInternalServerError)
 		return
 	}
+	pool := st.poolOf(e.site, set.App)
+	if pool != "" && s.poolState(st, pool) == StateStopped {
+		writeServiceUnavailable(w) // stop apppool
+		return
+	}
 	if isUpgradeRequest(r) {
 		switch {
 		case upgradeRefused(set):
@@ -63,15 +68,17 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "503 Service Unavailable: server shutting down", http.StatusServiceUnavailable)
 			return
 		default:
-			s.upgrade(w, r, e, path, set)
+			s.upgrade(w, r, e, path, set, pool)
 			return
 		}
 	}
+	in := s.reqs.add(r, e.site, e.siteID, set.App, pool, false)
+	defer s.reqs.remove(in)
 	s.serveNormal(w, r, e, path, set)
 }
 
 // upgrade answers 101 and runs the echo handler on the connection.
-func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, e *routeEntry, path string, set Settings) {
+func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, e *routeEntry, path string, set Settings, pool string) {
 	hw := &hijackTracker{ResponseWriter: w}
 	ws, err := s.upgrader.Upgrade(hw, r, nil)
 	if err != nil {
@@ -83,6 +90,8 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, e *routeEntry, 
 		ws:      ws,
 		raw:     hw.raw,
 		site:    e.site,
+		pool:    pool,
+		req:     s.reqs.add(r, e.site, e.siteID, set.App, pool, true),
 		path:    path,
 		remote:  r.RemoteAddr,
 		proto:   ws.Subprotocol(),
@@ -343,4 +352,20 @@ func sourceLines(file string, line int) string {
 		}
 	}
 	return b.String()
+}
+
+// serviceUnavailableBody is what HTTP.sys sends for a URL whose application
+// pool is stopped.
+const serviceUnavailableBody = "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\"\"http://www.w3.org/TR/html4/strict.dtd\">\r\n" +
+	"<HTML><HEAD><TITLE>Service Unavailable</TITLE>\r\n" +
+	"<META HTTP-EQUIV=\"Content-Type\" Content=\"text/html; charset=us-ascii\"></HEAD>\r\n" +
+	"<BODY><h2>Service Unavailable</h2>\r\n" +
+	"<hr><p>HTTP Error 503. The service is unavailable.</p>\r\n" +
+	"</BODY></HTML>\r\n"
+
+func writeServiceUnavailable(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/html; charset=us-ascii")
+	w.Header().Set("Connection", "close")
+	w.WriteHeader(http.StatusServiceUnavailable)
+	w.Write([]byte(serviceUnavailableBody))
 }

@@ -31,7 +31,12 @@ type listenerSpec struct {
 	addr string // for net.Listen
 	ip   net.IP // nil = all addresses
 	port int    // configured binding port (0 when overridden)
+	// loopback: a "*" binding served on loopback only (Options.WildcardAll unset).
+	loopback bool
 }
+
+// loopback is the address "*" bindings listen on by default.
+var loopback = net.IPv4(127, 0, 0, 1).To4()
 
 // skippedBinding is a binding that is not served, with the reason.
 type skippedBinding struct {
@@ -152,8 +157,9 @@ func (t *routeTable) sites() []string {
 // port, which also serves that port's IP-specific bindings (routing then uses
 // the connection's local address), because a socket on 0.0.0.0:P and one on
 // 192.0.2.1:P cannot both be bound. listen != "" replaces all of them by one
-// socket.
-func (t *routeTable) listenerPlan(listen string) []listenerSpec {
+// socket. Unless all is set, the all-addresses socket is a loopback one
+// (127.0.0.1:P) and the port's other IP-specific bindings get their own.
+func (t *routeTable) listenerPlan(listen string, all bool) []listenerSpec {
 	if listen != "" {
 		return []listenerSpec{{key: "listen:" + listen, addr: listen}}
 	}
@@ -185,11 +191,17 @@ func (t *routeTable) listenerPlan(listen string) []listenerSpec {
 	var out []listenerSpec
 	for port, pi := range ports {
 		p := strconv.Itoa(port)
-		if pi.wildcard {
+		if pi.wildcard && all {
 			out = append(out, listenerSpec{key: "*:" + p, addr: ":" + p, port: port})
 			continue
 		}
+		if pi.wildcard {
+			out = append(out, listenerSpec{key: "*:" + p, addr: net.JoinHostPort(loopback.String(), p), port: port, loopback: true})
+		}
 		for _, ip := range pi.ips {
+			if pi.wildcard && ip.Equal(loopback) {
+				continue // the loopback socket serves it
+			}
 			a := net.JoinHostPort(ip.String(), p)
 			out = append(out, listenerSpec{key: a, addr: a, ip: ip, port: port})
 		}

@@ -46,6 +46,10 @@ type Options struct {
 	// http bindings by this one address (e.g. "127.0.0.1:0"). Routing by
 	// Host header still applies; binding IPs and ports are then ignored.
 	Listen string
+	// WildcardAll listens for "*" bindings on every address; by default
+	// they are served on loopback (127.0.0.1) only, so that a test server
+	// opens no port to the network by surprise.
+	WildcardAll bool
 	// PingOpcode is the keepalive frame type (default Pong).
 	PingOpcode PingOpcode
 	// Log receives one line per event (nil = discard).
@@ -92,6 +96,8 @@ type Server struct {
 	lns      map[string]*listener
 
 	conns    connSet
+	reqs     requestSet
+	rt       runtimeSel
 	ka       *keepalives
 	shutting atomic.Bool
 
@@ -113,6 +119,7 @@ type state struct {
 	routes    *routeTable
 	plan      []listenerSpec
 	skipped   []skippedBinding
+	served    map[string]bool // lower-case names of the sites listened for
 	loadStart time.Time
 	gen       int
 }
@@ -203,15 +210,25 @@ const (
 var writePool = &sync.Pool{}
 
 func (s *Server) newState(snap Snapshot, loadStart time.Time, gen int) (*state, error) {
-	routes, skipped, err := buildRoutes(snap.Sites(), s.opts.Sites, s.opts.Listen != "")
+	names, err := s.servedSites(snap.Sites())
 	if err != nil {
 		return nil, err
 	}
-	plan := routes.listenerPlan(s.opts.Listen)
-	if len(routes.entries) == 0 {
+	routes, skipped := &routeTable{override: s.opts.Listen != ""}, []skippedBinding(nil)
+	if len(names) > 0 {
+		if routes, skipped, err = buildRoutes(snap.Sites(), names, s.opts.Listen != ""); err != nil {
+			return nil, err
+		}
+	}
+	plan := routes.listenerPlan(s.opts.Listen, s.opts.WildcardAll)
+	if len(routes.entries) == 0 && !s.rt.anyStopped() {
 		return nil, errors.New("no http bindings to serve for the selected sites")
 	}
-	return &state{snap: snap, routes: routes, plan: plan, skipped: skipped, loadStart: loadStart, gen: gen}, nil
+	served := map[string]bool{}
+	for _, e := range routes.entries {
+		served[strings.ToLower(e.site)] = true
+	}
+	return &state{snap: snap, routes: routes, plan: plan, skipped: skipped, served: served, loadStart: loadStart, gen: gen}, nil
 }
 
 // Start binds the listeners, starts serving and watching the configuration,
@@ -377,16 +394,27 @@ func (s *Server) reload(reason string) error {
 		s.log.errorf("reload (%s) failed, keeping the previous configuration: %s", escapeText(reason), errText(err))
 		return err
 	}
-	st, err := s.newState(snap, loadStart, old.gen+1)
-	if err != nil {
+	if err := s.install(snap, loadStart, old.gen+1, reason); err != nil {
 		s.log.errorf("reload (%s) failed, keeping the previous configuration: %s", escapeText(reason), errText(err))
+		return err
+	}
+	return nil
+}
+
+// install puts a snapshot in service with the runtime selection (reload,
+// start and stop site): build the state, bind listeners for new addresses,
+// swap the state, close listeners no longer needed. gen is the new
+// generation; a start or stop keeps the loaded one. Holds reloadMu.
+func (s *Server) install(snap Snapshot, loadStart time.Time, gen int, reason string) error {
+	old := s.state.Load()
+	st, err := s.newState(snap, loadStart, gen)
+	if err != nil {
 		return err
 	}
 	var added []*listener
 	if s.started {
 		added, err = s.openListeners(st.plan)
 		if err != nil {
-			s.log.errorf("reload (%s) failed, keeping the previous configuration: %s", escapeText(reason), errText(err))
 			return err
 		}
 	}
@@ -400,8 +428,13 @@ func (s *Server) reload(reason string) error {
 		removed = s.dropListeners(st.plan)
 	}
 	s.logSkipped(st.skipped, old.skipped)
-	s.log.infof("reloaded configuration (%s): generation %d, %d site(s), %d binding(s), listeners +%d -%d",
-		escapeText(reason), st.gen, len(st.routes.sites()), len(st.routes.entries), len(added), len(removed))
+	if gen != old.gen {
+		s.log.infof("reloaded configuration (%s): generation %d, %d site(s), %d binding(s), listeners +%d -%d",
+			escapeText(reason), st.gen, len(st.routes.sites()), len(st.routes.entries), len(added), len(removed))
+	} else {
+		s.log.infof("%s: %d site(s) served, %d binding(s), listeners +%d -%d",
+			escapeText(reason), len(st.routes.sites()), len(st.routes.entries), len(added), len(removed))
+	}
 	if len(added) > 0 {
 		s.logListeners(st, added)
 	}
@@ -612,6 +645,7 @@ func (cs *connSet) done(c *wsConn) {
 	if c.srv.ka != nil {
 		c.srv.ka.remove(c)
 	}
+	c.srv.reqs.remove(c.req)
 	cs.mu.Lock()
 	delete(cs.m, c)
 	cs.mu.Unlock()

@@ -136,15 +136,21 @@ func TestListenerPlan(t *testing.T) {
 		{Name: "b", Bindings: []Binding{httpB("127.0.0.1", 81, "y"), httpB("[::1]", 82, ""), {Protocol: "https", IP: "*", Port: 443}}},
 	}
 	rt, _, _ := buildRoutes(sites, nil, false)
-	var keys []string
-	for _, sp := range rt.listenerPlan("") {
-		keys = append(keys, sp.key+"="+sp.addr)
+	for _, all := range []bool{true, false} {
+		var keys []string
+		for _, sp := range rt.listenerPlan("", all) {
+			keys = append(keys, sp.key+"="+sp.addr)
+		}
+		want := "*:80=:80 127.0.0.1:81=127.0.0.1:81 127.0.0.2:81=127.0.0.2:81 [::1]:82=[::1]:82"
+		if !all {
+			// "*" on loopback only (issue 16).
+			want = "*:80=127.0.0.1:80 127.0.0.1:81=127.0.0.1:81 127.0.0.2:81=127.0.0.2:81 [::1]:82=[::1]:82"
+		}
+		if got := strings.Join(keys, " "); got != want {
+			t.Fatalf("all=%v: plan = %s\nwant   %s", all, got, want)
+		}
 	}
-	want := "*:80=:80 127.0.0.1:81=127.0.0.1:81 127.0.0.2:81=127.0.0.2:81 [::1]:82=[::1]:82"
-	if got := strings.Join(keys, " "); got != want {
-		t.Fatalf("plan = %s\nwant   %s", got, want)
-	}
-	if p := rt.listenerPlan("127.0.0.1:0"); len(p) != 1 || p[0].addr != "127.0.0.1:0" {
+	if p := rt.listenerPlan("127.0.0.1:0", false); len(p) != 1 || p[0].addr != "127.0.0.1:0" {
 		t.Fatalf("override plan = %+v", p)
 	}
 }

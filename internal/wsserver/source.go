@@ -45,6 +45,16 @@ type Site struct {
 	Name     string
 	ID       int64
 	Bindings []Binding
+	// Apps are the site's applications with their pools: the runtime
+	// verbs stop, start and recycle pools (runtime.go).
+	Apps []App
+}
+
+// App is one <application> of a site: its path ("/" or "/app") and the
+// application pool it runs in.
+type App struct {
+	Path string
+	Pool string
 }
 
 // Binding is one <binding> of a site, bindingInformation "IP:port:host" split.

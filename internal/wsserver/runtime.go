@@ -1,0 +1,397 @@
+package wsserver
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// The server is the runtime that appcmd's runtime verbs act on (start and
+// stop site, start, stop and recycle apppool, list wp, list request): it
+// keeps which sites it was told to stop or start and which pools, and
+// tracks the requests in flight. control.go publishes these to the local
+// user.
+
+// Runtime states, as appcmd.exe prints them.
+const (
+	StateStarted = "Started"
+	StateStopped = "Stopped"
+)
+
+// Errors of the runtime operations: the object is already in the state
+// asked for, or the server does not know it.
+var (
+	ErrAlreadyStarted = errors.New("already started")
+	ErrNotStarted     = errors.New("not started")
+	ErrUnknownObject  = errors.New("no such object in the served configuration")
+)
+
+// runtimeSel is what start and stop changed, by lower-case name. It
+// outlives reloads: a stopped site stays stopped when its file changes.
+type runtimeSel struct {
+	mu           sync.Mutex
+	stoppedSites map[string]bool
+	startedSites map[string]bool // started although not named on serve's command line
+	pools        map[string]bool // start/stop apppool: true = started
+}
+
+func (r *runtimeSel) siteStopped(name string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.stoppedSites[strings.ToLower(name)]
+}
+
+func (r *runtimeSel) siteStarted(name string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.startedSites[strings.ToLower(name)]
+}
+
+// poolOverride returns the state start/stop apppool set, if any.
+func (r *runtimeSel) poolOverride(name string) (started, ok bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	started, ok = r.pools[strings.ToLower(name)]
+	return started, ok
+}
+
+func setFlag(m *map[string]bool, name string, v bool) {
+	if *m == nil {
+		*m = map[string]bool{}
+	}
+	(*m)[strings.ToLower(name)] = v
+}
+
+// servedSites returns the names, in configuration order, of the sites to
+// serve: those of Options.Sites (all when empty) and those started since,
+// less those stopped. Options.Sites names that do not exist are an error,
+// as at start.
+func (s *Server) servedSites(sites []Site) ([]string, error) {
+	base := map[string]bool{}
+	for _, w := range s.opts.Sites {
+		found := false
+		for _, st := range sites {
+			if strings.EqualFold(st.Name, w) {
+				base[strings.ToLower(st.Name)], found = true, true
+				break
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("site %q not found", w)
+		}
+	}
+	var out []string
+	for _, st := range sites {
+		k := strings.ToLower(st.Name)
+		if (len(s.opts.Sites) == 0 || base[k] || s.rt.siteStarted(k)) && !s.rt.siteStopped(k) {
+			out = append(out, st.Name)
+		}
+	}
+	return out, nil
+}
+
+// siteState is Started for a site the server listens for.
+func (st *state) siteState(name string) string {
+	if st.served[strings.ToLower(name)] {
+		return StateStarted
+	}
+	return StateStopped
+}
+
+// poolUsed reports whether a served site has an application in the pool.
+func (st *state) poolUsed(pool string) bool {
+	for _, site := range st.snap.Sites() {
+		if !st.served[strings.ToLower(site.Name)] {
+			continue
+		}
+		for _, a := range site.Apps {
+			if strings.EqualFold(a.Pool, pool) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// poolState is Started while a served site uses the pool, unless start
+// or stop apppool said otherwise.
+func (s *Server) poolState(st *state, pool string) string {
+	started, ok := s.rt.poolOverride(pool)
+	if !ok {
+		started = st.poolUsed(pool)
+	}
+	if started {
+		return StateStarted
+	}
+	return StateStopped
+}
+
+// poolOf returns the pool of the application app ("/" or "/app", from
+// Settings.App) of a site, "" when unknown.
+func (st *state) poolOf(site, app string) string {
+	for _, s := range st.snap.Sites() {
+		if s.Name != site {
+			continue
+		}
+		for _, a := range s.Apps {
+			if strings.EqualFold(a.Path, app) {
+				return a.Pool
+			}
+		}
+	}
+	return ""
+}
+
+// findSite returns a site's name as configured, or "".
+func (st *state) findSite(name string) string {
+	for _, s := range st.snap.Sites() {
+		if strings.EqualFold(s.Name, name) {
+			return s.Name
+		}
+	}
+	return ""
+}
+
+// knownPool reports whether an application of any site uses the pool.
+func (st *state) knownPool(name string) bool {
+	for _, s := range st.snap.Sites() {
+		for _, a := range s.Apps {
+			if strings.EqualFold(a.Pool, name) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// StartSite starts serving a site: it listens for its bindings again.
+func (s *Server) StartSite(name string) error {
+	return s.changeSite(name, true)
+}
+
+// StopSite stops serving a site: its listeners close unless another site
+// uses them, and its open WebSocket connections get Close 1001.
+func (s *Server) StopSite(name string) error {
+	return s.changeSite(name, false)
+}
+
+func (s *Server) changeSite(name string, start bool) error {
+	s.reloadMu.Lock()
+	defer s.reloadMu.Unlock()
+	if s.shutting.Load() {
+		return errors.New("the server is shutting down")
+	}
+	old := s.state.Load()
+	site := old.findSite(name)
+	switch {
+	case site == "":
+		return ErrUnknownObject
+	case start && old.siteState(site) == StateStarted:
+		return ErrAlreadyStarted
+	case !start && old.siteState(site) == StateStopped:
+		return ErrNotStarted
+	}
+	k := strings.ToLower(site)
+	s.rt.mu.Lock()
+	prevStopped, prevStarted := s.rt.stoppedSites[k], s.rt.startedSites[k]
+	setFlag(&s.rt.stoppedSites, k, !start)
+	setFlag(&s.rt.startedSites, k, start)
+	s.rt.mu.Unlock()
+	verb := map[bool]string{true: "start", false: "stop"}[start]
+	if err := s.install(old.snap, old.loadStart, old.gen, verb+" site "+quoteIfNeeded(site)); err != nil {
+		s.rt.mu.Lock()
+		s.rt.stoppedSites[k], s.rt.startedSites[k] = prevStopped, prevStarted
+		s.rt.mu.Unlock()
+		return err
+	}
+	if !start {
+		s.closeConns(func(c *wsConn) bool { return c.site == site })
+	}
+	return nil
+}
+
+// StartPool starts an application pool: requests to its applications are
+// served again.
+func (s *Server) StartPool(name string) error { return s.changePool(name, "start") }
+
+// StopPool stops an application pool: requests to its applications get
+// 503 and its open WebSocket connections Close 1001.
+func (s *Server) StopPool(name string) error { return s.changePool(name, "stop") }
+
+// RecyclePool closes the pool's open WebSocket connections with 1001 and
+// reloads the configuration, so new connections get fresh settings.
+func (s *Server) RecyclePool(name string) error { return s.changePool(name, "recycle") }
+
+func (s *Server) changePool(name, op string) error {
+	s.reloadMu.Lock()
+	st := s.state.Load()
+	state := s.poolState(st, name)
+	var err error
+	switch {
+	case s.shutting.Load():
+		err = errors.New("the server is shutting down")
+	case op == "start" && state == StateStarted:
+		err = ErrAlreadyStarted
+	case op != "start" && state == StateStopped:
+		err = ErrNotStarted
+	case op == "start":
+		s.rt.mu.Lock()
+		setFlag(&s.rt.pools, name, true)
+		s.rt.mu.Unlock()
+	case op == "stop":
+		s.rt.mu.Lock()
+		setFlag(&s.rt.pools, name, false)
+		s.rt.mu.Unlock()
+	}
+	s.reloadMu.Unlock()
+	if err != nil {
+		return err
+	}
+	s.log.infof("%s apppool %s", op, quoteIfNeeded(name))
+	if op != "start" {
+		s.closeConns(func(c *wsConn) bool { return strings.EqualFold(c.pool, name) })
+	}
+	if op == "recycle" {
+		return s.reload("recycle apppool " + name)
+	}
+	return nil
+}
+
+// closeConns sends Close 1001 to the open connections f selects.
+func (s *Server) closeConns(f func(*wsConn) bool) {
+	for _, c := range s.conns.list() {
+		if f(c) {
+			c.serverClose(closeGoingAway)
+		}
+	}
+}
+
+// Request is one request in flight: an open WebSocket connection or a
+// request being answered.
+type Request struct {
+	ID        string        `json:"id"`
+	Site      string        `json:"site"`
+	SiteID    int64         `json:"siteId"`
+	App       string        `json:"app"`
+	Pool      string        `json:"pool"`
+	URL       string        `json:"url"`
+	Verb      string        `json:"verb"`
+	Client    string        `json:"client"`
+	WebSocket bool          `json:"webSocket"`
+	Elapsed   time.Duration `json:"elapsed"`
+}
+
+// inflight is a tracked request.
+type inflight struct {
+	Request
+	start time.Time
+}
+
+// requestSet tracks requests in flight for list request.
+type requestSet struct {
+	next atomic.Uint64
+	mu   sync.Mutex
+	m    map[*inflight]struct{}
+}
+
+func (rs *requestSet) add(r *http.Request, site string, siteID int64, app, pool string, ws bool) *inflight {
+	in := &inflight{Request: Request{ID: fmt.Sprintf("%016x", rs.next.Add(1)), Site: site, SiteID: siteID,
+		App: app, Pool: pool, URL: r.URL.RequestURI(), Verb: r.Method, Client: r.RemoteAddr, WebSocket: ws},
+		start: time.Now()}
+	rs.mu.Lock()
+	if rs.m == nil {
+		rs.m = map[*inflight]struct{}{}
+	}
+	rs.m[in] = struct{}{}
+	rs.mu.Unlock()
+	return in
+}
+
+func (rs *requestSet) remove(in *inflight) {
+	if in == nil {
+		return
+	}
+	rs.mu.Lock()
+	delete(rs.m, in)
+	rs.mu.Unlock()
+}
+
+func (rs *requestSet) list() []Request {
+	rs.mu.Lock()
+	out := make([]Request, 0, len(rs.m))
+	now := time.Now()
+	for in := range rs.m {
+		r := in.Request
+		r.Elapsed = now.Sub(in.start)
+		out = append(out, r)
+	}
+	rs.mu.Unlock()
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Status is what the runtime verbs read: the process, the state of every
+// site and of every pool the served configuration names, and the requests
+// in flight.
+type Status struct {
+	PID    int               `json:"pid"`
+	Config string            `json:"config"`
+	Sites  map[string]string `json:"sites"` // name as configured -> Started/Stopped
+	Pools  map[string]string `json:"pools"`
+	// WorkerPools are the started pools that a served site uses, sorted:
+	// list wp shows the process once for each.
+	WorkerPools []string  `json:"workerPools"`
+	Requests    []Request `json:"requests"`
+}
+
+// Status returns the runtime state now.
+func (s *Server) Status() Status {
+	s.reloadMu.Lock()
+	st := s.state.Load()
+	out := Status{PID: os.Getpid(), Sites: map[string]string{}, Pools: map[string]string{}}
+	for _, site := range st.snap.Sites() {
+		out.Sites[site.Name] = st.siteState(site.Name)
+		for _, a := range site.Apps {
+			if a.Pool != "" {
+				out.Pools[a.Pool] = s.poolState(st, a.Pool)
+			}
+		}
+	}
+	s.rt.mu.Lock()
+	var overridden []string
+	for p := range s.rt.pools {
+		overridden = append(overridden, p)
+	}
+	s.rt.mu.Unlock()
+	for _, p := range overridden {
+		if !st.knownPool(p) {
+			out.Pools[p] = s.poolState(st, p) // started by name, used by no site
+		}
+	}
+	for p, state := range out.Pools {
+		if state == StateStarted && st.poolUsed(p) {
+			out.WorkerPools = append(out.WorkerPools, p)
+		}
+	}
+	sort.Strings(out.WorkerPools)
+	s.reloadMu.Unlock()
+	out.Requests = s.reqs.list()
+	return out
+}
+
+func (r *runtimeSel) anyStopped() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, v := range r.stoppedSites {
+		if v {
+			return true
+		}
+	}
+	return false
+}
