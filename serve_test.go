@@ -40,6 +40,7 @@ import (
 //	                            matches RE (for reloads)
 //	ws hold NAME PATH           open a WebSocket (gorilla, in process) and keep it
 //	ws held NAME                wait for a held connection to end; print its close code
+//	ws pid VAR                  set $VAR to the pid of the (one) background command
 //	ws hup                      send SIGHUP to the background commands (serve reloads;
 //	                            signals are handled in order, so a later kill -INT
 //	                            finds the reload done)
@@ -69,6 +70,12 @@ func wsCmd(ts *testscript.TestScript, neg bool, args []string) {
 		wsHold(ts, args[1:])
 	case "held":
 		wsHeld(ts, args[1:])
+	case "pid":
+		bg := ts.BackgroundCmds()
+		if len(args) != 2 || len(bg) != 1 {
+			ts.Fatalf("usage: ws pid VAR (with one background command)")
+		}
+		ts.Setenv(args[1], fmt.Sprint(bg[0].Process.Pid))
 	case "hup":
 		for _, c := range ts.BackgroundCmds() {
 			ts.Check(c.Process.Signal(syscall.SIGHUP))

@@ -227,7 +227,7 @@ var errorRules = []errorRule{
 	{code: exitInvalidParam, when: "a backup name that is not one plain folder name", origin: "ours",
 		example: &iis.BackupNameError{Name: "a/b", Reason: `Invalid backup name "a/b": use a folder name without /\:*?"<>| and surrounding spaces`},
 		match:   framed(func(e *iis.BackupNameError) string { return e.Reason })},
-	{code: exitElemNotFound, when: "a runtime operation (start, stop, recycle, list wp, list request): there are no IIS services (0x800710D8)", origin: "confirmed",
+	{code: exitElemNotFound, when: "a runtime operation (start, stop, recycle, list wp, list request) with no appcmd serve running for the configuration: as appcmd.exe without IIS services (0x800710D8)", origin: "confirmed",
 		example: &iis.RuntimeError{},
 		match: func(err error) (string, bool) {
 			if _, ok := as[*iis.RuntimeError](err); !ok {

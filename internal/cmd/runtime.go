@@ -172,7 +172,8 @@ func listWP(c *invocation) error {
 // /elapsed:<ms> keeps those running at least that long.
 func listRequests(c *invocation) error {
 	var minElapsed time.Duration
-	if v, ok := c.takeParam("elapsed"); ok {
+	v, elapsed := c.takeParam("elapsed")
+	if elapsed {
 		n, err := strconv.ParseUint(v, 10, 32)
 		if err != nil {
 			return &usageError{Framed: true, Message: fmt.Sprintf("Invalid value %q for /elapsed: use a number of milliseconds, e.g. /elapsed:1000", v)}
@@ -199,5 +200,11 @@ func listRequests(c *invocation) error {
 			"site.name": r.Site, "app.name": iis.AppName(r.Site, r.App),
 		}))
 	}
-	return c.listAll(requestKind, objs, asIs)
+	if err := c.listAll(requestKind, objs, asIs); err != nil {
+		return err
+	}
+	if elapsed && len(objs) == 0 {
+		return errNoObjects // a filter that matched nothing, as the others
+	}
+	return nil
 }

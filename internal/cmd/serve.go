@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -151,13 +152,20 @@ func runServe(c *invocation) error {
 	}
 	// The control endpoint: start/stop site, recycle apppool, list wp and
 	// list request of other appcmd processes act on this server.
+	// A second server on the same file serves, but the runtime commands
+	// stay with the first.
 	ctl, err := srv.ListenControl(c.controlDir(), path, false)
-	if err != nil {
+	var taken *wsserver.EndpointTakenError
+	switch {
+	case errors.As(err, &taken):
+		serveLogf(logw, "warning: %v", err)
+	case err != nil:
 		cancel()
 		<-srv.Done()
 		return err
+	default:
+		defer ctl.Close()
 	}
-	defer ctl.Close()
 	lines := serveListenLines(srv.Addrs(), allSites, names, o.listen != "")
 	for _, l := range lines {
 		c.println(l)

@@ -48,6 +48,16 @@ type ControlReply struct {
 	Status *Status `json:"status,omitempty"`
 }
 
+// EndpointTakenError: another server already answers for the file.
+type EndpointTakenError struct {
+	PID    int
+	Config string
+}
+
+func (e *EndpointTakenError) Error() string {
+	return fmt.Sprintf("another appcmd serve (pid %d) is already serving %s; runtime commands (start site, list wp, ...) act on that one", e.PID, e.Config)
+}
+
 // ControlError is an operation the server refused or failed.
 type ControlError struct{ Kind, Message string }
 
@@ -109,7 +119,11 @@ func (s *Server) ListenControl(dir, config string, forceTCP bool) (*Control, err
 	portFile := filepath.Join(dir, name+".port")
 	// Another server for this configuration, or a stale endpoint?
 	if st, err := callEndpoint(dir, config, ControlRequest{Op: "status"}); err == nil {
-		return nil, fmt.Errorf("another appcmd serve (pid %d) is already serving %s; runtime commands act on it. Stop it first, or serve a copy of the file", st.Status.PID, canonicalConfig(config))
+		pid := 0
+		if st.Status != nil {
+			pid = st.Status.PID
+		}
+		return nil, &EndpointTakenError{PID: pid, Config: canonicalConfig(config)}
 	}
 	for _, p := range []string{sock, portFile} {
 		if err := os.Remove(p); err == nil {
