@@ -367,8 +367,11 @@ func TestServeRun(t *testing.T) {
 	addrFile := filepath.Join(dir, "addr.txt")
 	ios, _, stdout, stderr := testStreams()
 	env := func(k string) (string, bool) {
-		if k == envAppHost {
+		switch k {
+		case envAppHost:
 			return filepath.Join(dir, "applicationHost.config"), true
+		case "APPCMD_RUNTIME_DIR":
+			return filepath.Join(dir, "rt"), true // not the user's own
 		}
 		return "", false
 	}
