@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -40,6 +41,7 @@ import (
 //	                            matches RE (for reloads)
 //	ws hold NAME PATH           open a WebSocket (gorilla, in process) and keep it
 //	ws held NAME                wait for a held connection to end; print its close code
+//	ws freeport VAR             set $VAR to a TCP port free on 127.0.0.1 now
 //	ws pid VAR                  set $VAR to the pid of the (one) background command
 //	ws hup                      send SIGHUP to the background commands (serve reloads;
 //	                            signals are handled in order, so a later kill -INT
@@ -70,6 +72,14 @@ func wsCmd(ts *testscript.TestScript, neg bool, args []string) {
 		wsHold(ts, args[1:])
 	case "held":
 		wsHeld(ts, args[1:])
+	case "freeport":
+		if len(args) != 2 {
+			ts.Fatalf("usage: ws freeport VAR")
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		ts.Check(err)
+		ts.Setenv(args[1], fmt.Sprint(ln.Addr().(*net.TCPAddr).Port))
+		ln.Close()
 	case "pid":
 		bg := ts.BackgroundCmds()
 		if len(args) != 2 || len(bg) != 1 {

@@ -12,7 +12,7 @@ import (
 // (appcmd.md §1):
 //
 //	appcmd VERB OBJECT [IDENTIFIER] [/param[:value] | -param[:value] | - ...]
-//	appcmd serve [SITE ...] [-listen:ADDR] [-ping:...] [-exitafter:...] [-addrfile:...]
+//	appcmd serve [SITE ...] [-listen:ADDR] [-wildcard:...] [-ping:...] [-exitafter:...] [-addrfile:...]
 //
 // Decisions where appcmd.exe is undocumented or where we are lenient:
 //   - "/" and "-" are interchangeable switch prefixes. After the prefix, "+"

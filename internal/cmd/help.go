@@ -91,7 +91,8 @@ func verbHelp(v *command) string {
 func serveHelp() string {
 	return `Run the WebSocket test server for the configured sites.
 
-APPCMD serve [SITE ...] [-listen:ADDR] [-ping:pong|ping] [-exitafter:DURATION] [-addrfile:PATH]
+APPCMD serve [SITE ...] [-listen:ADDR] [-wildcard:loopback|all] [-ping:pong|ping]
+             [-exitafter:DURATION] [-addrfile:PATH]
 
 Serves each site (all sites by default) on its http bindings and applies
 the effective system.webServer/webSocket settings (enabled, pingInterval,
@@ -103,6 +104,8 @@ each came from. A web.config error answers 500.19 below its folder.
   -listen:ADDR         Listen on ADDR (e.g. 127.0.0.1:0) instead of the
                        bindings' addresses; requests are still routed by
                        Host header.
+  -wildcard:all        Listen for "*" bindings on every address; by default
+                       they listen on loopback (127.0.0.1) only.
   -ping:ping           Send Ping frames for pingInterval instead of
                        unsolicited Pong frames (what IIS sends is not
                        documented).
@@ -118,7 +121,9 @@ to standard error. The configuration files are polled every second (SIGHUP
 reloads at once): new connections get changed settings, open connections
 keep theirs, and a configuration that fails to load keeps the previous one.
 Ctrl+C or SIGTERM closes open WebSockets with 1001 and exits 0.
-See docs/serve.md.
+While it runs, list site/apppool show state Started or Stopped, and
+start/stop site, start/stop/recycle apppool, list wp and list request act
+on it (only for your user). See docs/serve.md.
 `
 }
 

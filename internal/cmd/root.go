@@ -55,7 +55,7 @@ func newRootCmd(ios *ioStreams, getenv func(string) (string, bool)) *cobra.Comma
 		v := &commands[i]
 		if v.object == "" {
 			root.AddCommand(&cobra.Command{
-				Use:                v.verb + " [SITE ...] [-listen:ADDR] [-ping:pong|ping] [-exitafter:DURATION] [-addrfile:PATH]",
+				Use:                v.verb + " [SITE ...] [-listen:ADDR] [-wildcard:loopback|all] [-ping:pong|ping] [-exitafter:DURATION] [-addrfile:PATH]",
 				Short:              v.summary,
 				Long:               serveHelp(),
 				DisableFlagParsing: true,

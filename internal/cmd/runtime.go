@@ -62,7 +62,9 @@ func (c *invocation) attachRuntime(m *iis.Model, k *objKind) error {
 	}
 	st, err := c.runtimeCall(wsserver.ControlRequest{Op: "status"})
 	if err != nil || st == nil {
-		return err
+		// A server that cannot be asked is no runtime to show: Unknown,
+		// as appcmd.exe shows when it cannot reach IIS's services.
+		return nil
 	}
 	m.SetRuntime(func(k *iis.Kind, name string) string { return stateOf(st, k, name) })
 	return nil

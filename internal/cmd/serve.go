@@ -21,8 +21,10 @@ import (
 )
 
 // appcmd serve [SITE ...] [-listen:ADDR] [-wildcard:loopback|all]
-// [-ping:ping|pong] [-exitafter:D] [-addrfile:PATH]: the WebSocket test server (wsserver) on the sites of
-// applicationHost.config. docs/serve.md is the user documentation.
+// [-ping:ping|pong] [-exitafter:D] [-addrfile:PATH]: the WebSocket test
+// server (wsserver) on the sites of applicationHost.config, and the runtime
+// that the runtime verbs act on (runtime.go). docs/serve.md is the user
+// documentation.
 
 // serveOptions are serve's parameters.
 type serveOptions struct {

@@ -10,12 +10,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net"
 	"os"
 	"path/filepath"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -292,11 +290,9 @@ func callEndpoint(dir, config string, req ControlRequest) (*ControlReply, error)
 		conn, err = net.DialTimeout("tcp", ep.Addr, 2*time.Second)
 	}
 	if err != nil {
-		// Refused (or gone): a stale endpoint of a server that was killed.
-		if errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOENT) {
-			return nil, ErrNoServer
-		}
-		return nil, fmt.Errorf("control endpoint: %w", err)
+		// Refused: a stale endpoint of a server that was killed (or one
+		// this user cannot reach, which is the same to it).
+		return nil, ErrNoServer
 	}
 	defer conn.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)

@@ -105,18 +105,21 @@ func (st *state) siteState(name string) string {
 }
 
 // poolUsed reports whether a served site has an application in the pool.
-func (st *state) poolUsed(pool string) bool {
+func (st *state) poolUsed(pool string) bool { return st.usedPools[strings.ToLower(pool)] }
+
+// indexApps fills the per-request lookups of st: each site's
+// applications, and the pools that served sites use.
+func (st *state) indexApps() {
+	st.apps, st.usedPools = map[string][]App{}, map[string]bool{}
 	for _, site := range st.snap.Sites() {
+		st.apps[site.Name] = site.Apps
 		if !st.served[strings.ToLower(site.Name)] {
 			continue
 		}
 		for _, a := range site.Apps {
-			if strings.EqualFold(a.Pool, pool) {
-				return true
-			}
+			st.usedPools[strings.ToLower(a.Pool)] = true
 		}
 	}
-	return false
 }
 
 // poolState is Started while a served site uses the pool, unless start
@@ -135,14 +138,9 @@ func (s *Server) poolState(st *state, pool string) string {
 // poolOf returns the pool of the application app ("/" or "/app", from
 // Settings.App) of a site, "" when unknown.
 func (st *state) poolOf(site, app string) string {
-	for _, s := range st.snap.Sites() {
-		if s.Name != site {
-			continue
-		}
-		for _, a := range s.Apps {
-			if strings.EqualFold(a.Path, app) {
-				return a.Pool
-			}
+	for _, a := range st.apps[site] {
+		if strings.EqualFold(a.Path, app) {
+			return a.Pool
 		}
 	}
 	return ""
@@ -290,6 +288,7 @@ type Request struct {
 // inflight is a tracked request.
 type inflight struct {
 	Request
+	id    uint64 // formatted by list: most requests are never listed
 	start time.Time
 }
 
@@ -301,7 +300,7 @@ type requestSet struct {
 }
 
 func (rs *requestSet) add(r *http.Request, site string, siteID int64, app, pool string, ws bool) *inflight {
-	in := &inflight{Request: Request{ID: fmt.Sprintf("%016x", rs.next.Add(1)), Site: site, SiteID: siteID,
+	in := &inflight{id: rs.next.Add(1), Request: Request{Site: site, SiteID: siteID,
 		App: app, Pool: pool, URL: r.URL.RequestURI(), Verb: r.Method, Client: r.RemoteAddr, WebSocket: ws},
 		start: time.Now()}
 	rs.mu.Lock()
@@ -328,6 +327,7 @@ func (rs *requestSet) list() []Request {
 	now := time.Now()
 	for in := range rs.m {
 		r := in.Request
+		r.ID = fmt.Sprintf("%016x", in.id)
 		r.Elapsed = now.Sub(in.start)
 		out = append(out, r)
 	}

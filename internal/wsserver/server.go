@@ -119,7 +119,9 @@ type state struct {
 	routes    *routeTable
 	plan      []listenerSpec
 	skipped   []skippedBinding
-	served    map[string]bool // lower-case names of the sites listened for
+	served    map[string]bool  // lower-case names of the sites listened for
+	apps      map[string][]App // by site name as configured (runtime.go)
+	usedPools map[string]bool  // lower-case pools of served sites
 	loadStart time.Time
 	gen       int
 }
@@ -228,7 +230,9 @@ func (s *Server) newState(snap Snapshot, loadStart time.Time, gen int) (*state, 
 	for _, e := range routes.entries {
 		served[strings.ToLower(e.site)] = true
 	}
-	return &state{snap: snap, routes: routes, plan: plan, skipped: skipped, served: served, loadStart: loadStart, gen: gen}, nil
+	st := &state{snap: snap, routes: routes, plan: plan, skipped: skipped, served: served, loadStart: loadStart, gen: gen}
+	st.indexApps()
+	return st, nil
 }
 
 // Start binds the listeners, starts serving and watching the configuration,
