@@ -423,7 +423,9 @@ func (s *Server) install(snap Snapshot, loadStart time.Time, gen int, reason str
 		}
 	}
 	s.state.Store(st)
-	s.watch.reset(snap.Files(), loadStart)
+	if gen != old.gen { // a start or stop keeps the snapshot and what is watched
+		s.watch.reset(snap.Files(), loadStart)
+	}
 	var removed []*listener
 	if s.started {
 		for _, l := range added {
