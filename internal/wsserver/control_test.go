@@ -16,6 +16,7 @@ func runtimeConfig() fakeConfig {
 	return fakeConfig{Sites: []Site{
 		{Name: "A", ID: 1, Bindings: []Binding{httpB("*", 80, "")}, Apps: []App{{Path: "/", Pool: "PA"}}},
 		{Name: "B", ID: 2, Bindings: []Binding{httpB("*", 80, "b.test")}, Apps: []App{{Path: "/", Pool: "PB"}}},
+		{Name: "S", ID: 3, Bindings: []Binding{{Protocol: "https", IP: "*", Port: 443}}, Apps: []App{{Path: "/", Pool: "PA"}}},
 	}}
 }
 
@@ -72,6 +73,13 @@ func TestControlEndpoint(t *testing.T) {
 	}
 	if _, err := CallControl(dir, config, ControlRequest{Op: "start-site", Name: "A"}); !errors.As(err, &ce) || ce.Kind != "already-started" {
 		t.Errorf("start twice: %v", err)
+	}
+	// A site with no http binding is Stopped and cannot be started.
+	if _, err := CallControl(dir, config, ControlRequest{Op: "start-site", Name: "S"}); !errors.As(err, &ce) || ce.Kind != "failed" || !strings.Contains(err.Error(), "no http binding") {
+		t.Errorf("start of an https-only site: %v", err)
+	}
+	if st, _ := CallControl(dir, config, ControlRequest{Op: "status"}); st.Sites["S"] != StateStopped {
+		t.Errorf("https-only site: %s", st.Sites["S"])
 	}
 	// Recycle closes the pool's connections only.
 	ca, cb := mustDial(t, srv.addr, "/"), dialHost(t, srv.addr, "b.test")

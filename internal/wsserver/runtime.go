@@ -146,6 +146,18 @@ func (st *state) poolOf(site, app string) string {
 	return ""
 }
 
+// servable reports whether a site has an http binding the server can
+// listen for.
+func (st *state) servable(site string, override bool) bool {
+	for _, s := range st.snap.Sites() {
+		if s.Name == site {
+			rt, _, err := buildRoutes([]Site{s}, nil, override)
+			return err == nil && len(rt.entries) > 0
+		}
+	}
+	return false
+}
+
 // findSite returns a site's name as configured, or "".
 func (st *state) findSite(name string) string {
 	for _, s := range st.snap.Sites() {
@@ -194,6 +206,8 @@ func (s *Server) changeSite(name string, start bool) error {
 		return ErrAlreadyStarted
 	case !start && old.siteState(site) == StateStopped:
 		return ErrNotStarted
+	case start && !old.servable(site, s.opts.Listen != ""):
+		return fmt.Errorf("site %s has no http binding that appcmd serve can listen on (https and other protocols are not served)", quoteIfNeeded(site))
 	}
 	k := strings.ToLower(site)
 	s.rt.mu.Lock()
