@@ -120,25 +120,37 @@ func runtimeVerb(k *objKind, op runtimeOp) func(*invocation) error {
 		if st == nil {
 			return &iis.RuntimeError{}
 		}
+		// The lines of the objects done are printed (-json: one result)
+		// even when a later one fails.
+		var msgs []string
 		for _, o := range objs {
-			_, err := c.runtimeCall(wsserver.ControlRequest{Op: op.op, Name: o.Name})
-			var ce *wsserver.ControlError
-			switch {
-			case errors.As(err, &ce) && ce.Kind == "already-started":
-				return &iis.AlreadyError{Object: k.Name, ID: o.Name, Running: true}
-			case errors.As(err, &ce) && ce.Kind == "not-started":
-				return &iis.AlreadyError{Object: k.Name, ID: o.Name}
-			case errors.As(err, &ce) && ce.Kind == "unknown":
-				// The server has not loaded the object yet (it reloads
-				// within a second of a change).
-				return &iis.RuntimeError{}
-			case err != nil:
+			if err := runtimeDo(k, op, o, c); err != nil {
+				if len(msgs) > 0 {
+					c.report(msgs...)
+				}
 				return err
 			}
-			c.success(fmt.Sprintf(op.done, o.Name))
+			msgs = append(msgs, fmt.Sprintf(op.done, o.Name))
 		}
-		return nil
+		return c.report(msgs...)
 	}
+}
+
+// runtimeDo asks the server to carry out op on one object.
+func runtimeDo(k *objKind, op runtimeOp, o *iis.Object, c *invocation) error {
+	_, err := c.runtimeCall(wsserver.ControlRequest{Op: op.op, Name: o.Name})
+	var ce *wsserver.ControlError
+	switch {
+	case errors.As(err, &ce) && ce.Kind == "already-started":
+		return &iis.AlreadyError{Object: k.Name, ID: o.Name, Running: true}
+	case errors.As(err, &ce) && ce.Kind == "not-started":
+		return &iis.AlreadyError{Object: k.Name, ID: o.Name}
+	case errors.As(err, &ce) && ce.Kind == "unknown":
+		// The server has not loaded the object yet (it reloads within a
+		// second of a change).
+		return &iis.RuntimeError{}
+	}
+	return err
 }
 
 // Worker processes and requests as list objects.
