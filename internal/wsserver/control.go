@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -132,6 +133,10 @@ func (s *Server) ListenControl(dir, config string, forceTCP bool) (*Control, err
 	var err error
 	if !forceTCP && len(sock) <= maxSocketPath {
 		c.ln, err = net.Listen("unix", sock)
+		if errors.Is(err, syscall.EADDRINUSE) {
+			// Another server started for the file at the same moment.
+			return nil, &EndpointTakenError{Config: c.config}
+		}
 		if err == nil {
 			if err = os.Chmod(sock, 0o600); err != nil {
 				c.ln.Close()
