@@ -54,7 +54,11 @@ type EndpointTakenError struct {
 }
 
 func (e *EndpointTakenError) Error() string {
-	return fmt.Sprintf("another appcmd serve (pid %d) is already serving %s; runtime commands (start site, list wp, ...) act on that one", e.PID, e.Config)
+	who := "another appcmd serve"
+	if e.PID != 0 {
+		who += fmt.Sprintf(" (pid %d)", e.PID)
+	}
+	return who + " is already serving " + e.Config + "; runtime commands (start site, list wp, ...) act on that one"
 }
 
 // ControlError is an operation the server refused or failed.
