@@ -504,6 +504,9 @@ func (m *merger) mergeElement(eff *EffElement, x *xmldoc.Element) error {
 			if newLocks == nil {
 				newLocks = &lockSet{file: m.file}
 			}
+			if err := m.checkLockNames(eff, x, a); err != nil {
+				return err
+			}
 			switch a.Name {
 			case "lockAttributes":
 				newLocks.attrs = splitNames(a.Value)
@@ -537,6 +540,10 @@ func (m *merger) mergeElement(eff *EffElement, x *xmldoc.Element) error {
 				reason := err.Error()
 				if errors.As(err, &ve) {
 					reason = ve.Reason
+				}
+				if ve != nil && as.Validator != nil && ve.Rule == as.Validator.Type {
+					// A validator's refusal, in IIS's words.
+					return m.fail(x.AttrLine(a.Name), ErrMalformed, DescAttrInvalid, a.Name, reason)
 				}
 				return m.fail(x.AttrLine(a.Name), ErrMalformed, "Invalid value '%s' for attribute '%s': %s", a.Value, a.Name, reason)
 			}
@@ -597,6 +604,36 @@ func (m *merger) mergeElement(eff *EffElement, x *xmldoc.Element) error {
 		} else {
 			eff.Items = append(batch, eff.Items...)
 		}
+	}
+	return nil
+}
+
+// checkLockNames refuses a lock list that names an attribute or element
+// the element does not have, as IIS does when it reads the file.
+func (m *merger) checkLockNames(eff *EffElement, x *xmldoc.Element, a xmldoc.Attr) error {
+	sch := eff.Schema
+	if sch == nil || a.Name == "lockItem" {
+		return nil
+	}
+	attrs := a.Name == "lockAttributes" || a.Name == "lockAllAttributesExcept"
+	for _, p := range strings.Split(a.Value, ",") {
+		n := strings.TrimSpace(p)
+		if n == "" || n == "*" {
+			continue
+		}
+		if attrs {
+			if sch.Attribute(n) == nil && !metaAttr(n) && !eff.allowsUnknown() {
+				return m.fail(x.AttrLine(a.Name), ErrMalformed, DescLockUnknownAttr, a.Name, n)
+			}
+			continue
+		}
+		if sch.Element(n) != nil {
+			continue
+		}
+		if c := sch.Collection; c != nil && (c.IsAdd(n) || n == c.RemoveElement || n == c.ClearElement) {
+			continue
+		}
+		return m.fail(x.AttrLine(a.Name), ErrMalformed, DescLockUnknownElem, a.Name, n)
 	}
 	return nil
 }

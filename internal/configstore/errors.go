@@ -60,6 +60,22 @@ const (
 	DescDuplicateCombo  = "Cannot add duplicate collection entry of type '%s' with combined key attributes '%s' respectively set to '%s'"
 	DescMissingRequired = "Missing required attribute '%s'"
 	DescAllowDefinition = "This configuration section cannot be used at this path. The section is registered with allowDefinition='%s', which does not allow it at %s"
+
+	// Load-time checks (docs/config.md lists them with what triggers them).
+	DescAttrInvalid       = "The '%s' attribute is invalid.  %s"
+	DescLockUnknownAttr   = "%s contains unknown attribute '%s'"
+	DescLockUnknownElem   = "%s contains unknown element '%s'"
+	DescDuplicateDecl     = "There is a duplicate '%s' section defined"
+	DescConfigSectionsOne = "Only one <configSections> element allowed.  It must be the first child element of the root <configuration> element"
+	DescUnrecognizedSect  = "Unrecognized configuration section '%s'"
+	DescUnrecognizedPath  = "Unrecognized configuration path '%s'"
+	// configSource: the first two are IIS's texts; the rest are ours and
+	// say what IIS accepts.
+	DescSourceOpen     = "Unable to open configSource file '%s'"
+	DescSourceParse    = "Specified configSource cannot be parsed"
+	DescSourceRelative = "The configSource attribute must be a relative physical path in the folder of the configuration file or below it, without '..': '%s'"
+	DescSourceLocation = "The configSource attribute is not allowed inside a <location> tag of applicationHost.config"
+	DescSourceAlone    = "A section using 'configSource' may contain no other attributes or elements"
 )
 
 // UnknownSectionError is a section name that is not declared or has no schema.

@@ -62,14 +62,23 @@ func (r *Registry) clone() *Registry {
 // readDeclarations adds the <configSections> of a document. A lower file may
 // declare new sections but not redeclare ones from above.
 func (r *Registry) readDeclarations(file string, doc *xmldoc.Document) error {
-	cs := doc.Root().Child("configSections")
+	var cs, second *xmldoc.Element
+	doc.Root().EachChildNamed("configSections", func(c *xmldoc.Element) bool {
+		if cs == nil {
+			cs = c
+			return true
+		}
+		second = c
+		return false
+	})
 	if cs == nil {
 		return nil
 	}
-	first := doc.Root().FirstChild()
-	if first != cs {
-		return &ConfigFileError{File: file, Line: cs.Line(), Kind: ErrMalformed,
-			Description: "Only one <configSections> element allowed.  It must be the first child element of the root <configuration> element"}
+	if second != nil {
+		return &ConfigFileError{File: file, Line: second.Line(), Kind: ErrMalformed, Description: DescConfigSectionsOne}
+	}
+	if doc.Root().FirstChild() != cs {
+		return &ConfigFileError{File: file, Line: cs.Line(), Kind: ErrMalformed, Description: DescConfigSectionsOne}
 	}
 	return r.readGroup(file, cs, "")
 }
@@ -105,6 +114,9 @@ func (r *Registry) readGroup(file string, e *xmldoc.Element, prefix string) erro
 				d.AllowLocation = !strings.EqualFold(v, "false")
 			}
 			key := strings.ToLower(full)
+			if prev := r.sections[key]; prev != nil && prev.File == file {
+				return &ConfigFileError{File: file, Line: c.Line(), Kind: ErrMalformed, Description: fmt.Sprintf(DescDuplicateDecl, full)}
+			}
 			if prev := r.sections[key]; prev != nil && prev.File != "" && prev.File != file {
 				return &ConfigFileError{File: file, Line: c.Line(), Kind: ErrMalformed,
 					Description: fmt.Sprintf("Section '%s' is already declared in %s; a lower configuration file may not redeclare it", full, prev.File)}

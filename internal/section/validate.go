@@ -161,11 +161,12 @@ func (a *Attribute) check(input string, v value) *ValueError {
 			reason = msgRequireTrimmedString
 		}
 	case ValidateSiteName:
-		if strings.ContainsAny(v.canon, badSiteNameChars) {
+		// IIS refuses empty and blank names too (MWA's validators).
+		if strings.TrimSpace(v.canon) == "" || strings.ContainsAny(v.canon, badSiteNameChars) {
 			reason = msgSiteName
 		}
 	case ValidateApplicationPoolName:
-		if strings.ContainsAny(v.canon, badPoolNameChars) {
+		if strings.TrimSpace(v.canon) == "" || strings.ContainsAny(v.canon, badPoolNameChars) {
 			reason = msgApplicationPoolName
 		}
 	case ValidateApplicationPath:

@@ -98,9 +98,9 @@ func TestStringValidators(t *testing.T) {
 	}{
 		{ValidateNonEmptyString, []string{"x", " "}, []string{""}, "String must not be empty"},
 		{ValidateRequireTrimmedString, []string{"", "a b", "x"}, []string{" x", "x ", "\tx", "x\n"}, "String must not have whitespace at the start or end"},
-		{ValidateSiteName, []string{"", "Default Web Site", `a\b`, "a.b", "..", "Site (1)", "Genomgång"}, []string{"a/b", "a?", "/", "?"}, "Invalid site name"},
-		{ValidateApplicationPoolName, []string{"", "DefaultAppPool", "Pool (x) - 1.0", "a'b", "a!b"},
-			[]string{"a|b", "a<b", "a>b", "a&b", `a\b`, `a"b`, "a/b", "a[b", "a]b", "a+b", "a=b", "a;b", "a:b", "a,b", "a?b", "a*b", "a@b"}, "Invalid application pool name"},
+		{ValidateSiteName, []string{"Default Web Site", `a\b`, "a.b", "..", "Site (1)", "Genomgång"}, []string{"a/b", "a?", "/", "?", "", "  "}, "Invalid site name"},
+		{ValidateApplicationPoolName, []string{"DefaultAppPool", "Pool (x) - 1.0", "a'b", "a!b"},
+			[]string{"a|b", "a<b", "a>b", "a&b", `a\b`, `a"b`, "a/b", "a[b", "a]b", "a+b", "a=b", "a;b", "a:b", "a,b", "a?b", "a*b", "a@b", "", " "}, "Invalid application pool name"},
 		{ValidateApplicationPath, []string{"/", "/app", "/app/sub", "/a.b", "/..x", "/.x", "/a//b", `/a\b`},
 			[]string{"", "app", "/app/", "//", "/.", "/..", "/a/./b", "/a/../b", "/a/.", "/a/.."}, "Invalid application path"},
 		{ValidateVirtualDirectoryPath, []string{"/", "/vdir"}, []string{"", "vdir", "/vdir/", "/../x"}, "Invalid virtual directory path"},
