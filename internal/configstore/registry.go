@@ -172,3 +172,42 @@ func MachineLevel(name string) bool {
 func machineDeclaration(name string) *Declaration {
 	return &Declaration{Name: name, OverrideModeDefault: "Allow", AllowDefinition: "Everywhere", AllowLocation: true}
 }
+
+// checkSections refuses an element of applicationHost.config's section
+// groups that no section or group declares ("Unrecognized configuration
+// section"), when the file is loaded. Only the top of the file is checked:
+// its <location> tags (tens of thousands in a large file) are checked as
+// their sections are read. A web.config is not checked here: IIS refuses
+// one that uses a section of an extension the server lacks (URL Rewrite,
+// iisnode, ASP.NET Core Module), but most real web.config files use one,
+// so appcmd reads its other sections and reports the undeclared one when
+// it is asked for (DescMissingDecl).
+func (r *Registry) checkSections(f *File) error {
+	if f.doc == nil || !f.AppHost {
+		return nil
+	}
+	var err error
+	f.doc.Root().EachChild(func(c *xmldoc.Element) bool {
+		if r.IsGroup(c.Name()) {
+			err = r.checkGroup(f, c, c.Name())
+		}
+		return err == nil
+	})
+	return err
+}
+
+func (r *Registry) checkGroup(f *File, g *xmldoc.Element, path string) error {
+	var err error
+	g.EachChild(func(c *xmldoc.Element) bool {
+		full := path + "/" + c.Name()
+		switch {
+		case r.Lookup(full) != nil, MachineLevel(full):
+		case r.IsGroup(full):
+			err = r.checkGroup(f, c, full)
+		default:
+			err = &ConfigFileError{File: f.Path, Line: c.Line(), Kind: ErrMalformed, Description: fmt.Sprintf(DescUnrecognizedSect, full)}
+		}
+		return err == nil
+	})
+	return err
+}

@@ -115,6 +115,10 @@ func Open(opts Options) (*Store, error) {
 	if err == nil {
 		f.declared = newRegistry()
 		err = f.declared.readDeclarations(f.Path, f.doc)
+		if err == nil {
+			f.AppHost = true
+			err = f.declared.checkSections(f)
+		}
 	}
 	var cfe *ConfigFileError
 	if err != nil && opts.Restore && errors.As(err, &cfe) && cfe.Kind != ErrUnreadable {
@@ -255,6 +259,15 @@ func (s *Store) Chain(cp ConfigPath) ([]*File, error) {
 	if site == nil {
 		return nil, &PathError{Path: cp.String(), Reason: fmt.Sprintf("Unrecognized configuration path '%s'. There is no site named %q", cp, cp.Site())}
 	}
+	if !hasRootApp(site) {
+		// IIS maps a site's config path through its root application.
+		line := 0
+		if site.Element != nil {
+			line = site.Element.Line()
+		}
+		return nil, &ConfigFileError{File: s.apphost.Path, Line: line, Kind: ErrMalformed,
+			Description: fmt.Sprintf(DescUnrecognizedPath, SitePath(site.Name))}
+	}
 	reg := s.apphost.declared
 	for i := 1; i <= cp.Depth(); i++ {
 		level := cp.Prefix(i)
@@ -277,6 +290,7 @@ func (s *Store) Chain(cp ConfigPath) ([]*File, error) {
 					return nil, err
 				}
 			}
+
 		}
 		reg = f.declared
 		chain = append(chain, f)
@@ -410,4 +424,13 @@ func (s *Store) SectionNames() []string {
 		}
 	}
 	return out
+}
+
+func hasRootApp(site *Site) bool {
+	for _, a := range site.Apps {
+		if a.Path == "/" {
+			return true
+		}
+	}
+	return false
 }
