@@ -264,7 +264,7 @@ func (s *Store) EffectiveFor(cp ConfigPath, name string, through *File, exclusiv
 		if in.Location != nil {
 			loc = in.Location.Path
 		}
-		m := &merger{file: in.File, level: in.Config, location: loc, defaults: s.defaults}
+		m := &merger{file: in.File, pos: in.source(), level: in.Config, location: loc, defaults: s.defaults}
 		if err := m.mergeElement(eff.Root, in.Element); err != nil {
 			return nil, err
 		}
@@ -385,7 +385,7 @@ func checkDuplicates(insts []*SectionInstance) error {
 	for i, a := range insts {
 		for _, b := range insts[:i] {
 			if a.File == b.File && a.Config.Equal(b.Config) {
-				return &ConfigFileError{File: a.File.Path, Line: a.Element.Line(), Kind: ErrMalformed,
+				return &ConfigFileError{File: a.File.Path, Line: a.line(), Kind: ErrMalformed,
 					Description: fmt.Sprintf(DescSectionTwice, a.Name)}
 			}
 		}
@@ -397,16 +397,16 @@ func checkDuplicates(insts []*SectionInstance) error {
 // for one instance.
 func (s *Store) checkInstance(in *SectionInstance, decl *Declaration, chain []*File) error {
 	if in.Location != nil && in.Location.Path != "" && in.Location.Path != "." && !decl.AllowLocation {
-		return &ConfigFileError{File: in.File.Path, Line: in.Element.Line(), Kind: ErrMalformed, Description: DescNotInLocation}
+		return &ConfigFileError{File: in.File.Path, Line: in.line(), Kind: ErrMalformed, Description: DescNotInLocation}
 	}
 	if err := s.checkAllowDefinition(in.File, in.Config, decl); err != nil {
-		return &ConfigFileError{File: in.File.Path, Line: in.Element.Line(), Kind: ErrLocked, Description: err.Error()}
+		return &ConfigFileError{File: in.File.Path, Line: in.line(), Kind: ErrLocked, Description: err.Error()}
 	}
 	if in.File.AppHost {
 		return nil
 	}
 	if mode, _ := s.sectionMode(in.Name, decl, in.Config, chain, in.File); mode == "Deny" {
-		return &ConfigFileError{File: in.File.Path, Line: in.Element.Line(), Kind: ErrLocked, Description: DescLockViolation}
+		return &ConfigFileError{File: in.File.Path, Line: in.line(), Kind: ErrLocked, Description: DescLockViolation}
 	}
 	return nil
 }
@@ -474,7 +474,8 @@ func (s *Store) sectionMode(name string, decl *Declaration, cp ConfigPath, chain
 
 // merger folds one section instance into the effective element.
 type merger struct {
-	file     *File
+	file     *File // the file of the instance: locks and entries belong to it
+	pos      *File // the file origins and errors name (a configSource file)
 	level    ConfigPath
 	location string
 	defaults defaultsCache
@@ -485,11 +486,11 @@ func (m *merger) origin(e *xmldoc.Element, attr string) *Origin {
 	if attr != "" {
 		line = e.AttrLine(attr)
 	}
-	return &Origin{File: m.file.Path, Line: line, Level: m.level, Location: m.location, InFile: true}
+	return &Origin{File: m.pos.Path, Line: line, Level: m.level, Location: m.location, InFile: true}
 }
 
 func (m *merger) fail(line int, kind ConfigErrorKind, format string, args ...any) error {
-	return &ConfigFileError{File: m.file.Path, Line: line, Kind: kind, Description: fmt.Sprintf(format, args...)}
+	return &ConfigFileError{File: m.pos.Path, Line: line, Kind: kind, Description: fmt.Sprintf(format, args...)}
 }
 
 // lowerFile reports whether locks recorded by a level bind this instance.

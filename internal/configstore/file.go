@@ -22,7 +22,14 @@ type File struct {
 
 	ident fs.FileInfo // the file as it was read; nil when it did not exist
 	root  string      // a web.config: the physical path of its virtual directory
+
+	store *Store // resolves configSource references; nil for a stand-in file
+	host  *File  // for a configSource file: the file that refers to it
 }
+
+// Host returns, for a file a section refers to with configSource, the
+// file that refers to it, and nil otherwise.
+func (f *File) Host() *File { return f.host }
 
 // Exists reports whether the file is on disk (a web.config may be created by
 // a write).
@@ -81,6 +88,11 @@ type SectionInstance struct {
 	Location *Location // nil at file level
 	Element  *xmldoc.Element
 	Config   ConfigPath // the level the settings apply to
+	// Source is the configSource file holding the settings (Element is
+	// its root) and Ref the element that refers to it; both nil for a
+	// section written in File.
+	Source *File
+	Ref    *xmldoc.Element
 }
 
 // locationOf reads a <location> element.
@@ -160,7 +172,11 @@ func (f *File) Instances(name string, want func(ConfigPath) bool) ([]*SectionIns
 	root := f.doc.Root()
 	if want == nil || want(f.ConfigPath) {
 		for _, e := range sectionElements(root, name) {
-			out = append(out, &SectionInstance{Name: name, File: f, Element: e, Config: f.ConfigPath})
+			in := &SectionInstance{Name: name, File: f, Element: e, Config: f.ConfigPath}
+			if err := f.resolveSource(in, false); err != nil {
+				return nil, err
+			}
+			out = append(out, in)
 		}
 	}
 	root.EachChildWhere("location", "path", f.wantPath(want), func(c *xmldoc.Element) bool {
@@ -170,7 +186,11 @@ func (f *File) Instances(name string, want func(ConfigPath) bool) ([]*SectionIns
 			return false
 		}
 		for _, e := range sectionElements(c, name) {
-			out = append(out, &SectionInstance{Name: name, File: f, Location: loc, Element: e, Config: loc.Config})
+			in := &SectionInstance{Name: name, File: f, Location: loc, Element: e, Config: loc.Config}
+			if err = f.resolveSource(in, true); err != nil {
+				return false
+			}
+			out = append(out, in)
 		}
 		return true
 	})
@@ -212,4 +232,18 @@ func (f *File) Locations(want func(ConfigPath) bool) ([]*Location, error) {
 		return true
 	})
 	return out, err
+}
+
+// resolveSource points an instance kept in a configSource file at that
+// file's root element.
+func (f *File) resolveSource(in *SectionInstance, inLocation bool) error {
+	if f.store == nil {
+		return nil
+	}
+	sf, err := f.store.configSource(f, in.Element, inLocation)
+	if err != nil || sf == nil {
+		return err
+	}
+	in.Source, in.Ref, in.Element = sf, in.Element, sf.doc.Root()
+	return nil
 }

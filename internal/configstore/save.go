@@ -30,6 +30,16 @@ func (s *Store) Changed() []*File {
 	for _, p := range paths {
 		out = append(out, s.files[p])
 	}
+	paths = paths[:0]
+	for p, f := range s.sources {
+		if f.Changed() {
+			paths = append(paths, p)
+		}
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		out = append(out, s.sources[p])
+	}
 	return out
 }
 

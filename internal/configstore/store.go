@@ -53,6 +53,7 @@ type Store struct {
 
 	files   map[string]*File // web.config files by path
 	fileErr map[string]error
+	sources map[string]*File // configSource files by path (configsource.go)
 
 	lastSite *siteMemo     // FindSite's last answer
 	defaults defaultsCache // shown schema defaults, by schema element
@@ -194,6 +195,7 @@ func (s *Store) load(path string, cp ConfigPath, optional bool) (*File, error) {
 		return nil, err
 	}
 	f.ident = m.info
+	f.store = s
 	return f, nil
 }
 
@@ -238,6 +240,9 @@ func (s *Store) Files() []string {
 		more = append(more, p)
 	}
 	for p := range s.fileErr {
+		more = append(more, p)
+	}
+	for p := range s.sources {
 		more = append(more, p)
 	}
 	sort.Strings(more)

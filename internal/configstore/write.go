@@ -48,7 +48,18 @@ func (s *Store) SectionAt(f *File, level ConfigPath, name string, create bool) (
 	if container == nil {
 		return nil, nil
 	}
-	return wrap(sectionIn(container, name, create)), nil
+	el := sectionIn(container, name, create)
+	if el != nil {
+		// A section kept in a configSource file is edited there.
+		sf, err := s.configSource(f, el, container != f.doc.Root())
+		if err != nil {
+			return nil, err
+		}
+		if sf != nil {
+			el = sf.doc.Root()
+		}
+	}
+	return wrap(el), nil
 }
 
 // container returns the element that holds section name for level in f:
@@ -241,6 +252,17 @@ func (n *Node) RemoveChild(name string) {
 // leaves empty.
 func (n *Node) Remove() {
 	parent := n.el.Parent()
+	if parent == nil {
+		// The root of a configSource file: the reference stays, with
+		// the section's settings gone.
+		for _, a := range n.el.Attrs() {
+			n.el.RemoveAttr(a.Name)
+		}
+		for _, c := range n.el.Children() {
+			n.el.RemoveChild(c)
+		}
+		return
+	}
 	parent.RemoveChild(n.el)
 	prune(parent)
 }
