@@ -296,6 +296,13 @@ func (s *Store) CheckWrite(f *File, cp ConfigPath, name string) error {
 	if err != nil {
 		return err
 	}
+	// A broken configSource reference is an error of the file as it is,
+	// not of the change.
+	if f.ConfigPath.Contains(cp) {
+		if _, err := s.SectionAt(f, cp, decl.Name, false); err != nil {
+			return err
+		}
+	}
 	if !cp.Equal(f.ConfigPath) && !decl.AllowLocation {
 		return &LockError{File: f.Path, Description: DescNotInLocation}
 	}
