@@ -13,6 +13,8 @@ func SetOverrideMode(s *configstore.Store, name string, level configstore.Config
 	if err != nil {
 		return "", err
 	}
-	s.SetSectionMode(sch.Name, level, mode)
+	if err := s.SetSectionMode(sch.Name, level, mode); err != nil {
+		return "", err
+	}
 	return sch.Name, nil
 }

@@ -76,6 +76,7 @@ const (
 	DescSourceRelative = "The configSource attribute must be a relative physical path in the folder of the configuration file or below it, without '..': '%s'"
 	DescSourceLocation = "The configSource attribute is not allowed inside a <location> tag of applicationHost.config"
 	DescSourceAlone    = "A section using 'configSource' may contain no other attributes or elements"
+	DescSourceMove     = "Cannot lock or unlock section '%s' here: its settings are kept in '%s' (configSource), and IIS allows no configSource inside the <location> tag that locking writes. Move the settings into applicationHost.config first"
 )
 
 // UnknownSectionError is a section name that is not declared or has no schema.

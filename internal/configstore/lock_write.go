@@ -1,6 +1,7 @@
 package configstore
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
@@ -11,8 +12,9 @@ import (
 // goes into a <location path="..." overrideMode="..."> of
 // applicationHost.config. A section already written for that path moves
 // into the tag with its settings; a tag holding only this section just
-// changes its mode.
-func (s *Store) SetSectionMode(name string, level ConfigPath, mode string) {
+// changes its mode. A section kept in a configSource file cannot move:
+// IIS allows no configSource in a <location> of applicationHost.config.
+func (s *Store) SetSectionMode(name string, level ConfigPath, mode string) error {
 	f := s.apphost
 	root := f.doc.Root()
 
@@ -25,6 +27,7 @@ func (s *Store) SetSectionMode(name string, level ConfigPath, mode string) {
 		}
 	}
 	var target *xmldoc.Element // a location with the wanted mode
+	created := false
 	same := f.pathIs(level)
 	root.EachChild(func(c *xmldoc.Element) bool {
 		if c.Name() != "location" {
@@ -46,8 +49,9 @@ func (s *Store) SetSectionMode(name string, level ConfigPath, mode string) {
 		// The tag holds just this section: changing its mode is enough.
 		curLoc.RemoveAttr("allowOverride")
 		curLoc.SetAttr("overrideMode", mode)
-		return
+		return nil
 	case target == nil:
+		created = true
 		target = xmldoc.NewElement("location")
 		target.SetAttr("path", level.Relative())
 		target.SetAttr("overrideMode", mode)
@@ -55,10 +59,17 @@ func (s *Store) SetSectionMode(name string, level ConfigPath, mode string) {
 	}
 	if cur == nil {
 		sectionIn(target, name, true)
-		return
+		return nil
 	}
 	if inside := sectionIn(target, name, false); inside == cur {
-		return
+		return nil
+	}
+	if ref, ok := cur.Attr("configSource"); ok {
+		if created {
+			root.RemoveChild(target)
+		}
+		return &ConfigFileError{File: f.Path, Line: cur.AttrLine("configSource"), Kind: ErrMalformed,
+			Description: fmt.Sprintf(DescSourceMove, name, ref)}
 	}
 	// Move the section with its settings into the tag.
 	from := cur.Parent()
@@ -70,6 +81,7 @@ func (s *Store) SetSectionMode(name string, level ConfigPath, mode string) {
 	}
 	dst.AppendChild(cur)
 	prune(from)
+	return nil
 }
 
 // groupIn finds or creates the section-group elements of a path.
