@@ -245,6 +245,23 @@ func TestEffectiveErrors(t *testing.T) {
 			"S", "Invalid value 'perhaps' for attribute 'enableDocFooter'", ErrMalformed},
 		{"both overrideMode and allowOverride", `<location path="S" overrideMode="Allow" allowOverride="true"><system.webServer><staticContent /></system.webServer></location>`,
 			nil, "S", DescBothOverride, ErrMalformed},
+		{"lockAttributes naming no attribute", `<system.webServer><staticContent lockAttributes="enableDocFooter,notExisted" /></system.webServer>`,
+			nil, "S", "lockAttributes contains unknown attribute 'notExisted'", ErrMalformed},
+		{"lockAllAttributesExcept naming no attribute", `<system.webServer><staticContent lockAllAttributesExcept="x" /></system.webServer>`,
+			nil, "S", "lockAllAttributesExcept contains unknown attribute 'x'", ErrMalformed},
+		{"lockElements naming no element", `<system.webServer><staticContent lockElements="mimeMap,clientCache,add" /></system.webServer>`,
+			nil, "S", "lockElements contains unknown element 'add'", ErrMalformed},
+		{"lockAllElementsExcept naming no element", "",
+			map[string]string{"root/web.config": `<configuration><system.webServer><staticContent lockAllElementsExcept="nothing" /></system.webServer></configuration>`},
+			"S", "lockAllElementsExcept contains unknown element 'nothing'", ErrMalformed},
+		{"configSource missing", "",
+			map[string]string{"root/web.config": `<configuration><system.webServer><staticContent configSource="mime.config" /></system.webServer></configuration>`},
+			"S", "Unable to open configSource file 'mime.config'", ErrUnreadable},
+		{"configSource with settings beside it", "",
+			map[string]string{"root/web.config": `<configuration><system.webServer><staticContent configSource="m.config" enableDocFooter="true" /></system.webServer></configuration>`, "root/m.config": `<staticContent />`},
+			"S", DescSourceAlone, ErrMalformed},
+		{"configSource in an applicationHost.config location", `<location path="S"><system.webServer><staticContent configSource="m.config" /></system.webServer></location>`,
+			map[string]string{"m.config": `<staticContent />`}, "S", DescSourceLocation, ErrMalformed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -260,5 +277,62 @@ func TestEffectiveErrors(t *testing.T) {
 				t.Fatalf("err = %#v, want %q (kind %d) with a line", err, tt.want, tt.kind)
 			}
 		})
+	}
+}
+
+func TestSourcePath(t *testing.T) {
+	tests := []struct {
+		in, want string
+		ok       bool
+	}{
+		{"a.config", "a.config", true},
+		{`conf\rewrite.config`, filepath.Join("conf", "rewrite.config"), true},
+		{"conf/./a.config", filepath.Join("conf", "a.config"), true},
+		{"..\\a.config", "", false},
+		{"conf/../../a.config", "", false},
+		{"/etc/a.config", "", false},
+		{`\\server\share\a.config`, "", false},
+		{`C:\a.config`, "", false},
+		{"", "", false},
+		{".", "", false},
+	}
+	for _, tt := range tests {
+		got, ok := sourcePath(tt.in)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("sourcePath(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+// TestConfigSource reads a section from its configSource file, with that
+// file's lines as origins, and edits it there.
+func TestConfigSource(t *testing.T) {
+	s := openTree(t, "", map[string]string{
+		"root/web.config":       "<configuration>\n<system.webServer>\n<staticContent configSource=\"conf\\mime.config\" />\n</system.webServer>\n</configuration>\n",
+		"root/conf/mime.config": "<staticContent\n  enableDocFooter=\"true\">\n  <mimeMap fileExtension=\".q\" mimeType=\"x/q\" />\n</staticContent>\n",
+	})
+	cp, _ := ParseConfigPath("S")
+	eff, err := s.Effective(cp, "staticContent")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := origin(eff.Root.Attr("enableDocFooter").Origin, s); got != "root/conf/mime.config:2" {
+		t.Errorf("enableDocFooter from %s, want root/conf/mime.config:2", got)
+	}
+	if n := len(eff.Root.Items); n == 0 || origin(eff.Root.Items[0].Origin, s) != "root/conf/mime.config:3" {
+		t.Errorf("first entry from %v, want root/conf/mime.config:3", eff.Root.Items)
+	}
+	f, err := s.FileAt(cp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.SectionAt(f, cp, "system.webServer/staticContent", false)
+	if err != nil || n == nil {
+		t.Fatalf("SectionAt = %v, %v", n, err)
+	}
+	n.SetAttr("enableDocFooter", "false")
+	changed := s.Changed()
+	if len(changed) != 1 || filepath.Base(changed[0].Path) != "mime.config" || changed[0].Host() != f {
+		t.Fatalf("changed files %v, want only conf/mime.config", changed)
 	}
 }
