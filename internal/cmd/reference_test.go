@@ -140,6 +140,9 @@ func TestReferenceAttributes(t *testing.T) {
 // it lacks one: the sections a server declares in administration.config or
 // redirection.config, which the default file stands in for here.
 func declare(template []byte, section string) []byte {
+	if declaredIn(template)[strings.ToLower(section)] {
+		return template // a second declaration is an error (issue 20)
+	}
 	text := string(template)
 	if strings.Contains(section, "/") {
 		group, rest, _ := strings.Cut(section, "/")
@@ -160,6 +163,45 @@ func declare(template []byte, section string) []byte {
 		return template
 	}
 	return []byte(strings.Replace(text, "<configSections>", `<configSections><section name="`+section+`" />`, 1))
+}
+
+// declaredIn returns the lower-case full names of the sections a file's
+// <configSections> declares.
+func declaredIn(file []byte) map[string]bool {
+	out := map[string]bool{}
+	d := xml.NewDecoder(strings.NewReader(string(file)))
+	var groups []string
+	in := false
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return out
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			name := ""
+			for _, a := range t.Attr {
+				if a.Name.Local == "name" {
+					name = a.Value
+				}
+			}
+			switch {
+			case t.Name.Local == "configSections":
+				in = true
+			case in && t.Name.Local == "sectionGroup":
+				groups = append(groups, name)
+			case in && t.Name.Local == "section":
+				out[strings.ToLower(strings.Join(append(groups[:len(groups):len(groups)], name), "/"))] = true
+			}
+		case xml.EndElement:
+			switch {
+			case t.Name.Local == "configSections":
+				return out
+			case in && t.Name.Local == "sectionGroup":
+				groups = groups[:len(groups)-1]
+			}
+		}
+	}
 }
 
 // pageTarget is where a page's attributes live: the section, the schema
