@@ -59,17 +59,20 @@ type Mapping struct {
 }
 
 // sitesSection returns the server-level <sites> element, or nil.
-func (s *Store) sitesSection() (*xmldoc.Element, error) {
+func (s *Store) sitesSection() (sites *xmldoc.Element, defs siteDefaults, err error) {
 	insts, err := s.apphost.Instances("system.applicationHost/sites", func(cp ConfigPath) bool { return cp.IsServer() })
 	if err != nil || len(insts) == 0 {
-		return nil, err
+		return nil, defs, err
 	}
-	return insts[0].Element, nil
+	defs = s.readSiteDefaults(insts[0].Element)
+	defs.file = insts[0].source().Path // a configSource file, or applicationHost.config
+	return insts[0].Element, defs, nil
 }
 
 // siteDefaults holds the collection default that mapping needs.
 type siteDefaults struct {
 	allowSubDirConfig string
+	file              string // the file holding the sites section
 }
 
 func (s *Store) readSiteDefaults(sites *xmldoc.Element) siteDefaults {
@@ -84,11 +87,10 @@ func (s *Store) readSiteDefaults(sites *xmldoc.Element) siteDefaults {
 
 // Sites returns every site, in file order.
 func (s *Store) Sites() ([]*Site, error) {
-	sites, err := s.sitesSection()
+	sites, defs, err := s.sitesSection()
 	if err != nil || sites == nil {
 		return nil, err
 	}
-	defs := s.readSiteDefaults(sites)
 	var out []*Site
 	sites.EachChild(func(e *xmldoc.Element) bool {
 		if e.Name() == "site" {
@@ -103,18 +105,19 @@ func (s *Store) Sites() ([]*Site, error) {
 // It reads only that site, so it stays cheap with many sites.
 func (s *Store) FindSite(name string) (*Site, error) {
 	doc := s.apphost.doc
-	if m := s.lastSite; m != nil && m.doc == doc && m.edits == doc.Edits() && m.name == name {
+	rev, _ := s.apphost.Revision() // counts edits of a sites configSource file too
+	if m := s.lastSite; m != nil && m.doc == doc && m.edits == rev && m.name == name {
 		return m.site, nil
 	}
 	site, err := s.findSite(name)
 	if err == nil {
-		s.lastSite = &siteMemo{doc: doc, edits: doc.Edits(), name: name, site: site}
+		s.lastSite = &siteMemo{doc: doc, edits: rev, name: name, site: site}
 	}
 	return site, err
 }
 
 func (s *Store) findSite(name string) (*Site, error) {
-	sites, err := s.sitesSection()
+	sites, defs, err := s.sitesSection()
 	if err != nil || sites == nil {
 		return nil, err
 	}
@@ -126,11 +129,11 @@ func (s *Store) findSite(name string) (*Site, error) {
 	if found == nil {
 		return nil, nil
 	}
-	return s.readSite(found, s.readSiteDefaults(sites)), nil
+	return s.readSite(found, defs), nil
 }
 
 func (s *Store) readSite(e *xmldoc.Element, defs siteDefaults) *Site {
-	site := &Site{Element: e, File: s.apphost.Path}
+	site := &Site{Element: e, File: defs.file}
 	site.Name, _ = e.Attr("name")
 	site.ID, _ = e.Attr("id")
 	subDir := defs.allowSubDirConfig

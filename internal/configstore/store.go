@@ -270,7 +270,7 @@ func (s *Store) Chain(cp ConfigPath) ([]*File, error) {
 		if site.Element != nil {
 			line = site.Element.Line()
 		}
-		return nil, &ConfigFileError{File: s.apphost.Path, Line: line, Kind: ErrMalformed,
+		return nil, &ConfigFileError{File: site.File, Line: line, Kind: ErrMalformed,
 			Description: fmt.Sprintf(DescUnrecognizedPath, SitePath(site.Name))}
 	}
 	reg := s.apphost.declared

@@ -277,7 +277,17 @@ func (f *File) Revision() (rev uint64, ok bool) {
 	if f.doc == nil {
 		return 0, false
 	}
-	return f.doc.Edits(), true
+	rev = f.doc.Edits()
+	if f.store != nil {
+		// Edits of the file's sections kept in configSource files count
+		// as edits of the file: they change what it configures.
+		for _, sf := range f.store.sources {
+			if sf.host == f {
+				rev += sf.doc.Edits()
+			}
+		}
+	}
+	return rev, true
 }
 
 // ValidName reports whether a file can hold name as an element or
