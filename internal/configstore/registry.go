@@ -25,10 +25,13 @@ func (d *Declaration) Locked() bool { return strings.EqualFold(d.OverrideModeDef
 type Registry struct {
 	sections map[string]*Declaration // by lower-case full name
 	groups   map[string]bool         // lower-case group paths, e.g. system.webserver/security
+	// groupNames maps a top-level group's lower-case name to the name as
+	// declared, which the elements use (element names are case-sensitive).
+	groupNames map[string]string
 }
 
 func newRegistry() *Registry {
-	return &Registry{sections: map[string]*Declaration{}, groups: map[string]bool{}}
+	return &Registry{sections: map[string]*Declaration{}, groups: map[string]bool{}, groupNames: map[string]string{}}
 }
 
 // Lookup returns the declaration of a full section name.
@@ -55,6 +58,9 @@ func (r *Registry) clone() *Registry {
 	}
 	for k, v := range r.groups {
 		c.groups[k] = v
+	}
+	for k, v := range r.groupNames {
+		c.groupNames[k] = v
 	}
 	return c
 }
@@ -96,6 +102,9 @@ func (r *Registry) readGroup(file string, e *xmldoc.Element, prefix string) erro
 				return &ConfigFileError{File: file, Line: c.Line(), Kind: ErrMalformed, Description: fmt.Sprintf(DescMissingRequired, "name")}
 			}
 			r.groups[strings.ToLower(full)] = true
+			if prefix == "" {
+				r.groupNames[strings.ToLower(full)] = full
+			}
 			if err := r.readGroup(file, c, full); err != nil {
 				return err
 			}
@@ -187,13 +196,21 @@ func (r *Registry) checkSections(f *File) error {
 		return nil
 	}
 	var err error
-	f.doc.Root().EachChild(func(c *xmldoc.Element) bool {
-		if r.IsGroup(c.Name()) {
-			err = r.checkGroup(f, c, c.Name())
+	for g := range r.groups {
+		if strings.Contains(g, "/") {
+			continue
 		}
-		return err == nil
-	})
-	return err
+		// By name, so that the many <location> tags of a large file are
+		// skipped without being built.
+		f.doc.Root().EachChildNamed(r.groupNames[g], func(c *xmldoc.Element) bool {
+			err = r.checkGroup(f, c, c.Name())
+			return err == nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (r *Registry) checkGroup(f *File, g *xmldoc.Element, path string) error {
