@@ -1,0 +1,429 @@
+package configstore
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
+	"github.com/appcmd-project/appcmd/internal/section"
+)
+
+// Validation (appcmd validate config) reports every section instance the
+// reader would refuse, in every file: the same checks that Effective runs
+// (checkInstance, mergeElement), one instance at a time, so a file is read
+// once and a 50,000-location applicationHost.config costs one pass rather
+// than one Effective per location.
+
+// Finding is one problem of a configuration file.
+type Finding struct {
+	File    string
+	Line    int
+	Column  int
+	Rule    string // short name of the rule broken (RuleOf)
+	Message string
+	Err     error
+}
+
+// Rules of Finding.Rule.
+const (
+	RuleMalformed        = "malformed"         // not well-formed XML, bad root, bad <location>
+	RuleUnreadable       = "unreadable"        // cannot be read
+	RuleUnknownSection   = "unknown-section"   // not declared, or no schema
+	RuleUnknownAttribute = "unknown-attribute" // not in the section's schema
+	RuleUnknownElement   = "unknown-element"   // not in the section's schema
+	RuleInvalidValue     = "invalid-value"     // rejected by the type or validator
+	RuleDuplicateKey     = "duplicate-key"     // a collection key added twice
+	RuleMissingRequired  = "missing-required"  // a required attribute left out
+	RuleSectionTwice     = "section-twice"     // one section twice for one level in one file
+	RuleLocked           = "locked"            // set where a parent level locks it
+	RuleNotAllowedHere   = "not-allowed-here"  // allowDefinition or allowLocation forbids the place
+	RuleInvalid          = "invalid"           // anything else the reader refuses
+)
+
+// ruleOf names the rule an error of the reader breaks.
+func ruleOf(err error) string {
+	var cfe *ConfigFileError
+	if !errors.As(err, &cfe) {
+		if errors.As(err, new(*UnknownSectionError)) {
+			return RuleUnknownSection
+		}
+		return RuleInvalid
+	}
+	d := cfe.Description
+	has := func(format string) bool {
+		p, _, _ := strings.Cut(format, "%")
+		return strings.HasPrefix(d, p)
+	}
+	switch {
+	case cfe.Kind == ErrUnreadable:
+		return RuleUnreadable
+	case has(DescNotWellFormed), strings.HasPrefix(d, "The root element"), has(DescBothOverride),
+		strings.HasPrefix(d, "The overrideMode"), strings.HasPrefix(d, "The allowOverride"), strings.HasPrefix(d, "Invalid location path"):
+		return RuleMalformed
+	case has(DescMissingDecl), has(DescMissingSchema), strings.HasPrefix(d, "Unrecognized configuration section"):
+		return RuleUnknownSection
+	case has(DescUnrecognizedAtt):
+		return RuleUnknownAttribute
+	case has(DescUnrecognizedEl):
+		return RuleUnknownElement
+	case strings.HasPrefix(d, "Invalid value"):
+		return RuleInvalidValue
+	case has(DescDuplicate), has(DescDuplicateCombo):
+		return RuleDuplicateKey
+	case has(DescMissingRequired):
+		return RuleMissingRequired
+	case has(DescSectionTwice):
+		return RuleSectionTwice
+	case has(DescNotInLocation), strings.HasPrefix(d, "This configuration section cannot be used at this path. The section is registered"):
+		return RuleNotAllowedHere
+	case cfe.Kind == ErrLocked:
+		return RuleLocked
+	}
+	return RuleInvalid
+}
+
+// Validate checks applicationHost.config and every web.config its virtual
+// directories reach (their physical folders and the folders below them,
+// as IIS reads a web.config in any folder it serves). Nothing is written
+// or created. Findings are sorted by file and line; files lists the files
+// read.
+func (s *Store) Validate() (findings []Finding, files []string) {
+	v := &validator{s: s, seen: map[string]bool{}, files: []string{s.apphost.Path}}
+	v.file(s.apphost, []*File{s.apphost})
+	sites, err := s.Sites()
+	if err != nil {
+		v.add(err, nil)
+	}
+	for _, site := range sites {
+		for _, app := range site.Apps {
+			for _, vd := range app.VDirs {
+				v.vdir(site, vd)
+			}
+		}
+	}
+	sort.SliceStable(v.out, func(i, j int) bool {
+		a, b := v.out[i], v.out[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		return a.Line < b.Line
+	})
+	return v.out, v.files
+}
+
+// ValidateWebConfig checks one web.config on its own, as the configuration
+// of a site (MACHINE/WEBROOT/APPHOST/Default Web Site) of the stock
+// applicationHost.config: the sections it may use, their locks and schema.
+func ValidateWebConfig(path string, opts Options) (findings []Finding, files []string, err error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	// The stock file is read from memory: nothing is written anywhere.
+	host := filepath.Join(filepath.Dir(abs), "(stock applicationHost.config)")
+	schema := section.Builtin()
+	if err := section.LoadDirs(schema, opts.SchemaDirs); err != nil {
+		return nil, nil, err
+	}
+	s := &Store{schema: schema, env: opts.Env, files: map[string]*File{}, fileErr: map[string]error{},
+		defaults: defaultsCache{}, rename: os.Rename, noMap: true}
+	if s.env == nil {
+		s.env = os.LookupEnv
+	}
+	ah, err := parseFile(host, ServerPath, DefaultConfig(host), xmldoc.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	ah.AppHost, ah.exists, ah.declared = true, true, newRegistry()
+	if err := ah.declared.readDeclarations(ah.Path, ah.doc); err != nil {
+		return nil, nil, err
+	}
+	s.apphost = ah
+	cp := SitePath("Default Web Site")
+	v := &validator{s: s, seen: map[string]bool{}}
+	v.files = []string{abs}
+	f, err := s.load(abs, cp, false)
+	if err != nil {
+		v.add(err, nil)
+		return v.out, v.files, nil
+	}
+	f.declared = s.apphost.declared
+	if f.doc.Root().Child("configSections") != nil {
+		f.declared = s.apphost.declared.clone()
+		if err := f.declared.readDeclarations(f.Path, f.doc); err != nil {
+			v.add(err, f)
+			return v.out, v.files, nil
+		}
+	}
+	v.file(f, []*File{s.apphost, f})
+	return v.out, v.files, nil
+}
+
+type validator struct {
+	s     *Store
+	out   []Finding
+	files []string        // files checked
+	seen  map[string]bool // web.config files checked, and findings reported
+}
+
+// add records an error of the reader as a finding, once.
+func (v *validator) add(err error, f *File) {
+	fd := Finding{Rule: ruleOf(err), Message: err.Error(), Err: err}
+	var cfe *ConfigFileError
+	if errors.As(err, &cfe) {
+		fd.File, fd.Line, fd.Message = cfe.File, cfe.Line, cfe.Description
+		var se *xmldoc.SyntaxError
+		if errors.As(err, &se) {
+			fd.Column = se.Column
+		} else if f != nil && f.doc != nil && f.Path == cfe.File {
+			fd.Column = column(f.doc.Source(), cfe.Line, cfe.Description)
+		}
+	} else if f != nil {
+		fd.File = f.Path
+	}
+	key := fmt.Sprint(fd.File, fd.Line, fd.Message)
+	if v.seen[key] {
+		return
+	}
+	v.seen[key] = true
+	v.out = append(v.out, fd)
+}
+
+// quotedName finds the attribute or element a description names.
+var quotedName = regexp.MustCompile(`(?:attribute|element) '([^']+)'`)
+
+// column is the 1-based column of what a finding on a line is about: the
+// attribute or element its description names, else the first tag.
+func column(src []byte, line int, desc string) int {
+	if line <= 0 {
+		return 0
+	}
+	start := 0
+	for n := 1; n < line; n++ {
+		i := bytes.IndexByte(src[start:], '\n')
+		if i < 0 {
+			return 0
+		}
+		start += i + 1
+	}
+	end := bytes.IndexByte(src[start:], '\n')
+	if end < 0 {
+		end = len(src) - start
+	}
+	text := src[start : start+end]
+	at := -1
+	if m := quotedName.FindStringSubmatch(desc); m != nil {
+		if i := bytes.Index(text, []byte(m[1]+"=")); i >= 0 {
+			at = i
+		} else if i := bytes.Index(text, []byte("<"+m[1])); i >= 0 {
+			at = i
+		}
+	}
+	if at < 0 {
+		at = bytes.IndexByte(text, '<')
+	}
+	if at < 0 {
+		at = len(text) - len(bytes.TrimLeft(text, " \t"))
+	}
+	return 1 + len([]rune(string(text[:at])))
+}
+
+// vdir checks the web.config files of one virtual directory's folder tree.
+func (v *validator) vdir(site *Site, vd *VDir) {
+	root := v.s.ExpandPath(vd.PhysicalPath)
+	if root == "" {
+		return
+	}
+	info, err := os.Stat(root)
+	if err != nil || !info.IsDir() {
+		return // IIS answers 500 for the folder itself; nothing to read here
+	}
+	base := SitePath(site.Name)
+	if u := strings.Trim(vd.URLPath(), "/"); u != "" {
+		if p, err := base.Join(u); err == nil {
+			base = p
+		}
+	}
+	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() {
+			if p != root && (!vd.AllowSubDirConfig || strings.HasPrefix(d.Name(), ".") || d.Name() == "node_modules") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.EqualFold(d.Name(), "web.config") {
+			return nil
+		}
+		rel, _ := filepath.Rel(root, filepath.Dir(p))
+		cp := base
+		if rel != "." {
+			if cp, err = base.Join(filepath.ToSlash(rel)); err != nil {
+				return nil
+			}
+		}
+		v.webConfig(cp, p)
+		return nil
+	})
+}
+
+// webConfig checks the web.config of level cp, reading it (and the files
+// above it) through Chain, as every command does.
+func (v *validator) webConfig(cp ConfigPath, path string) {
+	chain, err := v.s.Chain(cp)
+	if err != nil {
+		if !v.seen["file:"+path] {
+			v.seen["file:"+path] = true
+			v.files = append(v.files, path)
+		}
+		v.add(err, nil)
+		return
+	}
+	f := chain[len(chain)-1]
+	if f.AppHost || !f.ConfigPath.Equal(cp) || f.doc == nil || v.seen["file:"+f.Path] {
+		return
+	}
+	v.seen["file:"+f.Path] = true
+	v.files = append(v.files, f.Path)
+	v.file(f, chain)
+}
+
+// file checks every section instance of one file; chain is the file and
+// the files above it.
+func (v *validator) file(f *File, chain []*File) {
+	if f.doc == nil {
+		return
+	}
+	var insts []*SectionInstance
+	root := f.doc.Root()
+	v.walk(f, root, "", nil, f.ConfigPath, &insts)
+	root.EachChildNamed("location", func(c *xmldoc.Element) bool {
+		loc, err := f.locationOf(c)
+		if err != nil {
+			v.add(err, f)
+			return true
+		}
+		v.walk(f, c, "", loc, loc.Config, &insts)
+		return true
+	})
+	// Instances of this file by level and section, for the ancestors of
+	// each one and for sections set twice at one level.
+	byLevel := map[string][]*SectionInstance{}
+	for _, in := range insts {
+		k := strings.ToLower(in.Name) + "\x00" + strings.ToLower(in.Config.String())
+		for _, prev := range byLevel[k] {
+			if prev.File == in.File {
+				v.add(&ConfigFileError{File: f.Path, Line: in.Element.Line(), Kind: ErrMalformed, Description: fmt.Sprintf(DescSectionTwice, in.Name)}, f)
+			}
+		}
+		byLevel[k] = append(byLevel[k], in)
+	}
+	for _, in := range insts {
+		if err := v.instance(in, chain, byLevel); err != nil {
+			v.add(err, f)
+		}
+	}
+}
+
+// walk collects the section instances below a container (<configuration>
+// or <location>), reporting elements that are neither a declared section
+// nor a section group.
+func (v *validator) walk(f *File, container *xmldoc.Element, prefix string, loc *Location, cp ConfigPath, out *[]*SectionInstance) {
+	container.EachChild(func(c *xmldoc.Element) bool {
+		name := c.Name()
+		if prefix == "" && (name == "configSections" || name == "location" && loc == nil) {
+			return true
+		}
+		full := prefix + name
+		switch {
+		case f.declared.Lookup(full) != nil || MachineLevel(full):
+			*out = append(*out, &SectionInstance{Name: full, File: f, Location: loc, Element: c, Config: cp})
+		case f.declared.IsGroup(full):
+			v.walk(f, c, full+"/", loc, cp, out)
+		default:
+			v.add(&ConfigFileError{File: f.Path, Line: c.Line(), Kind: ErrMalformed,
+				Description: fmt.Sprintf(DescMissingDecl, full)}, f)
+		}
+		return true
+	})
+}
+
+// instance runs the reader's checks on one section instance: the checks
+// Effective runs on it (lock, allowDefinition, allowLocation), then the
+// merge of the instances that apply at its level up to and including it.
+// Errors of other instances are left to their own check.
+func (v *validator) instance(in *SectionInstance, chain []*File, byLevel map[string][]*SectionInstance) error {
+	s := v.s
+	decl := in.File.declared.Lookup(in.Name)
+	if decl == nil {
+		decl = machineDeclaration(in.Name)
+	}
+	sch := s.schema.Section(decl.Name)
+	if sch == nil {
+		return &ConfigFileError{File: in.File.Path, Line: in.Element.Line(), Kind: ErrMalformed,
+			Description: fmt.Sprintf(DescMissingSchema, in.Name)}
+	}
+	upTo := chain
+	for i, f := range chain {
+		if f == in.File {
+			upTo = chain[:i+1]
+		}
+	}
+	if err := s.checkInstance(in, decl, upTo); err != nil {
+		return err
+	}
+	var insts []*SectionInstance
+	if in.File.AppHost {
+		// The instances of applicationHost.config that apply at in's
+		// level: at each ancestor level, by the index (no scan of every
+		// <location>).
+		for d := 0; d <= in.Config.Depth(); d++ {
+			for _, o := range byLevel[strings.ToLower(in.Name)+"\x00"+strings.ToLower(in.Config.Prefix(d).String())] {
+				if o == in {
+					break
+				}
+				if o.Location != nil && !o.Location.InheritInChildApps && s.inChildApp(o.Config, in.Config) {
+					continue
+				}
+				insts = append(insts, o)
+			}
+		}
+		insts = append(insts, in)
+	} else {
+		all, err := s.instancesFor(upTo, in.Name, in.Config)
+		if err != nil {
+			return err
+		}
+		for _, o := range all {
+			insts = append(insts, o)
+			if o == in || o.Element == in.Element {
+				break
+			}
+		}
+	}
+	root := s.defaults.newEffElement(sch.Root.Name, sch.Root)
+	for _, o := range insts {
+		loc := ""
+		if o.Location != nil {
+			loc = o.Location.Path
+		}
+		m := &merger{file: o.File, level: o.Config, location: loc, defaults: s.defaults}
+		if err := m.mergeElement(root, o.Element); err != nil {
+			var cfe *ConfigFileError
+			if o != in && o.Element != in.Element && errors.As(err, &cfe) && cfe.File == o.File.Path {
+				return nil // an ancestor's own error, reported for it
+			}
+			return err
+		}
+	}
+	return nil
+}
