@@ -31,6 +31,16 @@ type Finding struct {
 	Err     error
 }
 
+// Report is the result of a validation.
+type Report struct {
+	Findings []Finding
+	Files    []string // the files read
+	// Unchecked are declared sections without a schema here (IIS
+	// extensions whose schema files are not installed, .NET sections):
+	// IIS reads them only with their schema, so they are not findings.
+	Unchecked []string
+}
+
 // Rules of Finding.Rule.
 const (
 	RuleMalformed        = "malformed"         // not well-formed XML, bad root, bad <location>
@@ -92,10 +102,9 @@ func ruleOf(err error) string {
 // Validate checks applicationHost.config and every web.config its virtual
 // directories reach (their physical folders and the folders below them,
 // as IIS reads a web.config in any folder it serves). Nothing is written
-// or created. Findings are sorted by file and line; files lists the files
-// read.
-func (s *Store) Validate() (findings []Finding, files []string) {
-	v := &validator{s: s, seen: map[string]bool{}, files: []string{s.apphost.Path}}
+// or created. Findings are sorted by file and line.
+func (s *Store) Validate() *Report {
+	v := &validator{s: s, seen: map[string]bool{}, unchecked: map[string]bool{}, files: []string{s.apphost.Path}}
 	v.file(s.apphost, []*File{s.apphost})
 	sites, err := s.Sites()
 	if err != nil {
@@ -108,6 +117,10 @@ func (s *Store) Validate() (findings []Finding, files []string) {
 			}
 		}
 	}
+	return v.report()
+}
+
+func (v *validator) report() *Report {
 	sort.SliceStable(v.out, func(i, j int) bool {
 		a, b := v.out[i], v.out[j]
 		if a.File != b.File {
@@ -115,22 +128,27 @@ func (s *Store) Validate() (findings []Finding, files []string) {
 		}
 		return a.Line < b.Line
 	})
-	return v.out, v.files
+	r := &Report{Findings: v.out, Files: v.files}
+	for n := range v.unchecked {
+		r.Unchecked = append(r.Unchecked, n)
+	}
+	sort.Strings(r.Unchecked)
+	return r
 }
 
 // ValidateWebConfig checks one web.config on its own, as the configuration
 // of a site (MACHINE/WEBROOT/APPHOST/Default Web Site) of the stock
 // applicationHost.config: the sections it may use, their locks and schema.
-func ValidateWebConfig(path string, opts Options) (findings []Finding, files []string, err error) {
+func ValidateWebConfig(path string, opts Options) (*Report, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	// The stock file is read from memory: nothing is written anywhere.
 	host := filepath.Join(filepath.Dir(abs), "(stock applicationHost.config)")
 	schema := section.Builtin()
 	if err := section.LoadDirs(schema, opts.SchemaDirs); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	s := &Store{schema: schema, env: opts.Env, files: map[string]*File{}, fileErr: map[string]error{},
 		defaults: defaultsCache{}, rename: os.Rename, noMap: true}
@@ -139,38 +157,39 @@ func ValidateWebConfig(path string, opts Options) (findings []Finding, files []s
 	}
 	ah, err := parseFile(host, ServerPath, DefaultConfig(host), xmldoc.Options{})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	ah.AppHost, ah.exists, ah.declared = true, true, newRegistry()
 	if err := ah.declared.readDeclarations(ah.Path, ah.doc); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	s.apphost = ah
 	cp := SitePath("Default Web Site")
-	v := &validator{s: s, seen: map[string]bool{}}
+	v := &validator{s: s, seen: map[string]bool{}, unchecked: map[string]bool{}}
 	v.files = []string{abs}
 	f, err := s.load(abs, cp, false)
 	if err != nil {
 		v.add(err, nil)
-		return v.out, v.files, nil
+		return v.report(), nil
 	}
 	f.declared = s.apphost.declared
 	if f.doc.Root().Child("configSections") != nil {
 		f.declared = s.apphost.declared.clone()
 		if err := f.declared.readDeclarations(f.Path, f.doc); err != nil {
 			v.add(err, f)
-			return v.out, v.files, nil
+			return v.report(), nil
 		}
 	}
 	v.file(f, []*File{s.apphost, f})
-	return v.out, v.files, nil
+	return v.report(), nil
 }
 
 type validator struct {
-	s     *Store
-	out   []Finding
-	files []string        // files checked
-	seen  map[string]bool // web.config files checked, and findings reported
+	s         *Store
+	out       []Finding
+	files     []string        // files checked
+	unchecked map[string]bool // declared sections without a schema
+	seen      map[string]bool // web.config files checked, and findings reported
 }
 
 // add records an error of the reader as a finding, once.
@@ -328,7 +347,7 @@ func (v *validator) file(f *File, chain []*File) {
 		byLevel[k] = append(byLevel[k], in)
 	}
 	for _, in := range insts {
-		if err := v.instance(in, chain, byLevel); err != nil {
+		for _, err := range v.instance(in, chain, byLevel) {
 			v.add(err, f)
 		}
 	}
@@ -347,7 +366,7 @@ func (v *validator) walk(f *File, container *xmldoc.Element, prefix string, loc 
 		switch {
 		case f.declared.Lookup(full) != nil || MachineLevel(full):
 			*out = append(*out, &SectionInstance{Name: full, File: f, Location: loc, Element: c, Config: cp})
-		case f.declared.IsGroup(full):
+		case f.declared.IsGroup(full) || machineGroup(full):
 			v.walk(f, c, full+"/", loc, cp, out)
 		default:
 			v.add(&ConfigFileError{File: f.Path, Line: c.Line(), Kind: ErrMalformed,
@@ -360,8 +379,9 @@ func (v *validator) walk(f *File, container *xmldoc.Element, prefix string, loc 
 // instance runs the reader's checks on one section instance: the checks
 // Effective runs on it (lock, allowDefinition, allowLocation), then the
 // merge of the instances that apply at its level up to and including it.
-// Errors of other instances are left to their own check.
-func (v *validator) instance(in *SectionInstance, chain []*File, byLevel map[string][]*SectionInstance) error {
+// Errors of other instances are left to their own check. A section set
+// where it is locked is still merged, so its other problems show too.
+func (v *validator) instance(in *SectionInstance, chain []*File, byLevel map[string][]*SectionInstance) []error {
 	s := v.s
 	decl := in.File.declared.Lookup(in.Name)
 	if decl == nil {
@@ -369,8 +389,12 @@ func (v *validator) instance(in *SectionInstance, chain []*File, byLevel map[str
 	}
 	sch := s.schema.Section(decl.Name)
 	if sch == nil {
-		return &ConfigFileError{File: in.File.Path, Line: in.Element.Line(), Kind: ErrMalformed,
-			Description: fmt.Sprintf(DescMissingSchema, in.Name)}
+		// Read by .NET or by an extension whose schema is not here: IIS
+		// does not check it without a schema, and neither do we.
+		if !MachineLevel(in.Name) {
+			v.unchecked[in.Name] = true
+		}
+		return nil
 	}
 	upTo := chain
 	for i, f := range chain {
@@ -378,8 +402,9 @@ func (v *validator) instance(in *SectionInstance, chain []*File, byLevel map[str
 			upTo = chain[:i+1]
 		}
 	}
+	var errs []error
 	if err := s.checkInstance(in, decl, upTo); err != nil {
-		return err
+		errs = append(errs, err)
 	}
 	var insts []*SectionInstance
 	if in.File.AppHost {
@@ -401,7 +426,7 @@ func (v *validator) instance(in *SectionInstance, chain []*File, byLevel map[str
 	} else {
 		all, err := s.instancesFor(upTo, in.Name, in.Config)
 		if err != nil {
-			return err
+			return append(errs, err)
 		}
 		for _, o := range all {
 			insts = append(insts, o)
@@ -420,10 +445,27 @@ func (v *validator) instance(in *SectionInstance, chain []*File, byLevel map[str
 		if err := m.mergeElement(root, o.Element); err != nil {
 			var cfe *ConfigFileError
 			if o != in && o.Element != in.Element && errors.As(err, &cfe) && cfe.File == o.File.Path {
-				return nil // an ancestor's own error, reported for it
+				return errs // an ancestor's own error, reported for it
 			}
-			return err
+			return append(errs, err)
 		}
 	}
-	return nil
+	return errs
+}
+
+// FindingOf turns an error of opening a file (Open, Chain) into a finding.
+func FindingOf(err error) Finding {
+	v := &validator{seen: map[string]bool{}, unchecked: map[string]bool{}}
+	v.add(err, nil)
+	return v.out[0]
+}
+
+// machineGroup reports a section group of machine.config (system.web).
+func machineGroup(name string) bool {
+	for _, g := range machineGroups {
+		if strings.EqualFold(g, name) {
+			return true
+		}
+	}
+	return false
 }
