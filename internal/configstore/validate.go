@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
 	"github.com/appcmd-project/appcmd/internal/section"
@@ -190,6 +191,7 @@ type validator struct {
 	files     []string        // files checked
 	unchecked map[string]bool // declared sections without a schema
 	seen      map[string]bool // web.config files checked, and findings reported
+	lines     map[*File][]int // line starts, for columns
 }
 
 // add records an error of the reader as a finding, once.
@@ -202,7 +204,7 @@ func (v *validator) add(err error, f *File) {
 		if errors.As(err, &se) {
 			fd.Column = se.Column
 		} else if f != nil && f.doc != nil && f.Path == cfe.File {
-			fd.Column = column(f.doc.Source(), cfe.Line, cfe.Description)
+			fd.Column = column(f.doc.Source(), v.lineStart(f, cfe.Line), cfe.Description)
 		}
 	} else if f != nil {
 		fd.File = f.Path
@@ -218,25 +220,44 @@ func (v *validator) add(err error, f *File) {
 // quotedName finds the attribute or element a description names.
 var quotedName = regexp.MustCompile(`(?:attribute|element) '([^']+)'`)
 
-// column is the 1-based column of what a finding on a line is about: the
-// attribute or element its description names, else the first tag.
-func column(src []byte, line int, desc string) int {
-	if line <= 0 {
-		return 0
+// lineStart returns the byte offset of a 1-based line of f, from an index
+// of line starts made once per file (findings can be many).
+func (v *validator) lineStart(f *File, line int) int {
+	if v.lines == nil {
+		v.lines = map[*File][]int{}
 	}
-	start := 0
-	for n := 1; n < line; n++ {
-		i := bytes.IndexByte(src[start:], '\n')
-		if i < 0 {
-			return 0
+	idx, ok := v.lines[f]
+	if !ok {
+		src := f.doc.Source()
+		idx = []int{0}
+		for i := 0; ; {
+			j := bytes.IndexByte(src[i:], '\n')
+			if j < 0 {
+				break
+			}
+			i += j + 1
+			idx = append(idx, i)
 		}
-		start += i + 1
+		v.lines[f] = idx
+	}
+	if line <= 0 || line > len(idx) {
+		return -1
+	}
+	return idx[line-1]
+}
+
+// column is the 1-based column of what a finding on the line starting at
+// start is about: the attribute or element its description names, else
+// the first tag.
+func column(src []byte, start int, desc string) int {
+	if start < 0 {
+		return 0
 	}
 	end := bytes.IndexByte(src[start:], '\n')
 	if end < 0 {
 		end = len(src) - start
 	}
-	text := src[start : start+end]
+	text := bytes.TrimSuffix(src[start:start+end], []byte("\r"))
 	at := -1
 	if m := quotedName.FindStringSubmatch(desc); m != nil {
 		if i := bytes.Index(text, []byte(m[1]+"=")); i >= 0 {
@@ -251,7 +272,7 @@ func column(src []byte, line int, desc string) int {
 	if at < 0 {
 		at = len(text) - len(bytes.TrimLeft(text, " \t"))
 	}
-	return 1 + len([]rune(string(text[:at])))
+	return 1 + utf8.RuneCount(text[:at])
 }
 
 // vdir checks the web.config files of one virtual directory's folder tree.
@@ -322,35 +343,73 @@ func (v *validator) file(f *File, chain []*File) {
 	if f.doc == nil {
 		return
 	}
-	var insts []*SectionInstance
 	root := f.doc.Root()
-	v.walk(f, root, "", nil, f.ConfigPath, &insts)
+	// Instances are checked as they are found and then dropped, so a file
+	// with 50,000 <location> tags is not held in memory at once. Only the
+	// instances another one inherits from are kept: the file level's, and
+	// those of <location> levels that lie above another <location>.
+	above := map[string]bool{}
+	root.EachChildWhere("location", "path", func(p string, _ bool) bool {
+		if cp, err := f.ConfigPath.Join(p); err == nil {
+			for d := f.ConfigPath.Depth() + 1; d < cp.Depth(); d++ {
+				above[strings.ToLower(cp.Prefix(d).String())] = true
+			}
+		}
+		return false
+	}, func(*xmldoc.Element) bool { return true })
+	byLevel := map[string][]*SectionInstance{}
+	var top []*SectionInstance
+	v.walk(f, root, "", nil, f.ConfigPath, &top)
+	keep := func(in *SectionInstance) {
+		k := levelKey(in.Name, in.Config)
+		byLevel[k] = append(byLevel[k], in)
+	}
+	for _, in := range top {
+		keep(in)
+	}
+	if len(above) > 0 {
+		root.EachChildNamed("location", func(c *xmldoc.Element) bool {
+			if loc, err := f.locationOf(c); err == nil && above[strings.ToLower(loc.Config.String())] {
+				var insts []*SectionInstance
+				v.walk(f, c, "", loc, loc.Config, &insts)
+				for _, in := range insts {
+					keep(in)
+				}
+			}
+			return true
+		})
+	}
+	seen := map[string]bool{}
+	check := func(insts []*SectionInstance) {
+		for _, in := range insts {
+			k := levelKey(in.Name, in.Config)
+			if seen[k] {
+				v.add(&ConfigFileError{File: f.Path, Line: in.Element.Line(), Kind: ErrMalformed, Description: fmt.Sprintf(DescSectionTwice, in.Name)}, f)
+			}
+			seen[k] = true
+			for _, err := range v.instance(in, chain, byLevel) {
+				v.add(err, f)
+			}
+		}
+	}
+	check(top)
+	var insts []*SectionInstance
 	root.EachChildNamed("location", func(c *xmldoc.Element) bool {
 		loc, err := f.locationOf(c)
 		if err != nil {
 			v.add(err, f)
 			return true
 		}
+		insts = insts[:0]
 		v.walk(f, c, "", loc, loc.Config, &insts)
+		check(insts)
 		return true
 	})
-	// Instances of this file by level and section, for the ancestors of
-	// each one and for sections set twice at one level.
-	byLevel := map[string][]*SectionInstance{}
-	for _, in := range insts {
-		k := strings.ToLower(in.Name) + "\x00" + strings.ToLower(in.Config.String())
-		for _, prev := range byLevel[k] {
-			if prev.File == in.File {
-				v.add(&ConfigFileError{File: f.Path, Line: in.Element.Line(), Kind: ErrMalformed, Description: fmt.Sprintf(DescSectionTwice, in.Name)}, f)
-			}
-		}
-		byLevel[k] = append(byLevel[k], in)
-	}
-	for _, in := range insts {
-		for _, err := range v.instance(in, chain, byLevel) {
-			v.add(err, f)
-		}
-	}
+}
+
+// levelKey indexes section instances by section and level.
+func levelKey(name string, cp ConfigPath) string {
+	return strings.ToLower(name) + "\x00" + strings.ToLower(cp.String())
 }
 
 // walk collects the section instances below a container (<configuration>
@@ -412,8 +471,8 @@ func (v *validator) instance(in *SectionInstance, chain []*File, byLevel map[str
 		// level: at each ancestor level, by the index (no scan of every
 		// <location>).
 		for d := 0; d <= in.Config.Depth(); d++ {
-			for _, o := range byLevel[strings.ToLower(in.Name)+"\x00"+strings.ToLower(in.Config.Prefix(d).String())] {
-				if o == in {
+			for _, o := range byLevel[levelKey(in.Name, in.Config.Prefix(d))] {
+				if o.Element == in.Element {
 					break
 				}
 				if o.Location != nil && !o.Location.InheritInChildApps && s.inChildApp(o.Config, in.Config) {
