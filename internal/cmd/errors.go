@@ -119,12 +119,6 @@ func configFileRule(kind configstore.ConfigErrorKind, perm bool) func(error) (st
 }
 
 var errorRules = []errorRule{
-	{code: exitInvalidData, when: "validate config found problems (they are its output, one per line or in -json)", origin: "ours",
-		example: &validationError{count: 2},
-		match: func(err error) (string, bool) {
-			_, ok := as[*validationError](err)
-			return "", ok
-		}},
 	{code: exitInvalidData, when: "malformed collection indexer on the command line", origin: "confirmed",
 		example: &usageError{Message: commit.MalformedIndexerMessage, Framed: true, Err: &commit.MalformedIndexerError{Path: "[name='x'"}},
 		match: func(err error) (string, bool) {

@@ -17,12 +17,6 @@ import (
 // checks are configstore's own (Store.Validate), so validate reports
 // exactly what a command or IIS would stop at.
 
-// validationError is the failure of validate config: the findings have
-// been printed; it only carries the exit code.
-type validationError struct{ count int }
-
-func (e *validationError) Error() string { return fmt.Sprintf("%d problems found", e.count) }
-
 type jsonFinding struct {
 	File    string `json:"file"`
 	Line    int    `json:"line"`
@@ -105,7 +99,9 @@ func validateConfig(c *invocation) error {
 		}
 	}
 	if len(findings) > 0 {
-		return &validationError{len(findings)}
+		// The findings are the output; only the exit code is left to give
+		// (ERROR_INVALID_DATA, as for an invalid file in other commands).
+		return &appcmdError{code: exitInvalidData}
 	}
 	return nil
 }
