@@ -88,6 +88,21 @@ func verbHelp(v *command) string {
 	return b.String()
 }
 
+// topVerbHelp is the help of a command without an object (other than
+// serve, which has its own page).
+func topVerbHelp(v *command) string {
+	var b strings.Builder
+	b.WriteString(v.summary + "\n\n")
+	fmt.Fprintf(&b, "APPCMD %s\n", v.verb)
+	if v.params != "" {
+		b.WriteString("\n" + v.params + "\n")
+	}
+	if v.examples != "" {
+		b.WriteString("\nExamples:\n\n" + v.examples + "\n")
+	}
+	return b.String()
+}
+
 func serveHelp() string {
 	return `Run the WebSocket test server for the configured sites.
 
@@ -138,6 +153,10 @@ func (c *invocation) help() error {
 	case helpVerb:
 		if c.Verb == serveVerb {
 			c.println(strings.TrimSuffix(serveHelp(), "\n"))
+			return nil
+		}
+		if c.Object == "" {
+			c.println(strings.TrimSuffix(topVerbHelp(lookupCommand("", c.Verb)), "\n"))
 			return nil
 		}
 		text := verbHelp(lookupCommand(c.Object, c.Verb))

@@ -77,6 +77,8 @@ func helpWords(args []string) []string {
 		return append(append([]string{}, rest...), "/?")
 	case "--help", "-h":
 		return append(append([]string{}, args[1:]...), "/?")
+	case "--version":
+		return append([]string{"version"}, args[1:]...)
 	}
 	for _, a := range args {
 		if a == "--help" || a == "-h" {

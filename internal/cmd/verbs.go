@@ -307,6 +307,21 @@ var commands = []command{
 
 	{verb: serveVerb, summary: "Run the WebSocket test server for the configured sites",
 		takes: []string{"listen"}, run: runServe},
+	{verb: "version", summary: "Show the version of this tool (also --version)",
+		params:   "  Prints the module version and the VCS revision it was built from\n  (go version -m shows the same build information).",
+		examples: "  appcmd version\n  appcmd --version",
+		run:      showVersion},
+}
+
+// topVerb returns the command without an object that token names
+// (ignoring case), or "".
+func topVerb(token string) string {
+	for _, c := range topCommands() {
+		if strings.EqualFold(token, c.verb) {
+			return c.verb
+		}
+	}
+	return ""
 }
 
 // lookupObject finds an object type by its singular or plural name,
