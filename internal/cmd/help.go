@@ -194,15 +194,14 @@ func (c *invocation) sectionHelp(name string) (string, error) {
 
 func describeElement(b *strings.Builder, e *section.Element, prefix string) {
 	for _, a := range e.Attributes {
-		def := a.Default()
-		extra := a.Type.String()
-		switch {
-		case len(a.Enums) > 0:
-			extra += " (" + joinNamed(a.Enums, "|") + ")"
-		case len(a.Flags) > 0:
-			extra += " (" + joinNamed(a.Flags, ",") + ")"
+		line := fmt.Sprintf("  /%s%s  %s, default %q", prefix, a.Name, a.Type.String(), a.Default())
+		if allowed := allowedValues(a); allowed != "" {
+			line += ", " + allowed
 		}
-		fmt.Fprintf(b, "  /%s%s  %s, default %q\n", prefix, a.Name, extra, def)
+		if a.Required {
+			line += ", required"
+		}
+		b.WriteString(line + "\n")
 	}
 	if e.Collection != nil {
 		keys := []string{}
@@ -210,7 +209,20 @@ func describeElement(b *strings.Builder, e *section.Element, prefix string) {
 			keys = append(keys, k.Name+"='...'")
 		}
 		if len(e.Collection.AddElements) > 0 {
-			fmt.Fprintf(b, "  /+%s[%s]  add an entry (<%s>)\n", prefix, strings.Join(keys, ","), e.Collection.AddElements[0])
+			add := e.Collection.AddElements[0]
+			fmt.Fprintf(b, "  /+%s[%s]  add an entry (<%s>) with:\n", prefix, strings.Join(keys, ","), add)
+			if it := e.Collection.ItemFor(add); it != nil {
+				for _, a := range it.Attributes {
+					line := fmt.Sprintf("      %s  %s, default %q", a.Name, a.Type.String(), a.Default())
+					if allowed := allowedValues(a); allowed != "" {
+						line += ", " + allowed
+					}
+					if a.Required {
+						line += ", required"
+					}
+					b.WriteString(line + "\n")
+				}
+			}
 		}
 	}
 	for _, c := range e.Elements {
