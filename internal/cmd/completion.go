@@ -50,6 +50,9 @@ func completer(v *command, ios *ioStreams, getenv func(string) (string, bool)) c
 			}
 			return matching(out, toComplete, ""), noFiles | cobra.ShellCompDirectiveNoSpace
 		}
+		if v.object == "CONFIG" && v.verb == "validate" {
+			return nil, cobra.ShellCompDirectiveDefault // a file name
+		}
 		inv, err := parseArgs(append([]string{v.verb, v.object}, args...))
 		if v.object == "" {
 			inv, err = parseArgs(append([]string{v.verb}, args...))
