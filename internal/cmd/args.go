@@ -222,8 +222,8 @@ func parseArgs(argv []string) (*commandLine, error) {
 		case helpAt == 0:
 			inv.Help = helpTop
 			return inv, nil
-		case strings.EqualFold(tokens[0], serveVerb):
-			inv.Help, inv.Verb = helpVerb, serveVerb
+		case topVerb(tokens[0]) != "":
+			inv.Help, inv.Verb = helpVerb, topVerb(tokens[0])
 			inv.Identifiers = nonEmpty(tokens[1:])
 			return inv, nil
 		case helpAt == 1:
@@ -249,8 +249,8 @@ func parseArgs(argv []string) (*commandLine, error) {
 		// Switches but no command: treat like an empty command line.
 		inv.Help, inv.ExitCode = helpTop, exitInvalidParam
 		return inv, nil
-	case strings.EqualFold(tokens[0], serveVerb):
-		inv.Verb = serveVerb
+	case topVerb(tokens[0]) != "":
+		inv.Verb = topVerb(tokens[0])
 		inv.Identifiers = nonEmpty(tokens[1:])
 	case len(tokens) == 1:
 		if _, ok := lookupObject(tokens[0]); ok {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/appcmd-project/appcmd/internal/configstore"
 	"github.com/appcmd-project/appcmd/internal/iis"
+	"github.com/appcmd-project/appcmd/internal/section"
 )
 
 // Shell completion of one command's words: its general parameters,
@@ -26,7 +27,14 @@ func completer(v *command, ios *ioStreams, getenv func(string) (string, bool)) c
 				if strings.EqualFold(name, "section") && v.accepts("section") {
 					return matching(sectionCandidates(v, args, ios, getenv), typed, prefix+name+":"), noFiles
 				}
-				return nil, noFiles
+				// The values an attribute of the chosen section takes; flags
+				// combine with commas, so complete the last one.
+				vals, multi := attributeValues(v, args, name, ios, getenv)
+				lead := prefix + name + ":"
+				if i := strings.LastIndex(typed, ","); multi && i >= 0 {
+					lead, typed = lead+typed[:i+1], typed[i+1:]
+				}
+				return matching(vals, typed, lead), noFiles
 			}
 			var out []string
 			for _, list := range [][]string{v.takes, universalParams} {
@@ -37,7 +45,13 @@ func completer(v *command, ios *ioStreams, getenv func(string) (string, bool)) c
 			if v.in {
 				out = append(out, prefix+"in")
 			}
+			for _, a := range attributeNames(v, args, ios, getenv) {
+				out = append(out, prefix+a+":")
+			}
 			return matching(out, toComplete, ""), noFiles | cobra.ShellCompDirectiveNoSpace
+		}
+		if v.object == "CONFIG" && v.verb == "validate" {
+			return nil, cobra.ShellCompDirectiveDefault // a file name
 		}
 		inv, err := parseArgs(append([]string{v.verb, v.object}, args...))
 		if v.object == "" {
@@ -141,4 +155,116 @@ func identifiers(v *command, inv *commandLine, ios *ioStreams, getenv func(strin
 		return nil
 	}
 	return out
+}
+
+// completionSection is the schema of the section the words choose with
+// -section: (or the section an object verb edits), or nil.
+func completionSection(v *command, words []string, ios *ioStreams, getenv func(string) (string, bool)) *section.Section {
+	name := objectSections[v.object]
+	if v.object == "CONFIG" {
+		name = ""
+		for _, w := range words {
+			if len(w) > 1 && (w[0] == '/' || w[0] == '-') {
+				if k, val, ok := strings.Cut(w[1:], ":"); ok && strings.EqualFold(k, "section") {
+					name = val
+				}
+			}
+		}
+	}
+	if name == "" || strings.HasPrefix(name, "?") {
+		return nil
+	}
+	s := completionStore(words, ios, getenv)
+	if s == nil {
+		return nil
+	}
+	defer s.Close()
+	sch, _, err := s.LookupSection(name, configstore.ServerPath)
+	if err != nil {
+		return nil
+	}
+	return sch
+}
+
+// attributeNames are the attribute paths of the chosen section (dotted
+// for child elements), for set, clear and list filters of CONFIG and for
+// the object verbs that change properties.
+func attributeNames(v *command, words []string, ios *ioStreams, getenv func(string) (string, bool)) []string {
+	switch v.verb {
+	case "set", "add", "list", "clear":
+	default:
+		return nil // lock, unlock, search, delete... take no attributes
+	}
+	sch := completionSection(v, words, ios, getenv)
+	if sch == nil {
+		return nil
+	}
+	root := sch.Root
+	if v.object != "CONFIG" {
+		// An object's properties are those of its collection entry.
+		root = objectItem(sch.Root, v.object)
+		if root == nil {
+			return nil
+		}
+	}
+	var out []string
+	var walk func(e *section.Element, prefix string)
+	walk = func(e *section.Element, prefix string) {
+		for _, a := range e.Attributes {
+			out = append(out, prefix+a.Name)
+		}
+		for _, c := range e.Elements {
+			if c.Collection == nil || len(c.Attributes) > 0 {
+				walk(c, prefix+c.Name+".")
+			}
+		}
+	}
+	walk(root, "")
+	return out
+}
+
+// objectItem is the schema element of one object in its section: the
+// site, application or virtual directory entry, or the pool.
+func objectItem(root *section.Element, object string) *section.Element {
+	path := map[string][]string{"SITE": {"site"}, "APP": {"site", "application"}, "VDIR": {"site", "application", "virtualDirectory"},
+		"APPPOOL": {"add"}, "MODULE": {"add"}}[object]
+	e := root
+	for _, name := range path {
+		if e.Collection == nil {
+			return nil
+		}
+		e = e.Collection.ItemFor(name)
+		if e == nil {
+			return nil
+		}
+	}
+	return e
+}
+
+// attributeValues are the values an attribute accepts when they are
+// names: enum and flag values, true and false; multi is set for flags,
+// which combine with commas.
+func attributeValues(v *command, words []string, attr string, ios *ioStreams, getenv func(string) (string, bool)) (vals []string, multi bool) {
+	sch := completionSection(v, words, ios, getenv)
+	if sch == nil {
+		return nil, false
+	}
+	a := findAttribute(sch.Root, attr)
+	if a == nil {
+		return nil, false
+	}
+	var out []string
+	switch {
+	case len(a.Enums) > 0:
+		for _, n := range a.Enums {
+			out = append(out, n.Name)
+		}
+	case len(a.Flags) > 0:
+		for _, n := range a.Flags {
+			out = append(out, n.Name)
+		}
+	case a.Type == section.KindBool:
+		out = []string{"true", "false"}
+	}
+	return out, len(a.Flags) > 0
 }

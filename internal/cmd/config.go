@@ -106,7 +106,9 @@ func listConfig(c *invocation) error {
 
 // unexpectedParam rejects a parameter the verb does not take.
 func unexpectedParam(raw string) error {
-	return &usageError{Framed: true, Message: fmt.Sprintf("Unknown attribute %q.  Replace with -? for help.", strings.TrimLeft(raw, "/-"))}
+	// The name only: "-lisen:127.0.0.1:0" is the unknown attribute "lisen".
+	name, _, _ := strings.Cut(strings.TrimLeft(raw, "/-"), ":")
+	return &usageError{Framed: true, Message: fmt.Sprintf("Unknown attribute %q.  Replace with -? for help.", name), Err: &unknownParamError{name}}
 }
 
 // changes turns the attribute operations into a change set. For set config

@@ -101,7 +101,7 @@ func commandDocs() string {
 			in = "yes"
 		}
 		ident := c.ident
-		if c.object == "" {
+		if c.verb == serveVerb {
 			ident = "[SITE ...]"
 		}
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n",

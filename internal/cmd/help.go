@@ -88,6 +88,21 @@ func verbHelp(v *command) string {
 	return b.String()
 }
 
+// topVerbHelp is the help of a command without an object (other than
+// serve, which has its own page).
+func topVerbHelp(v *command) string {
+	var b strings.Builder
+	b.WriteString(v.summary + "\n\n")
+	fmt.Fprintf(&b, "APPCMD %s\n", v.verb)
+	if v.params != "" {
+		b.WriteString("\n" + v.params + "\n")
+	}
+	if v.examples != "" {
+		b.WriteString("\nExamples:\n\n" + v.examples + "\n")
+	}
+	return b.String()
+}
+
 func serveHelp() string {
 	return `Run the WebSocket test server for the configured sites.
 
@@ -140,6 +155,10 @@ func (c *invocation) help() error {
 			c.println(strings.TrimSuffix(serveHelp(), "\n"))
 			return nil
 		}
+		if c.Object == "" {
+			c.println(strings.TrimSuffix(topVerbHelp(lookupCommand("", c.Verb)), "\n"))
+			return nil
+		}
 		text := verbHelp(lookupCommand(c.Object, c.Verb))
 		if c.Object == "CONFIG" {
 			if sec := c.Reserved["section"].Value; sec != "" && !strings.HasPrefix(sec, "?") {
@@ -175,15 +194,14 @@ func (c *invocation) sectionHelp(name string) (string, error) {
 
 func describeElement(b *strings.Builder, e *section.Element, prefix string) {
 	for _, a := range e.Attributes {
-		def := a.Default()
-		extra := a.Type.String()
-		switch {
-		case len(a.Enums) > 0:
-			extra += " (" + joinNamed(a.Enums, "|") + ")"
-		case len(a.Flags) > 0:
-			extra += " (" + joinNamed(a.Flags, ",") + ")"
+		line := fmt.Sprintf("  /%s%s  %s, default %q", prefix, a.Name, a.Type.String(), a.Default())
+		if allowed := allowedValues(a); allowed != "" {
+			line += ", " + allowed
 		}
-		fmt.Fprintf(b, "  /%s%s  %s, default %q\n", prefix, a.Name, extra, def)
+		if a.Required {
+			line += ", required"
+		}
+		b.WriteString(line + "\n")
 	}
 	if e.Collection != nil {
 		keys := []string{}
@@ -191,7 +209,20 @@ func describeElement(b *strings.Builder, e *section.Element, prefix string) {
 			keys = append(keys, k.Name+"='...'")
 		}
 		if len(e.Collection.AddElements) > 0 {
-			fmt.Fprintf(b, "  /+%s[%s]  add an entry (<%s>)\n", prefix, strings.Join(keys, ","), e.Collection.AddElements[0])
+			add := e.Collection.AddElements[0]
+			fmt.Fprintf(b, "  /+%s[%s]  add an entry (<%s>) with:\n", prefix, strings.Join(keys, ","), add)
+			if it := e.Collection.ItemFor(add); it != nil {
+				for _, a := range it.Attributes {
+					line := fmt.Sprintf("      %s  %s, default %q", a.Name, a.Type.String(), a.Default())
+					if allowed := allowedValues(a); allowed != "" {
+						line += ", " + allowed
+					}
+					if a.Required {
+						line += ", required"
+					}
+					b.WriteString(line + "\n")
+				}
+			}
 		}
 	}
 	for _, c := range e.Elements {

@@ -19,21 +19,36 @@ type ioStreams struct {
 	colorOut, colorErr bool
 }
 
-// systemStreams returns the process streams. Colour is on only for a terminal and
-// never when NO_COLOR is set (https://no-color.org).
+// systemStreams returns the process streams, colour decided per stream
+// by useColor from the process environment.
 func systemStreams() *ioStreams {
-	_, noColor := os.LookupEnv("NO_COLOR")
-	term := os.Getenv("TERM")
+	env := colorEnv{noColor: os.Getenv("NO_COLOR"), force: os.Getenv("CLICOLOR_FORCE"), term: os.Getenv("TERM")}
 	tty := func(f *os.File) bool { return isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()) }
 	return &ioStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
-		colorOut: useColor(noColor, term, tty(os.Stdout)),
-		colorErr: useColor(noColor, term, tty(os.Stderr))}
+		colorOut: useColor(env, tty(os.Stdout)),
+		colorErr: useColor(env, tty(os.Stderr))}
 }
 
-// useColor decides colour for one stream: only a terminal, never with
-// NO_COLOR set (to any value) or TERM=dumb.
-func useColor(noColor bool, term string, isTTY bool) bool {
-	return isTTY && !noColor && term != "dumb"
+// colorEnv holds the variables that choose colour.
+type colorEnv struct {
+	noColor string // NO_COLOR
+	force   string // CLICOLOR_FORCE
+	term    string // TERM
+}
+
+// useColor decides colour for one stream. NO_COLOR with a non-empty value
+// turns it off (https://no-color.org: set but empty does not); otherwise
+// CLICOLOR_FORCE other than "" or "0" turns it on even for a pipe (CI
+// logs that render ANSI colour); otherwise only a terminal that is not
+// TERM=dumb gets colour.
+func useColor(env colorEnv, isTTY bool) bool {
+	switch {
+	case env.noColor != "":
+		return false
+	case env.force != "" && env.force != "0":
+		return true
+	}
+	return isTTY && env.term != "dumb"
 }
 
 // testStreams returns streams backed by buffers, without colour.

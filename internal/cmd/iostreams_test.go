@@ -9,20 +9,23 @@ import (
 
 func TestUseColor(t *testing.T) {
 	tests := []struct {
-		noColor bool
-		term    string
-		tty     bool
-		want    bool
+		env  colorEnv
+		tty  bool
+		want bool
 	}{
-		{false, "xterm-256color", true, true},
-		{false, "xterm", false, false}, // piped
-		{true, "xterm", true, false},   // NO_COLOR
-		{false, "dumb", true, false},
-		{true, "dumb", false, false},
+		{colorEnv{term: "xterm-256color"}, true, true},
+		{colorEnv{term: "xterm"}, false, false},                          // piped
+		{colorEnv{noColor: "1", term: "xterm"}, true, false},             // NO_COLOR
+		{colorEnv{noColor: "", term: "xterm"}, true, true},               // set but empty: no effect
+		{colorEnv{term: "dumb"}, true, false},                            // TERM=dumb
+		{colorEnv{force: "1", term: "xterm"}, false, true},               // CLICOLOR_FORCE on a pipe
+		{colorEnv{force: "0", term: "xterm"}, false, false},              // CLICOLOR_FORCE=0 forces nothing
+		{colorEnv{force: "1", term: "dumb"}, false, true},                // forced beats dumb
+		{colorEnv{noColor: "1", force: "1", term: "xterm"}, true, false}, // NO_COLOR wins
 	}
 	for _, tt := range tests {
-		if got := useColor(tt.noColor, tt.term, tt.tty); got != tt.want {
-			t.Errorf("useColor(%v, %q, %v) = %v, want %v", tt.noColor, tt.term, tt.tty, got, tt.want)
+		if got := useColor(tt.env, tt.tty); got != tt.want {
+			t.Errorf("useColor(%+v, %v) = %v, want %v", tt.env, tt.tty, got, tt.want)
 		}
 	}
 }

@@ -77,6 +77,8 @@ func helpWords(args []string) []string {
 		return append(append([]string{}, rest...), "/?")
 	case "--help", "-h":
 		return append(append([]string{}, args[1:]...), "/?")
+	case "--version":
+		return append([]string{"version"}, args[1:]...)
 	}
 	for _, a := range args {
 		if a == "--help" || a == "-h" {
@@ -112,12 +114,21 @@ func (c *invocation) fail(err error) int {
 	if d.text == "" {
 		return d.code // a list that found nothing: no output, exit 1
 	}
+	hint := c.hint(err)
 	if c.commandLine != nil && c.Reserved["json"].Raw != "" {
-		out, _ := json.MarshalIndent(map[string]any{"error": map[string]any{"message": d.text, "code": d.code}}, "", "  ")
+		e := map[string]any{"message": d.text, "code": d.code}
+		if hint != "" {
+			e["hint"] = hint
+		}
+		out, _ := json.MarshalIndent(map[string]any{"error": e}, "", "  ")
 		c.println(string(out))
 		return d.code
 	}
 	c.ios.errorColor().Fprint(c.ios.ErrOut, lines(d.text))
+	if hint != "" {
+		// After appcmd.exe's text, which scripts parse, and on stderr only.
+		c.ios.noteColor().Fprint(c.ios.ErrOut, lines("hint: "+hint))
+	}
 	return d.code
 }
 

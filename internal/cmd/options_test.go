@@ -39,7 +39,7 @@ func TestEveryCommandTakesOnlyItsParameters(t *testing.T) {
 				t.Errorf("%q: accepted %v, table says %v (err %v)", argv, err == nil, c.accepts(name), err)
 			}
 			if err != nil {
-				if d := describe(err); d.code != exitInvalidParam || !strings.Contains(d.text, `Unknown attribute "`+name+`:x"`) {
+				if d := describe(err); d.code != exitInvalidParam || !strings.Contains(d.text, `Unknown attribute "`+name+`"`) {
 					t.Errorf("%q: %d %q", argv, d.code, d.text)
 				}
 			}

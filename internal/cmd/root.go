@@ -54,10 +54,14 @@ func newRootCmd(ios *ioStreams, getenv func(string) (string, bool)) *cobra.Comma
 	for i := range commands {
 		v := &commands[i]
 		if v.object == "" {
+			use, long := v.verb, topVerbHelp(v)
+			if v.verb == serveVerb {
+				use, long = v.verb+" [SITE ...] [-listen:ADDR] [-wildcard:loopback|all] [-ping:pong|ping] [-exitafter:DURATION] [-addrfile:PATH]", serveHelp()
+			}
 			root.AddCommand(&cobra.Command{
-				Use:                v.verb + " [SITE ...] [-listen:ADDR] [-wildcard:loopback|all] [-ping:pong|ping] [-exitafter:DURATION] [-addrfile:PATH]",
+				Use:                use,
 				Short:              v.summary,
-				Long:               serveHelp(),
+				Long:               long,
 				DisableFlagParsing: true,
 				ValidArgsFunction:  completer(v, ios, getenv),
 				RunE:               runAppCmd(ios, getenv, v.verb),

@@ -249,6 +249,19 @@ var commands = []command{
 		params:   "  /elapsed:<ms>        Only requests running at least this long.\n  /site.name:<site> /apppool.name:<pool> /wp.name:<pid>  Only those.\n" + runtimeListParams,
 		examples: "  appcmd list requests\n  appcmd list requests /elapsed:1000 /site.name:\"Default Web Site\"", run: listRequests},
 
+	{object: "CONFIG", verb: "validate", summary: "Check configuration files against the schema and hierarchy (writes nothing)",
+		ident: "[<file>]",
+		params: `  <file>               An applicationHost.config (default: the one in use)
+                       and every web.config its virtual directories reach,
+                       or one web.config on its own (checked as a site's,
+                       under the stock applicationHost.config).
+  -json                {"valid", "files", "findings": [{file, line,
+                       column, rule, message}]}.
+  One line per problem: FILE:LINE:COLUMN: RULE: MESSAGE. Exit code 0 when
+  there is none, 13 otherwise. See docs/validate.md.`,
+		examples: "  appcmd validate config\n  appcmd validate config C:\\inetpub\\wwwroot\\web.config -json",
+		run:      validateConfig},
+
 	{object: "MODULE", verb: "list", summary: "Show enabled modules",
 		takes: listTakes, in: true, ident: "<name>", params: "  /app.name:<app>      Modules enabled for that application.\n" + listParams,
 		examples: "  appcmd list modules\n  appcmd list modules /app.name:\"Default Web Site/\"",
@@ -294,6 +307,21 @@ var commands = []command{
 
 	{verb: serveVerb, summary: "Run the WebSocket test server for the configured sites",
 		takes: []string{"listen"}, run: runServe},
+	{verb: "version", summary: "Show the version of this tool (also --version)",
+		params:   "  Prints the module version and the VCS revision it was built from\n  (go version -m shows the same build information).",
+		examples: "  appcmd version\n  appcmd --version",
+		run:      showVersion},
+}
+
+// topVerb returns the command without an object that token names
+// (ignoring case), or "".
+func topVerb(token string) string {
+	for _, c := range topCommands() {
+		if strings.EqualFold(token, c.verb) {
+			return c.verb
+		}
+	}
+	return ""
 }
 
 // lookupObject finds an object type by its singular or plural name,

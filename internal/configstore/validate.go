@@ -1,0 +1,530 @@
+package configstore
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
+	"github.com/appcmd-project/appcmd/internal/section"
+)
+
+// Validation (appcmd validate config) reports every section instance the
+// reader would refuse, in every file: the same checks that Effective runs
+// (checkInstance, mergeElement), one instance at a time, so a file is read
+// once and a 50,000-location applicationHost.config costs one pass rather
+// than one Effective per location.
+
+// Finding is one problem of a configuration file.
+type Finding struct {
+	File    string
+	Line    int
+	Column  int
+	Rule    string // short name of the rule broken (RuleOf)
+	Message string
+	Err     error
+}
+
+// Report is the result of a validation.
+type Report struct {
+	Findings []Finding
+	Files    []string // the files read
+	// Unchecked are declared sections without a schema here (IIS
+	// extensions whose schema files are not installed, .NET sections):
+	// IIS reads them only with their schema, so they are not findings.
+	Unchecked []string
+}
+
+// Rules of Finding.Rule.
+const (
+	RuleMalformed        = "malformed"         // not well-formed XML, bad root, bad <location>
+	RuleUnreadable       = "unreadable"        // cannot be read
+	RuleUnknownSection   = "unknown-section"   // not declared, or no schema
+	RuleUnknownAttribute = "unknown-attribute" // not in the section's schema
+	RuleUnknownElement   = "unknown-element"   // not in the section's schema
+	RuleInvalidValue     = "invalid-value"     // rejected by the type or validator
+	RuleDuplicateKey     = "duplicate-key"     // a collection key added twice
+	RuleMissingRequired  = "missing-required"  // a required attribute left out
+	RuleSectionTwice     = "section-twice"     // one section twice for one level in one file
+	RuleLocked           = "locked"            // set where a parent level locks it
+	RuleNotAllowedHere   = "not-allowed-here"  // allowDefinition or allowLocation forbids the place
+	RuleInvalid          = "invalid"           // anything else the reader refuses
+)
+
+// ruleOf names the rule an error of the reader breaks.
+func ruleOf(err error) string {
+	var cfe *ConfigFileError
+	if !errors.As(err, &cfe) {
+		if errors.As(err, new(*UnknownSectionError)) {
+			return RuleUnknownSection
+		}
+		return RuleInvalid
+	}
+	d := cfe.Description
+	has := func(format string) bool {
+		p, _, _ := strings.Cut(format, "%")
+		return strings.HasPrefix(d, p)
+	}
+	switch {
+	case cfe.Kind == ErrUnreadable:
+		return RuleUnreadable
+	case has(DescNotWellFormed), strings.HasPrefix(d, "The root element"), has(DescBothOverride),
+		strings.HasPrefix(d, "The overrideMode"), strings.HasPrefix(d, "The allowOverride"), strings.HasPrefix(d, "Invalid location path"):
+		return RuleMalformed
+	case has(DescMissingDecl), has(DescMissingSchema), strings.HasPrefix(d, "Unrecognized configuration section"):
+		return RuleUnknownSection
+	case has(DescUnrecognizedAtt):
+		return RuleUnknownAttribute
+	case has(DescUnrecognizedEl):
+		return RuleUnknownElement
+	case strings.HasPrefix(d, "Invalid value"):
+		return RuleInvalidValue
+	case has(DescDuplicate), has(DescDuplicateCombo):
+		return RuleDuplicateKey
+	case has(DescMissingRequired):
+		return RuleMissingRequired
+	case has(DescSectionTwice):
+		return RuleSectionTwice
+	case has(DescNotInLocation), strings.HasPrefix(d, "This configuration section cannot be used at this path. The section is registered"):
+		return RuleNotAllowedHere
+	case cfe.Kind == ErrLocked:
+		return RuleLocked
+	}
+	return RuleInvalid
+}
+
+// Validate checks applicationHost.config and every web.config its virtual
+// directories reach (their physical folders and the folders below them,
+// as IIS reads a web.config in any folder it serves). Nothing is written
+// or created. Findings are sorted by file and line.
+func (s *Store) Validate() *Report {
+	v := &validator{s: s, seen: map[string]bool{}, unchecked: map[string]bool{}, files: []string{s.apphost.Path}}
+	v.file(s.apphost, []*File{s.apphost})
+	sites, err := s.Sites()
+	if err != nil {
+		v.add(err, nil)
+	}
+	for _, site := range sites {
+		for _, app := range site.Apps {
+			for _, vd := range app.VDirs {
+				v.vdir(site, vd)
+			}
+		}
+	}
+	return v.report()
+}
+
+func (v *validator) report() *Report {
+	sort.SliceStable(v.out, func(i, j int) bool {
+		a, b := v.out[i], v.out[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		return a.Line < b.Line
+	})
+	r := &Report{Findings: v.out, Files: v.files}
+	for n := range v.unchecked {
+		r.Unchecked = append(r.Unchecked, n)
+	}
+	sort.Strings(r.Unchecked)
+	return r
+}
+
+// ValidateWebConfig checks one web.config on its own, as the configuration
+// of a site (MACHINE/WEBROOT/APPHOST/Default Web Site) of the stock
+// applicationHost.config: the sections it may use, their locks and schema.
+func ValidateWebConfig(path string, opts Options) (*Report, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	// The stock file is read from memory: nothing is written anywhere.
+	host := filepath.Join(filepath.Dir(abs), "(stock applicationHost.config)")
+	schema := section.Builtin()
+	if err := section.LoadDirs(schema, opts.SchemaDirs); err != nil {
+		return nil, err
+	}
+	s := &Store{schema: schema, env: opts.Env, files: map[string]*File{}, fileErr: map[string]error{},
+		defaults: defaultsCache{}, rename: os.Rename, noMap: true}
+	if s.env == nil {
+		s.env = os.LookupEnv
+	}
+	ah, err := parseFile(host, ServerPath, DefaultConfig(host), xmldoc.Options{})
+	if err != nil {
+		return nil, err
+	}
+	ah.AppHost, ah.exists, ah.declared = true, true, newRegistry()
+	if err := ah.declared.readDeclarations(ah.Path, ah.doc); err != nil {
+		return nil, err
+	}
+	s.apphost = ah
+	cp := SitePath("Default Web Site")
+	v := &validator{s: s, seen: map[string]bool{}, unchecked: map[string]bool{}}
+	v.files = []string{abs}
+	f, err := s.load(abs, cp, false)
+	if err != nil {
+		v.add(err, nil)
+		return v.report(), nil
+	}
+	f.declared = s.apphost.declared
+	if f.doc.Root().Child("configSections") != nil {
+		f.declared = s.apphost.declared.clone()
+		if err := f.declared.readDeclarations(f.Path, f.doc); err != nil {
+			v.add(err, f)
+			return v.report(), nil
+		}
+	}
+	v.file(f, []*File{s.apphost, f})
+	return v.report(), nil
+}
+
+type validator struct {
+	s         *Store
+	out       []Finding
+	files     []string        // files checked
+	unchecked map[string]bool // declared sections without a schema
+	seen      map[string]bool // web.config files checked, and findings reported
+	lines     map[*File][]int // line starts, for columns
+}
+
+// add records an error of the reader as a finding, once.
+func (v *validator) add(err error, f *File) {
+	fd := Finding{Rule: ruleOf(err), Message: err.Error(), Err: err}
+	var cfe *ConfigFileError
+	if errors.As(err, &cfe) {
+		fd.File, fd.Line, fd.Message = cfe.File, cfe.Line, cfe.Description
+		var se *xmldoc.SyntaxError
+		if errors.As(err, &se) {
+			fd.Column = se.Column
+		} else if f != nil && f.doc != nil && f.Path == cfe.File {
+			fd.Column = column(f.doc.Source(), v.lineStart(f, cfe.Line), cfe.Description)
+		}
+	} else if f != nil {
+		fd.File = f.Path
+	}
+	key := fmt.Sprint(fd.File, fd.Line, fd.Message)
+	if v.seen[key] {
+		return
+	}
+	v.seen[key] = true
+	v.out = append(v.out, fd)
+}
+
+// quotedName finds the attribute or element a description names.
+var quotedName = regexp.MustCompile(`(?:attribute|element) '([^']+)'`)
+
+// lineStart returns the byte offset of a 1-based line of f, from an index
+// of line starts made once per file (findings can be many).
+func (v *validator) lineStart(f *File, line int) int {
+	if v.lines == nil {
+		v.lines = map[*File][]int{}
+	}
+	idx, ok := v.lines[f]
+	if !ok {
+		src := f.doc.Source()
+		idx = []int{0}
+		for i := 0; ; {
+			j := bytes.IndexByte(src[i:], '\n')
+			if j < 0 {
+				break
+			}
+			i += j + 1
+			idx = append(idx, i)
+		}
+		v.lines[f] = idx
+	}
+	if line <= 0 || line > len(idx) {
+		return -1
+	}
+	return idx[line-1]
+}
+
+// column is the 1-based column of what a finding on the line starting at
+// start is about: the attribute or element its description names, else
+// the first tag.
+func column(src []byte, start int, desc string) int {
+	if start < 0 {
+		return 0
+	}
+	end := bytes.IndexByte(src[start:], '\n')
+	if end < 0 {
+		end = len(src) - start
+	}
+	text := bytes.TrimSuffix(src[start:start+end], []byte("\r"))
+	at := -1
+	if m := quotedName.FindStringSubmatch(desc); m != nil {
+		if i := bytes.Index(text, []byte(m[1]+"=")); i >= 0 {
+			at = i
+		} else if i := bytes.Index(text, []byte("<"+m[1])); i >= 0 {
+			at = i
+		}
+	}
+	if at < 0 {
+		at = bytes.IndexByte(text, '<')
+	}
+	if at < 0 {
+		at = len(text) - len(bytes.TrimLeft(text, " \t"))
+	}
+	return 1 + utf8.RuneCount(text[:at])
+}
+
+// vdir checks the web.config files of one virtual directory's folder tree.
+func (v *validator) vdir(site *Site, vd *VDir) {
+	root := v.s.ExpandPath(vd.PhysicalPath)
+	if root == "" {
+		return
+	}
+	info, err := os.Stat(root)
+	if err != nil || !info.IsDir() {
+		return // IIS answers 500 for the folder itself; nothing to read here
+	}
+	base := SitePath(site.Name)
+	if u := strings.Trim(vd.URLPath(), "/"); u != "" {
+		if p, err := base.Join(u); err == nil {
+			base = p
+		}
+	}
+	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() {
+			if p != root && (!vd.AllowSubDirConfig || strings.HasPrefix(d.Name(), ".") || d.Name() == "node_modules") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.EqualFold(d.Name(), "web.config") {
+			return nil
+		}
+		rel, _ := filepath.Rel(root, filepath.Dir(p))
+		cp := base
+		if rel != "." {
+			if cp, err = base.Join(filepath.ToSlash(rel)); err != nil {
+				return nil
+			}
+		}
+		v.webConfig(cp, p)
+		return nil
+	})
+}
+
+// webConfig checks the web.config of level cp, reading it (and the files
+// above it) through Chain, as every command does.
+func (v *validator) webConfig(cp ConfigPath, path string) {
+	chain, err := v.s.Chain(cp)
+	if err != nil {
+		if !v.seen["file:"+path] {
+			v.seen["file:"+path] = true
+			v.files = append(v.files, path)
+		}
+		v.add(err, nil)
+		return
+	}
+	f := chain[len(chain)-1]
+	if f.AppHost || !f.ConfigPath.Equal(cp) || f.doc == nil || v.seen["file:"+f.Path] {
+		return
+	}
+	v.seen["file:"+f.Path] = true
+	v.files = append(v.files, f.Path)
+	v.file(f, chain)
+}
+
+// file checks every section instance of one file; chain is the file and
+// the files above it.
+func (v *validator) file(f *File, chain []*File) {
+	if f.doc == nil {
+		return
+	}
+	root := f.doc.Root()
+	// Instances are checked as they are found and then dropped, so a file
+	// with 50,000 <location> tags is not held in memory at once. Only the
+	// instances another one inherits from are kept: the file level's, and
+	// those of <location> levels that lie above another <location>.
+	above := map[string]bool{}
+	root.EachChildWhere("location", "path", func(p string, _ bool) bool {
+		if cp, err := f.ConfigPath.Join(p); err == nil {
+			for d := f.ConfigPath.Depth() + 1; d < cp.Depth(); d++ {
+				above[strings.ToLower(cp.Prefix(d).String())] = true
+			}
+		}
+		return false
+	}, func(*xmldoc.Element) bool { return true })
+	byLevel := map[string][]*SectionInstance{}
+	var top []*SectionInstance
+	v.walk(f, root, "", nil, f.ConfigPath, &top)
+	keep := func(in *SectionInstance) {
+		k := levelKey(in.Name, in.Config)
+		byLevel[k] = append(byLevel[k], in)
+	}
+	for _, in := range top {
+		keep(in)
+	}
+	if len(above) > 0 {
+		root.EachChildNamed("location", func(c *xmldoc.Element) bool {
+			if loc, err := f.locationOf(c); err == nil && above[strings.ToLower(loc.Config.String())] {
+				var insts []*SectionInstance
+				v.walk(f, c, "", loc, loc.Config, &insts)
+				for _, in := range insts {
+					keep(in)
+				}
+			}
+			return true
+		})
+	}
+	seen := map[string]bool{}
+	check := func(insts []*SectionInstance) {
+		for _, in := range insts {
+			k := levelKey(in.Name, in.Config)
+			if seen[k] {
+				v.add(&ConfigFileError{File: f.Path, Line: in.Element.Line(), Kind: ErrMalformed, Description: fmt.Sprintf(DescSectionTwice, in.Name)}, f)
+			}
+			seen[k] = true
+			for _, err := range v.instance(in, chain, byLevel) {
+				v.add(err, f)
+			}
+		}
+	}
+	check(top)
+	var insts []*SectionInstance
+	root.EachChildNamed("location", func(c *xmldoc.Element) bool {
+		loc, err := f.locationOf(c)
+		if err != nil {
+			v.add(err, f)
+			return true
+		}
+		insts = insts[:0]
+		v.walk(f, c, "", loc, loc.Config, &insts)
+		check(insts)
+		return true
+	})
+}
+
+// levelKey indexes section instances by section and level.
+func levelKey(name string, cp ConfigPath) string {
+	return strings.ToLower(name) + "\x00" + strings.ToLower(cp.String())
+}
+
+// walk collects the section instances below a container (<configuration>
+// or <location>), reporting elements that are neither a declared section
+// nor a section group.
+func (v *validator) walk(f *File, container *xmldoc.Element, prefix string, loc *Location, cp ConfigPath, out *[]*SectionInstance) {
+	container.EachChild(func(c *xmldoc.Element) bool {
+		name := c.Name()
+		if prefix == "" && (name == "configSections" || name == "location" && loc == nil) {
+			return true
+		}
+		full := prefix + name
+		switch {
+		case f.declared.Lookup(full) != nil || MachineLevel(full):
+			*out = append(*out, &SectionInstance{Name: full, File: f, Location: loc, Element: c, Config: cp})
+		case f.declared.IsGroup(full) || machineGroup(full):
+			v.walk(f, c, full+"/", loc, cp, out)
+		default:
+			v.add(&ConfigFileError{File: f.Path, Line: c.Line(), Kind: ErrMalformed,
+				Description: fmt.Sprintf(DescMissingDecl, full)}, f)
+		}
+		return true
+	})
+}
+
+// instance runs the reader's checks on one section instance: the checks
+// Effective runs on it (lock, allowDefinition, allowLocation), then the
+// merge of the instances that apply at its level up to and including it.
+// Errors of other instances are left to their own check. A section set
+// where it is locked is still merged, so its other problems show too.
+func (v *validator) instance(in *SectionInstance, chain []*File, byLevel map[string][]*SectionInstance) []error {
+	s := v.s
+	decl := in.File.declared.Lookup(in.Name)
+	if decl == nil {
+		decl = machineDeclaration(in.Name)
+	}
+	sch := s.schema.Section(decl.Name)
+	if sch == nil {
+		// Read by .NET or by an extension whose schema is not here: IIS
+		// does not check it without a schema, and neither do we.
+		if !MachineLevel(in.Name) {
+			v.unchecked[in.Name] = true
+		}
+		return nil
+	}
+	upTo := chain
+	for i, f := range chain {
+		if f == in.File {
+			upTo = chain[:i+1]
+		}
+	}
+	var errs []error
+	if err := s.checkInstance(in, decl, upTo); err != nil {
+		errs = append(errs, err)
+	}
+	var insts []*SectionInstance
+	if in.File.AppHost {
+		// The instances of applicationHost.config that apply at in's
+		// level: at each ancestor level, by the index (no scan of every
+		// <location>).
+		for d := 0; d <= in.Config.Depth(); d++ {
+			for _, o := range byLevel[levelKey(in.Name, in.Config.Prefix(d))] {
+				if o.Element == in.Element {
+					break
+				}
+				if o.Location != nil && !o.Location.InheritInChildApps && s.inChildApp(o.Config, in.Config) {
+					continue
+				}
+				insts = append(insts, o)
+			}
+		}
+		insts = append(insts, in)
+	} else {
+		all, err := s.instancesFor(upTo, in.Name, in.Config)
+		if err != nil {
+			return append(errs, err)
+		}
+		for _, o := range all {
+			insts = append(insts, o)
+			if o == in || o.Element == in.Element {
+				break
+			}
+		}
+	}
+	root := s.defaults.newEffElement(sch.Root.Name, sch.Root)
+	for _, o := range insts {
+		loc := ""
+		if o.Location != nil {
+			loc = o.Location.Path
+		}
+		m := &merger{file: o.File, level: o.Config, location: loc, defaults: s.defaults}
+		if err := m.mergeElement(root, o.Element); err != nil {
+			var cfe *ConfigFileError
+			if o != in && o.Element != in.Element && errors.As(err, &cfe) && cfe.File == o.File.Path {
+				return errs // an ancestor's own error, reported for it
+			}
+			return append(errs, err)
+		}
+	}
+	return errs
+}
+
+// FindingOf turns an error of opening a file (Open, Chain) into a finding.
+func FindingOf(err error) Finding {
+	v := &validator{seen: map[string]bool{}, unchecked: map[string]bool{}}
+	v.add(err, nil)
+	return v.out[0]
+}
+
+// machineGroup reports a section group of machine.config (system.web).
+func machineGroup(name string) bool {
+	for _, g := range machineGroups {
+		if strings.EqualFold(g, name) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,98 @@
+package configstore
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestRuleOf(t *testing.T) {
+	cfe := func(kind ConfigErrorKind, desc string) error {
+		return &ConfigFileError{File: "f", Line: 1, Kind: kind, Description: desc}
+	}
+	tests := []struct {
+		err  error
+		want string
+	}{
+		{cfe(ErrMalformed, DescNotWellFormed+" (column 3: x)"), RuleMalformed},
+		{cfe(ErrUnreadable, DescCannotRead), RuleUnreadable},
+		{cfe(ErrMalformed, fmt.Sprintf(DescMissingDecl, "x")), RuleUnknownSection},
+		{cfe(ErrMalformed, fmt.Sprintf(DescUnrecognizedAtt, "x")), RuleUnknownAttribute},
+		{cfe(ErrMalformed, fmt.Sprintf(DescUnrecognizedEl, "x")), RuleUnknownElement},
+		{cfe(ErrMalformed, "Invalid value 'x' for attribute 'enabled': y"), RuleInvalidValue},
+		{cfe(ErrMalformed, fmt.Sprintf(DescDuplicate, "add", "value", "a")), RuleDuplicateKey},
+		{cfe(ErrMalformed, fmt.Sprintf(DescMissingRequired, "name")), RuleMissingRequired},
+		{cfe(ErrMalformed, fmt.Sprintf(DescSectionTwice, "s")), RuleSectionTwice},
+		{cfe(ErrLocked, DescLockViolation), RuleLocked},
+		{cfe(ErrLocked, DescAttrLocked+": the attribute 'x' is locked"), RuleLocked},
+		{cfe(ErrMalformed, DescNotInLocation), RuleNotAllowedHere},
+		{cfe(ErrLocked, fmt.Sprintf(DescAllowDefinition, "AppHostOnly", "MACHINE/WEBROOT/APPHOST/S")), RuleNotAllowedHere},
+		{&UnknownSectionError{Name: "x"}, RuleUnknownSection},
+		{fmt.Errorf("other"), RuleInvalid},
+	}
+	for _, tt := range tests {
+		if got := ruleOf(tt.err); got != tt.want {
+			t.Errorf("ruleOf(%v) = %q, want %q", tt.err, got, tt.want)
+		}
+	}
+}
+
+func TestColumn(t *testing.T) {
+	src := []byte("<configuration>\r\n  <webSocket enabled=\"x\" pingIntervl=\"1\" />\r\n\t<é a='1' />\n")
+	tests := []struct {
+		start int
+		desc  string
+		want  int
+	}{
+		{17, "Unrecognized attribute 'pingIntervl'", 26},
+		{17, "Unrecognized element 'webSocket'", 3},
+		{17, "Lock violation", 3},
+		{62, "x", 2},                          // after a tab
+		{62, "Unrecognized attribute 'a'", 5}, // columns count characters, not bytes
+		{-1, "x", 0},
+	}
+	for _, tt := range tests {
+		if got := column(src, tt.start, tt.desc); got != tt.want {
+			t.Errorf("column(%d, %q) = %d, want %d", tt.start, tt.desc, got, tt.want)
+		}
+	}
+}
+
+// TestValidateAgreesWithEffective: every section instance Effective
+// refuses is a finding, and a clean file has none.
+func TestValidateAgreesWithEffective(t *testing.T) {
+	dir := t.TempDir()
+	host := filepath.Join(dir, "applicationHost.config")
+	cfg := string(DefaultConfig(host))
+	if err := os.WriteFile(host, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(Options{AppHostPath: host})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := s.Validate(); len(r.Findings) != 0 {
+		t.Fatalf("stock file: %v", r.Findings)
+	}
+	s.Close()
+	wc := filepath.Join(dir, "wwwroot", "web.config")
+	os.MkdirAll(filepath.Dir(wc), 0o755)
+	if err := os.WriteFile(wc, []byte("<configuration>\n  <system.webServer>\n    <directoryBrowse enabled=\"sometimes\" />\n  </system.webServer>\n</configuration>\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err = Open(Options{AppHostPath: host})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	_, effErr := s.Effective(SitePath("Default Web Site"), "system.webServer/directoryBrowse")
+	r := s.Validate()
+	if effErr == nil || len(r.Findings) != 1 || r.Findings[0].Message != effErr.(*ConfigFileError).Description ||
+		r.Findings[0].File != wc || r.Findings[0].Line != 3 || r.Findings[0].Rule != RuleInvalidValue {
+		t.Fatalf("Effective: %v; Validate: %+v", effErr, r.Findings)
+	}
+	if len(r.Files) != 2 {
+		t.Errorf("files %v", r.Files)
+	}
+}
