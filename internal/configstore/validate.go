@@ -500,7 +500,7 @@ func (v *validator) instance(in *SectionInstance, chain []*File, byLevel map[str
 		if o.Location != nil {
 			loc = o.Location.Path
 		}
-		m := &merger{file: o.File, level: o.Config, location: loc, defaults: s.defaults}
+		m := &merger{file: o.File, pos: o.source(), level: o.Config, location: loc, defaults: s.defaults}
 		if err := m.mergeElement(root, o.Element); err != nil {
 			var cfe *ConfigFileError
 			if o != in && o.Element != in.Element && errors.As(err, &cfe) && cfe.File == o.File.Path {
