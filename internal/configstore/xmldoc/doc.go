@@ -24,6 +24,7 @@ import (
 
 // Document is a parsed configuration file.
 type Document struct {
+	limits  sizeLimits // held by the reader and the writer
 	src     []byte
 	root    *Element
 	newline string
@@ -77,6 +78,10 @@ type Options struct {
 	// characters beside the structure (0: 1 MiB; negative: always); tests
 	// use it to run the parallel path on small inputs.
 	ParallelCheck int
+	// MaxElements and MaxFileSize lower the limits of the same names for
+	// this document, when positive; tests use them.
+	MaxElements int
+	MaxFileSize int64
 }
 
 // bigElement is the source size from which an element's child index is
@@ -94,14 +99,14 @@ func Parse(src []byte) (*Document, error) { return ParseOptions(src, Options{}) 
 
 // ParseOptions is Parse with options.
 func ParseOptions(src []byte, opt Options) (*Document, error) {
-	s := &scanner{src: src, evict: opt.Evict, parallelCheck: max(opt.ParallelCheck, 0)}
+	s := &scanner{src: src, evict: opt.Evict, parallelCheck: max(opt.ParallelCheck, 0), limits: opt.sizeLimits()}
 	if opt.ParallelCheck == 0 {
 		s.parallelCheck = parallelCheck
 	}
 	if err := s.validate(); err != nil {
 		return nil, err
 	}
-	d := &Document{src: src, big: s.big, evict: opt.Evict, copyRange: opt.CopyRange, lines: s.lines, elements: s.elements}
+	d := &Document{src: src, big: s.big, evict: opt.Evict, copyRange: opt.CopyRange, lines: s.lines, elements: s.elements, limits: s.limits}
 	d.root = d.originalElement(s.rootStart, s.rootEnd, nil)
 	d.root.inList = true
 	d.newline = detectNewline(src)

@@ -31,13 +31,29 @@ const (
 	MaxFileSize = 1 << 30
 )
 
-// maxElements and maxFileSize are the limits the scanner and the writer
-// use: MaxElements and MaxFileSize, lowered only by tests, which cannot
-// afford files of that size to check both sides at the limit.
-var (
-	maxElements       = MaxElements
-	maxFileSize int64 = MaxFileSize
-)
+// sizeLimits are the element count and file size a document is held to:
+// MaxElements and MaxFileSize unless Options lowers them (tests, which
+// cannot afford files of that size to check both sides at the limit).
+type sizeLimits struct {
+	elements int
+	fileSize int64
+}
+
+func (o Options) sizeLimits() sizeLimits {
+	l := sizeLimits{elements: MaxElements, fileSize: MaxFileSize}
+	if o.MaxElements > 0 {
+		l.elements = o.MaxElements
+	}
+	if o.MaxFileSize > 0 {
+		l.fileSize = o.MaxFileSize
+	}
+	return l
+}
+
+// options gives the limits back as Options, to check a rendering again.
+func (l sizeLimits) options() Options {
+	return Options{MaxElements: l.elements, MaxFileSize: l.fileSize}
+}
 
 // LimitError is an edit that the writer refuses because the reader would
 // refuse the file it produced: a value, a start tag, the nesting or the

@@ -15,11 +15,9 @@ import (
 // refused. These tests check both sides at and just over every limit in
 // limits.go.
 
-// setLimits lowers maxElements and maxFileSize for one test.
-func setLimits(t *testing.T, elements int, size int64) {
-	oldE, oldS := maxElements, maxFileSize
-	maxElements, maxFileSize = elements, size
-	t.Cleanup(func() { maxElements, maxFileSize = oldE, oldS })
+// within is the Options that lower MaxElements and MaxFileSize.
+func within(elements int, size int64) Options {
+	return Options{MaxElements: elements, MaxFileSize: size}
 }
 
 // chain returns n nested new elements; the innermost gets inner.
@@ -158,8 +156,7 @@ func TestWriterLimitsElementsAndSize(t *testing.T) {
 		{"size over the limit", 100, 39 + 10, func(d *Document) { d.Root().SetAttr("v", "123456") }, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			setLimits(t, tc.elements, tc.size)
-			d, err := Parse([]byte(src))
+			d, err := ParseOptions([]byte(src), within(tc.elements, tc.size))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -174,7 +171,7 @@ func TestWriterLimitsElementsAndSize(t *testing.T) {
 			case !tc.refused && err != nil:
 				t.Fatalf("refused inside the limit: %v", err)
 			case !tc.refused:
-				if _, err := Parse(out); err != nil {
+				if _, err := ParseOptions(out, within(tc.elements, tc.size)); err != nil {
 					t.Fatalf("the reader refuses what the writer wrote: %v", err)
 				}
 			}
@@ -272,7 +269,6 @@ func TestWriteReadProperty(t *testing.T) {
 	}
 	var accepted, refused int
 	refusedBy := map[string]int{}
-	t.Cleanup(func() { maxElements, maxFileSize = MaxElements, MaxFileSize })
 	for it := range iterations {
 		src := seeds[r.IntN(len(seeds))]
 		d, err := Parse([]byte(src))
@@ -283,8 +279,9 @@ func TestWriteReadProperty(t *testing.T) {
 		// above the seed's, so that random edits reach them.
 		lowered := it%5 == 4
 		if lowered {
-			maxElements, maxFileSize = d.elements+r.IntN(3), int64(len(src)+r.IntN(60))
+			d.limits = sizeLimits{elements: d.elements + r.IntN(3), fileSize: int64(len(src) + r.IntN(60))}
 		}
+		opts := d.limits.options()
 		var all []*Element
 		var collect func(e *Element)
 		collect = func(e *Element) {
@@ -350,7 +347,7 @@ func TestWriteReadProperty(t *testing.T) {
 		switch {
 		case err == nil:
 			accepted++
-			back, perr := Parse(out)
+			back, perr := ParseOptions(out, opts)
 			if perr != nil {
 				t.Fatalf("run %d: the reader refuses what the writer wrote: %v", it, perr)
 			}
@@ -362,7 +359,7 @@ func TestWriteReadProperty(t *testing.T) {
 			refusedBy[le.Limit]++
 			var b bytes.Buffer
 			d.write(&b, false)
-			if _, perr := Parse(b.Bytes()); perr == nil {
+			if _, perr := ParseOptions(b.Bytes(), opts); perr == nil {
 				t.Fatalf("run %d: the writer refused (%v) a file the reader accepts", it, err)
 			}
 		case errors.As(err, &se):
@@ -370,9 +367,6 @@ func TestWriteReadProperty(t *testing.T) {
 			refusedBy["checked after writing"]++
 		default:
 			t.Fatalf("run %d: %v", it, err)
-		}
-		if lowered {
-			maxElements, maxFileSize = MaxElements, MaxFileSize
 		}
 	}
 	t.Logf("%d runs: %d written and read back, %d refused %v", iterations, accepted, refused, refusedBy)

@@ -30,7 +30,8 @@ func (e *SyntaxError) Error() string {
 // element stack holds sub-slices of the source. The element tree itself is
 // built lazily (see Element.children), so huge files cost little memory.
 type scanner struct {
-	src []byte
+	src    []byte
+	limits sizeLimits
 	// parallelCheck is the body size from which the character check runs
 	// beside the structure check.
 	parallelCheck int
@@ -93,8 +94,8 @@ func position(src []byte, off int) (line, col int) {
 
 func (s *scanner) validate() error {
 	src := s.src
-	if int64(len(src)) > maxFileSize {
-		return s.errAt(0, "the file is %d bytes, more than the %d bytes a configuration file may hold", len(src), maxFileSize)
+	if int64(len(src)) > s.limits.fileSize {
+		return s.errAt(0, "the file is %d bytes, more than the %d bytes a configuration file may hold", len(src), s.limits.fileSize)
 	}
 	if bytes.HasPrefix(src, []byte{0xFE, 0xFF}) || bytes.HasPrefix(src, []byte{0xFF, 0xFE}) {
 		return s.errAt(0, "UTF-16 encoded files are not supported; save the file as UTF-8")
@@ -317,8 +318,8 @@ func (s *scanner) element() error {
 			return err
 		}
 		depth := len(s.stack)
-		if s.elements++; s.elements > maxElements {
-			return s.errAt(start, "the file has more than %d elements", maxElements)
+		if s.elements++; s.elements > s.limits.elements {
+			return s.errAt(start, "the file has more than %d elements", s.limits.elements)
 		}
 		if !self && depth+1 > MaxDepth {
 			return s.errAt(start, "elements are nested more than %d deep", MaxDepth)

@@ -31,7 +31,7 @@ func (d *Document) write(w io.Writer, limits bool) (int64, error) {
 		n, err := w.Write(d.src)
 		return int64(n), err
 	}
-	cw := &countWriter{w: bufio.NewWriterSize(w, 64<<10), raw: w, src: d.src, evict: d.evict, copyRange: d.copyRange, limits: limits}
+	cw := &countWriter{w: bufio.NewWriterSize(w, 64<<10), raw: w, src: d.src, evict: d.evict, copyRange: d.copyRange, limits: limits, maxSize: d.limits.fileSize}
 	r := d.root
 	cw.copySrc(0, r.start)
 	d.writeElement(cw, r, 1)
@@ -39,7 +39,7 @@ func (d *Document) write(w io.Writer, limits bool) (int64, error) {
 	if cw.err == nil {
 		cw.err = cw.w.(*bufio.Writer).Flush()
 	}
-	d.unverified = d.moved || d.elements+cw.added > maxElements
+	d.unverified = d.moved || d.elements+cw.added > d.limits.elements
 	return cw.n, cw.err
 }
 
@@ -60,7 +60,7 @@ func (d *Document) Bytes() []byte {
 func (d *Document) Render() ([]byte, error) {
 	b, err := d.render()
 	if err == nil && d.unverified {
-		_, err = Parse(b)
+		_, err = ParseOptions(b, d.limits.options())
 	}
 	return b, err
 }
@@ -85,8 +85,9 @@ type countWriter struct {
 	evict     func(from, to int)
 	copyRange func(w io.Writer, from, to int) error
 
-	added  int  // new elements written
-	limits bool // enforce the limits (see Document.write)
+	added   int   // new elements written
+	limits  bool  // enforce the limits (see Document.write)
+	maxSize int64 // the document's MaxFileSize
 }
 
 // fail records the first error.
@@ -101,8 +102,8 @@ func (c *countWriter) fail(err error) {
 
 // grew checks the size written so far against MaxFileSize.
 func (c *countWriter) grew() {
-	if c.n > maxFileSize {
-		c.fail(&LimitError{Limit: "MaxFileSize", Max: maxFileSize, What: fmt.Sprintf("the file would be more than %d bytes", maxFileSize)})
+	if c.n > c.maxSize {
+		c.fail(&LimitError{Limit: "MaxFileSize", Max: c.maxSize, What: fmt.Sprintf("the file would be more than %d bytes", c.maxSize)})
 	}
 }
 
