@@ -314,3 +314,11 @@ func (m *Manager) Commit(ctx context.Context) error {
 	s.Close()
 	return m.reload()
 }
+
+// CreateDefault writes the built-in applicationHost.config (the one the
+// CLI creates on first use) at path, with its wwwroot folder beside it,
+// unless a file exists there. It reports whether it created the file.
+func CreateDefault(path string) (bool, error) {
+	created, err := configstore.CreateDefault(path)
+	return created, wrap(err)
+}
