@@ -101,9 +101,10 @@ func ExampleManager_Diff() {
 		log.Fatal(err)
 	}
 	// (The temporary folder is shown as DIR, and the blank context line
-	// without its leading space, to keep the output below stable.)
+	// without its leading space and the CRLF line ends of the template
+	// as LF, to keep the output below stable.)
 	for _, line := range strings.Split(strings.TrimSuffix(d, "\n"), "\n") {
-		fmt.Println(strings.TrimRight(strings.ReplaceAll(line, dir, "DIR"), " "))
+		fmt.Println(strings.TrimRight(strings.ReplaceAll(line, dir, "DIR"), " \r"))
 	}
 	// Output:
 	// diff DIR/applicationHost.config DIR/applicationHost.config
