@@ -570,3 +570,26 @@ func TestSitesAndPools(t *testing.T) {
 		t.Errorf("managedPipelineMode = %v, %v", v, err)
 	}
 }
+
+func TestCommitKeepsHistory(t *testing.T) {
+	m, path := open(t)
+	before, _ := os.ReadFile(path)
+	ws, _ := m.ApplicationHost().Section("webSocket", "")
+	if err := ws.SetAttr("enabled", false); err != nil {
+		t.Fatal(err)
+	}
+	entry := filepath.Join(filepath.Dir(path), "history", "CFGHISTORY_0000000001", "applicationHost.config")
+	if d, err := m.Diff(); err != nil || d == "" {
+		t.Fatalf("Diff = %q, %v", d, err)
+	}
+	if _, err := os.Stat(entry); !os.IsNotExist(err) {
+		t.Fatal("Diff kept a history entry")
+	}
+	if err := m.Commit(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// As every appcmd command that replaces applicationHost.config does.
+	if got, err := os.ReadFile(entry); err != nil || !bytes.Equal(got, before) {
+		t.Errorf("history entry %s: %v; want the version before Commit", entry, err)
+	}
+}

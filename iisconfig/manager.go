@@ -300,15 +300,7 @@ func (m *Manager) Commit(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	hook := func(files []*configstore.File) error {
-		for _, f := range files {
-			if f == s.AppHost() && f.Exists() {
-				return s.KeepHistory(m.now())
-			}
-		}
-		return nil
-	}
-	if _, err := s.Save(hook); err != nil {
+	if _, err := s.Save(s.HistoryHook(m.now())); err != nil {
 		return wrap(err)
 	}
 	s.Close()

@@ -1,6 +1,8 @@
 package configstore
 
 import (
+	"time"
+
 	"github.com/rogpeppe/go-internal/diff"
 )
 
@@ -48,4 +50,18 @@ func (s *Store) Stale() []string {
 		}
 	}
 	return out
+}
+
+// HistoryHook is the SaveHook of every command and of the public API's
+// Commit: it keeps configuration history (KeepHistory at time now) when a
+// save replaces applicationHost.config.
+func (s *Store) HistoryHook(now time.Time) SaveHook {
+	return func(files []*File) error {
+		for _, f := range files {
+			if f == s.AppHost() && f.Exists() {
+				return s.KeepHistory(now)
+			}
+		}
+		return nil
+	}
 }
