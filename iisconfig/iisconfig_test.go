@@ -593,3 +593,27 @@ func TestCommitKeepsHistory(t *testing.T) {
 		t.Errorf("history entry %s: %v; want the version before Commit", entry, err)
 	}
 }
+
+// A refused change makes the Manager reread the files; a file another
+// writer replaced before that still makes Commit refuse.
+func TestConflictSurvivesRefusedChange(t *testing.T) {
+	m, path := open(t)
+	ws, _ := m.ApplicationHost().Section("webSocket", "")
+	if err := ws.SetAttr("enabled", false); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	os.WriteFile(path+".new", append(data, "\r\n"...), 0o644)
+	if err := os.Rename(path+".new", path); err != nil {
+		t.Fatal(err)
+	}
+	if err := ws.SetAttr("receiveBufferLimit", uint32(1)); code(err) != iisconfig.CodeInvalidData {
+		t.Fatalf("SetAttr = %v, want code %08x", err, iisconfig.CodeInvalidData)
+	}
+	if v, err := ws.Attr("enabled"); err != nil || v != false {
+		t.Fatalf("the earlier change was lost: enabled = %v, %v", v, err)
+	}
+	if err := m.Commit(context.Background()); code(err) != iisconfig.CodeConflict {
+		t.Fatalf("Commit = %v, want code %08x", err, iisconfig.CodeConflict)
+	}
+}

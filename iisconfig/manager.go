@@ -47,6 +47,9 @@ type Manager struct {
 	// under the write lock by Commit.
 	work *configstore.Store
 	log  []commit.Request
+	// stale is a file another writer replaced before a rebuild reread it:
+	// the snapshot the caller worked from is gone, so Commit refuses.
+	stale string
 }
 
 // Open reads applicationHost.config and the schema. It fails with a
@@ -96,7 +99,7 @@ func (m *Manager) reload() error {
 	if m.work != nil {
 		m.work.Close()
 	}
-	m.work, m.log = s, nil
+	m.work, m.log, m.stale = s, nil, ""
 	return nil
 }
 
@@ -225,10 +228,14 @@ func (m *Manager) apply(req commit.Request) error {
 // failed half-way. The files may have changed meanwhile; the replay then
 // reports the conflict.
 func (m *Manager) rebuild() error {
-	log := m.log
+	log, stale := m.log, m.stale
+	if files := m.work.Stale(); stale == "" && len(files) > 0 {
+		stale = files[0]
+	}
 	if err := m.reload(); err != nil {
 		return err
 	}
+	m.stale = stale
 	for _, req := range log {
 		if _, err := commit.Apply(m.work, req); err != nil {
 			m.log = nil
@@ -288,8 +295,12 @@ func (m *Manager) Commit(ctx context.Context) error {
 		return wrap(err)
 	}
 	defer s.Close()
-	if stale := m.work.Stale(); len(stale) > 0 {
-		return wrap(&configstore.ConfigFileError{File: stale[0], Kind: configstore.ErrConflict,
+	stale := m.stale
+	if files := m.work.Stale(); stale == "" && len(files) > 0 {
+		stale = files[0]
+	}
+	if stale != "" {
+		return wrap(&configstore.ConfigFileError{File: stale, Kind: configstore.ErrConflict,
 			Description: "Another program changed the configuration file since this Manager read it; nothing was written. Call Refresh and make the changes again"})
 	}
 	for _, req := range m.log {
