@@ -70,7 +70,7 @@ func parseLevel(path string) (configstore.ConfigPath, error) {
 		p = configstore.AppHostRoot + "/" + p
 	}
 	cp, err := configstore.ParseConfigPath(strings.TrimSuffix(p, "/"))
-	return cp, wrap(err)
+	return cp, pathError(path, err)
 }
 
 func walkValues(el *configstore.EffElement, base commit.Path, out *[]Value) error {

@@ -617,3 +617,53 @@ func TestConflictSurvivesRefusedChange(t *testing.T) {
 		t.Fatalf("Commit = %v, want code %08x", err, iisconfig.CodeConflict)
 	}
 }
+
+func TestLevels(t *testing.T) {
+	m, path := open(t)
+	dir := filepath.Dir(path)
+	os.MkdirAll(filepath.Join(dir, "wwwroot", "sub"), 0o755)
+	tests := []struct {
+		name     string
+		cfg      *iisconfig.Config
+		location string
+		file     string // written file, relative to dir
+		text     string // in it
+		wantCode uint32
+	}{
+		{"apphost location", m.ApplicationHost(), "Default Web Site/sub", "applicationHost.config", `<location path="Default Web Site/sub">`, 0},
+		{"site web.config", m.WebConfig("Default Web Site", "/"), "", "wwwroot/web.config", `<directoryBrowse enabled="true" />`, 0},
+		{"location in site web.config", m.WebConfig("Default Web Site", ""), "sub", "wwwroot/web.config", `<location path="sub">`, 0},
+		{"folder web.config", m.WebConfig("Default Web Site", "/sub"), "", "wwwroot/sub/web.config", `<directoryBrowse enabled="true" />`, 0},
+		{"no such site", m.WebConfig("Nowhere", "/"), "", "", "", iisconfig.CodePathNotFound},
+		{"no such site in apphost", m.ApplicationHost(), "Nowhere", "", "", iisconfig.CodePathNotFound},
+		{"dot segment", m.WebConfig("Default Web Site", "/a/../b"), "", "", "", iisconfig.CodePathNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := m.Refresh(); err != nil {
+				t.Fatal(err)
+			}
+			s, err := tt.cfg.Section("directoryBrowse", tt.location)
+			if tt.wantCode != 0 {
+				if code(err) != tt.wantCode {
+					t.Fatalf("Section = %v, want code %08x", err, tt.wantCode)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.SetAttr("enabled", true); err != nil {
+				t.Fatal(err)
+			}
+			d, err := m.Diff()
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := filepath.Join(dir, tt.file)
+			if !strings.Contains(d, "+++ "+want+"\n") || !strings.Contains(d, tt.text) {
+				t.Errorf("Diff does not write %s with %s:\n%s", want, tt.text, d)
+			}
+		})
+	}
+}

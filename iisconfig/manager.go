@@ -2,6 +2,7 @@ package iisconfig
 
 import (
 	"context"
+	"errors"
 	"os"
 	"strings"
 	"sync"
@@ -131,6 +132,7 @@ type Config struct {
 	// writes into it.
 	base   configstore.ConfigPath
 	commit string
+	err    error // a path WebConfig could not use, reported by Section
 }
 
 // ApplicationHost returns applicationHost.config
@@ -149,7 +151,7 @@ func (m *Manager) WebConfig(siteName, path string) *Config {
 		if j, err := cp.Join("/" + p); err == nil {
 			cp = j
 		} else {
-			return &Config{m: m, base: cp, commit: "\x00" + err.Error()}
+			return &Config{m: m, base: cp, err: pathError(path, err)}
 		}
 	}
 	return &Config{m: m, base: cp, commit: cp.String()}
@@ -161,8 +163,8 @@ func (c *Config) Path() string { return c.base.String() }
 
 // level is the config path a section with this location applies to.
 func (c *Config) level(location string) (configstore.ConfigPath, error) {
-	if strings.HasPrefix(c.commit, "\x00") {
-		return configstore.ConfigPath{}, argError("%s", c.commit[1:])
+	if c.err != nil {
+		return configstore.ConfigPath{}, c.err
 	}
 	loc := strings.Trim(location, "/")
 	if loc == "" {
@@ -170,10 +172,23 @@ func (c *Config) level(location string) (configstore.ConfigPath, error) {
 	}
 	if c.base.IsServer() {
 		cp, err := configstore.ParseConfigPath(configstore.AppHostRoot + "/" + loc)
-		return cp, wrap(err)
+		return cp, pathError(location, err)
 	}
 	cp, err := c.base.Join("/" + loc)
-	return cp, wrap(err)
+	return cp, pathError(location, err)
+}
+
+// pathError is a path the config path syntax refuses ("." or ".."
+// segments, encoded separators): a path not found, as for the CLI.
+func pathError(path string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var pe *configstore.PathError
+	if errors.As(err, &pe) {
+		return wrap(err)
+	}
+	return wrap(&configstore.PathError{Path: path, Reason: err.Error()})
 }
 
 // Section returns a section of this file at a location below it ("" for
