@@ -206,3 +206,76 @@ func ExampleConfigError() {
 	// Output:
 	// 8007000d Invalid value "1" for attribute "receiveBufferLimit". Integer value must be between 4096 and 2147483647 inclusive
 }
+
+// Sites and application pools come from the same domain model as appcmd's
+// SITE and APPPOOL objects; each carries its Element for edits.
+func ExampleManager_Sites() {
+	dir, path := newConfig()
+	defer os.RemoveAll(dir)
+	m, err := iisconfig.Open(iisconfig.Options{AppHostPath: path})
+	if err != nil {
+		log.Fatal(err)
+	}
+	sites, err := m.Sites()
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, s := range sites {
+		fmt.Printf("site %q id %s, %d binding(s), first on port %d, root app in %s\n",
+			s.Name, s.ID, len(s.Bindings), s.Bindings[0].Port, s.Apps[0].Pool)
+		if err := s.Element.SetAttr("serverAutoStart", false); err != nil {
+			log.Fatal(err)
+		}
+	}
+	pools, err := m.AppPools()
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, p := range pools {
+		fmt.Printf("pool %q %s %s\n", p.Name, p.PipelineMode, p.RuntimeVersion)
+	}
+	if err := m.Commit(context.Background()); err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// site "Default Web Site" id 1, 1 binding(s), first on port 8080, root app in DefaultAppPool
+	// pool "DefaultAppPool" Integrated v4.0
+}
+
+// A second writer between reading and Commit: Commit refuses and writes
+// nothing; Refresh, change again, Commit.
+func ExampleManager_Commit_conflict() {
+	dir, path := newConfig()
+	defer os.RemoveAll(dir)
+	ctx := context.Background()
+	setPing := func(m *iisconfig.Manager, d time.Duration) {
+		ws, err := m.ApplicationHost().Section("webSocket", "Default Web Site")
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := ws.SetAttr("pingInterval", d); err != nil {
+			log.Fatal(err)
+		}
+	}
+	a, _ := iisconfig.Open(iisconfig.Options{AppHostPath: path})
+	b, _ := iisconfig.Open(iisconfig.Options{AppHostPath: path})
+	setPing(a, time.Minute)
+	setPing(b, 2*time.Minute)
+	if err := b.Commit(ctx); err != nil {
+		log.Fatal(err)
+	}
+	err := a.Commit(ctx)
+	var ce *iisconfig.ConfigError
+	if errors.As(err, &ce) && ce.Code == iisconfig.CodeConflict {
+		fmt.Println("conflict in", filepath.Base(ce.File))
+		if err := a.Refresh(); err != nil {
+			log.Fatal(err)
+		}
+		setPing(a, time.Minute)
+		err = a.Commit(ctx)
+	}
+	fmt.Println("commit:", err)
+	// Output:
+	// conflict in applicationHost.config
+	// commit: <nil>
+}
