@@ -303,16 +303,27 @@ func TestEffectiveOrigins(t *testing.T) {
 		t.Fatal(err)
 	}
 	webConfig := filepath.Join(dir, "wwwroot", "web.config")
+	// lineOf is the line of the first line of file holding text.
+	lineOf := func(file, text string) string {
+		data, _ := os.ReadFile(file)
+		for i, l := range strings.Split(string(data), "\n") {
+			if strings.Contains(l, text) {
+				return file + ":" + fmt.Sprint(i+1)
+			}
+		}
+		t.Fatalf("%s has no %s", file, text)
+		return ""
+	}
 	tests := []struct {
 		vals   []iisconfig.Value
 		path   string
 		value  any
 		origin string
 	}{
-		{server, "enabled", true, path + ":90"},
-		{server, "files.[value='Default.htm'].value", "Default.htm", path + ":92"},
-		{site, "enabled", false, webConfig + ":4"},
-		{site, "files.[value='iisstart.htm'].value", "iisstart.htm", path + ":96"},
+		{server, "enabled", true, lineOf(path, `<defaultDocument enabled="true">`)},
+		{server, "files.[value='Default.htm'].value", "Default.htm", lineOf(path, `<add value="Default.htm" />`)},
+		{site, "enabled", false, lineOf(webConfig, `<defaultDocument enabled="false" />`)},
+		{site, "files.[value='iisstart.htm'].value", "iisstart.htm", lineOf(path, `<add value="iisstart.htm" />`)},
 	}
 	for _, tt := range tests {
 		found := false
