@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/appcmd-project/appcmd/internal/cmd"
 	"github.com/appcmd-project/appcmd/internal/commit"
 	"github.com/appcmd-project/appcmd/internal/configstore"
 	"github.com/appcmd-project/appcmd/internal/section"
@@ -50,7 +49,7 @@ func (e *ConfigError) Error() string {
 func (e *ConfigError) Unwrap() error { return e.Err }
 
 // wrap turns an engine error into a *ConfigError with the code the CLI
-// gives it (cmd.ExitCode, the CLI's one error table).
+// gives it (exitCode, checked against the CLI's one error table).
 func wrap(err error) error {
 	if err == nil {
 		return nil
@@ -59,7 +58,7 @@ func wrap(err error) error {
 	if errors.As(err, &ce) {
 		return err
 	}
-	e := &ConfigError{Message: err.Error(), Err: err, Code: hresult(cmd.ExitCode(err))}
+	e := &ConfigError{Message: err.Error(), Err: err, Code: hresult(exitCode(err))}
 	var cfe *configstore.ConfigFileError
 	var le *configstore.LockError
 	var se *section.SchemaError

@@ -280,5 +280,5 @@ var errorRules = []errorRule{
 }
 
 // ExitCode is the exit code the CLI gives err, the Win32 error code of its
-// HRESULT: the public API (package iisconfig) reports the same code.
+// HRESULT: iisconfig's tests check that the public API reports the same.
 func ExitCode(err error) int { return describe(err).code }
