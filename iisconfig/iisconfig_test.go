@@ -678,3 +678,55 @@ func TestLevels(t *testing.T) {
 		})
 	}
 }
+
+// Options.Drives maps the drive of a physical path, as $APPCMD_DRIVE_<L>
+// does for the CLI; nested collections reach the root virtual directory.
+func TestDrives(t *testing.T) {
+	m, path := open(t)
+	dir := filepath.Dir(path)
+	sites, err := m.Sites()
+	if err != nil {
+		t.Fatal(err)
+	}
+	apps, err := sites[0].Element.Collection()
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, err := apps.Find(map[string]any{"path": "/"})
+	if err != nil || root == nil {
+		t.Fatalf("root application: %v, %v", root, err)
+	}
+	vdirs, err := root.Collection()
+	if err != nil {
+		t.Fatal(err)
+	}
+	vdir, err := vdirs.Find(map[string]any{"path": "/"})
+	if err != nil || vdir == nil {
+		t.Fatalf("root virtual directory: %v, %v", vdir, err)
+	}
+	if err := vdir.SetAttr("physicalPath", `D:\content`); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Commit(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	drive := filepath.Join(dir, "d")
+	os.MkdirAll(filepath.Join(drive, "content"), 0o755)
+	m2, err := iisconfig.Open(iisconfig.Options{AppHostPath: path, Drives: map[string]string{"d:": drive}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := m2.WebConfig("Default Web Site", "/").Section("directoryBrowse", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetAttr("enabled", true); err != nil {
+		t.Fatal(err)
+	}
+	if err := m2.Commit(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(drive, "content", "web.config")); err != nil {
+		t.Errorf("web.config not written in the mapped drive: %v", err)
+	}
+}
