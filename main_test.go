@@ -77,11 +77,12 @@ func TestScript(t *testing.T) {
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"crlf":     crlfCmd,
-			"exitcode": exitCodeCmd,
-			"cpshared": cpSharedCmd,
-			"islink":   isLinkCmd,
-			"ws":       wsCmd, // serve_test.go: drives appcmd serve with real clients
+			"crlf":         crlfCmd,
+			"exitcode":     exitCodeCmd,
+			"cpshared":     cpSharedCmd,
+			"islink":       isLinkCmd,
+			"ws":           wsCmd,           // serve_test.go: drives appcmd serve with real clients
+			"buildexample": buildExampleCmd, // examples_test.go: builds a program of examples/
 		},
 	})
 }

@@ -278,3 +278,7 @@ var errorRules = []errorRule{
 		example: &section.SchemaError{File: "schema/x.xml", Line: 2, Msg: "unknown type \"color\""},
 		match:   framed(func(e *section.SchemaError) string { return "Cannot load schema: " + e.Error() })},
 }
+
+// ExitCode is the exit code the CLI gives err, the Win32 error code of its
+// HRESULT: iisconfig's tests check that the public API reports the same.
+func ExitCode(err error) int { return describe(err).code }

@@ -10,14 +10,7 @@ import (
 // save replaces applicationHost.config (configstore/backup.go has the
 // configHistory rules; the entries are BACKUP objects).
 func (c *invocation) historyHook(s *configstore.Store) configstore.SaveHook {
-	return func(files []*configstore.File) error {
-		for _, f := range files {
-			if f == s.AppHost() && f.Exists() {
-				return s.KeepHistory(c.now())
-			}
-		}
-		return nil
-	}
+	return s.HistoryHook(c.now())
 }
 
 // envNow pins the clock (RFC 3339), for tests: default backup names and

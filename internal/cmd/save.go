@@ -3,8 +3,6 @@ package cmd
 import (
 	"encoding/json"
 
-	"github.com/rogpeppe/go-internal/diff"
-
 	"github.com/appcmd-project/appcmd/internal/configstore"
 )
 
@@ -29,26 +27,12 @@ func (c *invocation) save(s *configstore.Store) error {
 	}
 	if c.saved.whatIf {
 		// What a real run would refuse, -whatif refuses too.
-		if err := s.CheckSave(); err != nil {
+		d, err := s.Diff()
+		if err != nil {
 			return err
 		}
-		for _, f := range changed {
-			var old []byte
-			if f.Exists() {
-				b, err := configstore.ReadConfigFile(f.Path)
-				if err != nil {
-					return err
-				}
-				old = b
-			}
-			name := f.Path
-			oldName := name
-			if !f.Exists() {
-				oldName = "/dev/null"
-			}
-			if !c.opts.json {
-				c.ios.Out.Write(diff.Diff(oldName, old, name, f.Doc().Bytes()))
-			}
+		if !c.opts.json {
+			c.ios.Out.Write(d)
 		}
 		return nil
 	}
