@@ -3,6 +3,7 @@ package iisconfig
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -461,27 +462,11 @@ func format(as *section.Attribute, name string, value any) (string, error) {
 		return formatDuration(as, d)
 	}
 	var text string
-	switch v := value.(type) {
-	case int:
-		text = strconv.FormatInt(int64(v), 10)
-	case int8:
-		text = strconv.FormatInt(int64(v), 10)
-	case int16:
-		text = strconv.FormatInt(int64(v), 10)
-	case int32:
-		text = strconv.FormatInt(int64(v), 10)
-	case int64:
-		text = strconv.FormatInt(v, 10)
-	case uint:
-		text = strconv.FormatUint(uint64(v), 10)
-	case uint8:
-		text = strconv.FormatUint(uint64(v), 10)
-	case uint16:
-		text = strconv.FormatUint(uint64(v), 10)
-	case uint32:
-		text = strconv.FormatUint(uint64(v), 10)
-	case uint64:
-		text = strconv.FormatUint(v, 10)
+	switch v := reflect.ValueOf(value); v.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		text = strconv.FormatInt(v.Int(), 10)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		text = strconv.FormatUint(v.Uint(), 10)
 	default:
 		return wrong()
 	}

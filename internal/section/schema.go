@@ -283,17 +283,7 @@ func (e *Element) Attribute(name string) *Attribute {
 	if e == nil {
 		return nil
 	}
-	for _, a := range e.Attributes {
-		if a.Name == name {
-			return a
-		}
-	}
-	for _, a := range e.Attributes {
-		if strings.EqualFold(a.Name, name) {
-			return a
-		}
-	}
-	return nil
+	return byName(e.Attributes, name, func(a *Attribute) string { return a.Name })
 }
 
 // Element returns the child element with this name: an exact match
@@ -302,14 +292,19 @@ func (e *Element) Element(name string) *Element {
 	if e == nil {
 		return nil
 	}
-	for _, c := range e.Elements {
-		if c.Name == name {
-			return c
+	return byName(e.Elements, name, func(c *Element) string { return c.Name })
+}
+
+// byName finds name in list: exactly, else ignoring case; nil if absent.
+func byName[T any](list []*T, name string, nameOf func(*T) string) *T {
+	for _, x := range list {
+		if nameOf(x) == name {
+			return x
 		}
 	}
-	for _, c := range e.Elements {
-		if strings.EqualFold(c.Name, name) {
-			return c
+	for _, x := range list {
+		if strings.EqualFold(nameOf(x), name) {
+			return x
 		}
 	}
 	return nil
