@@ -30,7 +30,11 @@ import (
 //     Windows argument splitting would have done. A token that starts with
 //     a literal quote is not a parameter.
 //   - General parameter names match case-insensitively; when repeated, the
-//     last one wins. /in and a lone "-" set Stdin and are not in Reserved;
+//     last one wins. -commitPath: is an older spelling of -commit: (IIS
+//     articles use it) and counts as the same parameter.
+//   - A parameter that ends inside an open single-quoted selector value is
+//     joined to the next arguments until the quote closes
+//     (joinSplitSelectors): /[name='Default Web Site'].a:b unquoted. /in and a lone "-" set Stdin and are not in Reserved;
 //     /? sets Help and is not in Reserved either.
 //   - /? or -? anywhere asks for help at the level reached by the
 //     non-prefixed tokens before it: none → top, one → that object
@@ -158,6 +162,7 @@ func parseArgs(argv []string) (*commandLine, error) {
 	helpAt := -1             // positionals seen before the first /?
 	var paramErr *usageError // the first one; reported after grammar errors
 
+	argv = joinSplitSelectors(argv)
 	for i, tok := range argv {
 		if tok == "" || (tok[0] != '/' && tok[0] != '-') {
 			tokens = append(tokens, tok)
@@ -190,7 +195,11 @@ func parseArgs(argv []string) (*commandLine, error) {
 		value = unquote(value)
 
 		if !escaped && p.Op == opSet {
-			if lower := strings.ToLower(name); reservedNames[lower] {
+			lower := strings.ToLower(name)
+			if lower == "commitpath" {
+				lower = "commit" // the older spelling in IIS articles
+			}
+			if reservedNames[lower] {
 				switch lower {
 				case "?":
 					if helpAt < 0 {
@@ -346,6 +355,60 @@ func splitNameValue(s string) (name, value string, hasValue bool) {
 		}
 	}
 	return s, "", false
+}
+
+// joinSplitSelectors undoes the Windows command line's split of an
+// unquoted selector value with spaces: IIS articles and IIS Manager's
+// "Generate Script" print /[name='Default Web Site'].a:b without quotes,
+// which arrives as "/[name='Default", "Web", "Site'].a:b". A parameter that
+// ends inside an open single-quoted selector value is joined, with one
+// space, to the arguments after it until the quote closes. Without a
+// closing quote the arguments stay as they are, so the error names them.
+func joinSplitSelectors(argv []string) []string {
+	var out []string
+	for i := 0; i < len(argv); i++ {
+		tok := argv[i]
+		if tok == "" || (tok[0] != '/' && tok[0] != '-') || !endsInSelectorQuote(tok) {
+			out = append(out, tok)
+			continue
+		}
+		joined, j := tok, i+1
+		for ; j < len(argv); j++ {
+			joined += " " + argv[j]
+			if !endsInSelectorQuote(joined) {
+				break
+			}
+		}
+		if j == len(argv) {
+			out = append(out, tok) // never closed: leave as typed
+			continue
+		}
+		out = append(out, joined)
+		i = j
+	}
+	return out
+}
+
+// endsInSelectorQuote reports whether s ends inside a single-quoted value
+// of a [...] selector (quote rules as in splitNameValue).
+func endsInSelectorQuote(s string) bool {
+	depth, quoted := 0, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quoted:
+			if c == '\'' {
+				quoted = false
+			}
+		case c == '\'' && depth > 0:
+			quoted = true
+		case c == '[':
+			depth++
+		case c == ']' && depth > 0:
+			depth--
+		}
+	}
+	return quoted
 }
 
 // nonEmpty returns nil for an empty slice so callers and tests see one form.

@@ -30,7 +30,10 @@ func (c *invocation) listObjects(k *objKind) error {
 		return err
 	}
 	return c.listAll(k, all, func(id string) string {
-		name, _ := m.ResolveURL(k.Kind, id)
+		name, url := m.ResolveURL(k.Kind, id)
+		if k.Kind == iis.AppKind && !url {
+			name = iis.RootAppName(name)
+		}
 		return name
 	})
 }

@@ -43,7 +43,11 @@ func (c *invocation) selection(k *objKind) (*selection, error) {
 			sel.ident = p.Value
 			continue
 		}
-		sel.filters = append(sel.filters, filter{path: p.Path, value: p.Value})
+		value := p.Value
+		if !p.Escaped && strings.EqualFold(p.Path.String(), iis.AppKind.Alias) {
+			value = iis.RootAppName(value) // list vdirs /app.name:"Default Web Site"
+		}
+		sel.filters = append(sel.filters, filter{path: p.Path, value: value})
 	}
 	return sel, nil
 }

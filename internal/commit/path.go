@@ -199,7 +199,7 @@ func parseSelector(s string, i int) (*Selector, int, error) {
 		if s[j] == ']' {
 			return sel, j + 1, nil
 		}
-		j++ // ','
+		j = skipSpaces(s, j+1) // past ','
 	}
 	for {
 		start := j
@@ -245,13 +245,23 @@ func parseSelector(s string, i int) (*Selector, int, error) {
 		}
 		switch s[j] {
 		case ',':
-			j++
+			// IIS articles write "[key='a', value='b']"; appcmd.exe takes it.
+			j = skipSpaces(s, j+1)
 		case ']':
 			return sel, j + 1, nil
 		default:
 			return bad(j, "expected ',' or ']' after value")
 		}
 	}
+}
+
+// skipSpaces returns the offset of the first byte at or after i that is
+// not a space.
+func skipSpaces(s string, i int) int {
+	for i < len(s) && s[i] == ' ' {
+		i++
+	}
+	return i
 }
 
 func parsePosition(t string) (Position, bool) {

@@ -70,6 +70,9 @@ func TestParsePath(t *testing.T) {
 		{in: "[name='it''s']", want: Path{pathSel("name", "it's")}},
 		{in: "[name='''']", want: Path{pathSel("name", "'")}},
 		{in: "[name=''''''].x", want: Path{pathSel("name", "''"), pathName("x")}},
+		// A space after the comma, as IIS articles write it (issue 15).
+		{in: "[name='x', id='2']", want: Path{pathSel("name", "x", "id", "2")}, canon: "[name='x',id='2']"},
+		{in: "[@end,  name='x']", want: Path{pathSelAt(Position{Kind: PosEnd}, "name", "x")}, canon: "[@end,name='x']"},
 		// Positions.
 		{in: "[@start,name='x']", want: Path{pathSelAt(Position{Kind: PosStart}, "name", "x")}},
 		{in: "[@end,name='x',type='y']", want: Path{pathSelAt(Position{Kind: PosEnd}, "name", "x", "type", "y")}},
@@ -149,7 +152,6 @@ func TestParsePathErrors(t *testing.T) {
 		{in: "[='x']", malformed: true},
 		{in: "[name='x',]", malformed: true},
 		{in: "[name='x' ,id='2']", malformed: true},
-		{in: "[name='x', id='2']", malformed: true},
 		{in: "[ name='x']", malformed: true},
 		{in: "[name='x'id='2']", malformed: true},
 		{in: "[name='x'][id='2']", malformed: true},

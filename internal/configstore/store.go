@@ -382,6 +382,9 @@ func (s *Store) resolveName(name string, reg *Registry) (string, error) {
 		}
 		return "", &UnknownSectionError{Name: name, Reason: fmt.Sprintf(DescMissingDecl, name)}
 	default:
+		if pick, ok := section.PreferAmong(got); ok {
+			return pick, nil // appcmd.exe's choice: requestFiltering is system.webServer's
+		}
 		sort.Strings(got)
 		return "", &UnknownSectionError{Name: name, Reason: fmt.Sprintf("The section name '%s' is ambiguous; use one of: %s", name, strings.Join(got, ", "))}
 	}

@@ -165,6 +165,17 @@ type AppPool struct {
 // the root application).
 func AppName(site, path string) string { return site + path }
 
+// RootAppName reads an application name as appcmd.exe does wherever an
+// application is named (/app.name:, APP identifiers): a site name without
+// any "/" ("Default Web Site") means the site's root application
+// ("Default Web Site/"). Other names come back unchanged.
+func RootAppName(name string) string {
+	if name == "" || strings.Contains(name, "/") {
+		return name
+	}
+	return name + "/"
+}
+
 // VDirName is VDIR.NAME: the site, the application path and the virtual
 // directory path; the root directory of an application ends with "/".
 func VDirName(site, appPath, vdirPath string) string {
@@ -348,6 +359,9 @@ func (m *Model) Find(k *Kind, id string) (*Object, error) {
 	objs, err := m.Objects(k)
 	if err != nil {
 		return nil, err
+	}
+	if k == AppKind {
+		id = RootAppName(id)
 	}
 	for _, o := range objs {
 		if strings.EqualFold(o.Name, id) {

@@ -229,6 +229,9 @@ func (s *Schema) Lookup(name string) (*Section, error) {
 	case 1:
 		return s.Section(full[0]), nil
 	default:
+		if pick, ok := PreferAmong(full); ok {
+			return s.sections[pick], nil
+		}
 		return nil, &LookupError{Name: name, Candidates: full}
 	}
 }
@@ -275,6 +278,35 @@ func ResolveAmong(name string, names []string) []string {
 		}
 	}
 	return nil
+}
+
+// PreferAmong picks one section among the several full names that
+// ResolveAmong found for an ambiguous short name, as appcmd.exe does
+// ("requestFiltering", "ipSecurity", "authorization" in every IIS
+// article): the one first in IIS's own schema order, which for these names
+// means system.applicationHost before system.webServer before every other
+// group. It reports false when no candidate is in those two groups, or
+// two are in the same one (for example "authentication" among
+// system.web and system.ftpServer), so the caller still refuses the name
+// and lists the candidates. This is the one place the rule lives
+// (docs/grammar.md); the choice among other groups is UNCONFIRMED.
+func PreferAmong(cands []string) (string, bool) {
+	for _, group := range []string{"system.applicationHost/", "system.webServer/"} {
+		var got []string
+		for _, c := range cands {
+			if strings.HasPrefix(c, group) {
+				got = append(got, c)
+			}
+		}
+		switch len(got) {
+		case 0:
+			continue
+		case 1:
+			return got[0], true
+		}
+		return "", false
+	}
+	return "", false
 }
 
 // Attribute returns the attribute with this name: an exact match first,

@@ -403,3 +403,30 @@ func TestBuiltinIsACopy(t *testing.T) {
 		t.Error("Add on a Builtin copy changed the built-ins")
 	}
 }
+
+func TestPreferAmong(t *testing.T) {
+	cases := []struct {
+		cands []string
+		want  string
+		ok    bool
+	}{
+		{[]string{"system.ftpServer/security/requestFiltering", "system.webServer/security/requestFiltering"}, "system.webServer/security/requestFiltering", true},
+		{[]string{"system.ftpServer/security/authorization", "system.web/authorization", "system.webServer/security/authorization"}, "system.webServer/security/authorization", true},
+		{[]string{"system.applicationHost/log", "system.ftpServer/log"}, "system.applicationHost/log", true},
+		// No candidate in IIS's own groups: still ambiguous.
+		{[]string{"system.ftpServer/security/authentication", "system.web/authentication"}, "", false},
+		// Two in the same group: still ambiguous.
+		{[]string{"system.webServer/management/authorization", "system.webServer/security/authorization"}, "", false},
+		{nil, "", false},
+	}
+	for _, c := range cases {
+		if got, ok := PreferAmong(c.cands); got != c.want || ok != c.ok {
+			t.Errorf("PreferAmong(%v) = %q, %v; want %q, %v", c.cands, got, ok, c.want, c.ok)
+		}
+	}
+	amb := &Schema{}
+	mustAdd(t, amb, "x.xml", `<configSchema><sectionSchema name="system.ftpServer/x"/><sectionSchema name="system.webServer/x"/></configSchema>`)
+	if sec, err := amb.Lookup("x"); err != nil || sec.Name != "system.webServer/x" {
+		t.Errorf("Lookup(x) = %v, %v", sec, err)
+	}
+}
