@@ -142,12 +142,12 @@ func (e *usageError) Error() string { return e.Message }
 func (e *usageError) Unwrap() error { return e.Err }
 
 // reservedNames are the general parameters (appcmd.md §1.4) plus our
-// extensions json, whatif, listen and followlinks.
+// extensions json, whatif, listen, followlinks and unencrypted.
 var reservedNames = map[string]bool{
 	"?": true, "text": true, "xml": true, "in": true, "config": true,
 	"metadata": true, "commit": true, "apphostconfig": true, "debug": true,
 	"section": true, "json": true, "whatif": true, "listen": true,
-	"followlinks": true,
+	"followlinks": true, "unencrypted": true,
 }
 
 // parseArgs parses argv (without the program name). Errors are *usageError.

@@ -107,11 +107,26 @@ func (c *invocation) openStoreOpts(write, restore bool) (*configstore.Store, err
 		Write:       write && !c.opts.whatIf,
 		FollowLinks: c.followLinks(),
 		Restore:     restore,
+
+		AllowPlaintext: c.allowPlaintext(),
 	})
 	if err == nil && c.opts.debug {
 		c.stores = append(c.stores, s)
 	}
 	return s, err
+}
+
+// envAllowPlaintext is the environment form of -unencrypted.
+const envAllowPlaintext = "APPCMD_ALLOW_PLAINTEXT"
+
+// allowPlaintext is -unencrypted or $APPCMD_ALLOW_PLAINTEXT: write
+// attributes that IIS stores encrypted as clear text (docs/config.md).
+func (c *invocation) allowPlaintext() bool {
+	if c.opts.unencrypted {
+		return true
+	}
+	v, _ := c.getenv(envAllowPlaintext)
+	return v != "" && v != "0" && !strings.EqualFold(v, "false")
 }
 
 // followLinks is -followLinks or $APPCMD_FOLLOW_LINKS: write a web.config

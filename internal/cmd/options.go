@@ -20,6 +20,7 @@ type options struct {
 	json        bool
 	whatIf      bool
 	followLinks bool // -followLinks: write through links out of a virtual directory
+	unencrypted bool // -unencrypted: write encrypted attributes as clear text
 	debug       bool
 	stdin       bool   // /in or a lone -
 	listen      string // serve -listen:
@@ -57,6 +58,8 @@ func (cmd *command) parseOptions(inv *commandLine) (*options, error) {
 			o.whatIf = true
 		case "followlinks":
 			o.followLinks = true
+		case "unencrypted":
+			o.unencrypted = true
 		case "debug":
 			o.debug = true
 		case "listen":

@@ -21,6 +21,7 @@ type saveState struct {
 // save writes every changed file of the store as one step.
 func (c *invocation) save(s *configstore.Store) error {
 	changed := s.Changed()
+	c.warnPlaintext(s)
 	c.saved = &saveState{whatIf: c.opts.whatIf}
 	for _, f := range changed {
 		c.saved.files = append(c.saved.files, f.Path)
@@ -39,6 +40,15 @@ func (c *invocation) save(s *configstore.Store) error {
 	_, err := s.Save(c.historyHook(s))
 	c.saved.written = err == nil && len(changed) > 0
 	return err
+}
+
+// warnPlaintext says on stderr which encrypted attributes this command
+// writes as clear text (-unencrypted): the value is readable by anyone who
+// can read the file, unlike the encrypted form IIS Manager writes.
+func (c *invocation) warnPlaintext(s *configstore.Store) {
+	for _, a := range s.Plaintext() {
+		c.notice("warning: \"" + a + "\" is written as clear text (-unencrypted): anyone who can read the configuration file can read it; IIS reads it as it is. Set it again with appcmd.exe or IIS Manager on Windows to store it encrypted.")
+	}
 }
 
 // jsonResult is the -json form of a changing verb's result.

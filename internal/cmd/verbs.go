@@ -66,7 +66,7 @@ var (
 	listTakes = []string{"text", "xml", "config"}
 	// WP and REQUEST have no configuration element.
 	runtimeListTakes = []string{"text", "xml"}
-	changeTakes      = []string{"whatif", "followlinks"}
+	changeTakes      = []string{"whatif", "followlinks", "unencrypted"}
 )
 
 // Help text shared by several verbs.
@@ -87,6 +87,8 @@ const (
 	changeParams = `  -whatif              Print the diff of what would change, write nothing.
   -followLinks         Write a web.config even where a symbolic link leads
                        out of its virtual directory (or APPCMD_FOLLOW_LINKS=1).
+  -unencrypted         Write attributes IIS keeps encrypted (passwords) as
+                       clear text, with a warning (or APPCMD_ALLOW_PLAINTEXT=1).
   -json                One JSON result: changed, files, messages.`
 	runtimeParams = `  /wait:<bool> /timeout:<ms>  Accepted, as appcmd.exe has them.
   Acts on the running "appcmd serve" of this applicationHost.config
@@ -196,7 +198,7 @@ var commands = []command{
   appcmd list config -section:webSocket /text:pingInterval`,
 		run: listConfig},
 	{object: "CONFIG", verb: "set", summary: "Change attributes and collections of a section",
-		takes: []string{"section", "commit", "whatif", "followlinks"}, in: true, ident: "<config path or URL>",
+		takes: []string{"section", "commit", "whatif", "followlinks", "unencrypted"}, in: true, ident: "<config path or URL>",
 		params: `  /section:<name>          Section to change (required).
   /<attribute>:<value>     Set an attribute; dotted paths reach child
                            elements: /limits.maxBandwidth:1000
@@ -218,17 +220,17 @@ var commands = []command{
 		examples: `  appcmd search config "Default Web Site" -section:webSocket /pingInterval`,
 		run:      searchConfig},
 	{object: "CONFIG", verb: "lock", summary: "Lock a section so lower levels cannot override it",
-		takes: []string{"section", "commit", "whatif", "followlinks"}, ident: "<config path>",
+		takes: []string{"section", "commit", "whatif", "followlinks", "unencrypted"}, ident: "<config path>",
 		params:   `  /section:<name>   Section to lock for the levels below the path.`,
 		examples: `  appcmd lock config -section:system.webServer/defaultDocument`,
 		run:      lockConfig},
 	{object: "CONFIG", verb: "unlock", summary: "Unlock a section so lower levels can override it",
-		takes: []string{"section", "commit", "whatif", "followlinks"}, ident: "<config path>",
+		takes: []string{"section", "commit", "whatif", "followlinks", "unencrypted"}, ident: "<config path>",
 		params:   `  /section:<name>   Section to unlock for the levels below the path.`,
 		examples: `  appcmd unlock config "Default Web Site" -section:system.webServer/webSocket`,
 		run:      unlockConfig},
 	{object: "CONFIG", verb: "clear", summary: "Remove locally set configuration so inherited values apply",
-		takes: []string{"section", "commit", "whatif", "followlinks"}, ident: "<config path or URL>",
+		takes: []string{"section", "commit", "whatif", "followlinks", "unencrypted"}, ident: "<config path or URL>",
 		params: `  /section:<name>   Section to clear (required).
   /<attribute>      Clear only this attribute (or collection, or entry
                     /[key='v']); without one the whole section is cleared
@@ -237,7 +239,7 @@ var commands = []command{
 		examples: `  appcmd clear config "Default Web Site" -section:webSocket /pingInterval -commit:apphost`,
 		run:      clearConfig},
 	{object: "CONFIG", verb: "reset", summary: "Return a section to its default values",
-		takes: []string{"section", "commit", "whatif", "followlinks"}, ident: "<config path or URL>",
+		takes: []string{"section", "commit", "whatif", "followlinks", "unencrypted"}, ident: "<config path or URL>",
 		params:   `  /section:<name>   Section to reset (required).` + "\n  /commit:<target>  Which file to change, as for set config.",
 		examples: `  appcmd reset config "Default Web Site" -section:webSocket -commit:apphost`,
 		run:      resetConfig},
@@ -267,12 +269,12 @@ var commands = []command{
 		examples: "  appcmd list modules\n  appcmd list modules /app.name:\"Default Web Site/\"",
 		run:      listModules},
 	{object: "MODULE", verb: "add", summary: "Enable a module",
-		takes: []string{"commit", "whatif", "followlinks"}, ident: "[<name>]",
+		takes: []string{"commit", "whatif", "followlinks", "unencrypted"}, ident: "[<name>]",
 		params:   "  /name:<name> /type:<managed type> /preCondition:<p> /app.name:<app> /commit:<target>\n" + changeParams,
 		examples: "  appcmd add module /name:MyModule /type:My.Module",
 		run:      addModule},
 	{object: "MODULE", verb: "delete", summary: "Disable a module",
-		takes: []string{"commit", "whatif", "followlinks"}, ident: "<name>",
+		takes: []string{"commit", "whatif", "followlinks", "unencrypted"}, ident: "<name>",
 		params:   "  /app.name:<app> /commit:<target>\n" + changeParams,
 		examples: "  appcmd delete module MyModule",
 		run:      deleteModule},

@@ -200,7 +200,10 @@ func (ed *editor) set(p Path, value string) error {
 		return err
 	}
 	if as.Encrypted && v != "" {
-		return &EncryptedError{Attribute: as.Name}
+		if !ed.store.AllowPlaintext() {
+			return &EncryptedError{Attribute: as.Name}
+		}
+		ed.store.NotePlaintext(as.Name) // IIS reads clear text too; the caller warns
 	}
 	n.el.SetAttr(as.Name, v)
 	return nil
@@ -211,7 +214,7 @@ func (ed *editor) set(p Path, value string) error {
 type EncryptedError struct{ Attribute string }
 
 func (e *EncryptedError) Error() string {
-	return fmt.Sprintf("The attribute %q is stored encrypted by IIS, and this tool cannot encrypt it. Set it on the Windows server with appcmd.exe or IIS Manager", e.Attribute)
+	return fmt.Sprintf("The attribute %q is stored encrypted by IIS, and this tool cannot encrypt it. Set it on the Windows server with appcmd.exe or IIS Manager, or add -unencrypted (or set APPCMD_ALLOW_PLAINTEXT=1) to store it as clear text, which IIS also reads", e.Attribute)
 }
 
 // node is a position in the section: the document element (possibly not

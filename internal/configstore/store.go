@@ -42,6 +42,9 @@ type Options struct {
 	// Rename replaces a file by its new version when saving; nil uses
 	// os.Rename. Tests set it to make a save fail half-way.
 	Rename func(from, to string) error
+	// AllowPlaintext lets a change write an attribute that IIS stores
+	// encrypted as clear text (-unencrypted); by default it is refused.
+	AllowPlaintext bool
 }
 
 // Store is applicationHost.config, the schema, and the web.config files
@@ -65,8 +68,12 @@ type Store struct {
 
 	locks       []*dirLock // web.config folder locks, by folder (lock.go)
 	followLinks bool
-	saving      bool            // Save is running its hook
-	history     *pendingHistory // the history entry of the save in progress (backup.go)
+	// allowPlaintext is Options.AllowPlaintext; plaintext lists the
+	// encrypted attributes written as clear text, for the warning.
+	allowPlaintext bool
+	plaintext      []string
+	saving         bool            // Save is running its hook
+	history        *pendingHistory // the history entry of the save in progress (backup.go)
 }
 
 // Open loads applicationHost.config and the schema.
@@ -76,7 +83,7 @@ func Open(opts Options) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{env: opts.Env, files: map[string]*File{}, fileErr: map[string]error{}, noMap: opts.NoMap, followLinks: opts.FollowLinks,
-		defaults: defaultsCache{}, rename: opts.Rename}
+		defaults: defaultsCache{}, rename: opts.Rename, allowPlaintext: opts.AllowPlaintext}
 	if s.env == nil {
 		s.env = os.LookupEnv
 	}
@@ -359,6 +366,17 @@ func (s *Store) LookupSection(name string, cp ConfigPath) (*section.Section, *De
 	}
 	return sch, decl, nil
 }
+
+// AllowPlaintext reports whether encrypted attributes may be written as
+// clear text (Options.AllowPlaintext).
+func (s *Store) AllowPlaintext() bool { return s.allowPlaintext }
+
+// NotePlaintext records that an encrypted attribute was written as clear
+// text, so the command can warn about it.
+func (s *Store) NotePlaintext(attr string) { s.plaintext = append(s.plaintext, attr) }
+
+// Plaintext returns the attributes NotePlaintext recorded, in order.
+func (s *Store) Plaintext() []string { return s.plaintext }
 
 // resolveName expands a short section name ("webSocket") to the full one.
 func (s *Store) resolveName(name string, reg *Registry) (string, error) {
