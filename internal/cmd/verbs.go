@@ -19,9 +19,7 @@ type objectType struct {
 // objectTypes lists the object types in help order. Verbs the reference
 // marks UNCONFIRMED (MODULE set, TRACE configure/inspect) and the BINDING
 // object are left out until they are implemented. CONFIG has no plural: no
-// source shows "CONFIGS". TRACE (list trace) and CONFIG migrate are not
-// implemented yet, so they are not in the tables: help lists only what
-// runs.
+// source shows "CONFIGS". TRACE has only list (failed-request logs).
 var objectTypes = []objectType{
 	{"SITE", "SITES", "Web sites"},
 	{"APP", "APPS", "Applications inside sites"},
@@ -32,6 +30,7 @@ var objectTypes = []objectType{
 	{"REQUEST", "REQUESTS", "Requests currently executing"},
 	{"MODULE", "MODULES", "Server and application modules"},
 	{"BACKUP", "BACKUPS", "Backups of the server configuration"},
+	{"TRACE", "TRACES", "Failed-request trace logs"},
 }
 
 // serveVerb is our top-level extension command: `appcmd serve [SITE ...]`.
@@ -306,6 +305,15 @@ var commands = []command{
 		params:   "  Also history entries (CFGHISTORY_NNNNNNNNNN).\n" + changeParams,
 		examples: "  appcmd restore backup MyBackup",
 		run:      restoreBackup},
+
+	{object: "TRACE", verb: "list", summary: "Show failed-request trace logs of the sites",
+		takes: listTakes, in: true, ident: "<site>/<frNNNNNN.xml>",
+		params: "  Reads the fr*.xml files in W3SVC<site id> below each site's\n" +
+			"  traceFailedRequestsLogging directory.\n" +
+			"  /site.name:<site> /statuscode:<code> /url:<url> /wp.name:<pid> /verb:<verb>\n" + listParams,
+		examples: "  appcmd list traces\n  appcmd list traces /site.name:\"Default Web Site\" /statuscode:500\n" +
+			"  appcmd list trace \"Default Web Site/fr000001.xml\" /text:*",
+		run: listTraces},
 
 	{verb: serveVerb, summary: "Run the WebSocket test server for the configured sites",
 		takes: []string{"listen"}, run: runServe},
