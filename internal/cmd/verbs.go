@@ -263,6 +263,14 @@ var commands = []command{
 		examples: "  appcmd validate config\n  appcmd validate config C:\\inetpub\\wwwroot\\web.config -json",
 		run:      validateConfig},
 
+	{object: "CONFIG", verb: "migrate", summary: "Migrate an application's ASP.NET httpModules and httpHandlers to system.webServer",
+		takes: changeTakes, ident: "<site>/<app path>",
+		params: "  Adds the system.web/httpModules and httpHandlers entries of the\n" +
+			"  application's web.config to system.webServer/modules and handlers,\n" +
+			"  and sets validation/@validateIntegratedModeConfiguration to false.\n" + changeParams,
+		examples: "  appcmd migrate config \"Default Web Site/app1\"",
+		run:      migrateConfig},
+
 	{object: "MODULE", verb: "list", summary: "Show enabled modules",
 		takes: listTakes, in: true, ident: "<name>", params: "  /app.name:<app>      Modules enabled for that application.\n" + listParams,
 		examples: "  appcmd list modules\n  appcmd list modules /app.name:\"Default Web Site/\"",
