@@ -169,6 +169,15 @@ func (c *invocation) help() error {
 				text += "\n" + more
 			}
 		}
+		if c.Verb == "set" {
+			more, ok, err := c.objectPropsHelp(c.Object)
+			if err != nil {
+				return err
+			}
+			if ok {
+				text += "\n" + more
+			}
+		}
 		c.println(strings.TrimSuffix(text, "\n"))
 	}
 	return nil

@@ -21,16 +21,17 @@ type objectType struct {
 // object are left out until they are implemented. CONFIG has no plural: no
 // source shows "CONFIGS". TRACE has only list (failed-request logs).
 var objectTypes = []objectType{
-	{"SITE", "SITES", "Web sites"},
-	{"APP", "APPS", "Applications inside sites"},
-	{"VDIR", "VDIRS", "Virtual directories inside applications"},
-	{"APPPOOL", "APPPOOLS", "Application pools"},
-	{"CONFIG", "", "Configuration sections at any configuration path"},
-	{"WP", "WPS", "Running worker processes"},
-	{"REQUEST", "REQUESTS", "Requests currently executing"},
-	{"MODULE", "MODULES", "Server and application modules"},
-	{"BACKUP", "BACKUPS", "Backups of the server configuration"},
-	{"TRACE", "TRACES", "Failed-request trace logs"},
+	// The summaries are appcmd.exe's object list (appcmd /?).
+	{"SITE", "SITES", "Administration of virtual sites"},
+	{"APP", "APPS", "Administration of applications"},
+	{"VDIR", "VDIRS", "Administration of virtual directories"},
+	{"APPPOOL", "APPPOOLS", "Administration of application pools"},
+	{"CONFIG", "", "Administration of general configuration sections"},
+	{"WP", "WPS", "Administration of worker processes"},
+	{"REQUEST", "REQUESTS", "Administration of HTTP requests"},
+	{"MODULE", "MODULES", "Administration of server modules"},
+	{"BACKUP", "BACKUPS", "Administration of server configuration backups"},
+	{"TRACE", "TRACES", "Working with failed request trace logs"},
 }
 
 // serveVerb is our top-level extension command: `appcmd serve [SITE ...]`.
