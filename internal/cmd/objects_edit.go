@@ -2,19 +2,25 @@ package cmd
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/appcmd-project/appcmd/internal/commit"
+	"github.com/appcmd-project/appcmd/internal/configstore"
 	"github.com/appcmd-project/appcmd/internal/iis"
 )
 
 // Changing objects: package iis builds the change set (and checks the
 // object rules), the remaining attribute parameters are added to it, and
 // applyEdit applies it, saves as one step with c.save (which also does
-// -whatif) and reports what was done. -commit: does not apply to SITE,
-// APP, VDIR and APPPOOL: their sections live in applicationHost.config.
+// -whatif) and reports what was done. SITE, APP, VDIR and APPPOOL live in
+// applicationHost.config: -commit:apphost is accepted, other targets are
+// refused.
 
 // applyEdit is the common end of the changing object verbs.
 func (c *invocation) applyEdit(m *iis.Model, ed *iis.Edit) error {
+	if err := c.checkAppHostCommit(ed); err != nil {
+		return err
+	}
 	if err := m.Apply(ed); err != nil {
 		return err
 	}
@@ -137,4 +143,19 @@ func (c *invocation) targets(m *iis.Model, k *objKind) ([]*iis.Object, error) {
 		return nil, err
 	}
 	return []*iis.Object{o}, nil
+}
+
+// checkAppHostCommit accepts -commit:apphost (or MACHINE/WEBROOT/APPHOST)
+// on a verb whose objects live in applicationHost.config, and refuses any
+// other target instead of ignoring it.
+func (c *invocation) checkAppHostCommit(ed *iis.Edit) error {
+	to := strings.Trim(c.opts.commit, "/")
+	if to == "" || ed.Commit != "apphost" || strings.EqualFold(to, "apphost") || strings.EqualFold(to, configstore.AppHostRoot) {
+		return nil
+	}
+	what := "These"
+	if len(ed.Done) > 0 {
+		what = ed.Done[0].Kind.Name
+	}
+	return &usageError{Framed: true, Message: fmt.Sprintf("Cannot commit to %q: %s objects are stored in applicationHost.config; use -commit:apphost or leave -commit: out", c.opts.commit, what)}
 }
