@@ -390,7 +390,7 @@ func (s *Store) resolveName(name string, reg *Registry) (string, error) {
 			cands = append(cands, n)
 		}
 	}
-	got := preferWebServer(section.ResolveAmong(name, cands))
+	got := section.ResolveAmong(name, cands)
 	switch len(got) {
 	case 1:
 		return got[0], nil
@@ -401,34 +401,11 @@ func (s *Store) resolveName(name string, reg *Registry) (string, error) {
 		return "", &UnknownSectionError{Name: name, Reason: fmt.Sprintf(DescMissingDecl, name)}
 	default:
 		if pick, ok := section.PreferAmong(got); ok {
-			return pick, nil // appcmd.exe's choice: requestFiltering is system.webServer's
+			return pick, nil // requestFiltering is system.webServer's, as in appcmd.exe
 		}
 		sort.Strings(got)
 		return "", &UnknownSectionError{Name: name, Reason: fmt.Sprintf("The section name '%s' is ambiguous; use one of: %s", name, strings.Join(got, ", "))}
 	}
-}
-
-// preferWebServer settles a short name that FTP's or ASP.NET's sections
-// share with the web server's ("requestFiltering", "caching", "log",
-// "authorization"): the web server's section wins, then
-// system.applicationHost's, as when only those were built in. Full names
-// reach the others.
-func preferWebServer(names []string) []string {
-	if len(names) < 2 {
-		return names
-	}
-	for _, prefix := range []string{"system.webServer/", "system.applicationHost/"} {
-		var hit []string
-		for _, n := range names {
-			if strings.HasPrefix(n, prefix) {
-				hit = append(hit, n)
-			}
-		}
-		if len(hit) == 1 {
-			return hit
-		}
-	}
-	return names
 }
 
 // SectionNames lists the sections usable at the server level and known to

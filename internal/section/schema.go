@@ -281,17 +281,17 @@ func ResolveAmong(name string, names []string) []string {
 }
 
 // PreferAmong picks one section among the several full names that
-// ResolveAmong found for an ambiguous short name, as appcmd.exe does
-// ("requestFiltering", "ipSecurity", "authorization" in every IIS
-// article): the one first in IIS's own schema order, which for these names
-// means system.applicationHost before system.webServer before every other
-// group. It reports false when no candidate is in those two groups, or
-// two are in the same one (for example "authentication" among
-// system.web and system.ftpServer), so the caller still refuses the name
-// and lists the candidates. This is the one place the rule lives
+// ResolveAmong found for a short name, as appcmd.exe does: IIS articles
+// write "requestFiltering", "ipSecurity" and "authorization" for the web
+// server's sections although FTP and ASP.NET have sections of the same
+// name. The system.webServer candidate wins, else the
+// system.applicationHost one ("log"). It reports false when neither group
+// has a candidate, or the first group that has any has several (two
+// system.webServer "authorization" sections), so the caller refuses the
+// name and lists the candidates. This is the one place the rule lives
 // (docs/grammar.md); the choice among other groups is UNCONFIRMED.
 func PreferAmong(cands []string) (string, bool) {
-	for _, group := range []string{"system.applicationHost/", "system.webServer/"} {
+	for _, group := range []string{"system.webServer/", "system.applicationHost/"} {
 		var got []string
 		for _, c := range cands {
 			if strings.HasPrefix(c, group) {
