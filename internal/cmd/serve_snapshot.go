@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/appcmd-project/appcmd/internal/configstore"
+	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
 	"github.com/appcmd-project/appcmd/internal/iis"
 	"github.com/appcmd-project/appcmd/internal/wsserver"
 )
@@ -43,6 +44,10 @@ func serveLoader(opts configstore.Options) wsserver.Loader {
 type serveSnapshot struct {
 	sites []wsserver.Site // immutable after load
 
+	// registered is WebSocketModule in globalModules, read once per load
+	// (the section is AppHostOnly).
+	registered wsserver.Module
+
 	mu    sync.Mutex
 	store *configstore.Store
 	cache map[string]serveResult // by site + "\x00" + URL path
@@ -67,6 +72,9 @@ func loadServeSnapshot(opts configstore.Options) (*serveSnapshot, error) {
 		return nil, err
 	}
 	s := &serveSnapshot{store: st, cache: map[string]serveResult{}}
+	if s.registered, err = serveRegistered(st); err != nil {
+		return nil, err
+	}
 	apps := serveApps(st)
 	for _, site := range sites {
 		ws := wsSite(site)
@@ -231,6 +239,10 @@ func (s *serveSnapshot) resolve(cp configstore.ConfigPath, withMapping bool) (ws
 	if err != nil {
 		return wsserver.Settings{}, err
 	}
+	set.Module = s.registered
+	if set.Module.Enabled, set.Module.EnabledAt, err = serveModuleEnabled(s.store, cp); err != nil {
+		return wsserver.Settings{}, err
+	}
 	if withMapping {
 		if m, err := s.store.Map(cp); err == nil {
 			if m.App != nil {
@@ -296,4 +308,82 @@ func serveSettings(eff *configstore.Effective) (wsserver.Settings, error) {
 		return set, bad(a, err)
 	}
 	return set, nil
+}
+
+// webSocketModule is the name IIS registers the WebSocket module under.
+const webSocketModule = "WebSocketModule"
+
+// serveModuleAssumed is the origin shown when the configuration does not
+// declare the modules sections at all (a hand-written minimal
+// applicationHost.config). (A) Such a file says nothing about the module,
+// so serve assumes the WebSocket feature is installed and the module runs,
+// as in the default template; every real applicationHost.config declares
+// both sections.
+const serveModuleAssumed = "assumed: section %s is not declared"
+
+// serveRegistered reads WebSocketModule's registration in globalModules.
+func serveRegistered(st *configstore.Store) (wsserver.Module, error) {
+	var m wsserver.Module
+	eff, err := st.Effective(configstore.ServerPath, iis.GlobalModulesSection)
+	var unk *configstore.UnknownSectionError
+	switch {
+	case errors.As(err, &unk):
+		m.Registered, m.RegisteredAt = true, fmt.Sprintf(serveModuleAssumed, iis.GlobalModulesSection)
+		return m, nil
+	case err != nil:
+		return m, err
+	}
+	if it := findModuleItem(eff.Root.Items); it != nil {
+		m.Registered, m.RegisteredAt = true, it.Origin.String()
+		return m, nil
+	}
+	m.RegisteredAt = "not added in " + st.AppHost().Path
+	return m, nil
+}
+
+// serveModuleEnabled reports whether WebSocketModule is in the effective
+// modules list at cp, with the file:line of its <add>, or of the <remove>
+// or <clear> that took it out (the last one merged).
+func serveModuleEnabled(st *configstore.Store, cp configstore.ConfigPath) (bool, string, error) {
+	eff, err := st.Effective(cp, iis.ModulesSection)
+	var unk *configstore.UnknownSectionError
+	switch {
+	case errors.As(err, &unk):
+		return true, fmt.Sprintf(serveModuleAssumed, iis.ModulesSection), nil
+	case err != nil:
+		return false, "", err
+	}
+	if it := findModuleItem(eff.Root.Items); it != nil {
+		return true, it.Origin.String(), nil
+	}
+	where := "never added"
+	for _, in := range eff.Instances {
+		file := in.File.Path
+		if in.Source != nil {
+			file = in.Source.Path
+		}
+		in.Element.EachChild(func(c *xmldoc.Element) bool {
+			switch c.Name() {
+			case "clear":
+				where = file + ":" + strconv.Itoa(c.Line()) + " (clear)"
+			case "remove":
+				if n, _ := c.Attr("name"); n == webSocketModule {
+					where = file + ":" + strconv.Itoa(c.Line()) + " (remove)"
+				}
+			}
+			return true
+		})
+	}
+	return false, where, nil
+}
+
+// findModuleItem finds WebSocketModule among collection entries (module
+// names are case-sensitive in the schema).
+func findModuleItem(items []*configstore.EffElement) *configstore.EffElement {
+	for _, it := range items {
+		if a := it.Attr("name"); a != nil && a.Value == webSocketModule {
+			return it
+		}
+	}
+	return nil
 }

@@ -100,7 +100,7 @@ func isUpgradeRequest(r *http.Request) bool {
 // (A2) enabled="false" never yields 101; the caller serves the request as a
 // normal GET (our handler's normal answer is the test page with 200). No IIS
 // status specific to this case is known.
-func upgradeRefused(s Settings) bool { return !s.Enabled }
+func upgradeRefused(s Settings) bool { return !s.Enabled || !s.Module.Loaded() }
 
 // keepaliveDue returns the time of the keepalive that follows one due at
 // prev, for a connection with the given interval, observed at now.

@@ -38,7 +38,8 @@ type fakeRule struct {
 	Enabled *bool          `json:"enabled,omitempty"`
 	Ping    *time.Duration `json:"ping,omitempty"`
 	Limit   *int64         `json:"limit,omitempty"`
-	Origin  string         `json:"origin"` // "file:line"
+	Module  *bool          `json:"module,omitempty"` // false: WebSocketModule removed from modules
+	Origin  string         `json:"origin"`           // "file:line"
 }
 
 // fakeErrors makes WebSocket return a *ConfigError under a path.
@@ -98,6 +99,7 @@ func (f *fakeSnap) WebSocket(site, path string) (Settings, error) {
 		ConfigPath: "MACHINE/WEBROOT/APPHOST/" + site + strings.TrimSuffix(path, "/"),
 		App:        "/", VDir: "/", PhysicalPath: "/srv/" + site + path,
 		Origins: map[string]string{"enabled": "schema default", "pingInterval": "schema default", "receiveBufferLimit": "schema default"},
+		Module:  Module{Registered: true, RegisteredAt: "fake:1", Enabled: true, EnabledAt: "fake:2"},
 	}
 	rules := append([]fakeRule(nil), f.cfg.Rules...)
 	sort.SliceStable(rules, func(i, j int) bool { return len(rules[i].Path) < len(rules[j].Path) })
@@ -112,6 +114,9 @@ func (f *fakeSnap) WebSocket(site, path string) (Settings, error) {
 		if r.Ping != nil {
 			s.PingInterval = *r.Ping
 			s.Origins["pingInterval"] = r.Origin
+		}
+		if r.Module != nil {
+			s.Module.Enabled, s.Module.EnabledAt = *r.Module, r.Origin
 		}
 		if r.Limit != nil {
 			s.ReceiveBufferLimit = *r.Limit

@@ -61,9 +61,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if isUpgradeRequest(r) {
 		switch {
 		case upgradeRefused(set):
-			s.log.infof("ws not upgraded %s %s %s (enabled=false from %s): answered as a normal request",
+			s.log.infof("ws not upgraded %s %s %s (%s): answered as a normal request",
 				s.log.kv("site", s.log.site.Sprint(quoteIfNeeded(e.site))), s.log.kv("path", quoteIfNeeded(path)),
-				s.log.kv("config", quoteIfNeeded(set.ConfigPath)), quoteIfNeeded(set.Origins["enabled"]))
+				s.log.kv("config", quoteIfNeeded(set.ConfigPath)), refusalReason(set))
 		case s.shutting.Load():
 			http.Error(w, "503 Service Unavailable: server shutting down", http.StatusServiceUnavailable)
 			return
@@ -189,6 +189,22 @@ type pageInfo struct {
 	ReceiveBufferLimit int64             `json:"receiveBufferLimit"`
 	Origins            map[string]string `json:"origins"`
 	AcceptsSubprotocol string            `json:"acceptsSubprotocol"`
+	Module             pageModule        `json:"module"`
+}
+
+// pageModule is Module with the verdict, for the page and the JSON view.
+type pageModule struct {
+	Module
+	Loaded bool   `json:"loaded"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// refusalReason says why an upgrade request is answered as a normal one.
+func refusalReason(set Settings) string {
+	if !set.Module.Loaded() {
+		return set.Module.Reason()
+	}
+	return "enabled=false from " + quoteIfNeeded(set.Origins["enabled"])
 }
 
 func newPageInfo(e *routeEntry, path string, set Settings) pageInfo {
@@ -211,6 +227,7 @@ func newPageInfo(e *routeEntry, path string, set Settings) pageInfo {
 		ReceiveBufferLimit: set.ReceiveBufferLimit,
 		Origins:            o,
 		AcceptsSubprotocol: echoSubprotocol,
+		Module:             pageModule{Module: set.Module, Loaded: set.Module.Loaded(), Reason: set.Module.Reason()},
 	}
 }
 

@@ -234,7 +234,8 @@ func (l *logger) settingsFields(s Settings) string {
 	}
 	return l.kv("enabled", strconv.FormatBool(s.Enabled)+o("enabled")) + " " +
 		l.kv("pingInterval", formatTimeSpan(s.PingInterval)+o("pingInterval")) + " " +
-		l.kv("receiveBufferLimit", strconv.FormatInt(s.ReceiveBufferLimit, 10)+o("receiveBufferLimit"))
+		l.kv("receiveBufferLimit", strconv.FormatInt(s.ReceiveBufferLimit, 10)+o("receiveBufferLimit")) + " " +
+		l.kv("module", "loaded(registered "+quoteIfNeeded(s.Module.RegisteredAt)+", enabled "+quoteIfNeeded(s.Module.EnabledAt)+")")
 }
 
 // connClosed is the one line logged per WebSocket connection, at close.

@@ -245,6 +245,19 @@ func TestEnabledPerSiteAndPath(t *testing.T) {
 	ts.log.waitFor(t, "enabled=false from "+`C:\inetpub\wwwroot\off\web.config:3`, time.Second)
 }
 
+// TestModuleNotLoaded: where WebSocketModule does not run, an upgrade
+// request is a normal request even with enabled=true, and the log says why.
+func TestModuleNotLoaded(t *testing.T) {
+	cfg := defaultConfig()
+	cfg.Rules = append(cfg.Rules, fakeRule{Site: "Default Web Site", Path: "/nomod", Module: bptr(false), Origin: "web.config:5 (remove)"})
+	ts := startServer(t, staticLoader(cfg), Options{})
+	if _, err := dial(t, ts.addr, "", "/nomod/x", nil); err == nil || !strings.Contains(err.Error(), "status 200") {
+		t.Errorf("/nomod/x: want a normal 200 answer, got %v", err)
+	}
+	mustDial(t, ts.addr, "/nomodule")
+	ts.log.waitFor(t, "WebSocketModule is not in the effective system.webServer/modules (web.config:5 (remove))", time.Second)
+}
+
 func TestInvalidHandshakeIsNormalRequest(t *testing.T) {
 	ts := startServer(t, staticLoader(defaultConfig()), Options{})
 	base := map[string]string{"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}

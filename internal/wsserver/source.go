@@ -85,6 +85,33 @@ type Settings struct {
 	// "receiveBufferLimit") to "file:line" where the effective value was
 	// set, or "schema default".
 	Origins map[string]string
+
+	// Module is the IIS WebSocket module as IIS would load it for the URL.
+	Module Module
+}
+
+// Module is the effective state of WebSocketModule at one URL: IIS upgrades
+// only where the module is registered in system.webServer/globalModules
+// and present in the effective system.webServer/modules (websocket.md §0).
+type Module struct {
+	Registered   bool   `json:"registered"`
+	RegisteredAt string `json:"registeredAt"` // file:line of the globalModules <add>, or why not
+	Enabled      bool   `json:"enabled"`
+	EnabledAt    string `json:"enabledAt"` // file:line of the modules <add>, or of the <remove>/<clear> that took it out
+}
+
+// Loaded reports whether IIS would run the module for the URL.
+func (m Module) Loaded() bool { return m.Registered && m.Enabled }
+
+// Reason says why the module does not run, "" when it does.
+func (m Module) Reason() string {
+	switch {
+	case !m.Registered:
+		return "WebSocketModule is not registered in system.webServer/globalModules (" + m.RegisteredAt + ")"
+	case !m.Enabled:
+		return "WebSocketModule is not in the effective system.webServer/modules (" + m.EnabledAt + ")"
+	}
+	return ""
 }
 
 // ConfigError is a configuration error that IIS reports as HTTP 500.19 for
