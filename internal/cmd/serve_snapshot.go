@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/appcmd-project/appcmd/internal/configstore"
 	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
@@ -76,9 +77,11 @@ func loadServeSnapshot(opts configstore.Options) (*serveSnapshot, error) {
 		return nil, err
 	}
 	apps := serveApps(st)
+	limits := serveLimits(st)
 	for _, site := range sites {
 		ws := wsSite(site)
 		ws.Apps = apps[site.Name]
+		ws.Limits = limits(site.Name)
 		s.sites = append(s.sites, ws)
 	}
 	if err := s.validate(sites); err != nil {
@@ -386,4 +389,55 @@ func findModuleItem(items []*configstore.EffElement) *configstore.EffElement {
 		}
 	}
 	return nil
+}
+
+// sitesSection holds the sites and their limits.
+const sitesSection = "system.applicationHost/sites"
+
+// serveLimits returns a function giving each site's effective <limits>
+// (siteDefaults/limits applied, with origins). Where the sites section
+// cannot be read whole (elements of extension schemas that are not
+// installed), sites get the schema defaults, with the reason as origin.
+func serveLimits(st *configstore.Store) func(site string) wsserver.Limits {
+	byName := map[string]*configstore.EffElement{}
+	eff, err := st.Effective(configstore.ServerPath, sitesSection)
+	if err == nil {
+		for _, it := range eff.Root.Items {
+			if a := it.Attr("name"); a != nil {
+				byName[strings.ToLower(a.Value)] = it.Child("limits")
+			}
+		}
+	}
+	return func(site string) wsserver.Limits {
+		lim := wsserver.Limits{MaxConnections: 4294967295, ConnectionTimeout: 2 * time.Minute, MaxBandwidth: 4294967295, Origins: map[string]string{}}
+		el := byName[strings.ToLower(site)]
+		for _, name := range []string{"maxConnections", "connectionTimeout", "maxBandwidth"} {
+			var a *configstore.EffAttr
+			if el != nil {
+				a = el.Attr(name)
+			}
+			if a == nil || a.Schema == nil {
+				why := "schema default (limits not read)"
+				if err != nil {
+					why = "schema default (" + sitesSection + " not read: " + err.Error() + ")"
+				}
+				lim.Origins[name] = why
+				continue
+			}
+			lim.Origins[name] = a.Origin.String()
+			var perr error
+			switch name {
+			case "maxConnections":
+				lim.MaxConnections, perr = a.Schema.Int(a.Value)
+			case "connectionTimeout":
+				lim.ConnectionTimeout, perr = a.Schema.Duration(a.Value)
+			case "maxBandwidth":
+				lim.MaxBandwidth, perr = a.Schema.Int(a.Value)
+			}
+			if perr != nil { // the schema accepted the value when the file was read
+				lim.Origins[name] += " (unreadable: " + perr.Error() + ")"
+			}
+		}
+		return lim
+	}
 }

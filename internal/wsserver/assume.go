@@ -61,6 +61,15 @@ import (
 //	                            requests) are bounded in all and per client address; at a
 //	                            limit the one waiting longest is closed (HTTP.sys has no such
 //	                            limit by default).
+//	(A17) siteCounters.admit    limits/@maxConnections counts a site's requests being answered
+//	                            and its open WebSocket connections (not idle keep-alive HTTP
+//	                            connections); past it a request gets HTTP.sys's 503; 0 is no
+//	                            limit.
+//	(A18) idleTimers            limits/@connectionTimeout of the site of a connection's last
+//	                            request closes it when idle between requests (2 min before a
+//	                            first request names a site); 0 is no idle timeout.
+//	(A19) WebSocketModule       a configuration that does not declare globalModules or modules
+//	                            at all is taken as having the module (cmd/serve_snapshot.go).
 //
 // Not assumptions but facts of this implementation worth citing: no
 // permessage-deflate (IIS has none), no Origin check (IIS has none), Pings from

@@ -44,6 +44,8 @@ type wsConn struct {
 	notify bool // send a text notice after each keepalive (test page option)
 	set    Settings
 	opened time.Time
+	// release gives back the site's maxConnections count (limits.go).
+	release func()
 
 	msgIn, msgOut int64 // reader goroutine only
 
@@ -63,6 +65,7 @@ type wsConn struct {
 // is closed and logs the connection.
 func (c *wsConn) run() {
 	defer c.srv.conns.done(c)
+	defer c.release()
 	c.ws.SetReadLimit(readLimit(c.set))
 	c.ws.SetPingHandler(c.pong)
 	c.ws.SetCloseHandler(c.onClose)

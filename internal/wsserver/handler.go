@@ -58,6 +58,17 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		writeServiceUnavailable(w) // stop apppool
 		return
 	}
+	lim := st.limits[strings.ToLower(e.site)]
+	if c, ok := r.Context().Value(connKey{}).(net.Conn); ok {
+		s.idle.setTimeout(c, lim.ConnectionTimeout)
+	}
+	release, ok := s.sites.admit(e.site, lim.MaxConnections)
+	if !ok {
+		s.rate.warnf("503-maxconn", "503 site=%s path=%s: maxConnections=%d reached (%s)", quoteIfNeeded(e.site), quoteIfNeeded(path),
+			lim.MaxConnections, quoteIfNeeded(lim.Origins["maxConnections"]))
+		writeServiceUnavailable(w)
+		return
+	}
 	if isUpgradeRequest(r) {
 		switch {
 		case upgradeRefused(set):
@@ -65,23 +76,27 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 				s.log.kv("site", s.log.site.Sprint(quoteIfNeeded(e.site))), s.log.kv("path", quoteIfNeeded(path)),
 				s.log.kv("config", quoteIfNeeded(set.ConfigPath)), refusalReason(set))
 		case s.shutting.Load():
+			release()
 			http.Error(w, "503 Service Unavailable: server shutting down", http.StatusServiceUnavailable)
 			return
 		default:
-			s.upgrade(w, r, e, path, set, pool)
+			s.upgrade(w, r, e, path, set, pool, release)
 			return
 		}
 	}
+	defer release()
 	in := s.reqs.add(r, e.site, e.siteID, set.App, pool, false)
 	defer s.reqs.remove(in)
 	s.serveNormal(w, r, e, path, set)
 }
 
 // upgrade answers 101 and runs the echo handler on the connection.
-func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, e *routeEntry, path string, set Settings, pool string) {
+// release gives back the site's connection count when the connection ends.
+func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, e *routeEntry, path string, set Settings, pool string, release func()) {
 	hw := &hijackTracker{ResponseWriter: w}
 	ws, err := s.upgrader.Upgrade(hw, r, nil)
 	if err != nil {
+		release()
 		s.log.warnf("upgrade failed site=%s path=%s: %s", quoteIfNeeded(e.site), quoteIfNeeded(path), errText(err))
 		return
 	}
@@ -97,6 +112,7 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, e *routeEntry, 
 		proto:   ws.Subprotocol(),
 		notify:  r.URL.Query().Get("notify") == "keepalive",
 		set:     settingsAtUpgrade(set),
+		release: release,
 		opened:  time.Now(),
 		kaIndex: -1,
 	}
@@ -130,7 +146,7 @@ func (s *Server) serveNormal(w http.ResponseWriter, r *http.Request, e *routeEnt
 		holdRequest(w, r, h)
 		return
 	}
-	info := newPageInfo(e, path, set)
+	info := newPageInfo(e, path, set, s.state.Load().limits[strings.ToLower(e.site)])
 	if wantsJSON(r) {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		b, _ := json.MarshalIndent(info, "", "  ")
@@ -190,6 +206,16 @@ type pageInfo struct {
 	Origins            map[string]string `json:"origins"`
 	AcceptsSubprotocol string            `json:"acceptsSubprotocol"`
 	Module             pageModule        `json:"module"`
+	Limits             pageLimits        `json:"limits"`
+}
+
+// pageLimits is the site's <limits> as applied, with origins.
+type pageLimits struct {
+	MaxConnections      int64             `json:"maxConnections"`
+	ConnectionTimeout   string            `json:"connectionTimeout"`
+	MaxBandwidth        int64             `json:"maxBandwidth"`
+	MaxBandwidthApplied bool              `json:"maxBandwidthApplied"`
+	Origins             map[string]string `json:"origins"`
 }
 
 // pageModule is Module with the verdict, for the page and the JSON view.
@@ -207,7 +233,7 @@ func refusalReason(set Settings) string {
 	return "enabled=false from " + quoteIfNeeded(set.Origins["enabled"])
 }
 
-func newPageInfo(e *routeEntry, path string, set Settings) pageInfo {
+func newPageInfo(e *routeEntry, path string, set Settings, lim Limits) pageInfo {
 	o := set.Origins
 	if o == nil {
 		o = map[string]string{}
@@ -228,6 +254,8 @@ func newPageInfo(e *routeEntry, path string, set Settings) pageInfo {
 		Origins:            o,
 		AcceptsSubprotocol: echoSubprotocol,
 		Module:             pageModule{Module: set.Module, Loaded: set.Module.Loaded(), Reason: set.Module.Reason()},
+		Limits: pageLimits{MaxConnections: lim.MaxConnections, ConnectionTimeout: formatTimeSpan(lim.ConnectionTimeout),
+			MaxBandwidth: lim.MaxBandwidth, Origins: lim.Origins},
 	}
 }
 

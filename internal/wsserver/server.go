@@ -97,6 +97,8 @@ type Server struct {
 
 	conns    connSet
 	reqs     requestSet
+	sites    siteCounters // maxConnections (limits.go)
+	idle     idleTimers   // connectionTimeout (limits.go)
 	rt       runtimeSel
 	ka       *keepalives
 	shutting atomic.Bool
@@ -119,9 +121,10 @@ type state struct {
 	routes    *routeTable
 	plan      []listenerSpec
 	skipped   []skippedBinding
-	served    map[string]bool  // lower-case names of the sites listened for
-	apps      map[string][]App // by site name as configured (runtime.go)
-	usedPools map[string]bool  // lower-case pools of served sites
+	served    map[string]bool   // lower-case names of the sites listened for
+	apps      map[string][]App  // by site name as configured (runtime.go)
+	limits    map[string]Limits // by lower-case site name
+	usedPools map[string]bool   // lower-case pools of served sites
 	loadStart time.Time
 	gen       int
 }
@@ -232,6 +235,10 @@ func (s *Server) newState(snap Snapshot, loadStart time.Time, gen int) (*state, 
 	}
 	st := &state{snap: snap, routes: routes, plan: plan, skipped: skipped, served: served, loadStart: loadStart, gen: gen}
 	st.indexApps()
+	st.limits = map[string]Limits{}
+	for _, site := range snap.Sites() {
+		st.limits[strings.ToLower(site.Name)] = site.Limits
+	}
 	return st, nil
 }
 
@@ -310,13 +317,16 @@ func (s *Server) serve(l *listener) {
 	l.srv = &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: s.opts.HeaderTimeout, // (A15)
-		IdleTimeout:       2 * time.Minute,      // IIS limits/@connectionTimeout default
-		ErrorLog:          log.New(logWriter{s}, "", 0),
+		// No IdleTimeout: idleTimers applies each site's connectionTimeout.
+		ErrorLog: log.New(logWriter{s}, "", 0),
 		BaseContext: func(net.Listener) context.Context {
 			return context.WithValue(context.Background(), ctxKey{}, &sp)
 		},
 		ConnContext: guardContext,
-		ConnState:   s.guard.state,
+		ConnState: func(c net.Conn, st http.ConnState) {
+			s.guard.state(c, st)
+			s.idle.state(c, st)
+		},
 	}
 	go l.srv.Serve(l.ln)
 }

@@ -48,6 +48,23 @@ type Site struct {
 	// Apps are the site's applications with their pools: the runtime
 	// verbs stop, start and recycle pools (runtime.go).
 	Apps []App
+	// Limits is the site's effective <limits> (siteDefaults applied).
+	Limits Limits
+}
+
+// Limits is system.applicationHost/sites/site/limits.
+type Limits struct {
+	// MaxConnections bounds the site's concurrent connections (limits.go);
+	// 0 or 4294967295 (the schema default) is no limit.
+	MaxConnections int64
+	// ConnectionTimeout closes idle HTTP connections before an upgrade;
+	// 0 leaves serve's own header timeout alone.
+	ConnectionTimeout time.Duration
+	// MaxBandwidth is shown, not applied (docs/serve.md).
+	MaxBandwidth int64
+	// Origins maps "maxConnections", "connectionTimeout" and
+	// "maxBandwidth" to "file:line" or "schema default".
+	Origins map[string]string
 }
 
 // App is one <application> of a site: its path ("/" or "/app") and the
