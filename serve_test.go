@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -112,18 +114,29 @@ func wsWaitAddr(ts *testscript.TestScript, args []string) {
 		envVar = args[1]
 	}
 	file := ts.MkAbs(args[0])
-	re := regexp.MustCompile(`^Listening on http://(\S+) \(`)
+	re := regexp.MustCompile(`^Listening on (https?)://(\S+) \(`)
 	deadline := time.Now().Add(wsWait)
 	for {
 		b, err := os.ReadFile(file)
 		if err == nil {
-			line, _, _ := strings.Cut(string(b), "\n")
-			m := re.FindStringSubmatch(line)
-			if m == nil {
-				ts.Fatalf("%s: unexpected first line %q", args[0], line)
+			// The first http listener is $VAR, the first https one
+			// ${VAR}TLS.
+			set := map[string]bool{}
+			for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+				m := re.FindStringSubmatch(line)
+				if m == nil {
+					ts.Fatalf("%s: unexpected line %q", args[0], line)
+				}
+				v := envVar
+				if m[1] == "https" {
+					v += "TLS"
+				}
+				if !set[v] {
+					set[v] = true
+					ts.Setenv(v, m[2])
+					ts.Logf("%s=%s", v, m[2])
+				}
 			}
-			ts.Setenv(envVar, m[1])
-			ts.Logf("%s=%s", envVar, m[1])
 			return
 		}
 		if time.Now().After(deadline) {
@@ -179,6 +192,9 @@ type wsCase struct {
 	Duration  int      `json:"duration,omitempty"`
 	Protocols []string `json:"protocols,omitempty"`
 	Every     string   `json:"every,omitempty"`
+	// CA, for the Go client: dial wss:// ($ADDRTLS unless Addr), trusting
+	// this PEM certificate (serve's self-signed one).
+	CA string `json:"ca,omitempty"`
 }
 
 // wsResult is what the client scripts print per case.
@@ -208,6 +224,11 @@ func wsClient(ts *testscript.TestScript, args []string) {
 		ts.Fatalf("$ADDR is not set (run ws waitaddr first)")
 	}
 	if client == "go" {
+		for i, c := range cases {
+			if c.CA != "" && c.Addr == "" {
+				cases[i].Addr = ts.Getenv("ADDRTLS")
+			}
+		}
 		wsPrintResults(ts, cases, wsGoClient(cases, addr))
 		return
 	}
@@ -364,6 +385,7 @@ func wsGet(ts *testscript.TestScript, args []string) {
 	host := fs.String("host", "", "Host header")
 	asJSON := fs.Bool("json", false, "send Accept: application/json")
 	wait := fs.String("wait", "", "repeat until the body matches this regexp")
+	ca := fs.String("ca", "", "GET https://$ADDRTLS trusting this PEM certificate")
 	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
 		ts.Fatalf("usage: ws get [-host H] [-json] [-wait RE] PATH")
@@ -375,6 +397,13 @@ func wsGet(ts *testscript.TestScript, args []string) {
 		ts.Check(err)
 	}
 	url := "http://" + ts.Getenv("ADDR") + fs.Arg(0)
+	client := http.DefaultClient
+	if *ca != "" {
+		cfg, err := wsTrust(ts.MkAbs(*ca), *host)
+		ts.Check(err)
+		url = "https://" + ts.Getenv("ADDRTLS") + fs.Arg(0)
+		client = &http.Client{Transport: &http.Transport{TLSClientConfig: cfg}}
+	}
 	deadline := time.Now().Add(wsWait)
 	for {
 		req, err := http.NewRequest("GET", url, nil)
@@ -385,7 +414,7 @@ func wsGet(ts *testscript.TestScript, args []string) {
 		if *asJSON {
 			req.Header.Set("Accept", "application/json")
 		}
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := client.Do(req)
 		ts.Check(err)
 		body, err := io.ReadAll(resp.Body)
 		resp.Body.Close()
@@ -502,7 +531,16 @@ func wsGoCase(c wsCase, addr string) wsResult {
 	if c.Host != "" {
 		h.Set("Host", c.Host)
 	}
-	conn, resp, err := d.Dial("ws://"+addr+c.Path, h)
+	scheme := "ws://"
+	if c.CA != "" {
+		cfg, err := wsTrust(c.CA, c.Host)
+		if err != nil {
+			r.Error = err.Error()
+			return r
+		}
+		d.TLSClientConfig, scheme = cfg, "wss://"
+	}
+	conn, resp, err := d.Dial(scheme+addr+c.Path, h)
 	if err != nil {
 		if resp != nil {
 			r.Status = resp.StatusCode
@@ -590,4 +628,18 @@ func wsCloseCode(r *wsResult, err error) {
 func wsPayload(n int) string {
 	const unit = "appcmd-websocket-test-0123456789-"
 	return strings.Repeat(unit, n/len(unit)+1)[:n]
+}
+
+// wsTrust is a TLS client configuration that trusts only the PEM
+// certificate in file, sending host (if any) as the SNI server name.
+func wsTrust(file, host string) (*tls.Config, error) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(b) {
+		return nil, fmt.Errorf("%s: no PEM certificate", file)
+	}
+	return &tls.Config{RootCAs: pool, ServerName: host}, nil
 }

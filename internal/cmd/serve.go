@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -33,6 +34,9 @@ type serveOptions struct {
 	exitAfter time.Duration // 0 = run until a signal
 	addrFile  string
 	wildAll   bool // -wildcard:all: "*" bindings on every address
+	// https bindings (serve_tls.go)
+	listenTLS         string
+	certFile, keyFile string
 }
 
 // serveParams parses serve's parameters. -listen is a general parameter
@@ -83,6 +87,15 @@ func (c *invocation) serveParams() (serveOptions, error) {
 			default:
 				return o, serveUsage(fmt.Sprintf("Invalid value %q for -wildcard: use loopback (the default) or all", p.Value))
 			}
+		case "listentls":
+			if p.Value == "" {
+				return o, serveUsage("-listentls needs an address, e.g. -listentls:127.0.0.1:0")
+			}
+			o.listenTLS = p.Value
+		case "cert":
+			o.certFile = p.Value
+		case "key":
+			o.keyFile = p.Value
 		case "addrfile":
 			if p.Value == "" {
 				return o, serveUsage("-addrfile needs a file name")
@@ -121,6 +134,18 @@ func runServe(c *invocation) error {
 	if err != nil {
 		return err
 	}
+	if o.certFile == "" && o.keyFile == "" {
+		o.certFile, _ = c.getenv("APPCMD_SERVE_CERT")
+		o.keyFile, _ = c.getenv("APPCMD_SERVE_KEY")
+	}
+	var cert *serveCert
+	// No certificate is made when https bindings cannot be served: an
+	// http address override alone skips them.
+	if hosts, any := serveHTTPSHosts(allSites, names); any && (o.listen == "" || o.listenTLS != "") {
+		if cert, err = loadServeCert(o.certFile, o.keyFile, filepath.Dir(path), hosts); err != nil {
+			return err
+		}
+	}
 	loader := func() (wsserver.Snapshot, error) {
 		if s := first; s != nil {
 			first = nil
@@ -130,9 +155,15 @@ func runServe(c *invocation) error {
 	}
 	// wsserver's log lines and ours share one lock: ErrOut may be a buffer.
 	logw := &lockedWriter{w: c.ios.ErrOut}
+	var tlsCfg *tls.Config
+	if cert != nil {
+		tlsCfg = cert.tls
+	}
 	srv, err := wsserver.New(loader, wsserver.Options{
+		TLS:         tlsCfg,
 		Sites:       names,
 		Listen:      o.listen,
+		ListenTLS:   o.listenTLS,
 		WildcardAll: o.wildAll,
 		PingOpcode:  o.ping,
 		Log:         logw,
@@ -168,7 +199,14 @@ func runServe(c *invocation) error {
 	default:
 		defer ctl.Close()
 	}
-	lines := serveListenLines(srv.Addrs(), allSites, names, o.listen != "")
+	if cert != nil && slices.ContainsFunc(srv.Listeners(), func(l wsserver.ListenerAddr) bool { return l.TLS }) {
+		made := ""
+		if cert.created {
+			made = " (created)"
+		}
+		c.println(fmt.Sprintf("https certificate %s%s SHA-256 %s", cert.file, made, cert.fingerprint))
+	}
+	lines := serveListenLines(srv.Listeners(), allSites, names, o.listen != "" || o.listenTLS != "")
 	for _, l := range lines {
 		c.println(l)
 	}
@@ -236,7 +274,7 @@ func selectServeSites(sites []wsserver.Site, want []string) ([]string, error) {
 
 // serveListenLines renders one stdout line per listener with the sites it
 // serves: "Listening on http://127.0.0.1:41234 (Default Web Site)".
-func serveListenLines(addrs []net.Addr, sites []wsserver.Site, selected []string, override bool) []string {
+func serveListenLines(addrs []wsserver.ListenerAddr, sites []wsserver.Site, selected []string, override bool) []string {
 	chosen := func(name string) bool {
 		if len(selected) == 0 {
 			return true
@@ -249,7 +287,11 @@ func serveListenLines(addrs []net.Addr, sites []wsserver.Site, selected []string
 		return false
 	}
 	var out []string
-	for _, a := range addrs {
+	for _, la := range addrs {
+		a, scheme := la.Addr, "http"
+		if la.TLS {
+			scheme = "https"
+		}
 		ta, _ := a.(*net.TCPAddr)
 		var names []string
 		for _, s := range sites {
@@ -257,7 +299,7 @@ func serveListenLines(addrs []net.Addr, sites []wsserver.Site, selected []string
 				continue
 			}
 			for _, b := range s.Bindings {
-				if !strings.EqualFold(b.Protocol, "http") || b.Port < 0 {
+				if !strings.EqualFold(b.Protocol, scheme) || b.Port < 0 {
 					continue
 				}
 				if override || ta != nil && b.Port == ta.Port && serveSameIP(ta.IP, b.IP) {
@@ -266,7 +308,7 @@ func serveListenLines(addrs []net.Addr, sites []wsserver.Site, selected []string
 				}
 			}
 		}
-		out = append(out, fmt.Sprintf("Listening on http://%s (%s)", a, strings.Join(names, ", ")))
+		out = append(out, fmt.Sprintf("Listening on %s://%s (%s)", scheme, a, strings.Join(names, ", ")))
 	}
 	return out
 }

@@ -124,7 +124,7 @@ func wsSite(site *iis.Site) wsserver.Site {
 	out := wsserver.Site{Name: site.Name, ID: id}
 	for _, b := range site.Bindings {
 		wb := wsserver.Binding{Protocol: b.Protocol, IP: b.IP, Port: b.Port, Host: b.Host}
-		if strings.EqualFold(b.Protocol, "http") && b.Check() != nil {
+		if (strings.EqualFold(b.Protocol, "http") || strings.EqualFold(b.Protocol, "https")) && b.Check() != nil {
 			wb.Port = -1
 		}
 		out.Bindings = append(out.Bindings, wb)

@@ -303,16 +303,17 @@ func TestServeListenLines(t *testing.T) {
 		{Name: "B", Bindings: []wsserver.Binding{{Protocol: "http", IP: "127.0.0.1", Port: 81, Host: "b"}, {Protocol: "https", IP: "*", Port: 80}}},
 		{Name: "C", Bindings: []wsserver.Binding{{Protocol: "http", IP: "*", Port: 80, Host: "c"}}},
 	}
-	addrs := []net.Addr{
-		&net.TCPAddr{IP: net.IPv6zero, Port: 80},
-		&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 81},
+	addrs := []wsserver.ListenerAddr{
+		{Addr: &net.TCPAddr{IP: net.IPv6zero, Port: 80}},
+		{Addr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 81}},
+		{Addr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 80}, TLS: true},
 	}
 	got := serveListenLines(addrs, sites, nil, false)
-	want := []string{"Listening on http://[::]:80 (A, C)", "Listening on http://127.0.0.1:81 (B)"}
+	want := []string{"Listening on http://[::]:80 (A, C)", "Listening on http://127.0.0.1:81 (B)", "Listening on https://127.0.0.1:80 (B)"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("bindings:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	got = serveListenLines(addrs[1:], sites, []string{"C", "B"}, true)
+	got = serveListenLines(addrs[1:2], sites, []string{"C", "B"}, true)
 	if want := "Listening on http://127.0.0.1:81 (B, C)"; len(got) != 1 || got[0] != want {
 		t.Errorf("override: %q, want %q", got, want)
 	}

@@ -2,6 +2,7 @@ package wsserver
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"net"
 	"net/http"
@@ -151,7 +152,7 @@ func (g *connGuard) evictOldest(minAge time.Duration) bool {
 func (g *connGuard) state(c net.Conn, st http.ConnState) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	e := g.conns[c]
+	e := g.conns[rawConn(c)]
 	if e == nil {
 		return
 	}
@@ -163,7 +164,7 @@ func (g *connGuard) state(c net.Conn, st http.ConnState) {
 		}
 	case http.StateHijacked, http.StateClosed:
 		g.unlinkLocked(e)
-		delete(g.conns, c)
+		delete(g.conns, rawConn(c))
 	}
 }
 
@@ -171,7 +172,7 @@ func (g *connGuard) state(c net.Conn, st http.ConnState) {
 // arrived whole.
 func (g *connGuard) busy(c net.Conn) {
 	g.mu.Lock()
-	if e := g.conns[c]; e != nil {
+	if e := g.conns[rawConn(c)]; e != nil {
 		g.unlinkLocked(e)
 	}
 	g.mu.Unlock()
@@ -180,7 +181,7 @@ func (g *connGuard) busy(c net.Conn) {
 // idle puts c back in the waiting list while its handler only waits.
 func (g *connGuard) idle(c net.Conn) {
 	g.mu.Lock()
-	if e := g.conns[c]; e != nil && !e.waiting {
+	if e := g.conns[rawConn(c)]; e != nil && !e.waiting {
 		g.pushLocked(e)
 	}
 	g.mu.Unlock()
@@ -243,3 +244,12 @@ const minEvictAge = time.Second
 
 // guardWarnInterval is how often the guard's warnings may be logged.
 const guardWarnInterval = 5 * time.Second
+
+// rawConn is the accepted connection under a TLS one: the guard tracks
+// what the listener accepted, net/http reports the *tls.Conn.
+func rawConn(c net.Conn) net.Conn {
+	if t, ok := c.(*tls.Conn); ok {
+		return t.NetConn()
+	}
+	return c
+}

@@ -28,15 +28,15 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	st := s.state.Load()
-	port := 0
+	port, isTLS := 0, false
 	if sp, ok := r.Context().Value(ctxKey{}).(*listenerSpec); ok {
-		port = sp.port
+		port, isTLS = sp.port, sp.tls
 	}
 	var local net.IP
 	if a, ok := r.Context().Value(http.LocalAddrContextKey).(*net.TCPAddr); ok {
 		local = normIP(a.IP)
 	}
-	e := st.routes.route(port, local, requestHost(r.Host))
+	e := st.routes.routeScheme(isTLS, port, local, requestHost(r.Host))
 	if e == nil {
 		writeInvalidHostname(w)
 		return
@@ -368,7 +368,11 @@ func write50019(w http.ResponseWriter, r *http.Request, e *routeEntry, path stri
 	if ce.Line > 0 {
 		row("Config Line", strconv.Itoa(ce.Line))
 	}
-	row("Requested URL", esc("http://"+r.Host+r.URL.RequestURI()))
+	scheme := "http://"
+	if r.TLS != nil {
+		scheme = "https://"
+	}
+	row("Requested URL", esc(scheme+r.Host+r.URL.RequestURI()))
 	b.WriteString(`</table>`)
 	if src := sourceLines(ce.File, ce.Line); src != "" {
 		b.WriteString(`<h4>Config Source:</h4><pre>` + esc(src) + `</pre>`)

@@ -3,6 +3,7 @@ package wsserver
 import (
 	"fmt"
 	"net"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,6 +18,7 @@ type routeEntry struct {
 	ip         net.IP // nil for "*"
 	host       string // lower case; "" = any
 	wildSuffix string // ".x.com" for host "*.x.com"
+	tls        bool   // an https binding
 }
 
 // routeTable maps (listener, local IP, Host) to a site.
@@ -33,6 +35,20 @@ type listenerSpec struct {
 	port int    // configured binding port (0 when overridden)
 	// loopback: a "*" binding served on loopback only (Options.WildcardAll unset).
 	loopback bool
+	tls      bool // serves https bindings
+}
+
+// schemes says which binding protocols are served: http always unless
+// only an https address override is given; https when a certificate
+// source is configured and, with address overrides, an https address is.
+type schemes struct {
+	http, https  bool
+	httpsMissing string // why https bindings are skipped
+	httpMissing  string
+}
+
+func httpOnly() schemes {
+	return schemes{http: true, httpsMissing: "https is not supported by appcmd serve (no certificates)"}
 }
 
 // loopback is the address "*" bindings listen on by default.
@@ -49,6 +65,11 @@ type skippedBinding struct {
 // case-insensitively as IIS site names do) and returns their http bindings as
 // a routing table, plus the bindings that are skipped.
 func buildRoutes(sites []Site, want []string, override bool) (*routeTable, []skippedBinding, error) {
+	return buildRoutesFor(sites, want, override, httpOnly())
+}
+
+// buildRoutesFor is buildRoutes for the schemes sc.
+func buildRoutesFor(sites []Site, want []string, override bool, sc schemes) (*routeTable, []skippedBinding, error) {
 	selected := sites
 	if len(want) > 0 {
 		selected = nil
@@ -74,15 +95,21 @@ func buildRoutes(sites []Site, want []string, override bool) (*routeTable, []ski
 	var skipped []skippedBinding
 	for _, s := range selected {
 		for _, b := range s.Bindings {
-			if !strings.EqualFold(b.Protocol, "http") {
-				reason := "only http bindings are served"
-				if strings.EqualFold(b.Protocol, "https") {
-					reason = "https is not supported by appcmd serve (no certificates)"
-				}
+			isHTTP, isHTTPS := strings.EqualFold(b.Protocol, "http"), strings.EqualFold(b.Protocol, "https")
+			reason := ""
+			switch {
+			case !isHTTP && !isHTTPS:
+				reason = "only http and https bindings are served"
+			case isHTTPS && !sc.https:
+				reason = sc.httpsMissing
+			case isHTTP && !sc.http:
+				reason = sc.httpMissing
+			}
+			if reason != "" {
 				skipped = append(skipped, skippedBinding{s.Name, b, reason})
 				continue
 			}
-			e := routeEntry{site: s.Name, siteID: s.ID, order: len(t.entries), binding: b}
+			e := routeEntry{site: s.Name, siteID: s.ID, order: len(t.entries), binding: b, tls: isHTTPS}
 			ipStr := strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(b.IP), "["), "]")
 			if ipStr != "*" && ipStr != "" {
 				ip := net.ParseIP(ipStr)
@@ -118,6 +145,11 @@ func siteIndex(sites []Site, name string) int {
 // route picks the binding serving a request, or nil (400 Invalid Hostname).
 // port is the listener's configured port; ip the connection's local address.
 func (t *routeTable) route(port int, ip net.IP, host string) *routeEntry {
+	return t.routeScheme(false, port, ip, host)
+}
+
+// routeScheme is route for a listener serving https (tls) or http.
+func (t *routeTable) routeScheme(tls bool, port int, ip net.IP, host string) *routeEntry {
 	var best *routeEntry
 	bestRank, bestSuffix := rankNone, 0
 	if t.override {
@@ -125,7 +157,7 @@ func (t *routeTable) route(port int, ip net.IP, host string) *routeEntry {
 	}
 	for i := range t.entries {
 		e := &t.entries[i]
-		if !t.override && e.binding.Port != port {
+		if e.tls != tls || !t.override && e.binding.Port != port {
 			continue
 		}
 		r, suf := bindingRank(e, host, ip)
@@ -160,19 +192,38 @@ func (t *routeTable) sites() []string {
 // socket. Unless all is set, the all-addresses socket is a loopback one
 // (127.0.0.1:P) and the port's other IP-specific bindings get their own.
 func (t *routeTable) listenerPlan(listen string, all bool) []listenerSpec {
-	if listen != "" {
-		return []listenerSpec{{key: "listen:" + listen, addr: listen}}
+	return t.listenerPlanTLS(listen, "", all)
+}
+
+// listenerPlanTLS is listenerPlan with https bindings: listenTLS replaces
+// their addresses as listen does the http ones (either override makes
+// both replace, see schemes). An https socket's key starts with "https:".
+func (t *routeTable) listenerPlanTLS(listen, listenTLS string, all bool) []listenerSpec {
+	if listen != "" || listenTLS != "" {
+		var out []listenerSpec
+		if listen != "" {
+			out = append(out, listenerSpec{key: "listen:" + listen, addr: listen})
+		}
+		if listenTLS != "" && slices.ContainsFunc(t.entries, func(e routeEntry) bool { return e.tls }) {
+			out = append(out, listenerSpec{key: "https:listen:" + listenTLS, addr: listenTLS, tls: true})
+		}
+		return out
+	}
+	type portKey struct {
+		port int
+		tls  bool
 	}
 	type portInfo struct {
 		wildcard bool
 		ips      []net.IP
 	}
-	ports := map[int]*portInfo{}
+	ports := map[portKey]*portInfo{}
 	for _, e := range t.entries {
-		pi := ports[e.binding.Port]
+		pk := portKey{e.binding.Port, e.tls}
+		pi := ports[pk]
 		if pi == nil {
 			pi = &portInfo{}
-			ports[e.binding.Port] = pi
+			ports[pk] = pi
 		}
 		if e.ip == nil {
 			pi.wildcard = true
@@ -189,21 +240,26 @@ func (t *routeTable) listenerPlan(listen string, all bool) []listenerSpec {
 		}
 	}
 	var out []listenerSpec
-	for port, pi := range ports {
+	for pk, pi := range ports {
+		port := pk.port
 		p := strconv.Itoa(port)
+		pre := ""
+		if pk.tls {
+			pre = "https:"
+		}
 		if pi.wildcard && all {
-			out = append(out, listenerSpec{key: "*:" + p, addr: ":" + p, port: port})
+			out = append(out, listenerSpec{key: pre + "*:" + p, addr: ":" + p, port: port, tls: pk.tls})
 			continue
 		}
 		if pi.wildcard {
-			out = append(out, listenerSpec{key: "*:" + p, addr: net.JoinHostPort(loopback.String(), p), port: port, loopback: true})
+			out = append(out, listenerSpec{key: pre + "*:" + p, addr: net.JoinHostPort(loopback.String(), p), port: port, loopback: true, tls: pk.tls})
 		}
 		for _, ip := range pi.ips {
 			if pi.wildcard && ip.Equal(loopback) {
 				continue // the loopback socket serves it
 			}
 			a := net.JoinHostPort(ip.String(), p)
-			out = append(out, listenerSpec{key: a, addr: a, ip: ip, port: port})
+			out = append(out, listenerSpec{key: pre + a, addr: a, ip: ip, port: port, tls: pk.tls})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].key < out[j].key })

@@ -148,10 +148,10 @@ func (st *state) poolOf(site, app string) string {
 
 // servable reports whether a site has an http binding the server can
 // listen for.
-func (st *state) servable(site string, override bool) bool {
+func (st *state) servable(site string, override bool, sc schemes) bool {
 	for _, s := range st.snap.Sites() {
 		if s.Name == site {
-			rt, _, err := buildRoutes([]Site{s}, nil, override)
+			rt, _, err := buildRoutesFor([]Site{s}, nil, override, sc)
 			return err == nil && len(rt.entries) > 0
 		}
 	}
@@ -206,7 +206,7 @@ func (s *Server) changeSite(name string, start bool) error {
 		return ErrAlreadyStarted
 	case !start && old.siteState(site) == StateStopped:
 		return ErrNotStarted
-	case start && !old.servable(site, s.opts.Listen != ""):
+	case start && !old.servable(site, s.override(), s.schemes()):
 		return fmt.Errorf("site %s has no http binding that appcmd serve can listen on (https and other protocols are not served)", quoteIfNeeded(site))
 	}
 	k := strings.ToLower(site)

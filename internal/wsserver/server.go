@@ -11,6 +11,7 @@ package wsserver
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -46,6 +47,12 @@ type Options struct {
 	// http bindings by this one address (e.g. "127.0.0.1:0"). Routing by
 	// Host header still applies; binding IPs and ports are then ignored.
 	Listen string
+	// ListenTLS is Listen for https bindings. Either one given replaces
+	// every binding address: a scheme without its own is then not served.
+	ListenTLS string
+	// TLS serves https bindings (its GetCertificate chooses by SNI host
+	// name); nil = https bindings are skipped.
+	TLS *tls.Config
 	// WildcardAll listens for "*" bindings on every address; by default
 	// they are served on loopback (127.0.0.1) only, so that a test server
 	// opens no port to the network by surprise.
@@ -219,13 +226,13 @@ func (s *Server) newState(snap Snapshot, loadStart time.Time, gen int) (*state, 
 	if err != nil {
 		return nil, err
 	}
-	routes, skipped := &routeTable{override: s.opts.Listen != ""}, []skippedBinding(nil)
+	routes, skipped := &routeTable{override: s.override()}, []skippedBinding(nil)
 	if len(names) > 0 {
-		if routes, skipped, err = buildRoutes(snap.Sites(), names, s.opts.Listen != ""); err != nil {
+		if routes, skipped, err = buildRoutesFor(snap.Sites(), names, s.override(), s.schemes()); err != nil {
 			return nil, err
 		}
 	}
-	plan := routes.listenerPlan(s.opts.Listen, s.opts.WildcardAll)
+	plan := routes.listenerPlanTLS(s.opts.Listen, s.opts.ListenTLS, s.opts.WildcardAll)
 	if len(routes.entries) == 0 && !s.rt.anyStopped() {
 		return nil, errors.New("no http bindings to serve for the selected sites")
 	}
@@ -304,7 +311,13 @@ func (s *Server) openListeners(plan []listenerSpec) ([]*listener, error) {
 			}
 			return nil, fmt.Errorf("listening on %s: %w", sp.addr, err)
 		}
-		added = append(added, &listener{spec: sp, ln: guardListener{Listener: ln, g: s.guard}})
+		var gl net.Listener = guardListener{Listener: ln, g: s.guard}
+		if sp.tls {
+			// The handshake runs in the serving goroutine (net/http),
+			// bounded by ReadHeaderTimeout.
+			gl = tls.NewListener(gl, s.opts.TLS)
+		}
+		added = append(added, &listener{spec: sp, ln: gl})
 	}
 	for _, l := range added {
 		s.lns[l.spec.key] = l
@@ -362,6 +375,48 @@ func (s *Server) guardWarn(reason string, c net.Conn) {
 		s.rate.warnf("guard-total", "closed a connection from %s that had waited longest for its request headers: more than %d connections are waiting (slow or idle clients)",
 			addrKey(c.RemoteAddr()), s.opts.MaxWaiting)
 	}
+}
+
+// override reports whether Listen or ListenTLS replaces binding addresses.
+func (s *Server) override() bool { return s.opts.Listen != "" || s.opts.ListenTLS != "" }
+
+// schemes says which bindings are served under the options.
+func (s *Server) schemes() schemes {
+	sc := httpOnly()
+	if s.opts.TLS != nil {
+		sc.https, sc.httpsMissing = true, ""
+	}
+	if s.override() {
+		if s.opts.Listen == "" {
+			sc.http, sc.httpMissing = false, "an https address override alone was given: give an http one too to serve http bindings"
+		}
+		if s.opts.ListenTLS == "" {
+			sc.https, sc.httpsMissing = false, "an http address override alone was given: give an https one too (-listentls:ADDR) to serve https bindings"
+		}
+	}
+	return sc
+}
+
+// ListenerAddr is a bound listener: its address and whether it serves https.
+type ListenerAddr struct {
+	Addr net.Addr
+	TLS  bool
+}
+
+// Listeners returns the bound listeners, sorted by listener key.
+func (s *Server) Listeners() []ListenerAddr {
+	s.lnMu.Lock()
+	defer s.lnMu.Unlock()
+	keys := make([]string, 0, len(s.lns))
+	for k := range s.lns {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]ListenerAddr, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, ListenerAddr{s.lns[k].ln.Addr(), s.lns[k].spec.tls})
+	}
+	return out
 }
 
 // Addrs returns the bound listener addresses, sorted by listener key.
