@@ -106,10 +106,13 @@ func topVerbHelp(v *command) string {
 func serveHelp() string {
 	return `Run the WebSocket test server for the configured sites.
 
-APPCMD serve [SITE ...] [-listen:ADDR] [-wildcard:loopback|all] [-ping:pong|ping]
+APPCMD serve [SITE ...] [-listen:ADDR] [-listentls:ADDR] [-cert:FILE -key:FILE]
+             [-wildcard:loopback|all] [-ping:pong|ping]
              [-exitafter:DURATION] [-addrfile:PATH]
 
-Serves each site (all sites by default) on its http bindings and applies
+Serves each site (all sites by default) on its http and https bindings
+(wss:// on https), where IIS would load the WebSocketModule, within the
+site's maxConnections and connectionTimeout limits, and applies
 the effective system.webServer/webSocket settings (enabled, pingInterval,
 receiveBufferLimit) per site and URL path, as IIS would. WebSocket
 messages are echoed; a plain GET shows a test page, and a GET with
@@ -119,6 +122,13 @@ each came from. A web.config error answers 500.19 below its folder.
   -listen:ADDR         Listen on ADDR (e.g. 127.0.0.1:0) instead of the
                        bindings' addresses; requests are still routed by
                        Host header.
+  -listentls:ADDR      The same for https bindings; with -listen: alone,
+                       https bindings are not served.
+  -cert:FILE -key:FILE PEM certificate and key for https bindings (or
+                       $APPCMD_SERVE_CERT and $APPCMD_SERVE_KEY); without
+                       them a self-signed certificate for the bindings'
+                       host names is created beside applicationHost.config
+                       and its SHA-256 fingerprint printed.
   -wildcard:all        Listen for "*" bindings on every address; by default
                        they listen on loopback (127.0.0.1) only.
   -ping:ping           Send Ping frames for pingInterval instead of

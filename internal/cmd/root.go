@@ -56,7 +56,7 @@ func newRootCmd(ios *ioStreams, getenv func(string) (string, bool)) *cobra.Comma
 		if v.object == "" {
 			use, long := v.verb, topVerbHelp(v)
 			if v.verb == serveVerb {
-				use, long = v.verb+" [SITE ...] [-listen:ADDR] [-wildcard:loopback|all] [-ping:pong|ping] [-exitafter:DURATION] [-addrfile:PATH]", serveHelp()
+				use, long = v.verb+" [SITE ...] [-listen:ADDR] [-listentls:ADDR] [-cert:FILE -key:FILE] [-wildcard:loopback|all] [-ping:pong|ping] [-exitafter:DURATION] [-addrfile:PATH]", serveHelp()
 			}
 			root.AddCommand(&cobra.Command{
 				Use:                use,
