@@ -28,7 +28,8 @@ import (
 // to drive a running "appcmd serve" with real clients. Subcommands:
 //
 //	ws waitaddr FILE [VAR]      wait for serve's -addrfile, set $ADDR (or $VAR)
-//	                            to the first listener's host:port
+//	                            to the first http listener's host:port and
+//	                            $ADDRTLS (${VAR}TLS) to the first https one
 //	ws need node|python         mark $WORK/.e2e-<client> when the client is
 //	                            installed (scripts then skip on [!exists:...]);
 //	                            with APPCMD_E2E=1 a missing client fails instead
@@ -37,8 +38,9 @@ import (
 //	                            cases in FILE ($VARS expanded), or for go the
 //	                            in-process gorilla client, which needs nothing
 //	                            installed; one result line per case
-//	ws get [-host H] [-json] [-wait RE] PATH
-//	                            HTTP GET http://$ADDR PATH; print "HTTP <status>"
+//	ws get [-host H] [-json] [-wait RE] [-ca CERT.pem] PATH
+//	                            HTTP GET http://$ADDR PATH (with -ca: https://$ADDRTLS,
+//	                            trusting only CERT.pem); print "HTTP <status>"
 //	                            and the body; -wait repeats until the body
 //	                            matches RE (for reloads)
 //	ws hold NAME PATH           open a WebSocket (gorilla, in process) and keep it
@@ -53,7 +55,8 @@ import (
 // limit), size, count,
 // duration (ms), protocols, every (a Go duration: check keepalive arrival
 // times against it, printing the frame kind and every=D:ok or every=D:BAD
-// instead of counts). The clients and "ws get" talk to $ADDR.
+// instead of counts), ca (wss:// to $ADDRTLS, trusting only that
+// PEM file). The clients and "ws get" talk to $ADDR.
 func wsCmd(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("unsupported: ! ws")
@@ -244,8 +247,15 @@ func wsClient(ts *testscript.TestScript, args []string) {
 			a = c.Addr
 		}
 		m := map[string]any{"name": c.Name, "op": c.Op, "host": c.Host}
+		scheme := "ws://"
+		if c.CA != "" {
+			m["ca"], scheme = c.CA, "wss://"
+			if c.Addr == "" {
+				a = ts.Getenv("ADDRTLS")
+			}
+		}
 		if client == "node" {
-			m["url"] = "ws://" + a + c.Path
+			m["url"] = scheme + a + c.Path
 		} else {
 			m["addr"], m["path"] = a, c.Path
 		}

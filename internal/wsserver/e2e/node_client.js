@@ -3,7 +3,8 @@
 // (https://github.com/websockets/ws), installed with `npm ci` in this folder.
 //
 // usage: node node_client.js '<json array of cases>'
-// Each case: {name, url, host?, protocols?, op, size?, count?, duration?}
+// Each case: {name, url, host?, protocols?, op, size?, count?, duration?, ca?}
+// (ca: a PEM file trusted alone for a wss:// url; host is then also the SNI name)
 //   op "echo":    send `count` text messages of `size` bytes, expect them back, close 1000
 //   op "refused": expect the handshake to fail; report the HTTP status
 //   op "pongs":   stay connected `duration` ms and record unsolicited pong/ping events
@@ -22,6 +23,10 @@ function run(c) {
     const res = { name: c.name, opened: false };
     const opts = { handshakeTimeout: 5000 }; // perMessageDeflate stays on: ws offers it by default
     if (c.host) opts.headers = { Host: c.host };
+    if (c.ca) {
+      opts.ca = require("fs").readFileSync(c.ca);
+      if (c.host) opts.servername = c.host;
+    }
     let t0 = 0;
     let ws;
     try {

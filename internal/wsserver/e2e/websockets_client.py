@@ -3,7 +3,8 @@
 (Debian package python3-websockets; run with Debian's /usr/bin/python3).
 
 usage: websockets_client.py '<json array of cases>'
-Each case: {name, addr: "127.0.0.1:PORT", host?, path, op, size?, count?, duration?}
+Each case: {name, addr: "127.0.0.1:PORT", host?, path, op, size?, count?, duration?, ca?}
+(ca: a PEM file; the case then connects with wss://, trusting only it)
   op "echo":    send `count` text messages of `size` bytes, expect them back, close 1000
   op "refused": expect the handshake to fail; report the HTTP status
   op "pongs":   stay connected `duration` ms and record the server's unsolicited Pongs
@@ -13,6 +14,7 @@ Prints one JSON array with a result object per case (cases run concurrently).
 import asyncio
 import json
 import socket
+import ssl
 import sys
 import time
 
@@ -51,11 +53,15 @@ async def run(c):
     res = {"name": c["name"], "opened": False}
     host, port = c["addr"].rsplit(":", 1)
     sock = socket.create_connection((host, int(port)))
-    uri = "ws://%s:%s%s" % (c.get("host") or host, port, c.get("path", "/"))
+    scheme, tls = "ws", {}
+    if c.get("ca"):  # wss://, trusting only this certificate
+        scheme, tls = "wss", {"ssl": ssl.create_default_context(cafile=c["ca"]),
+                              "server_hostname": c.get("host") or host}
+    uri = "%s://%s:%s%s" % (scheme, c.get("host") or host, port, c.get("path", "/"))
     try:
         ws = await asyncio.wait_for(
             websockets.connect(uri, sock=sock, create_protocol=Recorder, ping_interval=None,
-                               max_size=None, close_timeout=5),
+                               max_size=None, close_timeout=5, **tls),
             10)
     except websockets.exceptions.InvalidStatusCode as e:
         res["status"] = e.status_code
