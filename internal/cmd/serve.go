@@ -139,11 +139,23 @@ func runServe(c *invocation) error {
 		o.keyFile, _ = c.getenv("APPCMD_SERVE_KEY")
 	}
 	var cert *serveCert
+	var sniCerts []*serveCert
 	// No certificate is made when https bindings cannot be served: an
 	// http address override alone skips them.
-	if hosts, any := serveHTTPSHosts(allSites, names); any && (o.listen == "" || o.listenTLS != "") {
+	if hosts, sni, any := serveHTTPSHosts(allSites, names); any && (o.listen == "" || o.listenTLS != "") {
+		// A given pair answers every host name; without one, each SNI
+		// binding's host gets its own certificate.
+		if o.certFile != "" || o.keyFile != "" {
+			hosts = append(hosts, sni...)
+			sni = nil
+		}
 		if cert, err = loadServeCert(o.certFile, o.keyFile, filepath.Dir(path), hosts); err != nil {
 			return err
+		}
+		if len(sni) > 0 {
+			if sniCerts, err = serveSNICerts(cert.tls, filepath.Dir(path), sni); err != nil {
+				return err
+			}
 		}
 	}
 	loader := func() (wsserver.Snapshot, error) {
@@ -205,6 +217,13 @@ func runServe(c *invocation) error {
 			made = " (created)"
 		}
 		c.println(fmt.Sprintf("https certificate %s%s SHA-256 %s", cert.file, made, cert.fingerprint))
+		for _, sc := range sniCerts {
+			made := ""
+			if sc.created {
+				made = " (created)"
+			}
+			c.println(fmt.Sprintf("https certificate %s%s SHA-256 %s", sc.file, made, sc.fingerprint))
+		}
 	}
 	lines := serveListenLines(srv.Listeners(), allSites, names, o.listen != "" || o.listenTLS != "")
 	for _, l := range lines {

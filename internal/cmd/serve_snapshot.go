@@ -77,11 +77,16 @@ func loadServeSnapshot(opts configstore.Options) (*serveSnapshot, error) {
 		return nil, err
 	}
 	apps := serveApps(st)
-	limits := serveLimits(st)
+	limits, sni := serveLimits(st)
 	for _, site := range sites {
 		ws := wsSite(site)
 		ws.Apps = apps[site.Name]
 		ws.Limits = limits(site.Name)
+		for i, b := range ws.Bindings {
+			if strings.EqualFold(b.Protocol, "https") && sni[strings.ToLower(site.Name)+"\x00"+b.IP+":"+strconv.Itoa(b.Port)+":"+b.Host] {
+				ws.Bindings[i].SSLFlags = 1
+			}
+		}
 		s.sites = append(s.sites, ws)
 	}
 	if err := s.validate(sites); err != nil {
@@ -398,13 +403,27 @@ const sitesSection = "system.applicationHost/sites"
 // (siteDefaults/limits applied, with origins). Where the sites section
 // cannot be read whole (elements of extension schemas that are not
 // installed), sites get the schema defaults, with the reason as origin.
-func serveLimits(st *configstore.Store) func(site string) wsserver.Limits {
+//
+// It also returns the https bindings with the SNI bit of sslFlags set, by
+// lower-case site name + "\x00" + bindingInformation.
+func serveLimits(st *configstore.Store) (func(site string) wsserver.Limits, map[string]bool) {
 	byName := map[string]*configstore.EffElement{}
+	sni := map[string]bool{}
 	eff, err := st.Effective(configstore.ServerPath, sitesSection)
 	if err == nil {
 		for _, it := range eff.Root.Items {
-			if a := it.Attr("name"); a != nil {
-				byName[strings.ToLower(a.Value)] = it.Child("limits")
+			a := it.Attr("name")
+			if a == nil {
+				continue
+			}
+			byName[strings.ToLower(a.Value)] = it.Child("limits")
+			if bs := it.Child("bindings"); bs != nil {
+				for _, b := range bs.Items {
+					info, flags := b.Attr("bindingInformation"), b.Attr("sslFlags")
+					if info != nil && flags != nil && serveSNIFlag(flags.Value) {
+						sni[strings.ToLower(a.Value)+"\x00"+info.Value] = true
+					}
+				}
 			}
 		}
 	}
@@ -439,5 +458,19 @@ func serveLimits(st *configstore.Store) func(site string) wsserver.Limits {
 			}
 		}
 		return lim
+	}, sni
+}
+
+// serveSNIFlag reports whether an sslFlags value has the SNI bit, written
+// as a number or by flag names ("Sni", "Sni,CentralCertStore").
+func serveSNIFlag(v string) bool {
+	if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
+		return n&1 != 0
 	}
+	for _, f := range strings.Split(v, ",") {
+		if strings.EqualFold(strings.TrimSpace(f), "Sni") {
+			return true
+		}
+	}
+	return false
 }

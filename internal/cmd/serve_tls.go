@@ -41,10 +41,9 @@ type serveCert struct {
 }
 
 // serveHTTPSHosts returns the host names of the selected sites' https
-// bindings ("" and wildcards kept as written).
-func serveHTTPSHosts(sites []wsserver.Site, selected []string) ([]string, bool) {
-	var hosts []string
-	any := false
+// bindings without the SNI flag, and those of SNI bindings, which get a
+// certificate each (wildcards kept as written).
+func serveHTTPSHosts(sites []wsserver.Site, selected []string) (hosts, sni []string, any bool) {
 	for _, s := range sites {
 		if len(selected) > 0 && !slices.Contains(selected, s.Name) {
 			continue
@@ -52,13 +51,72 @@ func serveHTTPSHosts(sites []wsserver.Site, selected []string) ([]string, bool) 
 		for _, b := range s.Bindings {
 			if strings.EqualFold(b.Protocol, "https") {
 				any = true
-				if h := strings.ToLower(b.Host); h != "" && !slices.Contains(hosts, h) {
+				h := strings.ToLower(b.Host)
+				switch {
+				case h == "":
+				case b.SSLFlags&1 != 0:
+					if !slices.Contains(sni, h) {
+						sni = append(sni, h)
+					}
+				case !slices.Contains(hosts, h):
 					hosts = append(hosts, h)
 				}
 			}
 		}
 	}
-	return hosts, any
+	return hosts, sni, any
+}
+
+// serveSNICerts adds a self-signed certificate per SNI host name to cfg,
+// chosen by the TLS server name (sslFlags SNI: IIS picks each SNI
+// binding's own certificate by host name); the others get cfg's default.
+func serveSNICerts(cfg *tls.Config, dir string, sni []string) ([]*serveCert, error) {
+	byHost := map[string]*tls.Certificate{}
+	var out []*serveCert
+	for _, h := range sni {
+		base := strings.NewReplacer("*", "_wildcard", "/", "_", "\\", "_", ":", "_").Replace(h)
+		cf := filepath.Join(dir, "appcmd-serve-cert-"+base+".pem")
+		kf := filepath.Join(dir, "appcmd-serve-key-"+base+".pem")
+		sc := &serveCert{file: cf}
+		if !serveCertCovers(cf, kf, []string{h}) {
+			if err := writeSelfSigned(cf, kf, []string{h}); err != nil {
+				return nil, fmt.Errorf("creating a self-signed certificate for SNI host %s in %s: %w", h, dir, err)
+			}
+			sc.created = true
+		}
+		pair, err := tls.LoadX509KeyPair(cf, kf)
+		if err != nil {
+			return nil, err
+		}
+		sc.fingerprint = serveFingerprint(pair.Certificate[0])
+		byHost[h] = &pair
+		out = append(out, sc)
+	}
+	def := cfg.Certificates[0]
+	cfg.Certificates = nil
+	cfg.GetCertificate = func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
+		name := strings.ToLower(hello.ServerName)
+		if c := byHost[name]; c != nil {
+			return c, nil
+		}
+		if i := strings.IndexByte(name, '.'); i > 0 {
+			if c := byHost["*"+name[i:]]; c != nil {
+				return c, nil
+			}
+		}
+		return &def, nil
+	}
+	return out, nil
+}
+
+// serveFingerprint is the SHA-256 of a certificate, colon-separated hex.
+func serveFingerprint(der []byte) string {
+	sum := sha256.Sum256(der)
+	hex := make([]string, len(sum))
+	for i, b := range sum {
+		hex[i] = fmt.Sprintf("%02X", b)
+	}
+	return strings.Join(hex, ":")
 }
 
 // loadServeCert loads the given pair, or the self-signed one in dir
@@ -83,14 +141,7 @@ func loadServeCert(certFile, keyFile, dir string, hosts []string) (*serveCert, e
 	if err != nil {
 		return nil, fmt.Errorf("loading the certificate for https bindings: %w (check -cert/-key or APPCMD_SERVE_CERT/APPCMD_SERVE_KEY)", err)
 	}
-	sum := sha256.Sum256(pair.Certificate[0])
-	hex := make([]string, len(sum))
-	for i, b := range sum {
-		hex[i] = fmt.Sprintf("%02X", b)
-	}
-	out.fingerprint = strings.Join(hex, ":")
-	// One certificate answers every SNI host name: the self-signed one
-	// names all https bindings' hosts.
+	out.fingerprint = serveFingerprint(pair.Certificate[0])
 	out.tls = &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12, NextProtos: []string{"http/1.1"}}
 	return out, nil
 }

@@ -80,6 +80,7 @@ type Binding struct {
 	IP       string // "*" (all unassigned addresses) or an address; IPv6 with or without brackets
 	Port     int
 	Host     string // "" = any host; may be a wildcard such as "*.example.com"
+	SSLFlags int    // https: bit 1 (SNI) = the certificate is chosen by host name
 }
 
 // String renders the binding the way IIS writes bindingInformation.
