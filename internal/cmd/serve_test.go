@@ -434,3 +434,59 @@ func TestServeRun(t *testing.T) {
 		}
 	}
 }
+
+// TestServeModuleState: the built-in template registers and enables
+// WebSocketModule (an IIS with the WebSocket feature), and the module state
+// follows globalModules and the effective modules list per URL.
+func TestServeModuleState(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "applicationHost.config")
+	if err := os.WriteFile(path, configstore.DefaultConfig(path), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := loadServeTest(t, dir)
+	set, err := s.WebSocket("Default Web Site", "/x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := set.Module
+	if !m.Loaded() || !strings.HasPrefix(m.RegisteredAt, path+":") || !strings.HasPrefix(m.EnabledAt, path+":") {
+		t.Errorf("template: module %+v, want loaded with origins in %s", m, path)
+	}
+	for _, c := range []struct {
+		modules, global string
+		loaded          bool
+		reason          string
+	}{
+		{`<add name="WebSocketModule" />`, `<add name="WebSocketModule" image="x.dll" />`, true, ""},
+		{`<add name="WebSocketModule" /><remove name="WebSocketModule" />`, `<add name="WebSocketModule" image="x.dll" />`, false, "(remove)"},
+		{`<add name="WebSocketModule" /><clear />`, `<add name="WebSocketModule" image="x.dll" />`, false, "(clear)"},
+		{`<add name="Other" />`, `<add name="WebSocketModule" image="x.dll" />`, false, "never added"},
+		{`<add name="WebSocketModule" />`, `<add name="Other" image="x.dll" />`, false, "not registered"},
+		{`<add name="websocketmodule" />`, `<add name="WebSocketModule" image="x.dll" />`, false, "never added"}, // names are case-sensitive
+	} {
+		cfg := strings.Replace(serveModuleAppHost, "MODULES", c.modules, 1)
+		cfg = strings.Replace(cfg, "GLOBAL", c.global, 1)
+		d := writeServeFiles(t, map[string]string{"applicationHost.config": cfg})
+		set, err := loadServeTest(t, d).WebSocket("S", "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if set.Module.Loaded() != c.loaded || !strings.Contains(set.Module.Reason(), c.reason) {
+			t.Errorf("modules %s, global %s: %+v (reason %q), want loaded=%v reason ~ %q", c.modules, c.global, set.Module, set.Module.Reason(), c.loaded, c.reason)
+		}
+	}
+}
+
+const serveModuleAppHost = `<configuration>
+<configSections>
+<sectionGroup name="system.applicationHost"><section name="sites" /></sectionGroup>
+<sectionGroup name="system.webServer">
+<section name="globalModules" /><section name="modules" /><section name="webSocket" />
+</sectionGroup>
+</configSections>
+<system.applicationHost><sites><site name="S" id="1"><application path="/"><virtualDirectory path="/" physicalPath="." /></application>
+<bindings><binding protocol="http" bindingInformation="*:80:" /></bindings></site></sites></system.applicationHost>
+<system.webServer><globalModules>GLOBAL</globalModules><modules>MODULES</modules></system.webServer>
+</configuration>
+`
