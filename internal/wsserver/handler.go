@@ -287,29 +287,6 @@ func formatTimeSpan(d time.Duration) string {
 	return b.String()
 }
 
-// invalidHostnameBody is what HTTP.sys sends when no binding matches.
-const invalidHostnameBody = "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\"\"http://www.w3.org/TR/html4/strict.dtd\">\r\n" +
-	"<HTML><HEAD><TITLE>Bad Request</TITLE>\r\n" +
-	"<META HTTP-EQUIV=\"Content-Type\" Content=\"text/html; charset=us-ascii\"></HEAD>\r\n" +
-	"<BODY><h2>Bad Request - Invalid Hostname</h2>\r\n" +
-	"<hr><p>HTTP Error 400. The request hostname is invalid.</p>\r\n" +
-	"</BODY></HTML>\r\n"
-
-// invalidURLBody is what HTTP.sys sends for a URL it refuses (A12).
-const invalidURLBody = "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\"\"http://www.w3.org/TR/html4/strict.dtd\">\r\n" +
-	"<HTML><HEAD><TITLE>Bad Request</TITLE>\r\n" +
-	"<META HTTP-EQUIV=\"Content-Type\" Content=\"text/html; charset=us-ascii\"></HEAD>\r\n" +
-	"<BODY><h2>Bad Request - Invalid URL</h2>\r\n" +
-	"<hr><p>HTTP Error 400. The request URL is invalid.</p>\r\n" +
-	"</BODY></HTML>\r\n"
-
-func writeInvalidURL(w http.ResponseWriter) {
-	w.Header().Set("Content-Type", "text/html; charset=us-ascii")
-	w.Header().Set("Connection", "close")
-	w.WriteHeader(http.StatusBadRequest)
-	w.Write([]byte(invalidURLBody))
-}
-
 // rawRequestPath returns the path of a request target as sent: no query,
 // no scheme and authority in the absolute form.
 func rawRequestPath(uri string) string {
@@ -325,13 +302,6 @@ func rawRequestPath(uri string) string {
 		}
 	}
 	return uri
-}
-
-func writeInvalidHostname(w http.ResponseWriter) {
-	w.Header().Set("Content-Type", "text/html; charset=us-ascii")
-	w.Header().Set("Connection", "close")
-	w.WriteHeader(http.StatusBadRequest)
-	w.Write([]byte(invalidHostnameBody))
 }
 
 // write50019 answers like IIS's detailed 500.19 page ("The requested page
@@ -403,18 +373,33 @@ func sourceLines(file string, line int) string {
 	return b.String()
 }
 
-// serviceUnavailableBody is what HTTP.sys sends for a URL whose application
-// pool is stopped.
-const serviceUnavailableBody = "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\"\"http://www.w3.org/TR/html4/strict.dtd\">\r\n" +
-	"<HTML><HEAD><TITLE>Service Unavailable</TITLE>\r\n" +
-	"<META HTTP-EQUIV=\"Content-Type\" Content=\"text/html; charset=us-ascii\"></HEAD>\r\n" +
-	"<BODY><h2>Service Unavailable</h2>\r\n" +
-	"<hr><p>HTTP Error 503. The service is unavailable.</p>\r\n" +
-	"</BODY></HTML>\r\n"
+// HTTP.sys answers some requests itself, before IIS sees them, with a
+// short page of its own.
 
+// writeInvalidHostname is HTTP.sys's answer when no binding matches.
+func writeInvalidHostname(w http.ResponseWriter) {
+	writeHTTPSysPage(w, http.StatusBadRequest, "Bad Request", "Bad Request - Invalid Hostname", "The request hostname is invalid.")
+}
+
+// writeInvalidURL is HTTP.sys's answer for a URL it refuses (A12).
+func writeInvalidURL(w http.ResponseWriter) {
+	writeHTTPSysPage(w, http.StatusBadRequest, "Bad Request", "Bad Request - Invalid URL", "The request URL is invalid.")
+}
+
+// writeServiceUnavailable is HTTP.sys's answer for a URL whose application
+// pool is stopped, or a site past maxConnections.
 func writeServiceUnavailable(w http.ResponseWriter) {
+	writeHTTPSysPage(w, http.StatusServiceUnavailable, "Service Unavailable", "Service Unavailable", "The service is unavailable.")
+}
+
+func writeHTTPSysPage(w http.ResponseWriter, status int, title, heading, text string) {
 	w.Header().Set("Content-Type", "text/html; charset=us-ascii")
 	w.Header().Set("Connection", "close")
-	w.WriteHeader(http.StatusServiceUnavailable)
-	w.Write([]byte(serviceUnavailableBody))
+	w.WriteHeader(status)
+	fmt.Fprintf(w, "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\"\"http://www.w3.org/TR/html4/strict.dtd\">\r\n"+
+		"<HTML><HEAD><TITLE>%s</TITLE>\r\n"+
+		"<META HTTP-EQUIV=\"Content-Type\" Content=\"text/html; charset=us-ascii\"></HEAD>\r\n"+
+		"<BODY><h2>%s</h2>\r\n"+
+		"<hr><p>HTTP Error %d. %s</p>\r\n"+
+		"</BODY></HTML>\r\n", title, heading, status, text)
 }
