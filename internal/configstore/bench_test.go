@@ -104,3 +104,25 @@ func BenchmarkSave(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkEffectiveSites: open and merge the whole server-level sites
+// section (what object verbs and validate pay for every site).
+func BenchmarkEffectiveSites(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		path := writeConfig(b, n)
+		b.Run(fmt.Sprintf("sites=%dk", n/1000), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				s := open(b, path, false)
+				eff, err := s.Effective(configstore.ServerPath, "system.applicationHost/sites")
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(eff.Root.Items) != n+1 {
+					b.Fatalf("%d sites", len(eff.Root.Items))
+				}
+				s.Close()
+			}
+		})
+	}
+}

@@ -167,15 +167,21 @@ func (d *Document) Position(offset int) (line, col int) {
 // from the offset it was last asked for rather than from the start.
 func (d *Document) line(offset int) int {
 	offset = min(offset, len(d.src))
-	if k := offset / lineBlock; d.lines != nil && k <= len(d.lines) {
-		n := 1
-		if k > 0 {
-			n += int(d.lines[k-1])
-		}
-		return n + bytes.Count(d.src[k*lineBlock:offset], []byte{'\n'})
-	}
 	if d.lineNum == 0 {
 		d.lineOff, d.lineNum = 0, 1
+	}
+	// With the block index, start from the block boundary or the cursor,
+	// whichever is nearer: a merge asks for the lines of every element and
+	// attribute in file order, so counting from the block start each time
+	// (up to 64 KiB per line asked) would count the file many times over.
+	if k := offset / lineBlock; d.lines != nil && k <= len(d.lines) {
+		base := k * lineBlock
+		if dist := offset - d.lineOff; max(dist, -dist) > offset-base {
+			d.lineOff, d.lineNum = base, 1
+			if k > 0 {
+				d.lineNum += int(d.lines[k-1])
+			}
+		}
 	}
 	if offset >= d.lineOff {
 		d.lineNum += bytes.Count(d.src[d.lineOff:offset], []byte{'\n'})
