@@ -58,6 +58,10 @@ type EffElement struct {
 	keys      map[string]bool // collection owners: keys of Items and the pending batch
 	item      bool
 	unknownOK bool
+	// shared marks a frozen default tree (defaultsCache.frozen), held by
+	// many elements: never changed, copied by own before a merge writes.
+	shared     bool
+	givesKnown int8 // gives, once computed: 1 yes, -1 no
 }
 
 // Attr returns the named attribute (exact name, then ignoring case).
@@ -173,45 +177,99 @@ func defaultValue(a *section.Attribute) string {
 	return d
 }
 
-// defaultsCache maps a schema element to its attributes' shown defaults.
-// Each Store has its own: the schema elements belong to the store's schema.
-type defaultsCache map[*section.Element][]string
+// defaultsCache maps a schema element to its attributes' shown defaults
+// and to its frozen default tree. Each Store has its own: the schema
+// elements belong to the store's schema.
+type defaultsCache map[*section.Element]*schemaDefaults
+
+type schemaDefaults struct {
+	values []string
+	frozen *EffElement // the element with nothing set, shared; never changed
+}
 
 // newEffElement builds an element holding the schema defaults. A large
-// sites section builds hundreds of thousands of these, so the defaults of
-// each schema element are computed once and an element's attributes come
-// from a single allocation.
+// sites section builds one per site, so its child elements start as the
+// schema element's frozen default trees, shared by every element of the
+// same schema (a <site> carries limits, logFile, ftpServer, ...: hundreds
+// of attributes nobody sets). A merge that writes into a child makes it
+// the element's own first (own); nothing else changes an element.
 func (dc defaultsCache) newEffElement(name string, sch *section.Element) *EffElement {
-	e := &EffElement{Name: name, Schema: sch}
 	if sch == nil {
-		return e
+		return &EffElement{Name: name}
 	}
-	defs := dc.schemaDefaults(sch)
+	return dc.frozen(sch).copy(name)
+}
+
+// frozen returns the shared default tree of a schema element.
+func (dc defaultsCache) frozen(sch *section.Element) *EffElement {
+	d := dc.schemaDefaults(sch)
+	if d.frozen != nil {
+		return d.frozen
+	}
+	e := &EffElement{Name: sch.Name, Schema: sch, shared: true}
 	attrs := make([]EffAttr, len(sch.Attributes))
-	e.Attrs = make([]*EffAttr, len(sch.Attributes), len(sch.Attributes)+1)
+	e.Attrs = make([]*EffAttr, len(sch.Attributes))
 	for i, a := range sch.Attributes {
-		attrs[i] = EffAttr{Name: a.Name, Value: defs[i], Schema: a}
+		attrs[i] = EffAttr{Name: a.Name, Value: d.values[i], Schema: a}
 		e.Attrs[i] = &attrs[i]
 	}
 	if len(sch.Elements) > 0 {
 		e.Children = make([]*EffElement, len(sch.Elements))
 		for i, c := range sch.Elements {
-			e.Children[i] = dc.newEffElement(c.Name, c)
+			e.Children[i] = dc.frozen(c)
 		}
 	}
+	d.frozen = e
 	return e
 }
 
-func (dc defaultsCache) schemaDefaults(sch *section.Element) []string {
-	if defs, ok := dc[sch]; ok {
-		return defs
+// copy returns an unshared element with e's attributes (one allocation)
+// and e's children, which stay shared until owned.
+func (e *EffElement) copy(name string) *EffElement {
+	n := &EffElement{Name: name, Schema: e.Schema}
+	attrs := make([]EffAttr, len(e.Attrs))
+	n.Attrs = make([]*EffAttr, len(e.Attrs), len(e.Attrs)+1)
+	for i, a := range e.Attrs {
+		attrs[i] = *a
+		n.Attrs[i] = &attrs[i]
 	}
-	defs := make([]string, len(sch.Attributes))
+	if len(e.Children) > 0 {
+		n.Children = append([]*EffElement(nil), e.Children...)
+	}
+	return n
+}
+
+// own returns child i of e, copied first when it is a shared default
+// tree; e must be e's own (not shared).
+func (e *EffElement) own(i int) *EffElement {
+	c := e.Children[i]
+	if c.shared {
+		c = c.copy(c.Name)
+		e.Children[i] = c
+	}
+	return c
+}
+
+// childIndex is Child's index (-1 when absent).
+func (e *EffElement) childIndex(name string) int {
+	for i, c := range e.Children {
+		if strings.EqualFold(c.Name, name) {
+			return i
+		}
+	}
+	return -1
+}
+
+func (dc defaultsCache) schemaDefaults(sch *section.Element) *schemaDefaults {
+	if d, ok := dc[sch]; ok {
+		return d
+	}
+	d := &schemaDefaults{values: make([]string, len(sch.Attributes))}
 	for i, a := range sch.Attributes {
-		defs[i] = defaultValue(a)
+		d.values[i] = defaultValue(a)
 	}
-	dc[sch] = defs
-	return defs
+	dc[sch] = d
+	return d
 }
 
 // Effective returns the section merged for a config path: schema defaults,
@@ -286,14 +344,14 @@ func applyCollectionDefaults(e *EffElement) {
 		for _, it := range e.Items {
 			// An entry's own default elements (a site's applicationDefaults)
 			// start from the owner's (sites' applicationDefaults).
-			for _, c := range it.Children {
+			for i, c := range it.Children {
 				if c.Schema != nil && c.Schema.IsCollectionDefault {
-					if up := e.Child(c.Name); up != nil {
-						inheritDefaults(c, up)
+					if up := e.Child(c.Name); up != nil && up.gives() {
+						inheritDefaults(it.own(i), up)
 					}
 				}
 			}
-			if def != nil {
+			if def != nil && def.gives() {
 				inheritDefaults(it, def)
 			}
 		}
@@ -306,6 +364,8 @@ func applyCollectionDefaults(e *EffElement) {
 	}
 }
 
+// inheritDefaults gives it (its own, not shared) the values def has to
+// give.
 func inheritDefaults(it, def *EffElement) {
 	for _, d := range def.Attrs {
 		if !d.Set && d.Origin == nil {
@@ -316,10 +376,41 @@ func inheritDefaults(it, def *EffElement) {
 		}
 	}
 	for _, dc := range def.Children {
-		if c := it.Child(dc.Name); c != nil {
-			inheritDefaults(c, dc)
+		if !dc.gives() {
+			continue
+		}
+		if i := it.childIndex(dc.Name); i >= 0 {
+			inheritDefaults(it.own(i), dc)
 		}
 	}
+}
+
+// gives reports whether a default element has a value for its entries
+// (one set, or inherited from another default element), remembered: the
+// default elements do not change while their entries take their values.
+func (e *EffElement) gives() bool {
+	if e.givesKnown != 0 {
+		return e.givesKnown > 0
+	}
+	g := false
+	for _, d := range e.Attrs {
+		if d.Set || d.Origin != nil {
+			g = true
+			break
+		}
+	}
+	for _, c := range e.Children {
+		if !g && c.gives() {
+			g = true
+		}
+	}
+	if !e.shared {
+		e.givesKnown = -1
+		if g {
+			e.givesKnown = 1
+		}
+	}
+	return g
 }
 
 // cutAt keeps the instances that merge before (and, unless exclusive,
@@ -587,14 +678,14 @@ func (m *merger) mergeElement(eff *EffElement, x *xmldoc.Element) error {
 			}
 			eff.Items, batch, eff.keys = nil, nil, nil
 		default:
-			child := eff.Child(name)
-			if child == nil || child.Schema == nil {
+			i := eff.childIndex(name)
+			if i < 0 || eff.Children[i].Schema == nil {
 				if sch == nil && eff.allowsUnknown() {
 					continue
 				}
 				return m.fail(c.Line(), ErrMalformed, DescUnrecognizedEl, name)
 			}
-			if err := m.mergeElement(child, c); err != nil {
+			if err := m.mergeElement(eff.own(i), c); err != nil {
 				return err
 			}
 		}
