@@ -25,17 +25,25 @@ func (c *invocation) listObjects(k *objKind) error {
 	if err := c.attachRuntime(m, k); err != nil {
 		return err
 	}
-	all, err := m.Objects(k.Kind)
-	if err != nil {
-		return err
-	}
-	return c.listAll(k, all, func(id string) string {
+	resolve := func(id string) string {
 		name, url := m.ResolveURL(k.Kind, id)
 		if k.Kind == iis.AppKind && !url {
 			name = iis.RootAppName(name)
 		}
 		return name
-	})
+	}
+	var all []*iis.Object
+	// One object named (not /in): only the candidates for its name are
+	// read, not every site of a large file.
+	if sel, serr := c.selection(k); serr == nil && sel.ident != "" && !c.Stdin {
+		all, err = m.Candidates(k.Kind, resolve(sel.ident))
+	} else {
+		all, err = m.Objects(k.Kind)
+	}
+	if err != nil {
+		return err
+	}
+	return c.listAll(k, all, resolve)
 }
 
 // configFlags reads /config and /config:*.

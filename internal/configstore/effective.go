@@ -60,8 +60,9 @@ type EffElement struct {
 	unknownOK bool
 	// shared marks a frozen default tree (defaultsCache.frozen), held by
 	// many elements: never changed, copied by own before a merge writes.
-	shared     bool
-	givesKnown int8 // gives, once computed: 1 yes, -1 no
+	shared      bool
+	givesKnown  int8 // gives, once computed: 1 yes, -1 no
+	placeholder bool // an entry EffectiveEntries leaves out
 }
 
 // Attr returns the named attribute (exact name, then ignoring case).
@@ -286,6 +287,19 @@ func (s *Store) Effective(cp ConfigPath, name string) (*Effective, error) {
 // other files at the same depth) are left out; with exclusive, through's
 // own instance for cp is left out too, giving what that level inherits.
 func (s *Store) EffectiveFor(cp ConfigPath, name string, through *File, exclusive bool) (*Effective, error) {
+	return s.effective(cp, name, through, exclusive, nil)
+}
+
+// EffectiveEntries is Effective with only the entries of the section's
+// own collection (sites, application pools) whose first key attribute
+// (a site's or pool's name) keep accepts: the others are checked for
+// duplicate keys, <remove> and <clear> as usual, but not merged, so
+// finding one site among 50,000 does not build the other 49,999.
+func (s *Store) EffectiveEntries(cp ConfigPath, name string, keep func(key string) bool) (*Effective, error) {
+	return s.effective(cp, name, nil, false, keep)
+}
+
+func (s *Store) effective(cp ConfigPath, name string, through *File, exclusive bool, keep func(string) bool) (*Effective, error) {
 	sch, decl, err := s.LookupSection(name, cp)
 	if err != nil {
 		return nil, err
@@ -323,9 +337,21 @@ func (s *Store) EffectiveFor(cp ConfigPath, name string, through *File, exclusiv
 			loc = in.Location.Path
 		}
 		m := &merger{file: in.File, pos: in.source(), level: in.Config, location: loc, defaults: s.defaults}
+		if keep != nil {
+			m.keepRoot, m.keep = eff.Root, keep
+		}
 		if err := m.mergeElement(eff.Root, in.Element); err != nil {
 			return nil, err
 		}
+	}
+	if keep != nil {
+		kept := eff.Root.Items[:0:0]
+		for _, it := range eff.Root.Items {
+			if !it.placeholder {
+				kept = append(kept, it)
+			}
+		}
+		eff.Root.Items = kept
 	}
 	applyCollectionDefaults(eff.Root)
 	return eff, nil
@@ -570,6 +596,10 @@ type merger struct {
 	level    ConfigPath
 	location string
 	defaults defaultsCache
+	// keep, when set, selects the entries of keepRoot's collection that
+	// are merged (EffectiveEntries); the others become placeholders.
+	keepRoot *EffElement
+	keep     func(key string) bool
 }
 
 func (m *merger) origin(e *xmldoc.Element, attr string) *Origin {
@@ -658,7 +688,13 @@ func (m *merger) mergeElement(eff *EffElement, x *xmldoc.Element) error {
 		}
 		switch {
 		case coll != nil && coll.IsAdd(name):
-			item, err := m.newItem(coll, c)
+			var item *EffElement
+			var err error
+			if eff == m.keepRoot && !m.keep(firstKey(coll, c)) {
+				item, err = m.placeholder(coll, c)
+			} else {
+				item, err = m.newItem(coll, c)
+			}
 			if err != nil {
 				return err
 			}
@@ -765,6 +801,41 @@ func (m *merger) newItem(coll *section.Collection, c *xmldoc.Element) (*EffEleme
 		if a.Schema != nil && a.Schema.Required && !a.Set {
 			return nil, m.fail(c.Line(), ErrMalformed, DescMissingRequired, a.Name)
 		}
+	}
+	return item, nil
+}
+
+// firstKey is the raw value of an entry's first key attribute.
+func firstKey(coll *section.Collection, c *xmldoc.Element) string {
+	keys := coll.KeyAttributes()
+	if len(keys) == 0 {
+		return ""
+	}
+	v, _ := c.Attr(keys[0].Name)
+	return v
+}
+
+// placeholder stands for an entry EffectiveEntries does not merge: its key
+// attributes only (for duplicates, <remove> and <clear>), and its lockItem.
+func (m *merger) placeholder(coll *section.Collection, c *xmldoc.Element) (*EffElement, error) {
+	sch := coll.ItemFor(c.Name())
+	item := &EffElement{Name: c.Name(), Schema: sch, item: true, placeholder: true, file: m.file}
+	for _, k := range coll.KeyAttributes() {
+		raw, ok := c.Attr(k.Name)
+		if !ok {
+			item.Attrs = append(item.Attrs, &EffAttr{Name: k.Name, Value: defaultValue(k), Schema: k})
+			continue
+		}
+		v, err := k.Normalize(raw)
+		if err != nil {
+			// The entry is not merged, but its key must be readable: merge
+			// it to get the reader's own error.
+			return m.newItem(coll, c)
+		}
+		item.Attrs = append(item.Attrs, &EffAttr{Name: k.Name, Value: v, Set: true, Schema: k})
+	}
+	if v, ok := c.Attr("lockItem"); ok && strings.EqualFold(v, "true") {
+		item.locks = &lockSet{file: m.file, itemsLockAll: true}
 	}
 	return item, nil
 }

@@ -242,6 +242,10 @@ func (m *Model) Sites() ([]*Site, error) {
 	if err != nil {
 		return nil, err
 	}
+	return m.sitesOf(eff), nil
+}
+
+func (m *Model) sitesOf(eff *configstore.Effective) []*Site {
 	var out []*Site
 	for _, el := range eff.Root.Items {
 		name := attrValue(el, "name")
@@ -257,7 +261,7 @@ func (m *Model) Sites() ([]*Site, error) {
 		s.props = map[string]string{"site.name": name, "site.id": s.ID, "bindings": strings.Join(list, ","), "state": m.state(SiteKind, name)}
 		out = append(out, s)
 	}
-	return out, nil
+	return out
 }
 
 // Apps returns every application, in file order.
@@ -266,11 +270,15 @@ func (m *Model) Apps() ([]*Application, error) {
 	if err != nil {
 		return nil, err
 	}
+	return appsOf(sites), nil
+}
+
+func appsOf(sites []*Site) []*Application {
 	var out []*Application
 	for _, s := range sites {
 		out = append(out, s.apps()...)
 	}
-	return out, nil
+	return out
 }
 
 func (s *Site) apps() []*Application {
@@ -291,6 +299,10 @@ func (m *Model) VDirs() ([]*VirtualDirectory, error) {
 	if err != nil {
 		return nil, err
 	}
+	return vdirsOf(apps), nil
+}
+
+func vdirsOf(apps []*Application) []*VirtualDirectory {
 	var out []*VirtualDirectory
 	for _, a := range apps {
 		for _, el := range a.Element.Items {
@@ -303,7 +315,7 @@ func (m *Model) VDirs() ([]*VirtualDirectory, error) {
 			out = append(out, v)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // Pools returns every application pool, in file order.
@@ -312,6 +324,10 @@ func (m *Model) Pools() ([]*AppPool, error) {
 	if err != nil {
 		return nil, err
 	}
+	return m.poolsOf(eff), nil
+}
+
+func (m *Model) poolsOf(eff *configstore.Effective) []*AppPool {
 	var out []*AppPool
 	for _, el := range eff.Root.Items {
 		name := attrValue(el, "name")
@@ -320,7 +336,7 @@ func (m *Model) Pools() ([]*AppPool, error) {
 		p.props = map[string]string{"apppool.name": name, "pipelinemode": p.PipelineMode, "runtimeversion": p.RuntimeVersion, "state": m.state(PoolKind, name)}
 		out = append(out, p)
 	}
-	return out, nil
+	return out
 }
 
 // Objects returns every SITE, APP, VDIR or APPPOOL (server level), MODULE
@@ -356,7 +372,7 @@ func (o *Object) object() *Object { return o }
 
 // Find returns the object whose identifier is id (ignoring case), or nil.
 func (m *Model) Find(k *Kind, id string) (*Object, error) {
-	objs, err := m.Objects(k)
+	objs, err := m.Candidates(k, id)
 	if err != nil {
 		return nil, err
 	}
@@ -369,6 +385,34 @@ func (m *Model) Find(k *Kind, id string) (*Object, error) {
 		}
 	}
 	return nil, nil
+}
+
+// Candidates returns the objects of a kind that may have identifier id:
+// every one when the section is already merged, else only those of the
+// one site (SITE, APP, VDIR: the identifier starts with the site's name)
+// or pool id can name, merged alone (configstore.EffectiveEntries), so a
+// lookup does not build every site of a large file.
+func (m *Model) Candidates(k *Kind, id string) ([]*Object, error) {
+	if k != SiteKind && k != AppKind && k != VDirKind && k != PoolKind || m.effs[k.Section] != nil {
+		return m.Objects(k)
+	}
+	key := id
+	if k != SiteKind && k != PoolKind {
+		key, _, _ = strings.Cut(id, "/")
+	}
+	eff, err := m.store.EffectiveEntries(configstore.ServerPath, k.Section, func(v string) bool { return strings.EqualFold(v, key) })
+	if err != nil {
+		return nil, err
+	}
+	switch k {
+	case SiteKind:
+		return AsObjects(m.sitesOf(eff), nil)
+	case AppKind:
+		return AsObjects(appsOf(m.sitesOf(eff)), nil)
+	case VDirKind:
+		return AsObjects(vdirsOf(appsOf(m.sitesOf(eff))), nil)
+	}
+	return AsObjects(m.poolsOf(eff), nil)
 }
 
 // Get is Find for an object that must exist.
