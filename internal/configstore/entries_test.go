@@ -14,8 +14,8 @@ func TestEffectiveEntries(t *testing.T) {
 	}
 	cases := []struct {
 		name, sites, pools, keep string
-		want            []string // names kept; nil with wantErr
-		wantErr         string
+		want                     []string // names kept; nil with wantErr
+		wantErr                  string
 	}{
 		{"one of three", site("A", "1") + site("B", "2") + site("C", "3"), "", "b", []string{"B"}, ""},
 		{"none", site("A", "1") + site("B", "2"), "", "Z", []string{}, ""},
