@@ -87,7 +87,7 @@ func (m *Model) Apply(ed *Edit) error {
 	var before []*Site
 	if ed.touchesSites() {
 		var err error
-		if before, err = m.Sites(); err != nil {
+		if before, err = m.siteKeys(); err != nil {
 			return err
 		}
 	}

@@ -147,7 +147,7 @@ type NewSite struct {
 // AddSite returns the change set that adds a site. Its Base is the site's
 // element, for further attributes.
 func (m *Model) AddSite(n NewSite) (*Edit, error) {
-	sites, err := m.Sites()
+	sites, err := m.siteKeys()
 	if err != nil {
 		return nil, err
 	}
@@ -180,8 +180,31 @@ func rootVDir(app commit.Path, phys string) commit.Change {
 	return commit.Change{Kind: commit.Add, Path: under(app, commit.Step{Selector: &commit.Selector{Keys: []commit.KeyValue{{Name: "path", Value: "/"}, {Name: "physicalPath", Value: phys}}}})}
 }
 
+// siteKeys returns every site with its name, id and bindings, which have
+// no defaults: from the merged section when the model has it, else read
+// raw (configstore.Store.Sites), so the id and binding checks of one edit
+// do not merge every site of a large file.
+func (m *Model) siteKeys() ([]*Site, error) {
+	if m.effs[SitesSection] != nil {
+		return m.Sites()
+	}
+	return m.SitesUnchecked()
+}
+
+// recordAttr is an attribute of the /in record of a SITE (not of one of
+// its elements).
+func recordAttr(r *commit.Tree, name string) (string, bool) {
+	if r == nil || !strings.EqualFold(r.Name, SiteKind.Name) || r.Child(SiteKind.Element) != nil {
+		return "", false
+	}
+	return r.Attr(name)
+}
+
 // siteBindings returns the bindings of a site object.
 func siteBindings(o *Object) []Binding {
+	if o.Element == nil {
+		return nil
+	}
 	var out []Binding
 	if bs := o.Element.Child("bindings"); bs != nil {
 		for _, b := range bs.Items {
@@ -194,9 +217,12 @@ func siteBindings(o *Object) []Binding {
 // siteUpdate is the SITE part of Update: an id must be free, and
 // /bindings: (or a record's bindings) replaces the list.
 func (m *Model) siteUpdate(o *Object, u Update) ([]commit.Change, error) {
-	sites, err := m.Sites()
-	if err != nil {
-		return nil, err
+	var sites []*Site
+	if _, rid := recordAttr(u.Record, "SITE.ID"); u.HasID || rid {
+		var err error
+		if sites, err = m.siteKeys(); err != nil {
+			return nil, err
+		}
 	}
 	if r := u.Record; r != nil && strings.EqualFold(r.Name, SiteKind.Name) && r.Child(SiteKind.Element) == nil {
 		if rid, ok := r.Attr("SITE.ID"); ok {
@@ -229,14 +255,14 @@ func (m *Model) siteUpdate(o *Object, u Update) ([]commit.Change, error) {
 func (m *Model) checkNewBindings(before []*Site) error {
 	had := map[string][]Binding{}
 	for _, s := range before {
-		had[strings.ToLower(s.Name)] = siteBindings(&s.Object)
+		had[strings.ToLower(s.Name)] = s.bindings()
 	}
-	now, err := m.Sites()
+	now, err := m.siteKeys()
 	if err != nil {
 		return err
 	}
 	for _, s := range now {
-		for _, b := range siteBindings(&s.Object) {
+		for _, b := range s.bindings() {
 			if !hasBinding(had[strings.ToLower(s.Name)], b) {
 				if err := checkBinding(b); err != nil {
 					return err
@@ -245,4 +271,16 @@ func (m *Model) checkNewBindings(before []*Site) error {
 		}
 	}
 	return nil
+}
+
+// bindings are a site's bindings as written (protocol and information).
+func (s *Site) bindings() []Binding {
+	if s.Element != nil {
+		return siteBindings(&s.Object)
+	}
+	out := make([]Binding, len(s.Bindings))
+	for i, b := range s.Bindings {
+		out[i] = Binding{Protocol: b.Protocol, Information: b.Information}
+	}
+	return out
 }
