@@ -333,9 +333,21 @@ func pathUsageError(name string, err error) *usageError {
 }
 
 // splitNameValue splits at the first ':' that is outside [...] and outside
-// a selector's single-quoted value. An escaped (doubled) quote toggles the
-// quote state twice, so it needs no special case.
+// a selector's single-quoted value.
 func splitNameValue(s string) (name, value string, hasValue bool) {
+	if colon, _ := scanSelectors(s); colon >= 0 {
+		return s[:colon], s[colon+1:], true
+	}
+	return s, "", false
+}
+
+// scanSelectors reads s with the quoting rules of selectors: it returns
+// the index of the first ':' outside [...] and outside a quoted selector
+// value (-1 if none), and whether s ends inside such a quoted value. An
+// escaped (doubled) quote toggles the quote state twice, so it needs no
+// special case.
+func scanSelectors(s string) (colon int, openQuote bool) {
+	colon = -1
 	depth, quoted := 0, false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -350,11 +362,11 @@ func splitNameValue(s string) (name, value string, hasValue bool) {
 			depth++
 		case c == ']' && depth > 0:
 			depth--
-		case c == ':' && depth == 0:
-			return s[:i], s[i+1:], true
+		case c == ':' && depth == 0 && colon < 0:
+			colon = i
 		}
 	}
-	return s, "", false
+	return colon, quoted
 }
 
 // joinSplitSelectors undoes the Windows command line's split of an
@@ -390,25 +402,10 @@ func joinSplitSelectors(argv []string) []string {
 }
 
 // endsInSelectorQuote reports whether s ends inside a single-quoted value
-// of a [...] selector (quote rules as in splitNameValue).
+// of a [...] selector.
 func endsInSelectorQuote(s string) bool {
-	depth, quoted := 0, false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case quoted:
-			if c == '\'' {
-				quoted = false
-			}
-		case c == '\'' && depth > 0:
-			quoted = true
-		case c == '[':
-			depth++
-		case c == ']' && depth > 0:
-			depth--
-		}
-	}
-	return quoted
+	_, open := scanSelectors(s)
+	return open
 }
 
 // nonEmpty returns nil for an empty slice so callers and tests see one form.
