@@ -24,12 +24,11 @@ func addInside(k *objKind, parent string, add func(m *iis.Model, parent, path, p
 		case path == "":
 			return &iis.MissingError{Object: k.Name, Param: "path"}
 		}
-		s, err := c.openStore(true)
+		m, err := c.openModel(true)
 		if err != nil {
 			return err
 		}
-		defer s.Close()
-		m := iis.New(s)
+		defer m.Store().Close()
 		ed, err := add(m, in, path, phys, hasPhys)
 		if err != nil {
 			return err

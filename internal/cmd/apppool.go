@@ -15,12 +15,11 @@ func addPool(c *invocation) error {
 	if name == "" {
 		return &iis.MissingError{Object: poolKind.Name, Param: "name"}
 	}
-	s, err := c.openStore(true)
+	m, err := c.openModel(true)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	m := iis.New(s)
+	defer m.Store().Close()
 	ed, err := m.AddPool(name)
 	if err != nil {
 		return err

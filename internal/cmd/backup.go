@@ -47,19 +47,18 @@ func addBackup(c *invocation) error {
 	if name == "" {
 		name = c.now().Local().Format("20060102T150405")
 	}
-	s, err := c.openStore(true)
+	m, err := c.openModel(true)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	m := iis.New(s)
+	defer m.Store().Close()
 	msg := fmt.Sprintf("BACKUP object %q added", name)
 	if c.opts.whatIf {
 		file, err := m.PlanBackup(name)
 		if err != nil {
 			return err
 		}
-		return c.reportFileChange(file, nil, s.AppHost().Doc().Source(), msg)
+		return c.reportFileChange(file, nil, m.Store().AppHost().Doc().Source(), msg)
 	}
 	b, err := m.AddBackup(name)
 	if err != nil {
@@ -82,12 +81,11 @@ func (c *invocation) findBackup(m *iis.Model) (*iis.Backup, error) {
 }
 
 func deleteBackup(c *invocation) error {
-	s, err := c.openStore(true)
+	m, err := c.openModel(true)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	m := iis.New(s)
+	defer m.Store().Close()
 	b, err := c.findBackup(m)
 	if err != nil {
 		return err

@@ -207,6 +207,14 @@ func attributeNames(v *command, words []string, ios *ioStreams, getenv func(stri
 			return nil
 		}
 	}
+	return attributePaths(root, false)
+}
+
+// attributePaths lists the dotted paths of an element's attributes and
+// of its child elements' attributes; withCollections also walks child
+// elements that are only a collection (completion leaves those out: their
+// entries are edited with selectors, not dotted paths).
+func attributePaths(root *section.Element, withCollections bool) []string {
 	var out []string
 	var walk func(e *section.Element, prefix string)
 	walk = func(e *section.Element, prefix string) {
@@ -214,7 +222,7 @@ func attributeNames(v *command, words []string, ios *ioStreams, getenv func(stri
 			out = append(out, prefix+a.Name)
 		}
 		for _, c := range e.Elements {
-			if c.Collection == nil || len(c.Attributes) > 0 {
+			if withCollections || c.Collection == nil || len(c.Attributes) > 0 {
 				walk(c, prefix+c.Name+".")
 			}
 		}

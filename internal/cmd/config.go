@@ -42,8 +42,8 @@ func listConfig(c *invocation) error {
 	if sec := c.opts.section; strings.HasPrefix(sec, "?") {
 		return c.listSectionNames(s, strings.TrimPrefix(sec, "?"))
 	}
-	if len(c.Params) > 0 {
-		return unexpectedParam(c.Params[0].Raw)
+	if err := c.noParams(); err != nil {
+		return err
 	}
 	cp, err := s.ResolveIdentifier(c.identifier())
 	if err != nil {
@@ -100,6 +100,14 @@ func listConfig(c *invocation) error {
 	}
 	if b.Len() > 0 {
 		c.println(strings.TrimSuffix(b.String(), "\n"))
+	}
+	return nil
+}
+
+// noParams refuses attribute parameters, for verbs that take none.
+func (c *invocation) noParams() error {
+	if len(c.Params) > 0 {
+		return unexpectedParam(c.Params[0].Raw)
 	}
 	return nil
 }
@@ -201,8 +209,8 @@ func clearConfig(c *invocation) error {
 }
 
 func resetConfig(c *invocation) error {
-	if len(c.Params) > 0 {
-		return unexpectedParam(c.Params[0].Raw)
+	if err := c.noParams(); err != nil {
+		return err
 	}
 	res, cp, err := c.applyConfig(true, commit.Change{Kind: commit.Clear})
 	if err != nil {
@@ -222,8 +230,8 @@ func (c *invocation) setLock(mode, verb string) error {
 	if err != nil {
 		return err
 	}
-	if len(c.Params) > 0 {
-		return unexpectedParam(c.Params[0].Raw)
+	if err := c.noParams(); err != nil {
+		return err
 	}
 	s, err := c.openStore(true)
 	if err != nil {

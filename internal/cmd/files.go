@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/appcmd-project/appcmd/internal/configstore"
+	"github.com/appcmd-project/appcmd/internal/iis"
 )
 
 // Environment variables that choose the files (docs/files.md).
@@ -83,6 +84,16 @@ func (c *invocation) schemaDirs() []string {
 		}
 	}
 	return dirs
+}
+
+// openModel opens the configuration (as openStore) with the IIS object
+// model over it; close it with m.Store().Close().
+func (c *invocation) openModel(write bool) (*iis.Model, error) {
+	s, err := c.openStore(write)
+	if err != nil {
+		return nil, err
+	}
+	return iis.New(s), nil
 }
 
 // openStore opens the configuration; write takes the exclusive lock that

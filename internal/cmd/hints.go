@@ -137,18 +137,7 @@ func (c *invocation) attributeHint(sec, path string) string {
 	if sch == nil {
 		return help
 	}
-	var cands []string
-	var walk func(e *section.Element, prefix string)
-	walk = func(e *section.Element, prefix string) {
-		for _, a := range e.Attributes {
-			cands = append(cands, prefix+a.Name)
-		}
-		for _, ch := range e.Elements {
-			walk(ch, prefix+ch.Name+".")
-		}
-	}
-	walk(sch.Root, "")
-	cands = prefixed("/", cands)
+	cands := prefixed("/", attributePaths(sch.Root, true))
 	// A misspelt general parameter (-comit:) reads as an attribute.
 	if cmd := lookupCommand(c.Object, c.Verb); cmd != nil {
 		cands = append(cands, prefixed("-", append(append([]string{}, cmd.takes...), universalParams...))...)

@@ -15,15 +15,14 @@ func migrateConfig(c *invocation) error {
 	if app == "" {
 		return &iis.MissingError{Object: "APP"}
 	}
-	if len(c.Params) > 0 {
-		return unexpectedParam(c.Params[0].Raw)
+	if err := c.noParams(); err != nil {
+		return err
 	}
-	s, err := c.openStore(true)
+	m, err := c.openModel(true)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	m := iis.New(s)
+	defer m.Store().Close()
 	plan, err := m.MigrateConfig(app)
 	if err != nil {
 		return err
@@ -33,7 +32,7 @@ func migrateConfig(c *invocation) error {
 			return err
 		}
 	}
-	if err := c.save(s); err != nil {
+	if err := c.save(m.Store()); err != nil {
 		return err
 	}
 	if len(plan.Migrated) == 0 {

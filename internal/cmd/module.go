@@ -31,12 +31,11 @@ func (c *invocation) moduleLevel(m *iis.Model) (configstore.ConfigPath, error) {
 }
 
 func listModules(c *invocation) error {
-	s, err := c.openStore(false)
+	m, err := c.openModel(false)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	m := iis.New(s)
+	defer m.Store().Close()
 	cp, err := c.moduleLevel(m)
 	if err != nil {
 		return err
@@ -59,12 +58,11 @@ func (c *invocation) moduleName() string {
 }
 
 func addModule(c *invocation) error {
-	s, err := c.openStore(true)
+	m, err := c.openModel(true)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	m := iis.New(s)
+	defer m.Store().Close()
 	name := c.moduleName()
 	typ, _ := c.takeParam("type")
 	pre, _ := c.takeParam("preCondition")
@@ -84,19 +82,18 @@ func addModule(c *invocation) error {
 }
 
 func deleteModule(c *invocation) error {
-	s, err := c.openStore(true)
+	m, err := c.openModel(true)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	m := iis.New(s)
+	defer m.Store().Close()
 	name := c.moduleName()
 	cp, err := c.moduleLevel(m)
 	if err != nil {
 		return err
 	}
-	if len(c.Params) > 0 {
-		return unexpectedParam(c.Params[0].Raw)
+	if err := c.noParams(); err != nil {
+		return err
 	}
 	if name == "" {
 		return &iis.MissingError{Object: moduleKind.Name}
@@ -146,8 +143,8 @@ func uninstallModule(c *invocation) error {
 	}
 	defer s.Close()
 	name := c.moduleName()
-	if len(c.Params) > 0 {
-		return unexpectedParam(c.Params[0].Raw)
+	if err := c.noParams(); err != nil {
+		return err
 	}
 	if name == "" {
 		return &iis.MissingError{Object: moduleKind.Name}

@@ -70,12 +70,11 @@ func nothingToSet(k *objKind) error {
 // siteGiven says that there is something to set even without other
 // parameters.
 func (c *invocation) setObjects(k *objKind, siteGiven bool, site *iis.Update) error {
-	s, err := c.openStore(true)
+	m, err := c.openModel(true)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	m := iis.New(s)
+	defer m.Store().Close()
 	var objs []*iis.Object
 	var recs []*commit.Tree
 	if c.Stdin {
@@ -115,18 +114,17 @@ func (c *invocation) setObjects(k *objKind, siteGiven bool, site *iis.Update) er
 
 // deleteObjects is the delete verb.
 func (c *invocation) deleteObjects(k *objKind) error {
-	s, err := c.openStore(true)
+	m, err := c.openModel(true)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	m := iis.New(s)
+	defer m.Store().Close()
 	objs, err := c.targets(m, k)
 	if err != nil {
 		return err
 	}
-	if len(c.Params) > 0 {
-		return unexpectedParam(c.Params[0].Raw)
+	if err := c.noParams(); err != nil {
+		return err
 	}
 	return c.applyEdit(m, m.Delete(k.Kind, objs))
 }

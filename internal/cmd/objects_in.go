@@ -189,15 +189,14 @@ func (c *invocation) addFromInput(k *objKind) error {
 	if err := k.CheckRecords(recs); err != nil {
 		return err
 	}
-	if len(c.Params) > 0 {
-		return unexpectedParam(c.Params[0].Raw)
+	if err := c.noParams(); err != nil {
+		return err
 	}
-	s, err := c.openStore(true)
+	m, err := c.openModel(true)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	m := iis.New(s)
+	defer m.Store().Close()
 	ed, err := m.Import(k.Kind, recs)
 	if err != nil {
 		return err

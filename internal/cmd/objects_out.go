@@ -16,12 +16,11 @@ import (
 
 // listObjects is the list verb of SITE, APP, VDIR and APPPOOL.
 func (c *invocation) listObjects(k *objKind) error {
-	s, err := c.openStore(false)
+	m, err := c.openModel(false)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	m := iis.New(s)
+	defer m.Store().Close()
 	if err := c.attachRuntime(m, k); err != nil {
 		return err
 	}

@@ -54,6 +54,16 @@ func (c *invocation) runtimeCall(req wsserver.ControlRequest) (*wsserver.Status,
 	return st, err
 }
 
+// runningStatus asks the running server for its status; with no server
+// running it is appcmd.exe's error for unreachable IIS services.
+func (c *invocation) runningStatus() (*wsserver.Status, error) {
+	st, err := c.runtimeCall(wsserver.ControlRequest{Op: "status"})
+	if err == nil && st == nil {
+		err = &iis.RuntimeError{}
+	}
+	return st, err
+}
+
 // attachRuntime makes a model report SITE and APPPOOL states from the
 // running server, if there is one.
 func (c *invocation) attachRuntime(m *iis.Model, k *objKind) error {
@@ -113,12 +123,9 @@ func runtimeVerb(k *objKind, op runtimeOp) func(*invocation) error {
 		if len(objs) == 0 {
 			return nil
 		}
-		st, err := c.runtimeCall(wsserver.ControlRequest{Op: "status"})
-		if err != nil {
+		// A running server must be there before anything is done.
+		if _, err := c.runningStatus(); err != nil {
 			return err
-		}
-		if st == nil {
-			return &iis.RuntimeError{}
 		}
 		// The lines of the objects done are printed (-json: one result)
 		// even when a later one fails.
@@ -166,12 +173,9 @@ var (
 // listWP prints the serving process once per pool that serves a started
 // site: WP "<pid>" (applicationPool:<pool>).
 func listWP(c *invocation) error {
-	st, err := c.runtimeCall(wsserver.ControlRequest{Op: "status"})
+	st, err := c.runningStatus()
 	if err != nil {
 		return err
-	}
-	if st == nil {
-		return &iis.RuntimeError{}
 	}
 	pid := strconv.Itoa(st.PID)
 	var objs []*iis.Object
@@ -194,12 +198,9 @@ func listRequests(c *invocation) error {
 		}
 		minElapsed = time.Duration(n) * time.Millisecond
 	}
-	st, err := c.runtimeCall(wsserver.ControlRequest{Op: "status"})
+	st, err := c.runningStatus()
 	if err != nil {
 		return err
-	}
-	if st == nil {
-		return &iis.RuntimeError{}
 	}
 	pid := strconv.Itoa(st.PID)
 	var objs []*iis.Object

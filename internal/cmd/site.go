@@ -27,12 +27,11 @@ func addSite(c *invocation) error {
 		}
 	}
 	n.PhysicalPath, n.HasPhysicalPath = c.takeParam("physicalPath")
-	s, err := c.openStore(true)
+	m, err := c.openModel(true)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	m := iis.New(s)
+	defer m.Store().Close()
 	ed, err := m.AddSite(n)
 	if err != nil {
 		return err
