@@ -2,11 +2,9 @@ package cmd
 
 import (
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/appcmd-project/appcmd/internal/commit"
-	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
 	"github.com/appcmd-project/appcmd/internal/iis"
 )
 
@@ -29,42 +27,9 @@ import (
 // record's writable attributes. Parameters on the command line apply
 // after the records.
 
-// errInvalidInput is XML that cannot be used as records.
-var errInvalidInput = &iis.InvalidDataError{}
-
 // readRecords parses standard input.
 func (c *invocation) readRecords() ([]*commit.Tree, error) {
-	root, err := parseTree(c.ios.In)
-	if err != nil || root.Name != "appcmd" {
-		return nil, errInvalidInput
-	}
-	return root.Children, nil
-}
-
-// parseTree reads one XML document into a Tree, keeping attribute order,
-// with the reader of every configuration file (its limits, no DTDs).
-func parseTree(r io.Reader) (*commit.Tree, error) {
-	src, err := io.ReadAll(r)
-	if err != nil {
-		return nil, err
-	}
-	doc, err := xmldoc.Parse(src)
-	if err != nil {
-		return nil, err
-	}
-	return treeOf(doc.Root()), nil
-}
-
-func treeOf(e *xmldoc.Element) *commit.Tree {
-	t := &commit.Tree{Name: e.Name()}
-	for _, a := range e.Attrs() {
-		t.Attrs = append(t.Attrs, commit.KeyValue{Name: a.Name, Value: a.Value})
-	}
-	e.EachChild(func(c *xmldoc.Element) bool {
-		t.Children = append(t.Children, treeOf(c))
-		return true
-	})
-	return t
+	return iis.ReadRecords(c.ios.In)
 }
 
 // recordSelection maps a record onto the receiving kind, ANDed with the
@@ -107,7 +72,7 @@ func setConfigIn(c *invocation) error {
 	var msgs []string
 	for _, r := range recs {
 		if !strings.EqualFold(r.Name, "CONFIG") {
-			return errInvalidInput
+			return &iis.InvalidDataError{}
 		}
 		sec, _ := r.Attr("CONFIG.SECTION")
 		ident := c.identifier()

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/appcmd-project/appcmd/internal/configstore"
-	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
 	"github.com/appcmd-project/appcmd/internal/iis"
 	"github.com/appcmd-project/appcmd/internal/wsserver"
 )
@@ -364,23 +363,9 @@ func serveModuleEnabled(st *configstore.Store, cp configstore.ConfigPath) (bool,
 	if it := findModuleItem(eff.Root.Items); it != nil {
 		return true, it.Origin.String(), nil
 	}
-	where := "never added"
-	for _, in := range eff.Instances {
-		file := in.File.Path
-		if in.Source != nil {
-			file = in.Source.Path
-		}
-		in.Element.EachChild(func(c *xmldoc.Element) bool {
-			switch c.Name() {
-			case "clear":
-				where = file + ":" + strconv.Itoa(c.Line()) + " (clear)"
-			case "remove":
-				if n, _ := c.Attr("name"); n == webSocketModule {
-					where = file + ":" + strconv.Itoa(c.Line()) + " (remove)"
-				}
-			}
-			return true
-		})
+	where := eff.RemovedAt("name", webSocketModule)
+	if where == "" {
+		where = "never added"
 	}
 	return false, where, nil
 }

@@ -1,11 +1,13 @@
 package iis
 
 import (
+	"io"
 	"strconv"
 	"strings"
 
 	"github.com/appcmd-project/appcmd/internal/commit"
 	"github.com/appcmd-project/appcmd/internal/configstore"
+	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
 )
 
 // Records are objects as /xml writes them (appcmd.md §1.9): an element
@@ -17,6 +19,34 @@ import (
 type InvalidDataError struct{}
 
 func (e *InvalidDataError) Error() string { return "The data is invalid." }
+
+// ReadRecords reads what /xml writes: an <appcmd> element holding one
+// record per object, attributes in the order written. It uses the reader
+// of every configuration file (its limits, no DTDs); anything else is
+// InvalidDataError.
+func ReadRecords(r io.Reader) ([]*commit.Tree, error) {
+	src, err := io.ReadAll(r)
+	if err != nil {
+		return nil, &InvalidDataError{}
+	}
+	doc, err := xmldoc.Parse(src)
+	if err != nil || doc.Root().Name() != "appcmd" {
+		return nil, &InvalidDataError{}
+	}
+	return treeOf(doc.Root()).Children, nil
+}
+
+func treeOf(e *xmldoc.Element) *commit.Tree {
+	t := &commit.Tree{Name: e.Name()}
+	for _, a := range e.Attrs() {
+		t.Attrs = append(t.Attrs, commit.KeyValue{Name: a.Name, Value: a.Value})
+	}
+	e.EachChild(func(c *xmldoc.Element) bool {
+		t.Children = append(t.Children, treeOf(c))
+		return true
+	})
+	return t
+}
 
 // CheckRecords requires every record to be of kind k: add has nothing to
 // map other records to.

@@ -1,0 +1,35 @@
+package configstore
+
+import (
+	"strconv"
+
+	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
+)
+
+// RemovedAt tells where an entry of the section's own collection was taken
+// out by a lower level: the file:line of the last <clear>, or of the last
+// <remove> whose attribute key has value, among the merged instances,
+// with " (clear)" or " (remove)" after it; "" when none took it out.
+// serve uses it to say why WebSocketModule is not in the modules list.
+func (e *Effective) RemovedAt(key, value string) string {
+	coll := e.Schema.Root.Collection
+	if coll == nil {
+		return ""
+	}
+	where := ""
+	for _, in := range e.Instances {
+		file := in.source().Path
+		in.Element.EachChild(func(c *xmldoc.Element) bool {
+			switch {
+			case coll.ClearElement != "" && c.Name() == coll.ClearElement:
+				where = file + ":" + strconv.Itoa(c.Line()) + " (clear)"
+			case coll.RemoveElement != "" && c.Name() == coll.RemoveElement:
+				if v, _ := c.Attr(key); v == value {
+					where = file + ":" + strconv.Itoa(c.Line()) + " (remove)"
+				}
+			}
+			return true
+		})
+	}
+	return where
+}
