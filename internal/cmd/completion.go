@@ -101,15 +101,7 @@ func completionStore(words []string, ios *ioStreams, getenv func(string) (string
 	}
 	c := &invocation{commandLine: inv, ios: ios, getenv: getenv,
 		opts: &options{appHostConfig: inv.Reserved["apphostconfig"].Value}}
-	path, ok := c.existingAppHostPath()
-	if !ok {
-		return nil
-	}
-	s, err := configstore.Open(configstore.Options{AppHostPath: path, SchemaDirs: c.schemaDirs(), Env: getenv})
-	if err != nil {
-		return nil
-	}
-	return s
+	return c.existingStore()
 }
 
 // sectionCandidates are the full and short names of every known section.
@@ -179,11 +171,7 @@ func completionSection(v *command, words []string, ios *ioStreams, getenv func(s
 		return nil
 	}
 	defer s.Close()
-	sch, _, err := s.LookupSection(name, configstore.ServerPath)
-	if err != nil {
-		return nil
-	}
-	return sch
+	return knownSection(s, name)
 }
 
 // attributeNames are the attribute paths of the chosen section (dotted

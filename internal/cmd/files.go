@@ -7,6 +7,7 @@ import (
 
 	"github.com/appcmd-project/appcmd/internal/configstore"
 	"github.com/appcmd-project/appcmd/internal/iis"
+	"github.com/appcmd-project/appcmd/internal/section"
 )
 
 // Environment variables that choose the files (docs/files.md).
@@ -57,6 +58,39 @@ func (c *invocation) existingAppHostPath() (string, bool) {
 	}
 	info, err := os.Stat(path)
 	return path, err == nil && info.Mode().IsRegular()
+}
+
+// existingStore opens the configuration in use read-only, without
+// creating anything (completion and hints must not); nil when there is
+// none or it cannot be read.
+func (c *invocation) existingStore() *configstore.Store {
+	path, ok := c.existingAppHostPath()
+	if !ok {
+		return nil
+	}
+	s, err := configstore.Open(configstore.Options{AppHostPath: path, SchemaDirs: c.schemaDirs(), Env: c.getenv})
+	if err != nil {
+		return nil
+	}
+	return s
+}
+
+// knownSection is the schema of a section name (full or short), or nil.
+func (c *invocation) knownSection(name string) *section.Section {
+	s := c.existingStore()
+	if s == nil {
+		return nil
+	}
+	defer s.Close()
+	return knownSection(s, name)
+}
+
+func knownSection(s *configstore.Store, name string) *section.Section {
+	sch, _, err := s.LookupSection(name, configstore.ServerPath)
+	if err != nil {
+		return nil
+	}
+	return sch
 }
 
 // userConfigDir is $XDG_CONFIG_HOME, else the platform's user config

@@ -93,7 +93,7 @@ func (c *invocation) paramHint(name string) string {
 // sectionHint: the closest section names (full or short, as typed).
 func (c *invocation) sectionHint(name string) string {
 	const list = "'appcmd list config -section:?' lists the sections"
-	s := c.hintStore()
+	s := c.existingStore()
 	if s == nil {
 		return list
 	}
@@ -133,7 +133,7 @@ func (c *invocation) attributeHint(sec, path string) string {
 		return ""
 	}
 	help := fmt.Sprintf("'appcmd set config -section:%s /?' lists its attributes", sec)
-	sch := c.hintSection(sec)
+	sch := c.knownSection(sec)
 	if sch == nil {
 		return help
 	}
@@ -156,7 +156,7 @@ func (c *invocation) valueHint(sec, attr string) string {
 	if sec == "" {
 		return ""
 	}
-	sch := c.hintSection(sec)
+	sch := c.knownSection(sec)
 	if sch == nil {
 		return ""
 	}
@@ -259,34 +259,6 @@ func seconds(n int64) string {
 		s = fmt.Sprintf("%d.%s", days, s)
 	}
 	return s
-}
-
-// hintStore opens the configuration in use, read-only and without
-// creating anything; nil when there is none.
-func (c *invocation) hintStore() *configstore.Store {
-	path, ok := c.existingAppHostPath()
-	if !ok {
-		return nil
-	}
-	s, err := configstore.Open(configstore.Options{AppHostPath: path, SchemaDirs: c.schemaDirs(), Env: c.getenv})
-	if err != nil {
-		return nil
-	}
-	return s
-}
-
-// hintSection is the schema of a section named on the command line.
-func (c *invocation) hintSection(name string) *section.Section {
-	s := c.hintStore()
-	if s == nil {
-		return nil
-	}
-	defer s.Close()
-	sch, _, err := s.LookupSection(name, configstore.ServerPath)
-	if err != nil {
-		return nil
-	}
-	return sch
 }
 
 // closest returns the candidates nearest to name by edit distance
