@@ -79,28 +79,34 @@ func findItem(coll *configstore.EffElement, sel *commit.Selector) *configstore.E
 		}
 		items = items[sel.Pos.Index : sel.Pos.Index+1]
 	}
-next:
 	for _, it := range items {
-		for _, kv := range sel.Keys {
-			a := it.Attr(kv.Name)
-			if a == nil {
-				continue next
-			}
-			if a.Schema != nil {
-				want := kv.Value
-				if v, err := a.Schema.Normalize(want); err == nil {
-					want = v
-				}
-				if !a.Schema.Equal(a.Value, want) {
-					continue next
-				}
-			} else if a.Value != kv.Value {
-				continue next
-			}
+		if hasKeys(it, sel.Keys) {
+			return it
 		}
-		return it
 	}
 	return nil
+}
+
+// hasKeys reports whether an entry has every attribute value of keys.
+func hasKeys(it *configstore.EffElement, keys []commit.KeyValue) bool {
+	for _, kv := range keys {
+		a := it.Attr(kv.Name)
+		if a == nil {
+			return false
+		}
+		if a.Schema != nil {
+			want := kv.Value
+			if v, err := a.Schema.Normalize(want); err == nil {
+				want = v
+			}
+			if !a.Schema.Equal(a.Value, want) {
+				return false
+			}
+		} else if a.Value != kv.Value {
+			return false
+		}
+	}
+	return true
 }
 
 // change runs one change of this element's section through commit.Apply.
@@ -314,20 +320,35 @@ func (c *Collection) Find(keys map[string]any) (*Element, error) {
 	m := c.owner.m
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	el, err := c.owner.resolve()
+	el, sel, err := c.resolveKeys(keys)
 	if err != nil {
 		return nil, err
+	}
+	return c.match(el, sel.Keys), nil
+}
+
+// resolveKeys resolves the collection and turns keys into a selector of
+// its entries. The caller holds m.mu.
+func (c *Collection) resolveKeys(keys map[string]any) (*configstore.EffElement, *commit.Selector, error) {
+	el, err := c.owner.resolve()
+	if err != nil {
+		return nil, nil, err
 	}
 	sel, err := c.selector(keys, el)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	return el, sel, nil
+}
+
+// match is the first entry of el with these key values, or nil.
+func (c *Collection) match(el *configstore.EffElement, keys []commit.KeyValue) *Element {
 	for i, it := range el.Items {
-		if findItem(&configstore.EffElement{Items: []*configstore.EffElement{it}}, sel) != nil {
-			return c.entry(el, it, i), nil
+		if hasKeys(it, keys) {
+			return c.entry(el, it, i)
 		}
 	}
-	return nil, nil
+	return nil
 }
 
 // Add adds an entry with these attributes at position (0 first, End after
@@ -338,11 +359,7 @@ func (c *Collection) Add(attrs map[string]any, position int) (*Element, error) {
 	m := c.owner.m
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	el, err := c.owner.resolve()
-	if err != nil {
-		return nil, err
-	}
-	sel, err := c.selector(attrs, el)
+	_, sel, err := c.resolveKeys(attrs)
 	if err != nil {
 		return nil, err
 	}
@@ -355,15 +372,12 @@ func (c *Collection) Add(attrs map[string]any, position int) (*Element, error) {
 	if err := c.owner.change(commit.Change{Kind: commit.Add, Path: c.owner.sub(commit.Step{Selector: sel})}); err != nil {
 		return nil, err
 	}
-	el, err = c.owner.resolve()
+	el, err := c.owner.resolve()
 	if err != nil {
 		return nil, err
 	}
-	find := &commit.Selector{Keys: sel.Keys}
-	for i, it := range el.Items {
-		if findItem(&configstore.EffElement{Items: []*configstore.EffElement{it}}, find) != nil {
-			return c.entry(el, it, i), nil
-		}
+	if e := c.match(el, sel.Keys); e != nil {
+		return e, nil
 	}
 	return nil, wrap(&configstore.NotFoundError{Message: commit.NotFoundText})
 }
@@ -375,11 +389,7 @@ func (c *Collection) Remove(keys map[string]any) error {
 	m := c.owner.m
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	el, err := c.owner.resolve()
-	if err != nil {
-		return err
-	}
-	sel, err := c.selector(keys, el)
+	_, sel, err := c.resolveKeys(keys)
 	if err != nil {
 		return err
 	}

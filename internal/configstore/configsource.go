@@ -1,7 +1,6 @@
 package configstore
 
 import (
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -53,12 +52,7 @@ func (s *Store) configSource(f *File, e *xmldoc.Element, inLocation bool) (*File
 	}
 	doc, err := xmldoc.ParseOptions(m.data, xmldoc.Options{Evict: m.evict, CopyRange: m.copyRange})
 	if err != nil {
-		var se *xmldoc.SyntaxError
-		if errors.As(err, &se) {
-			return nil, &ConfigFileError{File: path, Line: se.Line, Kind: ErrMalformed, Err: err,
-				Description: fmt.Sprintf("%s (column %d: %s)", DescSourceParse, se.Column, se.Msg)}
-		}
-		return nil, &ConfigFileError{File: path, Kind: ErrMalformed, Description: DescSourceParse, Err: err}
+		return nil, parseError(path, DescSourceParse, err)
 	}
 	if doc.Root().Name() != e.Name() {
 		return nil, &ConfigFileError{File: path, Line: doc.Root().Line(), Kind: ErrMalformed,

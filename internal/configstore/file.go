@@ -41,18 +41,24 @@ func (f *File) Doc() *xmldoc.Document { return f.doc }
 // Changed reports whether edits changed the document.
 func (f *File) Changed() bool { return f.doc != nil && f.doc.Changed() }
 
+// parseError is the configuration error for a file that did not parse:
+// desc, and the line and column of a syntax error when there is one.
+func parseError(path, desc string, err error) error {
+	var se *xmldoc.SyntaxError
+	if errors.As(err, &se) {
+		return &ConfigFileError{File: path, Line: se.Line, Kind: ErrMalformed, Err: err,
+			Description: fmt.Sprintf("%s (column %d: %s)", desc, se.Column, se.Msg)}
+	}
+	return &ConfigFileError{File: path, Kind: ErrMalformed, Description: desc, Err: err}
+}
+
 // parseFile parses the bytes of a configuration file; opt carries the hooks
 // of a mapped file (see readFile).
 func parseFile(path string, cp ConfigPath, src []byte, opt xmldoc.Options) (*File, error) {
 	f := &File{Path: path, ConfigPath: cp}
 	doc, err := xmldoc.ParseOptions(src, opt)
 	if err != nil {
-		var se *xmldoc.SyntaxError
-		if errors.As(err, &se) {
-			return nil, &ConfigFileError{File: path, Line: se.Line, Kind: ErrMalformed, Err: err,
-				Description: fmt.Sprintf("%s (column %d: %s)", DescNotWellFormed, se.Column, se.Msg)}
-		}
-		return nil, &ConfigFileError{File: path, Kind: ErrMalformed, Description: DescNotWellFormed, Err: err}
+		return nil, parseError(path, DescNotWellFormed, err)
 	}
 	if doc.Root().Name() != "configuration" {
 		return nil, &ConfigFileError{File: path, Line: doc.Root().Line(), Kind: ErrMalformed,

@@ -50,6 +50,33 @@ func fileKind(mode fs.FileMode) string {
 	return "a special file (" + mode.Type().String() + ")"
 }
 
+// openConfig opens a configuration file (with the platform's openFlags)
+// and checks with fstat, on the opened file itself, that it is a regular
+// file of bounded size.
+func openConfig(path string) (*os.File, fs.FileInfo, error) {
+	f, err := os.OpenFile(path, openFlags, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	info, err := f.Stat()
+	if err == nil {
+		err = checkConfigFile(path, info)
+	}
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, info, nil
+}
+
+// readWhole reads an opened, checked configuration file into memory and
+// closes it.
+func readWhole(f *os.File, path string, info fs.FileInfo) (mapped, error) {
+	defer f.Close()
+	b, err := readAllBounded(f, path)
+	return mapped{data: b, info: info}, err
+}
+
 // readAllBounded reads an opened, checked configuration file; it may have
 // grown since it was checked, so no more than MaxFileSize bytes are read.
 func readAllBounded(f *os.File, path string) ([]byte, error) {

@@ -18,22 +18,8 @@ type mapped struct {
 	copyRange func(w io.Writer, from, to int) error
 }
 
-// openConfig opens a configuration file and checks what it is.
-func openConfig(path string) (*os.File, fs.FileInfo, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	info, err := f.Stat()
-	if err == nil {
-		err = checkConfigFile(path, info)
-	}
-	if err != nil {
-		f.Close()
-		return nil, nil, err
-	}
-	return f, info, nil
-}
+// openFlags opens a configuration file for reading.
+const openFlags = os.O_RDONLY
 
 // readFile returns the contents of a file.
 func readFile(path string, _ bool) (mapped, error) {
@@ -41,7 +27,5 @@ func readFile(path string, _ bool) (mapped, error) {
 	if err != nil {
 		return mapped{}, err
 	}
-	defer f.Close()
-	b, err := readAllBounded(f, path)
-	return mapped{data: b, info: info}, err
+	return readWhole(f, path, info)
 }

@@ -23,24 +23,9 @@ type mapped struct {
 	info      fs.FileInfo // of the opened file, for Store.verifyUnchanged
 }
 
-// openConfig opens a configuration file without blocking (a named pipe
-// would otherwise wait for a writer) and checks with fstat, on the opened
-// file itself, that it is a regular file of bounded size.
-func openConfig(path string) (*os.File, fs.FileInfo, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return nil, nil, err
-	}
-	info, err := f.Stat()
-	if err == nil {
-		err = checkConfigFile(path, info)
-	}
-	if err != nil {
-		f.Close()
-		return nil, nil, err
-	}
-	return f, info, nil
-}
+// openFlags opens a configuration file without blocking: a named pipe
+// would otherwise wait for a writer before openConfig can refuse it.
+const openFlags = os.O_RDONLY | syscall.O_NONBLOCK
 
 // readFile returns the contents of a file. Large files are mapped; writers
 // replace files by rename, never in place, so a mapping stays valid while
@@ -51,15 +36,11 @@ func readFile(path string, noMap bool) (mapped, error) {
 		return mapped{}, err
 	}
 	if noMap || info.Size() < mmapThreshold || int64(int(info.Size())) != info.Size() {
-		defer f.Close()
-		b, err := readAllBounded(f, path)
-		return mapped{data: b, info: info}, err
+		return readWhole(f, path, info)
 	}
 	b, err := syscall.Mmap(int(f.Fd()), 0, int(info.Size()), syscall.PROT_READ, syscall.MAP_SHARED)
 	if err != nil {
-		defer f.Close()
-		b, err := readAllBounded(f, path)
-		return mapped{data: b, info: info}, err
+		return readWhole(f, path, info)
 	}
 	return mapped{
 		data:      b,

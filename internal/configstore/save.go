@@ -20,25 +20,21 @@ func (s *Store) Changed() []*File {
 	if s.apphost.Changed() {
 		out = append(out, s.apphost)
 	}
+	out = appendChanged(out, s.files)
+	return appendChanged(out, s.sources)
+}
+
+// appendChanged appends the changed files of m to out, in path order.
+func appendChanged(out []*File, m map[string]*File) []*File {
 	var paths []string
-	for p, f := range s.files {
+	for p, f := range m {
 		if f.Changed() {
 			paths = append(paths, p)
 		}
 	}
 	sort.Strings(paths)
 	for _, p := range paths {
-		out = append(out, s.files[p])
-	}
-	paths = paths[:0]
-	for p, f := range s.sources {
-		if f.Changed() {
-			paths = append(paths, p)
-		}
-	}
-	sort.Strings(paths)
-	for _, p := range paths {
-		out = append(out, s.sources[p])
+		out = append(out, m[p])
 	}
 	return out
 }

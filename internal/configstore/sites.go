@@ -182,14 +182,7 @@ func (s *Store) readSite(e *xmldoc.Element, defs siteDefaults) *Site {
 }
 
 // RootApp returns the application at "/", or nil.
-func (s *Site) RootApp() *App {
-	for _, a := range s.Apps {
-		if a.Path == "/" {
-			return a
-		}
-	}
-	return nil
-}
+func (s *Site) RootApp() *App { return s.FindApp("/") }
 
 // FindApp returns the application with exactly this path (ignoring case).
 func (s *Site) FindApp(path string) *App {

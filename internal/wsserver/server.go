@@ -421,16 +421,10 @@ func (s *Server) Listeners() []ListenerAddr {
 
 // Addrs returns the bound listener addresses, sorted by listener key.
 func (s *Server) Addrs() []net.Addr {
-	s.lnMu.Lock()
-	defer s.lnMu.Unlock()
-	keys := make([]string, 0, len(s.lns))
-	for k := range s.lns {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	out := make([]net.Addr, 0, len(keys))
-	for _, k := range keys {
-		out = append(out, s.lns[k].ln.Addr())
+	lns := s.Listeners()
+	out := make([]net.Addr, len(lns))
+	for i, l := range lns {
+		out[i] = l.Addr
 	}
 	return out
 }

@@ -334,6 +334,21 @@ func indexQuote(b []byte) int {
 	return -1
 }
 
+// skipMarkup returns the length of the comment, CDATA section or
+// processing instruction that rest starts with, or 0 when it starts a tag.
+// The document is already known to be well-formed.
+func skipMarkup(rest []byte) int {
+	switch {
+	case bytes.HasPrefix(rest, []byte("<!--")):
+		return 4 + bytes.Index(rest[4:], []byte("-->")) + 3
+	case bytes.HasPrefix(rest, []byte("<![CDATA[")):
+		return bytes.Index(rest, []byte("]]>")) + 3
+	case rest[1] == '?':
+		return bytes.Index(rest, []byte("?>")) + 2
+	}
+	return 0
+}
+
 // skipElement returns the offset after the end tag of the element whose
 // content starts at p. The document is already known to be well-formed.
 func skipElement(src []byte, p int) int {
@@ -341,19 +356,15 @@ func skipElement(src []byte, p int) int {
 	for {
 		p += bytes.IndexByte(src[p:], '<')
 		rest := src[p:]
-		switch {
+		switch n := skipMarkup(rest); {
 		case rest[1] == '/':
 			depth--
 			p += bytes.IndexByte(rest, '>') + 1
 			if depth == 0 {
 				return p
 			}
-		case bytes.HasPrefix(rest, []byte("<!--")):
-			p += 4 + bytes.Index(rest[4:], []byte("-->")) + 3
-		case bytes.HasPrefix(rest, []byte("<![CDATA[")):
-			p += bytes.Index(rest, []byte("]]>")) + 3
-		case rest[1] == '?':
-			p += bytes.Index(rest, []byte("?>")) + 2
+		case n > 0:
+			p += n
 		default:
 			end, self := tagEnd(src, p+1)
 			if !self {
@@ -646,13 +657,9 @@ func (x *childIndex) next(src []byte) bool {
 		}
 		p += i
 		rest := src[p:x.limit]
-		switch {
-		case bytes.HasPrefix(rest, []byte("<!--")):
-			p += 4 + bytes.Index(rest[4:], []byte("-->")) + 3
-		case bytes.HasPrefix(rest, []byte("<![CDATA[")):
-			p += bytes.Index(rest, []byte("]]>")) + 3
-		case rest[1] == '?':
-			p += bytes.Index(rest, []byte("?>")) + 2
+		switch n := skipMarkup(rest); {
+		case n > 0:
+			p += n
 		default:
 			end, self := tagEnd(src, p+1)
 			if !self {
