@@ -1,0 +1,54 @@
+// Package testenv holds helpers shared by the tests of several packages.
+// Only _test.go files import it; the program never links it.
+package testenv
+
+import (
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// CheckImports parses the non-test Go files of the current directory (the
+// package under test) and reports, through t.Errorf, every import for which
+// why returns a non-empty reason: "<file> imports <path>: <reason>".
+func CheckImports(t *testing.T, why func(path string) string) {
+	t.Helper()
+	files, err := filepath.Glob("*.go")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no sources: %v", err)
+	}
+	fset := token.NewFileSet()
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		ast, err := parser.ParseFile(fset, f, nil, parser.ImportsOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, imp := range ast.Imports {
+			p, _ := strconv.Unquote(imp.Path.Value)
+			if reason := why(p); reason != "" {
+				t.Errorf("%s imports %s: %s", f, p, reason)
+			}
+		}
+	}
+}
+
+// RSS returns the resident set size of this process in bytes, read from
+// /proc/self/status; 0 where that file does not exist (not Linux).
+func RSS() int64 {
+	b, _ := os.ReadFile("/proc/self/status")
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "VmRSS:") {
+			f := strings.Fields(l)
+			kb, _ := strconv.ParseInt(f[1], 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
