@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/appcmd-project/appcmd/internal/configstore"
+	"github.com/appcmd-project/appcmd/internal/testenv"
 	"github.com/appcmd-project/appcmd/internal/wsserver"
 )
 
@@ -123,7 +124,7 @@ func TestServeUniquePaths(t *testing.T) {
 		debug.FreeOSMemory()
 		c0 := processCPU()
 		time.Sleep(idle)
-		return processRSS(), time.Duration(float64(processCPU()-c0) / idle.Seconds())
+		return testenv.RSS(), time.Duration(float64(processCPU()-c0) / idle.Seconds())
 	}
 
 	rss0, cpu0 := measure()
@@ -182,18 +183,6 @@ func TestServeUniquePaths(t *testing.T) {
 	if bound := 2*serveSnapshotCacheMax + 16; nFiles > bound {
 		t.Errorf("the snapshot lists %d files after %d unique paths, want at most %d", nFiles, n, bound)
 	}
-}
-
-func processRSS() int64 {
-	b, _ := os.ReadFile("/proc/self/status")
-	for _, l := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(l, "VmRSS:") {
-			f := strings.Fields(l)
-			kb, _ := strconv.ParseInt(f[1], 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
 }
 
 func processCPU() time.Duration {

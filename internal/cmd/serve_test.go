@@ -15,6 +15,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/appcmd-project/appcmd/internal/configstore"
+	"github.com/appcmd-project/appcmd/internal/testenv"
 	"github.com/appcmd-project/appcmd/internal/wsserver"
 )
 
@@ -84,15 +85,7 @@ const serveTestAppWebConfig = `<configuration>
 func writeServeFiles(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
-	for name, body := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testenv.WriteTree(t, dir, files)
 	return dir
 }
 

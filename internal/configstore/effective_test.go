@@ -2,11 +2,12 @@ package configstore
 
 import (
 	"errors"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/appcmd-project/appcmd/internal/testenv"
 )
 
 // hierarchyHost is an applicationHost.config with one site, an application
@@ -42,20 +43,6 @@ const hierarchyHost = `<?xml version="1.0" encoding="UTF-8"?>
 </configuration>
 `
 
-// writeTree writes files (path → content) under dir.
-func writeTree(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for name, content := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 func openTree(t *testing.T, server string, files map[string]string) *Store {
 	t.Helper()
 	dir := t.TempDir()
@@ -66,7 +53,7 @@ func openTree(t *testing.T, server string, files map[string]string) *Store {
 	for _, d := range []string{"root/d/e", "app/sub", "vdir/x"} {
 		all[d+"/.keep"] = ""
 	}
-	writeTree(t, dir, all)
+	testenv.WriteTree(t, dir, all)
 	s, err := Open(Options{AppHostPath: filepath.Join(dir, "applicationHost.config")})
 	if err != nil {
 		t.Fatal(err)

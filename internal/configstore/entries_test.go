@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/appcmd-project/appcmd/internal/testenv"
 )
 
 // EffectiveEntries agrees with Effective on the entries it keeps, and on
@@ -35,7 +37,7 @@ func TestEffectiveEntries(t *testing.T) {
 			host := strings.Replace(hierarchyHost, hierarchyHost[strings.Index(hierarchyHost, "<sites>"):strings.Index(hierarchyHost, "</sites>")], body, 1)
 			host = strings.Replace(host, "{{SERVER}}", "", 1)
 			host = strings.Replace(host, `<section name="sites"`, `<section name="applicationPools" allowDefinition="AppHostOnly" overrideModeDefault="Deny" /><section name="sites"`, 1)
-			writeTree(t, dir, map[string]string{"applicationHost.config": host})
+			testenv.WriteTree(t, dir, map[string]string{"applicationHost.config": host})
 			s, err := Open(Options{AppHostPath: filepath.Join(dir, "applicationHost.config")})
 			if err != nil {
 				t.Fatal(err)

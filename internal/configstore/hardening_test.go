@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
+	"github.com/appcmd-project/appcmd/internal/testenv"
 )
 
 // Tests of issue 13's store items: special files, the writer's limits as
@@ -71,7 +72,7 @@ func TestReadRefusesSpecialFiles(t *testing.T) {
 			})
 			t.Run(fmt.Sprintf("%s/web.config/noMap=%v", c.name, noMap), func(t *testing.T) {
 				dir := t.TempDir()
-				writeTree(t, dir, map[string]string{"applicationHost.config": strings.Replace(hierarchyHost, "{{SERVER}}", "", 1)})
+				testenv.WriteTree(t, dir, map[string]string{"applicationHost.config": strings.Replace(hierarchyHost, "{{SERVER}}", "", 1)})
 				os.MkdirAll(filepath.Join(dir, "root"), 0o755)
 				web := filepath.Join(dir, "root", "web.config")
 				if err := c.make(web); err != nil {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
+	"github.com/appcmd-project/appcmd/internal/testenv"
 )
 
 // TestSaveAllOrNothing changes applicationHost.config and a web.config, then
@@ -17,7 +18,7 @@ import (
 func TestSaveAllOrNothing(t *testing.T) {
 	dir := t.TempDir()
 	host := strings.Replace(hierarchyHost, "{{SERVER}}", "", 1)
-	writeTree(t, dir, map[string]string{
+	testenv.WriteTree(t, dir, map[string]string{
 		"applicationHost.config": host,
 		"root/web.config":        "<configuration>\r\n</configuration>\r\n",
 	})
@@ -65,7 +66,7 @@ func TestSaveAllOrNothing(t *testing.T) {
 // TestSaveNothingChanged writes nothing when no edit changed a document.
 func TestSaveNothingChanged(t *testing.T) {
 	dir := t.TempDir()
-	writeTree(t, dir, map[string]string{"applicationHost.config": strings.Replace(hierarchyHost, "{{SERVER}}", "", 1)})
+	testenv.WriteTree(t, dir, map[string]string{"applicationHost.config": strings.Replace(hierarchyHost, "{{SERVER}}", "", 1)})
 	path := filepath.Join(dir, "applicationHost.config")
 	before, _ := os.Stat(path)
 	s, err := Open(Options{AppHostPath: path, Write: true})
@@ -147,7 +148,7 @@ func TestSaveRefusesUnstorable(t *testing.T) {
 	} {
 		dir := t.TempDir()
 		host := strings.Replace(hierarchyHost, "{{SERVER}}", "", 1)
-		writeTree(t, dir, map[string]string{"applicationHost.config": host})
+		testenv.WriteTree(t, dir, map[string]string{"applicationHost.config": host})
 		s, err := Open(Options{AppHostPath: filepath.Join(dir, "applicationHost.config"), Write: true})
 		if err != nil {
 			t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/appcmd-project/appcmd/internal/section"
+	"github.com/appcmd-project/appcmd/internal/testenv"
 )
 
 // tail is what follows the sites in a hierarchyHost document: the part the
@@ -112,7 +113,7 @@ func TestSectionAt(t *testing.T) {
 func TestSectionAtNewFile(t *testing.T) {
 	host := strings.ReplaceAll(strings.Replace(hierarchyHost, "{{SERVER}}", "", 1), "    ", "  ")
 	dir := t.TempDir()
-	writeTree(t, dir, map[string]string{"applicationHost.config": host, "root/.keep": ""})
+	testenv.WriteTree(t, dir, map[string]string{"applicationHost.config": host, "root/.keep": ""})
 	s, err := Open(Options{AppHostPath: filepath.Join(dir, "applicationHost.config")})
 	if err != nil {
 		t.Fatal(err)

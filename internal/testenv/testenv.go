@@ -15,7 +15,7 @@ import (
 // CheckImports parses the non-test Go files of the current directory (the
 // package under test) and reports, through t.Errorf, every import for which
 // why returns a non-empty reason: "<file> imports <path>: <reason>".
-func CheckImports(t *testing.T, why func(path string) string) {
+func CheckImports(t testing.TB, why func(path string) string) {
 	t.Helper()
 	files, err := filepath.Glob("*.go")
 	if err != nil || len(files) == 0 {
@@ -51,4 +51,19 @@ func RSS() int64 {
 		}
 	}
 	return 0
+}
+
+// WriteTree writes files (slash-separated path under dir → content),
+// creating the folders they need.
+func WriteTree(t testing.TB, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

@@ -25,6 +25,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/appcmd-project/appcmd/internal/testenv"
 )
 
 // Benchmarks against a bare gorilla/websocket echo server in the same
@@ -349,18 +351,6 @@ func raiseNoFile(n uint64) {
 	}
 }
 
-func vmRSS() int64 {
-	b, _ := os.ReadFile("/proc/self/status")
-	for _, l := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(l, "VmRSS:") {
-			f := strings.Fields(l)
-			kb, _ := strconv.ParseInt(f[1], 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
-}
-
 type memSample struct {
 	rss, heapObjects, stacks, totalGo int64
 	goroutines                        int
@@ -369,7 +359,7 @@ type memSample struct {
 func sampleMem() memSample {
 	ss := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/memory/classes/heap/stacks:bytes"}, {Name: "/memory/classes/total:bytes"}}
 	metrics.Read(ss)
-	return memSample{rss: vmRSS(), heapObjects: int64(ss[0].Value.Uint64()), stacks: int64(ss[1].Value.Uint64()),
+	return memSample{rss: testenv.RSS(), heapObjects: int64(ss[0].Value.Uint64()), stacks: int64(ss[1].Value.Uint64()),
 		totalGo: int64(ss[2].Value.Uint64()), goroutines: runtime.NumGoroutine()}
 }
 

@@ -26,6 +26,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/appcmd-project/appcmd/internal/testenv"
 )
 
 // Stress tests: many connections, peers that never read, slowloris
@@ -95,7 +97,7 @@ type resources struct {
 }
 
 func sampleResources() resources {
-	return resources{goroutines: runtime.NumGoroutine(), fds: openFDs(), rss: vmRSS(), heap: heapObjects()}
+	return resources{goroutines: runtime.NumGoroutine(), fds: openFDs(), rss: testenv.RSS(), heap: heapObjects()}
 }
 
 // settledBaseline waits until the goroutine and fd counts have been stable
