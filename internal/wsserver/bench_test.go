@@ -89,7 +89,12 @@ func bareEcho(t testing.TB) (addr string, stop func()) {
 }
 
 func oursEcho(t testing.TB, cfg fakeConfig) (*Server, string, func()) {
-	s, err := New(staticLoader(cfg), Options{Listen: "127.0.0.1:0", Log: io.Discard, PollInterval: -1})
+	return oursServer(t, staticLoader(cfg))
+}
+
+// oursServer starts a quiet server on loopback; stop shuts it down.
+func oursServer(t testing.TB, loader Loader) (s *Server, addr string, stop func()) {
+	s, err := New(loader, Options{Listen: "127.0.0.1:0", Log: io.Discard, PollInterval: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -391,19 +396,8 @@ func TestBenchIdleConnections(t *testing.T) {
 		cfg.Rules = append(cfg.Rules, fakeRule{Site: "Default Web Site", Path: "/g" + strconv.FormatInt(gen.Load(), 10), Enabled: bptr(false), Origin: "bench"})
 		return &fakeSnap{cfg: cfg}, nil
 	}
-	s, err := New(loader, Options{Listen: "127.0.0.1:0", Log: io.Discard, PollInterval: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		s.Shutdown(ctx)
-	}()
-	addr := s.Addrs()[0].String()
+	s, addr, stop := oursServer(t, loader)
+	defer stop()
 
 	runtime.GC()
 	debug.FreeOSMemory()
