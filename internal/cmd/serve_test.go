@@ -328,14 +328,7 @@ func TestServeSelectSites(t *testing.T) {
 // and resolves each site root: only a missing webSocket declaration may
 // stop a load.
 func TestServeCorpus(t *testing.T) {
-	var files []string
-	for _, d := range []string{"apphost", "apphost-full"} {
-		m, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "corpus", d, "*.config"))
-		files = append(files, m...)
-	}
-	if len(files) == 0 {
-		t.Skip("skipped: needs ../shared/corpus")
-	}
+	files := testenv.CorpusFiles(t, filepath.Join("..", "..", "..", "shared", "corpus"), "apphost", "apphost-full")
 	for _, f := range files {
 		snap, err := serveLoader(configstore.Options{AppHostPath: f, Env: func(string) (string, bool) { return "", false }})()
 		var use *configstore.UnknownSectionError

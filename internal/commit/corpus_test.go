@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/appcmd-project/appcmd/internal/configstore"
+	"github.com/appcmd-project/appcmd/internal/testenv"
 )
 
 const sharedDir = "../../../shared"
@@ -71,10 +72,7 @@ func lineDiff(t *testing.T, a, b []byte) (removed, added []string) {
 // checks with a line diff that only the expected lines changed, in the
 // file's own line ending and indentation.
 func TestCorpusPingIntervalDiff(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(sharedDir, "corpus/apphost/*.config"))
-	if len(files) == 0 {
-		t.Skip("skipped: needs ../shared/corpus")
-	}
+	files := testenv.CorpusFiles(t, filepath.Join(sharedDir, "corpus"), "apphost")
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			src, err := os.ReadFile(f)

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/appcmd-project/appcmd/internal/testenv"
 )
 
 const sharedDir = "../../../shared"
@@ -24,10 +26,7 @@ var corpusKnownErrors = map[string]string{
 // applicationHost.config, with the real IIS schema, at the server level and
 // at each site.
 func TestCorpusEffective(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(sharedDir, "corpus/apphost*/*.config"))
-	if len(files) == 0 {
-		t.Skip("skipped: needs ../shared/corpus")
-	}
+	files := testenv.CorpusFiles(t, filepath.Join(sharedDir, "corpus"), "apphost*")
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			s, err := Open(Options{AppHostPath: f, SchemaDirs: []string{filepath.Join(sharedDir, "iis-schema")}})
@@ -81,10 +80,7 @@ var webConfigKnownErrors = map[string]string{
 // section without an unlock) must fail with a located configuration error;
 // every other section must read.
 func TestCorpusWebConfigs(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(sharedDir, "corpus/webconfig/*.config"))
-	if len(files) == 0 {
-		t.Skip("skipped: needs ../shared/corpus")
-	}
+	files := testenv.CorpusFiles(t, filepath.Join(sharedDir, "corpus"), "webconfig")
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			s := openTemplate(t)

@@ -67,3 +67,20 @@ func WriteTree(t testing.TB, dir string, files map[string]string) {
 		}
 	}
 }
+
+// CorpusFiles lists the *.config files of the given folders of the shared
+// corpus (corpus is its path relative to the package under test, dirs may
+// be glob patterns), and skips the test when there are none: a lone clone
+// has no ../shared.
+func CorpusFiles(t testing.TB, corpus string, dirs ...string) []string {
+	t.Helper()
+	var files []string
+	for _, d := range dirs {
+		m, _ := filepath.Glob(filepath.Join(corpus, d, "*.config"))
+		files = append(files, m...)
+	}
+	if len(files) == 0 {
+		t.Skip("skipped: needs ../shared/corpus")
+	}
+	return files
+}

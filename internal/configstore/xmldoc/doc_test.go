@@ -7,21 +7,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/appcmd-project/appcmd/internal/testenv"
 )
 
 const corpus = "../../../../shared/corpus"
-
-func corpusFiles(t testing.TB, dirs ...string) []string {
-	var files []string
-	for _, d := range dirs {
-		m, _ := filepath.Glob(filepath.Join(corpus, d, "*.config"))
-		files = append(files, m...)
-	}
-	if len(files) == 0 {
-		t.Skip("skipped: needs ../shared/corpus")
-	}
-	return files
-}
 
 // walk loads every element and attribute so lazy parsing is exercised too.
 func walk(e *Element) int {
@@ -34,7 +24,7 @@ func walk(e *Element) int {
 }
 
 func TestCorpusRoundTrip(t *testing.T) {
-	for _, f := range corpusFiles(t, "apphost", "apphost-full", "webconfig") {
+	for _, f := range testenv.CorpusFiles(t, corpus, "apphost", "apphost-full", "webconfig") {
 		src, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
@@ -82,7 +72,7 @@ func TestMalformedCorpus(t *testing.T) {
 		"01-Azure-Samples-nodejs-docs-hello-world.config": 62,
 		"02-tjanczuk-iisnode.config":                      125,
 	}
-	for _, f := range corpusFiles(t, "malformed") {
+	for _, f := range testenv.CorpusFiles(t, corpus, "malformed") {
 		src, _ := os.ReadFile(f)
 		_, err := Parse(src)
 		se, ok := err.(*SyntaxError)

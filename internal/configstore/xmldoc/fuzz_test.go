@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/appcmd-project/appcmd/internal/testenv"
 )
 
 // FuzzParse checks the scanner differentially against encoding/xml, in
@@ -91,7 +93,7 @@ func FuzzParse(f *testing.F) {
 // TestParseCorpus runs FuzzParse's checks on every file of the shared
 // corpus, whole (the seeds hold only pruned copies of the large ones).
 func TestParseCorpus(t *testing.T) {
-	for _, f := range corpusFiles(t, "apphost", "apphost-full", "webconfig", "malformed") {
+	for _, f := range testenv.CorpusFiles(t, corpus, "apphost", "apphost-full", "webconfig", "malformed") {
 		src, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
@@ -726,7 +728,7 @@ func TestWriteFuzzSeeds(t *testing.T) {
 	whole := map[string]bool{"01-dotnet-koelnbonn-SpeakerNet.config": true} // CRLF
 	seeded := 0
 	for _, dir := range []string{"webconfig", "malformed", "apphost", "apphost-full"} {
-		files := corpusFiles(t, dir)
+		files := testenv.CorpusFiles(t, corpus, dir)
 		for i, f := range files {
 			src, err := os.ReadFile(f)
 			if err != nil {
