@@ -392,8 +392,11 @@ func asUTF8(b []byte) []byte {
 	if i < 0 {
 		return b
 	}
-	v := strings.TrimLeft(decl[i+len("encoding"):], " \t\r\n=")
-	v = strings.Trim(strings.Fields(v + " ")[0], `"'`)
+	fields := strings.Fields(strings.TrimLeft(decl[i+len("encoding"):], " \t\r\n="))
+	if len(fields) == 0 {
+		return b // "encoding" with no value: the XML parser reports it
+	}
+	v := strings.Trim(fields[0], `"'`)
 	if strings.EqualFold(v, "utf-8") {
 		return b
 	}
