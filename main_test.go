@@ -63,6 +63,10 @@ func TestScript(t *testing.T) {
 			env.Setenv("SHARED", shared)
 			env.Setenv("APPCMD_APPHOSTCONFIG", "")
 			env.Setenv("APPCMD_SCHEMA_PATH", "")
+			// machine.config and the root web.config: never the host's
+			// %windir% (a -commit:MACHINE would create them there).
+			env.Setenv("APPCMD_MACHINECONFIG", filepath.Join(env.WorkDir, "net", "machine.config"))
+			env.Setenv("APPCMD_ROOTWEBCONFIG", filepath.Join(env.WorkDir, "net", "web.config"))
 			env.Setenv("APPCMD_TEST_STATUS", filepath.Join(env.WorkDir, ".appcmd-status"))
 			return nil
 		},

@@ -36,11 +36,20 @@ func (e *TargetError) Error() string { return e.Message }
 //	parent     the file of the parent path
 //	apphost    applicationHost.config, <location path="site/...">
 //	MACHINE/WEBROOT/APPHOST[/...]  that level's file
+//	machine, MACHINE           machine.config
+//	webroot, MACHINE/WEBROOT   the root web.config
+//
+// A file above applicationHost.config holds a level without a site
+// (the server level) at its own level, with no <location>: no location
+// path can name it from there.
 func ResolveTarget(s *configstore.Store, cp configstore.ConfigPath, commit string) (*Target, error) {
 	switch c := strings.ToLower(commit); {
 	case c == "" || c == "url":
 		return fileTarget(s, cp, cp)
 	case c == "apphost" || strings.EqualFold(commit, configstore.AppHostRoot):
+		if cp.AboveAppHost() {
+			return nil, &TargetError{Message: fmt.Sprintf("Cannot commit changes for %s at %s: the commit path must be the path itself or one of its parents", cp, configstore.AppHostRoot)}
+		}
 		return &Target{File: s.AppHost(), Level: cp}, nil
 	case c == "site":
 		if cp.IsServer() {
@@ -68,12 +77,14 @@ func ResolveTarget(s *configstore.Store, cp configstore.ConfigPath, commit strin
 			return nil, &TargetError{Message: "Cannot commit to \"parent\": the server level has no parent"}
 		}
 		return fileTarget(s, cp, cp.Parent())
-	case c == "webroot" || c == "machine" || strings.HasPrefix(c, "machine/") && !strings.HasPrefix(c, strings.ToLower(configstore.AppHostRoot)):
-		return nil, &TargetError{Message: fmt.Sprintf("Cannot commit to %q: machine.config and the root web.config are not managed by this tool; use -commit:apphost or a path below %s", commit, configstore.AppHostRoot)}
+	case c == "machine" || strings.EqualFold(strings.TrimSuffix(commit, "/"), configstore.MachineRoot):
+		return topTarget(s.Machine(), cp)
+	case c == "webroot" || strings.EqualFold(strings.TrimSuffix(commit, "/"), configstore.WebRootRoot):
+		return topTarget(s.WebRoot(), cp)
 	default:
 		at, err := configstore.ParseConfigPath(commit)
 		if err != nil || !strings.HasPrefix(c, strings.ToLower(configstore.AppHostRoot)) {
-			return nil, &TargetError{Message: fmt.Sprintf("Invalid commit path %q. Use url, site, app, parent, apphost or a config path such as %s/Default Web Site", commit, configstore.AppHostRoot)}
+			return nil, &TargetError{Message: fmt.Sprintf("Invalid commit path %q. Use url, site, app, parent, apphost, webroot, machine or a config path such as %s/Default Web Site", commit, configstore.AppHostRoot)}
 		}
 		if !at.Contains(cp) {
 			return nil, &TargetError{Message: fmt.Sprintf("Cannot commit changes for %s at %s: the commit path must be the path itself or one of its parents", cp, at)}
@@ -103,4 +114,17 @@ func fileTarget(s *configstore.Store, cp, at configstore.ConfigPath) (*Target, e
 		return nil, err
 	}
 	return nil, &TargetError{Message: fmt.Sprintf("Cannot find a configuration file for %s", at)}
+}
+
+// topTarget writes cp's settings into machine.config or the root
+// web.config: at the file's own level for a level without a site, else in
+// <location path="site/...">.
+func topTarget(f *configstore.File, cp configstore.ConfigPath) (*Target, error) {
+	if !f.ConfigPath.Contains(cp) {
+		return nil, &TargetError{Message: fmt.Sprintf("Cannot commit changes for %s at %s: the commit path must be the path itself or one of its parents", cp, f.ConfigPath)}
+	}
+	if cp.IsServer() {
+		return &Target{File: f, Level: f.ConfigPath}, nil
+	}
+	return &Target{File: f, Level: cp}, nil
 }

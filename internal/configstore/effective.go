@@ -519,7 +519,13 @@ func (s *Store) checkInstance(in *SectionInstance, decl *Declaration, chain []*F
 	if err := s.checkAllowDefinition(in.File, in.Config, decl); err != nil {
 		return &ConfigFileError{File: in.File.Path, Line: in.line(), Kind: ErrLocked, Description: err.Error()}
 	}
-	if in.File.AppHost {
+	if s.topFile(in.File) && !s.topDeclared(in.File, in.Name) {
+		return &ConfigFileError{File: in.File.Path, Line: in.line(), Kind: ErrMalformed, Description: fmt.Sprintf(DescMissingDecl, in.Name)}
+	}
+	if in.File.AppHost || s.topFile(in.File) {
+		if s.topMode(in.Name, in.Config, in.File) == "Deny" {
+			return &ConfigFileError{File: in.File.Path, Line: in.line(), Kind: ErrLocked, Description: DescLockViolation}
+		}
 		return nil
 	}
 	if mode, _ := s.sectionMode(in.Name, decl, in.Config, chain, in.File); mode == "Deny" {
@@ -536,7 +542,7 @@ func (s *Store) checkAllowDefinition(f *File, cp ConfigPath, decl *Declaration) 
 	case "", "everywhere":
 		return nil
 	case "machineonly", "machinetowebroot", "machinetorootweb", "apphostonly":
-		if f.AppHost {
+		if f.AppHost || s.topAllows(f, def) {
 			return nil
 		}
 	case "machinetoapplication":

@@ -47,7 +47,8 @@ func TestForgetMissing(t *testing.T) {
 		t.Fatalf("ForgetMissing = %d, want 6 (root, app/x, app/x/y, a, a/b, c); files %v", n, s.Files())
 	}
 	files := s.Files()
-	if len(files) != before-6 || len(files) != 2 || !strings.HasSuffix(files[1], filepath.Join("app", "web.config")) {
+	// machine.config, the root web.config, applicationHost.config, app/web.config
+	if len(files) != before-6 || len(files) != 4 || !strings.HasSuffix(files[3], filepath.Join("app", "web.config")) {
 		t.Fatalf("Files after ForgetMissing = %v", files)
 	}
 }

@@ -11,21 +11,45 @@ import (
 // AppHostRoot is the config path of applicationHost.config.
 const AppHostRoot = "MACHINE/WEBROOT/APPHOST"
 
-// ConfigPath is an absolute configuration path below applicationHost.config:
-// MACHINE/WEBROOT/APPHOST[/<site>[/<segment>...]]. Segments keep the case
-// they were written with; comparisons ignore case, as IIS does.
+// MachineRoot and WebRootRoot are the config paths of machine.config and
+// the root web.config, the two levels above applicationHost.config.
+const (
+	MachineRoot = "MACHINE"
+	WebRootRoot = "MACHINE/WEBROOT"
+)
+
+// ConfigPath is an absolute configuration path:
+// MACHINE/WEBROOT/APPHOST[/<site>[/<segment>...]], or one of the two levels
+// above it, MACHINE and MACHINE/WEBROOT. Segments keep the case they were
+// written with; comparisons ignore case, as IIS does.
 type ConfigPath struct {
 	segs []string // site name first; nil at server level
+	// up counts the levels above applicationHost.config: 1 is
+	// MACHINE/WEBROOT, 2 is MACHINE (segs is nil then).
+	up int8
 }
 
 // ServerPath is the server level, MACHINE/WEBROOT/APPHOST.
 var ServerPath = ConfigPath{}
+
+// MachinePath and WebRootPath are the levels of machine.config and of the
+// root web.config.
+var (
+	MachinePath = ConfigPath{up: 2}
+	WebRootPath = ConfigPath{up: 1}
+)
 
 // SitePath returns the config path of a site root.
 func SitePath(site string) ConfigPath { return ConfigPath{segs: []string{site}} }
 
 // String returns the absolute form printed in messages.
 func (p ConfigPath) String() string {
+	switch p.up {
+	case 2:
+		return MachineRoot
+	case 1:
+		return WebRootRoot
+	}
 	if len(p.segs) == 0 {
 		return AppHostRoot
 	}
@@ -53,14 +77,20 @@ func (p ConfigPath) URLPath() string {
 	return "/" + strings.Join(p.segs[1:], "/")
 }
 
-// Depth counts the segments below the server level.
-func (p ConfigPath) Depth() int { return len(p.segs) }
+// Depth counts the segments below the server level; the levels above it
+// are -1 (MACHINE/WEBROOT) and -2 (MACHINE), so that ordering by depth
+// merges machine.config first.
+func (p ConfigPath) Depth() int { return len(p.segs) - int(p.up) }
 
 // Segments returns a copy of the segments (site first).
 func (p ConfigPath) Segments() []string { return append([]string(nil), p.segs...) }
 
-// IsServer reports whether p is the server level.
+// IsServer reports whether p names no site: the server level, or one of
+// the levels above it (AboveAppHost tells them apart).
 func (p ConfigPath) IsServer() bool { return len(p.segs) == 0 }
+
+// AboveAppHost reports whether p is MACHINE or MACHINE/WEBROOT.
+func (p ConfigPath) AboveAppHost() bool { return p.up > 0 }
 
 // Parent returns the path one level up (the server level stays put).
 func (p ConfigPath) Parent() ConfigPath {
@@ -79,17 +109,25 @@ func (p ConfigPath) Join(rel string) (ConfigPath, error) {
 	if err != nil {
 		return ConfigPath{}, err
 	}
+	if len(segs) == 0 {
+		return p, nil
+	}
+	// A <location path="Site/..."> of machine.config or the root
+	// web.config names a level below applicationHost.config, as IIS reads it.
 	out := make([]string, 0, len(p.segs)+len(segs))
 	return ConfigPath{segs: append(append(out, p.segs...), segs...)}, nil
 }
 
 // Equal compares two paths ignoring case.
 func (p ConfigPath) Equal(q ConfigPath) bool {
-	return len(p.segs) == len(q.segs) && p.Contains(q)
+	return p.up == q.up && len(p.segs) == len(q.segs) && p.Contains(q)
 }
 
 // Contains reports whether q is p or below p.
 func (p ConfigPath) Contains(q ConfigPath) bool {
+	if p.up != q.up {
+		return p.up > q.up // a level above applicationHost.config holds every level below it
+	}
 	if len(q.segs) < len(p.segs) {
 		return false
 	}
@@ -107,8 +145,9 @@ func (p ConfigPath) RelativeTo(anc ConfigPath) string {
 }
 
 // ParseConfigPath parses a config-path identifier that does not need the
-// site list: "" (server level), "MACHINE/WEBROOT/APPHOST[/...]" or
-// "Site[/path...]". URLs (http://host/path) are resolved by Store.
+// site list: "" (server level), "MACHINE/WEBROOT/APPHOST[/...]",
+// "MACHINE", "MACHINE/WEBROOT" or "Site[/path...]". URLs
+// (http://host/path) are resolved by Store.
 func ParseConfigPath(s string) (ConfigPath, error) {
 	if s == "" {
 		return ServerPath, nil
@@ -119,8 +158,12 @@ func ParseConfigPath(s string) (ConfigPath, error) {
 		return ServerPath, nil
 	case strings.HasPrefix(upper, AppHostRoot+"/"):
 		s = s[len(AppHostRoot)+1:]
-	case upper == "MACHINE" || upper == "MACHINE/WEBROOT" || strings.HasPrefix(upper, "MACHINE/WEBROOT/") && !strings.HasPrefix(upper, AppHostRoot):
-		return ConfigPath{}, &PathError{Path: s, Reason: fmt.Sprintf("Unrecognized configuration path '%s'. machine.config and the root web.config are not managed by this tool; use a path below %s", s, AppHostRoot)}
+	case upper == MachineRoot || upper == MachineRoot+"/":
+		return MachinePath, nil
+	case upper == WebRootRoot || upper == WebRootRoot+"/":
+		return WebRootPath, nil
+	case strings.HasPrefix(upper, MachineRoot+"/"):
+		return ConfigPath{}, &PathError{Path: s, Reason: fmt.Sprintf("Unrecognized configuration path '%s'. Use %s (machine.config), %s (the root web.config), %s or a path below it", s, MachineRoot, WebRootRoot, AppHostRoot)}
 	}
 	segs, err := splitSegments(s)
 	if err != nil {

@@ -14,11 +14,17 @@ import (
 	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
 )
 
-// Changed returns the files that edits changed, applicationHost.config first.
+// Changed returns the files that edits changed, applicationHost.config
+// first, then machine.config and the root web.config.
 func (s *Store) Changed() []*File {
 	var out []*File
 	if s.apphost.Changed() {
 		out = append(out, s.apphost)
+	}
+	for _, f := range []*File{s.machine, s.webroot} {
+		if f.Changed() {
+			out = append(out, f)
+		}
 	}
 	out = appendChanged(out, s.files)
 	return appendChanged(out, s.sources)
@@ -83,6 +89,12 @@ func (s *Store) Save(hook SaveHook) ([]*File, error) {
 		}
 	}
 	for _, f := range changed {
+		if s.topFile(f) && !f.exists {
+			if err := s.makeTopFolder(f); err != nil {
+				cleanup()
+				return nil, err
+			}
+		}
 		dst, err := writePath(f.Path)
 		if err != nil {
 			cleanup()

@@ -285,6 +285,11 @@ func joinURL(a, b string) string {
 // local separator, and a drive letter maps to $APPCMD_DRIVE_<LETTER>
 // (default: the file-system root) on systems without drives.
 func (s *Store) ExpandPath(p string) string {
+	return s.expandPathIn(p, filepath.Dir(s.apphost.Path))
+}
+
+// expandPathIn is ExpandPath with relative paths relative to base.
+func (s *Store) expandPathIn(p, base string) string {
 	p = s.expandVars(p)
 	if filepath.Separator == '/' {
 		p = strings.ReplaceAll(p, "\\", "/")
@@ -295,7 +300,7 @@ func (s *Store) ExpandPath(p string) string {
 	}
 	if p != "" && !filepath.IsAbs(p) {
 		// A relative physical path is relative to applicationHost.config.
-		p = filepath.Join(filepath.Dir(s.apphost.Path), p)
+		p = filepath.Join(base, p)
 	}
 	return filepath.Clean(p)
 }

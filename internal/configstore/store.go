@@ -45,6 +45,11 @@ type Options struct {
 	// AllowPlaintext lets a change write an attribute that IIS stores
 	// encrypted as clear text (-unencrypted); by default it is refused.
 	AllowPlaintext bool
+	// MachineConfigPath and RootWebConfigPath are machine.config (config
+	// path MACHINE) and the root web.config (MACHINE/WEBROOT); empty uses
+	// $APPCMD_MACHINECONFIG and $APPCMD_ROOTWEBCONFIG, then the .NET
+	// Framework 4 files under the mapped %windir% (machine.go).
+	MachineConfigPath, RootWebConfigPath string
 }
 
 // Store is applicationHost.config, the schema, and the web.config files
@@ -52,6 +57,8 @@ type Options struct {
 type Store struct {
 	schema  *section.Schema
 	apphost *File
+	machine *File // machine.config (machine.go)
+	webroot *File // the root web.config
 	env     func(string) (string, bool)
 
 	files   map[string]*File // web.config files by path
@@ -121,7 +128,11 @@ func Open(opts Options) (*Store, error) {
 	s.schema = schema
 	f, err := s.load(path, ServerPath, false)
 	if err == nil {
-		f.declared = newRegistry()
+		s.apphost = f // relative paths and %APPCMD_CONFIG_DIR% start here
+		err = s.openTop(opts, path)
+	}
+	if err == nil {
+		f.declared = s.appHostRegistry()
 		err = f.declared.readDeclarations(f.Path, f.doc)
 		if err == nil {
 			f.AppHost = true
@@ -134,6 +145,10 @@ func Open(opts Options) (*Store, error) {
 		// that it is there and is a file, not that it can be read. The
 		// store answers with the defaults until RestoreBackup.
 		f, err = &File{Path: path, ConfigPath: ServerPath, exists: true, declared: newRegistry()}, nil
+		if s.machine == nil || s.webroot == nil {
+			s.machine = &File{Path: "machine.config", ConfigPath: MachinePath, declared: newRegistry()}
+			s.webroot = &File{Path: "web.config", ConfigPath: WebRootPath, declared: s.machine.declared}
+		}
 		if _, isSpecial := cfe.Err.(*specialFileError); isSpecial {
 			err = cfe
 		}
@@ -237,11 +252,12 @@ func (s *Store) webConfig(path string, cp ConfigPath, root string) (*File, error
 	return f, nil
 }
 
-// Files returns every file the store read or probed: applicationHost.config
-// and the web.config paths looked at, including ones that do not exist, so
-// a watcher notices when they appear.
+// Files returns every file the store read or probed: machine.config, the
+// root web.config, applicationHost.config and the web.config paths looked
+// at, including ones that do not exist, so a watcher notices when they
+// appear.
 func (s *Store) Files() []string {
-	out := []string{s.apphost.Path}
+	out := []string{s.machine.Path, s.webroot.Path, s.apphost.Path}
 	var more []string
 	for p := range s.files {
 		more = append(more, p)
@@ -256,11 +272,18 @@ func (s *Store) Files() []string {
 	return append(out, more...)
 }
 
-// Chain returns the files whose settings apply to cp: applicationHost.config,
-// then the web.config of every URL level from the site root down, including
-// ones that do not exist yet. Each file knows the declarations above it.
+// Chain returns the files whose settings apply to cp: machine.config, the
+// root web.config, applicationHost.config, then the web.config of every URL
+// level from the site root down, including ones that do not exist yet. Each
+// file knows the declarations above it.
 func (s *Store) Chain(cp ConfigPath) ([]*File, error) {
-	chain := []*File{s.apphost}
+	switch {
+	case cp.Equal(MachinePath):
+		return []*File{s.machine}, nil
+	case cp.Equal(WebRootPath):
+		return []*File{s.machine, s.webroot}, nil
+	}
+	chain := []*File{s.machine, s.webroot, s.apphost}
 	if cp.IsServer() {
 		return chain, nil
 	}
@@ -313,7 +336,12 @@ func (s *Store) Chain(cp ConfigPath) ([]*File, error) {
 // FileAt returns the web.config for exactly level cp (creating an empty one
 // in memory when absent), and whether IIS would read a file there.
 func (s *Store) FileAt(cp ConfigPath) (*File, error) {
-	if cp.IsServer() {
+	switch {
+	case cp.Equal(MachinePath):
+		return s.machine, nil
+	case cp.Equal(WebRootPath):
+		return s.webroot, nil
+	case cp.IsServer():
 		return s.apphost, nil
 	}
 	chain, err := s.Chain(cp)

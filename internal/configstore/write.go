@@ -38,11 +38,20 @@ func (s *Store) SectionAt(f *File, level ConfigPath, name string, create bool) (
 	if !f.ConfigPath.Contains(level) {
 		return nil, fmt.Errorf("configstore: %s cannot hold settings for %s, which is not at or below its level", f.Path, level)
 	}
+	if level.IsServer() && !level.Equal(f.ConfigPath) && s.topFile(f) {
+		return nil, fmt.Errorf("configstore: %s cannot hold settings for %s: no <location> path names it", f.Path, level)
+	}
 	if f.doc == nil {
 		if !create {
 			return nil, nil
 		}
-		f.ensureDoc(s.houseStyle(f))
+		if s.topFile(f) {
+			if err := f.newTopDoc(s); err != nil {
+				return nil, err
+			}
+		} else {
+			f.ensureDoc(s.houseStyle(f))
+		}
 	}
 	container := f.container(level, name, create)
 	if container == nil {
@@ -100,7 +109,7 @@ func (f *File) container(level ConfigPath, name string, create bool) *xmldoc.Ele
 // not parse matches nothing (reading the file reports it).
 func (f *File) pathIs(level ConfigPath) func(string, bool) bool {
 	last := ""
-	if level.Depth() > f.ConfigPath.Depth() {
+	if len(level.segs) > len(f.ConfigPath.segs) {
 		last = level.segs[len(level.segs)-1]
 	}
 	return func(p string, _ bool) bool {
@@ -319,7 +328,14 @@ func (s *Store) CheckWrite(f *File, cp ConfigPath, name string) error {
 	if err := s.checkAllowDefinition(f, cp, decl); err != nil {
 		return &LockError{File: f.Path, Description: err.Error()}
 	}
-	if f.AppHost {
+	if s.topFile(f) && !s.topDeclared(f, decl.Name) {
+		// IIS's sections are declared in applicationHost.config, below.
+		return &UnknownSectionError{Name: decl.Name, Reason: fmt.Sprintf(DescMissingDecl, decl.Name)}
+	}
+	if f.AppHost || s.topFile(f) {
+		if s.topMode(decl.Name, cp, f) == "Deny" {
+			return &LockError{File: f.Path, Description: DescLockViolation}
+		}
 		return nil
 	}
 	chain, err := s.Chain(cp)
