@@ -33,6 +33,13 @@ func (c *invocation) hint(err error) string {
 	if up, ok := as[*unknownParamError](err); ok {
 		return c.paramHint(up.name)
 	}
+	if le, ok := as[*configstore.LockError](err); ok && le.Above && le.Description == configstore.DescLockViolation {
+		name := sec
+		if name == "" {
+			name = "NAME"
+		}
+		return fmt.Sprintf("the section is locked by a <location overrideMode=\"Deny\"> in machine.config or the root web.config: unlock it there ('appcmd unlock config MACHINE -section:%s', or MACHINE/WEBROOT), or write the setting into that file (-commit:MACHINE, -commit:WEBROOT)", name)
+	}
 	if le, ok := as[*configstore.LockError](err); ok {
 		return lockHint(le.Description, sec)
 	}

@@ -123,6 +123,9 @@ type LockError struct {
 	File        string
 	Line        int
 	Description string
+	// Above: the lock is set in machine.config or the root web.config,
+	// and binds applicationHost.config too.
+	Above bool
 }
 
 func (e *LockError) Error() string { return e.Description }

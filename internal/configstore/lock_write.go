@@ -14,8 +14,23 @@ import (
 // into the tag with its settings; a tag holding only this section just
 // changes its mode. A section kept in a configSource file cannot move:
 // IIS allows no configSource in a <location> of applicationHost.config.
+// At MACHINE and MACHINE/WEBROOT the tag (path="") goes into machine.config
+// or the root web.config, and locks the levels below that file.
 func (s *Store) SetSectionMode(name string, level ConfigPath, mode string) error {
 	f := s.apphost
+	if level.AboveAppHost() {
+		if f = s.machine; level.Equal(WebRootPath) {
+			f = s.webroot
+		}
+		if !s.topDeclared(f, name) {
+			return &UnknownSectionError{Name: name, Reason: fmt.Sprintf(DescMissingDecl, name)}
+		}
+		if f.doc == nil {
+			if err := f.newTopDoc(s); err != nil {
+				return err
+			}
+		}
+	}
 	root := f.doc.Root()
 
 	// Where the section is now, for this path.

@@ -334,7 +334,7 @@ func (s *Store) CheckWrite(f *File, cp ConfigPath, name string) error {
 	}
 	if f.AppHost || s.topFile(f) {
 		if s.topMode(decl.Name, cp, f) == "Deny" {
-			return &LockError{File: f.Path, Description: DescLockViolation}
+			return &LockError{File: f.Path, Description: DescLockViolation, Above: true}
 		}
 		return nil
 	}
