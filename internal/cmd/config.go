@@ -53,7 +53,7 @@ func listConfig(c *invocation) error {
 	if sec, _ := c.sectionArg(false); sec != "" {
 		names = []string{sec}
 	} else {
-		names = s.SectionNames()
+		names = s.SectionNamesAt(cp)
 	}
 	var effs []*configstore.Effective
 	for _, n := range names {

@@ -92,3 +92,56 @@ func TestTargetsStayInPhysicalPaths(t *testing.T) {
 		t.Errorf("only %d targets checked", checked)
 	}
 }
+
+// TestTopTargets: -commit:MACHINE and -commit:WEBROOT, and the config paths
+// of those levels.
+func TestTopTargets(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "www", "app"), 0o755)
+	os.WriteFile(filepath.Join(dir, "applicationHost.config"), []byte(targetHost), 0o644)
+	s, err := configstore.Open(configstore.Options{AppHostPath: filepath.Join(dir, "applicationHost.config"),
+		MachineConfigPath: filepath.Join(dir, "m.config"), RootWebConfigPath: filepath.Join(dir, "w.config")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	tests := []struct {
+		path, commit string
+		file         string // base name of the file written
+		level        string
+		err          string
+	}{
+		{"", "machine", "m.config", "MACHINE", ""},
+		{"", "MACHINE", "m.config", "MACHINE", ""},
+		{"", "webroot", "w.config", "MACHINE/WEBROOT", ""},
+		{"", "machine/webroot/", "w.config", "MACHINE/WEBROOT", ""},
+		{"S/app", "WEBROOT", "w.config", "MACHINE/WEBROOT/APPHOST/S/app", ""}, // <location path="S/app">
+		{"MACHINE", "", "m.config", "MACHINE", ""},
+		{"MACHINE/WEBROOT", "url", "w.config", "MACHINE/WEBROOT", ""},
+		{"MACHINE/WEBROOT", "machine", "m.config", "MACHINE", ""},
+		{"MACHINE", "webroot", "", "", "Cannot commit changes for MACHINE at MACHINE/WEBROOT"},
+		{"MACHINE/WEBROOT", "apphost", "", "", "Cannot commit changes for MACHINE/WEBROOT at MACHINE/WEBROOT/APPHOST"},
+		{"MACHINE", "site", "", "", `Cannot commit to "site"`},
+		{"", "MACHINE/OTHER", "", "", `Invalid commit path "MACHINE/OTHER"`},
+	}
+	for _, tt := range tests {
+		cp, err := s.ResolveIdentifier(tt.path)
+		if err != nil {
+			t.Fatalf("%q: %v", tt.path, err)
+		}
+		got, err := ResolveTarget(s, cp, tt.commit)
+		if tt.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("%q -commit:%s: error %v, want %q", tt.path, tt.commit, err, tt.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%q -commit:%s: %v", tt.path, tt.commit, err)
+			continue
+		}
+		if filepath.Base(got.File.Path) != tt.file || got.Level.String() != tt.level {
+			t.Errorf("%q -commit:%s = %s at %s, want %s at %s", tt.path, tt.commit, got.File.Path, got.Level, tt.file, tt.level)
+		}
+	}
+}

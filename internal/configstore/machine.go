@@ -203,3 +203,23 @@ func (s *Store) topAllows(f *File, def string) bool {
 	}
 	return false
 }
+
+// SectionNamesAt is SectionNames for a level: at MACHINE and
+// MACHINE/WEBROOT only the sections declared there (the .NET ones), not
+// the IIS sections applicationHost.config declares below them.
+func (s *Store) SectionNamesAt(cp ConfigPath) []string {
+	if !cp.AboveAppHost() {
+		return s.SectionNames()
+	}
+	f := s.machine
+	if cp.Equal(WebRootPath) {
+		f = s.webroot
+	}
+	var out []string
+	for _, n := range s.SectionNames() {
+		if s.topDeclared(f, n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}

@@ -367,7 +367,7 @@ func (s *Store) FileAt(cp ConfigPath) (*File, error) {
 // schema and declaration.
 func (s *Store) LookupSection(name string, cp ConfigPath) (*section.Section, *Declaration, error) {
 	reg := s.apphost.declared
-	if !cp.IsServer() {
+	if !cp.IsServer() || cp.AboveAppHost() {
 		if chain, err := s.Chain(cp); err == nil {
 			if f := chain[len(chain)-1]; f.declared != nil {
 				reg = f.declared
