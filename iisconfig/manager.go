@@ -34,6 +34,12 @@ type Options struct {
 	FollowLinks bool
 	// Now is the clock of configuration history entries; nil is time.Now.
 	Now func() time.Time
+	// MachineConfigPath and RootWebConfigPath are machine.config (config
+	// path MACHINE) and the root web.config (MACHINE/WEBROOT); empty uses
+	// $APPCMD_MACHINECONFIG / $APPCMD_ROOTWEBCONFIG (through Env), then
+	// the .NET Framework 4 files under the mapped %windir%. Missing files
+	// are empty levels, created only by a commit that writes into them.
+	MachineConfigPath, RootWebConfigPath string
 }
 
 // Manager is an open configuration: applicationHost.config, the schema,
@@ -77,7 +83,8 @@ func Open(opts Options) (*Manager, error) {
 		}
 	}
 	m := &Manager{
-		opts: configstore.Options{AppHostPath: opts.AppHostPath, SchemaDirs: opts.SchemaDirs, Env: env, FollowLinks: opts.FollowLinks},
+		opts: configstore.Options{AppHostPath: opts.AppHostPath, SchemaDirs: opts.SchemaDirs, Env: env, FollowLinks: opts.FollowLinks,
+			MachineConfigPath: opts.MachineConfigPath, RootWebConfigPath: opts.RootWebConfigPath},
 		now:  opts.Now,
 	}
 	if m.now == nil {
