@@ -36,9 +36,10 @@ General parameters:
                     apply the command to each object in it.
   /config<:*>       Show the configuration of the objects listed; /config:*
                     also shows inherited and default values.
-  /commit           Where changes are saved: url (default), site, app,
-                    parent, apphost, or a config path such as
-                    MACHINE/WEBROOT/APPHOST/Default Web Site.
+  /commit           Where changes are saved: a config path such as
+                    MACHINE/WEBROOT/APPHOST/Default Web Site, or url
+                    (default), site, app, parent (relative to the path
+                    being edited), or apphost, webroot, machine.
   /apphostconfig    The applicationHost.config to use (default:
                     $APPCMD_APPHOSTCONFIG, then a per-user file).
   /debug            After the command, show on stderr which configuration

@@ -209,12 +209,15 @@ var commands = []command{
   /+[key='v',...]          Add a collection entry (/+files.[value='a.htm']).
   /-[key='v']              Remove a collection entry.
   /[key='v'].attr:value    Change an attribute of an entry.
-  /commit:<target>         url (default), site, app, parent, apphost or a
+  /commit:<target>         url (default), site, app, parent (relative to
+                           the path), apphost, webroot (the root
+                           web.config), machine (machine.config) or a
                            config path.
   /in                      Apply the CONFIG records read from stdin.
 ` + changeParams,
 		examples: `  appcmd set config "Default Web Site" -section:system.webServer/webSocket /enabled:true /pingInterval:00:00:10 -commit:apphost
-  appcmd set config -section:defaultDocument /+files.[value='home.html']`,
+  appcmd set config -section:defaultDocument /+files.[value='home.html']
+  appcmd set config -section:system.web/compilation /!debug:false -commit:WEBROOT`,
 		run: setConfig},
 	{object: "CONFIG", verb: "search", summary: "Find where configuration is defined",
 		takes: []string{"section", "text"}, ident: "<config path>",
