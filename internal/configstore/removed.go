@@ -33,3 +33,46 @@ func (e *Effective) RemovedAt(key, value string) string {
 	}
 	return where
 }
+
+// Directive is one directive of a section's own collection as a level
+// writes it: Kind is "add", "remove" or "clear".
+type Directive struct {
+	Kind  string
+	Attrs map[string]string
+}
+
+// Directives lists, in document order, the <add>, <remove> and <clear>
+// of the section's own collection that the instances at exactly level
+// write (migrate config replays them in the integrated sections).
+func (e *Effective) Directives(level ConfigPath) []Directive {
+	coll := e.Schema.Root.Collection
+	if coll == nil {
+		return nil
+	}
+	var out []Directive
+	for _, in := range e.Instances {
+		if !in.Config.Equal(level) {
+			continue
+		}
+		in.Element.EachChild(func(c *xmldoc.Element) bool {
+			kind := ""
+			switch name := c.Name(); {
+			case name == coll.ClearElement && name != "":
+				kind = "clear"
+			case name == coll.RemoveElement && name != "":
+				kind = "remove"
+			case coll.IsAdd(name):
+				kind = "add"
+			default:
+				return true
+			}
+			d := Directive{Kind: kind, Attrs: map[string]string{}}
+			for _, a := range c.Attrs() {
+				d.Attrs[a.Name] = a.Value
+			}
+			out = append(out, d)
+			return true
+		})
+	}
+	return out
+}
