@@ -85,7 +85,7 @@ func Open(opts Options) (*Manager, error) {
 	m := &Manager{
 		opts: configstore.Options{AppHostPath: opts.AppHostPath, SchemaDirs: opts.SchemaDirs, Env: env, FollowLinks: opts.FollowLinks,
 			MachineConfigPath: opts.MachineConfigPath, RootWebConfigPath: opts.RootWebConfigPath},
-		now:  opts.Now,
+		now: opts.Now,
 	}
 	if m.now == nil {
 		m.now = time.Now
