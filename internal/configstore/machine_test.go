@@ -207,7 +207,7 @@ func TestTopWriteFromTemplate(t *testing.T) {
 // A <location overrideMode="Deny"> in machine.config locks the section for
 // applicationHost.config and every file below; lockAttributes bind them too.
 func TestTopLocks(t *testing.T) {
-	s, _ := openTop(t, "<configuration>\n  <location path=\"\" overrideMode=\"Deny\">\n    <system.web>\n      <compilation />\n    </system.web>\n  </location>\n  <system.web>\n    <httpRuntime lockAttributes=\"maxRequestLength\" />\n  </system.web>\n</configuration>\n", "")
+	s, _ := openTop(t, "<configuration>\n  <location path=\"\" overrideMode=\"Deny\">\n    <system.web>\n      <compilation />\n    </system.web>\n  </location>\n  <system.web>\n    <httpRuntime lockAttributes=\"maxRequestLength\" />\n    <authorization>\n      <allow users=\"admin\" lockItem=\"true\" />\n    </authorization>\n  </system.web>\n</configuration>\n", "")
 	var le *LockError
 	for _, f := range []*File{s.WebRoot(), s.AppHost()} {
 		if err := s.CheckWrite(f, f.ConfigPath, "system.web/compilation"); !errors.As(err, &le) || !le.Above {
@@ -224,5 +224,12 @@ func TestTopLocks(t *testing.T) {
 	}
 	if err := s.CheckWrite(s.AppHost(), ServerPath, "system.web/httpRuntime"); err != nil {
 		t.Errorf("httpRuntime: %v (only an attribute is locked)", err)
+	}
+	eff, err := s.Effective(SitePath("S"), "system.web/authorization")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(eff.Root.Items) != 1 || eff.Root.Items[0].CheckItemLock(s.AppHost()) == nil {
+		t.Errorf("machine.config's lockItem entry does not bind applicationHost.config: %d items", len(eff.Root.Items))
 	}
 }

@@ -26,7 +26,8 @@ type SearchResult struct {
 const searchDepth = 12
 
 // Search lists every place, at or below under, where configuration is
-// defined: applicationHost.config (server level and location tags) and the
+// defined: machine.config, the root web.config and applicationHost.config
+// (their own levels and location tags) and the
 // web.config files in the folders of every virtual directory (all of them
 // down the tree, or only the root where allowSubDirConfig="false").
 func (s *Store) Search(under ConfigPath) ([]*SearchResult, error) {
@@ -43,8 +44,12 @@ func (s *Store) Search(under ConfigPath) ([]*SearchResult, error) {
 		}
 		return nil
 	}
-	if err := add(s.apphost); err != nil {
-		return nil, err
+	// machine.config and the root web.config first: their own levels are
+	// above the server level, their <location> tags name sites.
+	for _, f := range []*File{s.machine, s.webroot, s.apphost} {
+		if err := add(f); err != nil {
+			return nil, err
+		}
 	}
 	sites, err := s.Sites()
 	if err != nil {
