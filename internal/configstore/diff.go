@@ -40,12 +40,12 @@ func (s *Store) Stale() []string {
 	if s.apphost.ident != nil && fileChanged(s.apphost) {
 		out = append(out, s.apphost.Path)
 	}
-	for _, f := range []*File{s.machine, s.webroot} {
+	for _, f := range s.tops() {
 		if fileChanged(f) {
 			out = append(out, f.Path)
 		}
 	}
-	for _, p := range s.Files()[3:] {
+	for _, p := range s.Files()[len(s.tops())+1:] {
 		f := s.files[p]
 		if f == nil {
 			continue // unreadable when read: nothing was based on it

@@ -223,3 +223,12 @@ func (s *Store) SectionNamesAt(cp ConfigPath) []string {
 	}
 	return out
 }
+
+// tops returns machine.config and the root web.config, for the stores
+// that have them (ValidateWebConfig's stand-alone store has neither).
+func (s *Store) tops() []*File {
+	if s.machine == nil || s.webroot == nil {
+		return nil
+	}
+	return []*File{s.machine, s.webroot}
+}

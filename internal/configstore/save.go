@@ -21,7 +21,7 @@ func (s *Store) Changed() []*File {
 	if s.apphost.Changed() {
 		out = append(out, s.apphost)
 	}
-	for _, f := range []*File{s.machine, s.webroot} {
+	for _, f := range s.tops() {
 		if f.Changed() {
 			out = append(out, f)
 		}

@@ -46,7 +46,7 @@ func (s *Store) Search(under ConfigPath) ([]*SearchResult, error) {
 	}
 	// machine.config and the root web.config first: their own levels are
 	// above the server level, their <location> tags name sites.
-	for _, f := range []*File{s.machine, s.webroot, s.apphost} {
+	for _, f := range append(s.tops(), s.apphost) {
 		if err := add(f); err != nil {
 			return nil, err
 		}

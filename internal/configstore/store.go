@@ -257,7 +257,11 @@ func (s *Store) webConfig(path string, cp ConfigPath, root string) (*File, error
 // at, including ones that do not exist, so a watcher notices when they
 // appear.
 func (s *Store) Files() []string {
-	out := []string{s.machine.Path, s.webroot.Path, s.apphost.Path}
+	var out []string
+	for _, f := range s.tops() {
+		out = append(out, f.Path)
+	}
+	out = append(out, s.apphost.Path)
 	var more []string
 	for p := range s.files {
 		more = append(more, p)
@@ -283,7 +287,7 @@ func (s *Store) Chain(cp ConfigPath) ([]*File, error) {
 	case cp.Equal(WebRootPath):
 		return []*File{s.machine, s.webroot}, nil
 	}
-	chain := []*File{s.machine, s.webroot, s.apphost}
+	chain := append(s.tops(), s.apphost)
 	if cp.IsServer() {
 		return chain, nil
 	}
