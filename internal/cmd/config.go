@@ -22,7 +22,14 @@ func (c *invocation) sectionArg(required bool) (string, error) {
 // listSectionNames prints section names for -section:? (optionally
 // filtered by a wildcard pattern written after the '?').
 func (c *invocation) listSectionNames(s *configstore.Store, pattern string) error {
-	for _, n := range s.SectionNames() {
+	names := s.SectionNames()
+	if id := c.identifier(); id != "" {
+		// MACHINE and MACHINE/WEBROOT have only the .NET sections.
+		if cp, err := s.ResolveIdentifier(id); err == nil {
+			names = s.SectionNamesAt(cp)
+		}
+	}
+	for _, n := range names {
 		if pattern != "" {
 			if ok, _ := path.Match(strings.ToLower(pattern), strings.ToLower(n)); !ok {
 				continue
