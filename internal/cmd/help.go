@@ -49,8 +49,10 @@ General parameters:
 
 Each command takes only the general parameters its help lists (and
 /apphostconfig, -json, /debug); any other is refused as an unknown
-attribute. Use "!" to escape parameters that have the same names as general
-parameters, like "/!text:value" to set an attribute named "text".
+attribute.
+
+Use "!" to escape parameters that have same names as the general parameters,
+like "/!debug:value" to set a config property named "debug".
 
 Exit codes are Win32 error codes, as appcmd.exe's: 0 success, 1 help,
 13 invalid data, 33 lock violation, 87 invalid parameter, 183 duplicate,
