@@ -62,9 +62,23 @@ func listConfig(c *invocation) error {
 	} else {
 		names = s.SectionNamesAt(cp)
 	}
+	// -commit: the section as the file it names sees it: that file's
+	// settings and those above it (list config /commit:MACHINE/WEBROOT/APPHOST
+	// in appcmd.md §3.1).
+	var through *configstore.File
+	at := cp
+	if c.opts.commit != "" {
+		t, err := commit.ResolveTarget(s, cp, c.opts.commit)
+		if err != nil {
+			return err
+		}
+		// The server level committed to a file above it is that file's
+		// own level (commit.ResolveTarget).
+		through, at = t.File, t.Level
+	}
 	var effs []*configstore.Effective
 	for _, n := range names {
-		eff, err := s.Effective(cp, n)
+		eff, err := s.EffectiveFor(at, n, through, false)
 		if err != nil {
 			return err
 		}

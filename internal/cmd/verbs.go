@@ -190,10 +190,12 @@ var commands = []command{
 		params: runtimeParams, examples: "  appcmd recycle apppool MyPool", run: runtimeVerb(poolKind, opRecyclePool)},
 
 	{object: "CONFIG", verb: "list", summary: "Show configuration sections",
-		takes: []string{"section", "config", "text", "xml"}, ident: "<config path or URL>",
+		takes: []string{"section", "config", "text", "xml", "commit"}, ident: "<config path or URL>",
 		params: `  /section:<name>   Section to show (full or short name); /section:? lists
                     all sections, /section:?system.webServer/* filters them.
   /config:*         Also show inherited and default values.
+  /commit:<target>  Only the settings of that file and those above it
+                    (machine, webroot, apphost, ... as for set config).
   /text:*           Every property; /text:<attribute> one value.
   /xml              CONFIG records for /in; -json adds where each value
                     was set (file and line).`,
