@@ -48,6 +48,11 @@ func (c *invocation) hint(err error) string {
 		if name == "" {
 			name = "NAME"
 		}
+		if p, ok := c.existingAppHostPath(); ok && p == cfe.File {
+			// Only machine.config or the root web.config can lock a
+			// section for applicationHost.config.
+			return fmt.Sprintf("%s sets a section that machine.config or the root web.config locks (<location overrideMode=\"Deny\">): run 'appcmd unlock config MACHINE -section:%s' (or MACHINE/WEBROOT), or take the setting out of applicationHost.config", cfe.File, name)
+		}
 		return fmt.Sprintf("%s sets a section locked above it (IIS answers 500.19 there): move the setting to applicationHost.config (-commit:apphost), or run 'appcmd unlock config -section:%s'; 'appcmd validate config' lists every such place", cfe.File, name)
 	}
 	if us, ok := as[*configstore.UnknownSectionError](err); ok && !strings.Contains(us.Reason, "ambiguous") {
