@@ -730,3 +730,54 @@ func TestDrives(t *testing.T) {
 		t.Errorf("web.config not written in the mapped drive: %v", err)
 	}
 }
+
+// Machine and RootWeb write machine.config and the root web.config, whose
+// settings every level below inherits.
+func TestMachineAndRootWeb(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "applicationHost.config")
+	if _, err := iisconfig.CreateDefault(path); err != nil {
+		t.Fatal(err)
+	}
+	mc, rw := filepath.Join(dir, "net", "machine.config"), filepath.Join(dir, "net", "web.config")
+	m, err := iisconfig.Open(iisconfig.Options{AppHostPath: path, MachineConfigPath: mc, RootWebConfigPath: rw})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	s, err := m.Machine().Section("system.web/compilation", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetAttr("debug", true); err != nil {
+		t.Fatal(err)
+	}
+	s, err = m.RootWeb().Section("system.web/compilation", "Default Web Site")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetAttr("targetFramework", "4.8"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Machine().Section("system.webServer/webSocket", ""); code(err) != iisconfig.CodeInvalidArg {
+		t.Errorf("webSocket in machine.config: %v, want an undeclared section", err)
+	}
+	if err := m.Commit(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for file, want := range map[string]string{mc: `<compilation debug="true" />`, rw: `<location path="Default Web Site">`} {
+		b, err := os.ReadFile(file)
+		if err != nil || !strings.Contains(string(b), want) {
+			t.Errorf("%s: %v\n%s", file, err, b)
+		}
+	}
+	site, err := m.WebConfig("Default Web Site", "/").Section("compilation", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]any{"debug": true, "targetFramework": "4.8"} {
+		if got, err := site.Attr(name); err != nil || got != want {
+			t.Errorf("site %s = %v (%v), want %v", name, got, err, want)
+		}
+	}
+}

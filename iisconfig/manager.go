@@ -142,6 +142,23 @@ type Config struct {
 	err    error // a path WebConfig could not use, reported by Section
 }
 
+// Machine returns machine.config (config path MACHINE) and RootWeb the root
+// web.config (MACHINE/WEBROOT), the levels above applicationHost.config
+// (Options.MachineConfigPath): a section taken without a location is
+// written at the file's own level, one with a site location into
+// <location path="..."> there, as with -commit:MACHINE and -commit:WEBROOT.
+// A missing file is an empty level, created from a minimal template by the
+// commit that writes into it. Only the .NET sections (system.web, ...) are
+// declared at these levels.
+func (m *Manager) Machine() *Config {
+	return &Config{m: m, base: configstore.MachinePath, commit: "machine"}
+}
+
+// RootWeb returns the root web.config; see Machine.
+func (m *Manager) RootWeb() *Config {
+	return &Config{m: m, base: configstore.WebRootPath, commit: "webroot"}
+}
+
 // ApplicationHost returns applicationHost.config
 // (GetApplicationHostConfiguration): sections taken from it with a location
 // are written into <location path="..."> tags there, as with -commit:apphost.
