@@ -65,8 +65,13 @@ func TestScript(t *testing.T) {
 			env.Setenv("APPCMD_SCHEMA_PATH", "")
 			// machine.config and the root web.config: never the host's
 			// %windir% (a -commit:MACHINE would create them there).
+			// Their folder exists, so that serve's watcher polls it for
+			// them, not all of $WORK.
 			env.Setenv("APPCMD_MACHINECONFIG", filepath.Join(env.WorkDir, "net", "machine.config"))
 			env.Setenv("APPCMD_ROOTWEBCONFIG", filepath.Join(env.WorkDir, "net", "web.config"))
+			if err := os.MkdirAll(filepath.Join(env.WorkDir, "net"), 0o755); err != nil {
+				return err
+			}
 			env.Setenv("APPCMD_TEST_STATUS", filepath.Join(env.WorkDir, ".appcmd-status"))
 			return nil
 		},
