@@ -161,14 +161,15 @@ var machineSections = []string{
 // MachineLevel reports whether a section belongs to machine.config or the
 // root web.config (see machineGroups).
 func MachineLevel(name string) bool {
-	lower := strings.ToLower(name)
 	for _, s := range machineSections {
 		if strings.EqualFold(name, s) {
 			return true
 		}
 	}
+	// No lower-casing: resolveName asks this of every schema name on
+	// every command, so it must not allocate (start-up, issue 14).
 	for _, g := range machineGroups {
-		if strings.HasPrefix(lower, strings.ToLower(g)+"/") {
+		if len(name) > len(g) && name[len(g)] == '/' && strings.EqualFold(name[:len(g)], g) {
 			return true
 		}
 	}

@@ -416,6 +416,9 @@ func (s *Store) resolveName(name string, reg *Registry) (string, error) {
 	if name == "" {
 		return "", &UnknownSectionError{Name: name, Reason: "A section name is required, e.g. -section:system.webServer/webSocket"}
 	}
+	if d := reg.Lookup(name); d != nil && d.Name == name {
+		return name, nil // the full name as declared: what ResolveAmong's first rule gives
+	}
 	cands := reg.Names()
 	for _, n := range s.schema.Names() {
 		if MachineLevel(n) && reg.Lookup(n) == nil {

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
@@ -217,8 +218,11 @@ func (v *validator) add(err error, f *File) {
 	v.out = append(v.out, fd)
 }
 
-// quotedName finds the attribute or element a description names.
-var quotedName = regexp.MustCompile(`(?:attribute|element) '([^']+)'`)
+// quotedName finds the attribute or element a description names. Compiled
+// on first use, not at start-up: most commands never need it.
+var quotedName = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?:attribute|element) '([^']+)'`)
+})
 
 // lineStart returns the byte offset of a 1-based line of f, from an index
 // of line starts made once per file (findings can be many).
@@ -259,7 +263,7 @@ func column(src []byte, start int, desc string) int {
 	}
 	text := bytes.TrimSuffix(src[start:start+end], []byte("\r"))
 	at := -1
-	if m := quotedName.FindStringSubmatch(desc); m != nil {
+	if m := quotedName().FindStringSubmatch(desc); m != nil {
 		if i := bytes.Index(text, []byte(m[1]+"=")); i >= 0 {
 			at = i
 		} else if i := bytes.Index(text, []byte("<"+m[1])); i >= 0 {
