@@ -55,6 +55,10 @@ func (c *invocation) hint(err error) string {
 		}
 		return fmt.Sprintf("%s sets a section locked above it (IIS answers 500.19 there): move the setting to applicationHost.config (-commit:apphost), or run 'appcmd unlock config -section:%s'; 'appcmd validate config' lists every such place", cfe.File, name)
 	}
+	if cfe, ok := as[*configstore.ConfigFileError](err); ok && strings.HasPrefix(cfe.Description, strings.SplitN(configstore.DescUnrecognizedSect, "%", 2)[0]) {
+		name := strings.TrimSuffix(strings.TrimPrefix(cfe.Description, strings.SplitN(configstore.DescUnrecognizedSect, "%", 2)[0]), "'")
+		return fmt.Sprintf("nothing declares the section '%s' (an IIS without its module answers 500.19 for every request that reads %s): declare it in applicationHost.config's <configSections>, as installing the module does, or remove the element", name, cfe.File)
+	}
 	if us, ok := as[*configstore.UnknownSectionError](err); ok && !strings.Contains(us.Reason, "ambiguous") {
 		return c.sectionHint(us.Name)
 	}

@@ -183,35 +183,47 @@ func machineDeclaration(name string) *Declaration {
 	return &Declaration{Name: name, OverrideModeDefault: "Allow", AllowDefinition: "Everywhere", AllowLocation: true}
 }
 
-// checkSections refuses an element of applicationHost.config's section
-// groups that no section or group declares ("Unrecognized configuration
-// section"), when the file is loaded. Only the top of the file is checked:
-// its <location> tags (tens of thousands in a large file) are checked as
-// their sections are read. A web.config is not checked here: IIS refuses
-// one that uses a section of an extension the server lacks (URL Rewrite,
-// iisnode, ASP.NET Core Module), but most real web.config files use one,
-// so appcmd reads its other sections and reports the undeclared one when
-// it is asked for (DescMissingDecl).
+// checkSections refuses an element of a file's section groups that no
+// section or group declares ("Unrecognized configuration section"), when
+// the file is loaded, as IIS does: a web.config that uses a section of an
+// extension the server lacks (iisnode, URL Rewrite without its module)
+// makes IIS answer every request below it with 500.19, whatever section the
+// request needs. In applicationHost.config only the top of the file is
+// checked: its <location> tags (tens of thousands in a large file) are
+// checked as their sections are read. A web.config's few <location> tags
+// are checked here too.
 func (r *Registry) checkSections(f *File) error {
-	if f.doc == nil || !f.AppHost {
+	if f.doc == nil {
 		return nil
 	}
-	var err error
-	for g := range r.groups {
-		if strings.Contains(g, "/") {
-			continue
+	check := func(parent *xmldoc.Element) error {
+		var err error
+		for g := range r.groups {
+			if strings.Contains(g, "/") {
+				continue
+			}
+			// By name, so that the many <location> tags of a large file are
+			// skipped without being built.
+			parent.EachChildNamed(r.groupNames[g], func(c *xmldoc.Element) bool {
+				err = r.checkGroup(f, c, c.Name())
+				return err == nil
+			})
+			if err != nil {
+				return err
+			}
 		}
-		// By name, so that the many <location> tags of a large file are
-		// skipped without being built.
-		f.doc.Root().EachChildNamed(r.groupNames[g], func(c *xmldoc.Element) bool {
-			err = r.checkGroup(f, c, c.Name())
-			return err == nil
-		})
-		if err != nil {
-			return err
-		}
+		return nil
 	}
-	return nil
+	root := f.doc.Root()
+	if err := check(root); err != nil || f.AppHost {
+		return err
+	}
+	var err error
+	root.EachChildNamed("location", func(loc *xmldoc.Element) bool {
+		err = check(loc)
+		return err == nil
+	})
+	return err
 }
 
 func (r *Registry) checkGroup(f *File, g *xmldoc.Element, path string) error {

@@ -55,11 +55,15 @@ type Options struct {
 // Store is applicationHost.config, the schema, and the web.config files
 // reached from it.
 type Store struct {
-	schema  *section.Schema
-	apphost *File
-	machine *File // machine.config (machine.go)
-	webroot *File // the root web.config
-	env     func(string) (string, bool)
+	schema *section.Schema
+	// validating keeps a web.config with an undeclared section readable:
+	// Validate reports that section itself (with its column) and goes on
+	// to the file's other findings, where a command stops at it.
+	validating bool
+	apphost    *File
+	machine    *File // machine.config (machine.go)
+	webroot    *File // the root web.config
+	env        func(string) (string, bool)
 
 	files   map[string]*File // web.config files by path
 	fileErr map[string]error
@@ -320,16 +324,21 @@ func (s *Store) Chain(cp ConfigPath) ([]*File, error) {
 			return nil, err
 		}
 		if f.declared == nil {
-			f.declared = reg
+			declared := reg
+			var err error
 			if f.doc != nil && f.doc.Root().Child("configSections") != nil {
-				f.declared = reg.clone()
-				if err := f.declared.readDeclarations(f.Path, f.doc); err != nil {
-					delete(s.files, path)
-					s.fileErr[path] = err
-					return nil, err
-				}
+				declared = reg.clone()
+				err = declared.readDeclarations(f.Path, f.doc)
 			}
-
+			if err == nil && !s.validating {
+				err = declared.checkSections(f)
+			}
+			if err != nil {
+				delete(s.files, path)
+				s.fileErr[path] = err
+				return nil, err
+			}
+			f.declared = declared
 		}
 		reg = f.declared
 		chain = append(chain, f)

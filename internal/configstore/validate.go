@@ -106,6 +106,7 @@ func ruleOf(err error) string {
 // as IIS reads a web.config in any folder it serves). Nothing is written
 // or created. Findings are sorted by file and line.
 func (s *Store) Validate() *Report {
+	s.validating = true
 	v := &validator{s: s, seen: map[string]bool{}, unchecked: map[string]bool{}, files: []string{s.apphost.Path}}
 	v.file(s.apphost, []*File{s.apphost})
 	sites, err := s.Sites()
