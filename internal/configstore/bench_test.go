@@ -126,3 +126,21 @@ func BenchmarkEffectiveSites(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkValidate: open and validate a generated file (appcmd validate
+// config FILE without printing).
+func BenchmarkValidate(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		path := writeConfig(b, n)
+		b.Run(fmt.Sprintf("sites=%dk", n/1000), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				s := open(b, path, false)
+				if r := s.Validate(); len(r.Findings) == 0 {
+					b.Fatal("no findings: the generator's files have some")
+				}
+				s.Close()
+			}
+		})
+	}
+}

@@ -225,9 +225,15 @@ func (dc defaultsCache) frozen(sch *section.Element) *EffElement {
 }
 
 // copy returns an unshared element with e's attributes (one allocation)
-// and e's children, which stay shared until owned.
+// and e's children, which stay shared until owned. A frozen merged tree
+// (validate's inherited instances, freeze) also has entries and locks:
+// the copy keeps them, appending to a new array, and indexes its keys
+// again when it needs them.
 func (e *EffElement) copy(name string) *EffElement {
-	n := &EffElement{Name: name, Schema: e.Schema}
+	c := *e
+	n := &c
+	n.Name, n.shared, n.givesKnown, n.keys = name, false, 0, nil
+	n.Items = e.Items[:len(e.Items):len(e.Items)]
 	attrs := make([]EffAttr, len(e.Attrs))
 	n.Attrs = make([]*EffAttr, len(e.Attrs), len(e.Attrs)+1)
 	for i, a := range e.Attrs {
@@ -606,6 +612,10 @@ type merger struct {
 	// are merged (EffectiveEntries); the others become placeholders.
 	keepRoot *EffElement
 	keep     func(key string) bool
+	// dropRoot, when set, is a collection whose entries are merged (so
+	// every error shows, in file order) and then kept only as placeholders
+	// (shrink): validate and the streaming iterator (stream.go).
+	dropRoot *EffElement
 }
 
 func (m *merger) origin(e *xmldoc.Element, attr string) *Origin {
@@ -687,56 +697,73 @@ func (m *merger) mergeElement(eff *EffElement, x *xmldoc.Element) error {
 		coll = sch.Collection
 	}
 	var batch []*EffElement
-	for _, c := range x.Children() {
-		name := c.Name()
-		if m.lowerFile(locks) && locks.elemLocked(name) {
-			return m.fail(c.Line(), ErrLocked, "%s: the element '%s' is locked at a parent level (lockElements)", DescAttrLocked, name)
-		}
-		switch {
-		case coll != nil && coll.IsAdd(name):
-			var item *EffElement
-			var err error
-			if eff == m.keepRoot && !m.keep(firstKey(coll, c)) {
-				item, err = m.placeholder(coll, c)
-			} else {
-				item, err = m.newItem(coll, c)
-			}
-			if err != nil {
-				return err
-			}
-			if err := m.checkDuplicate(eff, coll, item, c); err != nil {
-				return err
-			}
-			batch = append(batch, item)
-		case coll != nil && coll.RemoveElement != "" && name == coll.RemoveElement:
-			if err := m.removeItem(eff, &batch, coll, c); err != nil {
-				return err
-			}
-		case coll != nil && coll.ClearElement != "" && name == coll.ClearElement:
-			for _, it := range eff.Items {
-				if it.locks != nil && it.locks.itemsLockAll && m.lowerFile(it.locks) {
-					return m.fail(c.Line(), ErrLocked, "%s: the collection holds an entry locked with lockItem", DescAttrLocked)
-				}
-			}
-			eff.Items, batch, eff.keys = nil, nil, nil
-		default:
-			i := eff.childIndex(name)
-			if i < 0 || eff.Children[i].Schema == nil {
-				if sch == nil && eff.allowsUnknown() {
-					continue
-				}
-				return m.fail(c.Line(), ErrMalformed, DescUnrecognizedEl, name)
-			}
-			if err := m.mergeElement(eff.own(i), c); err != nil {
-				return err
-			}
-		}
+	// Children one at a time (not Children()): a merged <site> can go as
+	// soon as it is done, and the pages behind are let go (long lists).
+	var err error
+	x.EachChild(func(c *xmldoc.Element) bool {
+		err = m.mergeChild(eff, c, sch, coll, locks, &batch)
+		return err == nil
+	})
+	if err != nil {
+		return err
 	}
 	if len(batch) > 0 {
 		if coll.MergeAppend {
 			eff.Items = append(eff.Items, batch...)
 		} else {
 			eff.Items = append(batch, eff.Items...)
+		}
+	}
+	return nil
+}
+
+// mergeChild merges one child element of x (into eff, or as an entry
+// of eff's collection, gathered in batch).
+func (m *merger) mergeChild(eff *EffElement, c *xmldoc.Element, sch *section.Element, coll *section.Collection, locks *lockSet, batch *[]*EffElement) error {
+	name := c.Name()
+	if m.lowerFile(locks) && locks.elemLocked(name) {
+		return m.fail(c.Line(), ErrLocked, "%s: the element '%s' is locked at a parent level (lockElements)", DescAttrLocked, name)
+	}
+	switch {
+	case coll != nil && coll.IsAdd(name):
+		var item *EffElement
+		var err error
+		if eff == m.keepRoot && !m.keep(firstKey(coll, c)) {
+			item, err = m.placeholder(coll, c)
+		} else {
+			item, err = m.newItem(coll, c)
+		}
+		if err != nil {
+			return err
+		}
+		if err := m.checkDuplicate(eff, coll, item, c); err != nil {
+			return err
+		}
+		if eff == m.dropRoot {
+			item = m.shrink(coll, item, c)
+		}
+		*batch = append(*batch, item)
+	case coll != nil && coll.RemoveElement != "" && name == coll.RemoveElement:
+		if err := m.removeItem(eff, batch, coll, c); err != nil {
+			return err
+		}
+	case coll != nil && coll.ClearElement != "" && name == coll.ClearElement:
+		for _, it := range eff.Items {
+			if it.locks != nil && it.locks.itemsLockAll && m.lowerFile(it.locks) {
+				return m.fail(c.Line(), ErrLocked, "%s: the collection holds an entry locked with lockItem", DescAttrLocked)
+			}
+		}
+		eff.Items, *batch, eff.keys = nil, nil, nil
+	default:
+		i := eff.childIndex(name)
+		if i < 0 || eff.Children[i].Schema == nil {
+			if sch == nil && eff.allowsUnknown() {
+				return nil
+			}
+			return m.fail(c.Line(), ErrMalformed, DescUnrecognizedEl, name)
+		}
+		if err := m.mergeElement(eff.own(i), c); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -109,16 +109,21 @@ func (s *Store) Validate() *Report {
 	s.validating = true
 	v := &validator{s: s, seen: map[string]bool{}, unchecked: map[string]bool{}, files: []string{s.apphost.Path}}
 	v.file(s.apphost, []*File{s.apphost})
-	sites, err := s.Sites()
+	// The sites as Sites reads them, one at a time: 50,000 read sites
+	// (and the elements they hold) are never kept at once.
+	sites, defs, err := s.sitesSection()
 	if err != nil {
 		v.add(err, nil)
-	}
-	for _, site := range sites {
-		for _, app := range site.Apps {
-			for _, vd := range app.VDirs {
-				v.vdir(site, vd)
+	} else if sites != nil {
+		sites.EachChildNamed("site", func(e *xmldoc.Element) bool {
+			site := s.readSite(e, defs)
+			for _, app := range site.Apps {
+				for _, vd := range app.VDirs {
+					v.vdir(site, vd)
+				}
 			}
-		}
+			return true
+		})
 	}
 	return v.report()
 }
@@ -190,10 +195,11 @@ func ValidateWebConfig(path string, opts Options) (*Report, error) {
 type validator struct {
 	s         *Store
 	out       []Finding
-	files     []string        // files checked
-	unchecked map[string]bool // declared sections without a schema
-	seen      map[string]bool // web.config files checked, and findings reported
-	lines     map[*File][]int // line starts, for columns
+	files     []string              // files checked
+	unchecked map[string]bool       // declared sections without a schema
+	seen      map[string]bool       // web.config files checked, and findings reported
+	lines     map[*File]*lineCursor // where lines start, for columns
+	ups       map[string]*mergedUp
 }
 
 // add records an error of the reader as a finding, once.
@@ -225,31 +231,45 @@ var quotedName = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`(?:attribute|element) '([^']+)'`)
 })
 
-// lineStart returns the byte offset of a 1-based line of f, from an index
-// of line starts made once per file (findings can be many).
+// lineStart returns the byte offset of a 1-based line of f. Findings
+// come roughly in file order, so it counts line breaks from the line
+// asked for last, or from the document's block index: an index of every
+// line of a 74 MiB file would touch every page and hold megabytes.
 func (v *validator) lineStart(f *File, line int) int {
 	if v.lines == nil {
-		v.lines = map[*File][]int{}
+		v.lines = map[*File]*lineCursor{}
 	}
-	idx, ok := v.lines[f]
-	if !ok {
-		src := f.doc.Source()
-		idx = []int{0}
-		for i := 0; ; {
-			j := bytes.IndexByte(src[i:], '\n')
-			if j < 0 {
-				break
-			}
-			i += j + 1
-			idx = append(idx, i)
-		}
-		v.lines[f] = idx
+	c := v.lines[f]
+	if c == nil {
+		c = &lineCursor{line: 1}
+		v.lines[f] = c
 	}
-	if line <= 0 || line > len(idx) {
+	if line <= 0 {
 		return -1
 	}
-	return idx[line-1]
+	if line < c.line || line-c.line > 1000 {
+		// far off: from the document's block index (one block's count)
+		off := f.doc.LineStart(line)
+		if off < 0 {
+			return -1
+		}
+		c.line, c.off = line, off
+		return off
+	}
+	src := f.doc.Source()
+	for c.line < line {
+		j := bytes.IndexByte(src[c.off:], '\n')
+		if j < 0 {
+			return -1
+		}
+		c.off += j + 1
+		c.line++
+	}
+	return c.off
 }
+
+// lineCursor is the start (off) of one line of a file.
+type lineCursor struct{ line, off int }
 
 // column is the 1-based column of what a finding on the line starting at
 // start is about: the attribute or element its description names, else
@@ -499,22 +519,81 @@ func (v *validator) instance(in *SectionInstance, chain []*File, byLevel map[str
 			}
 		}
 	}
-	root := s.defaults.newEffElement(sch.Root.Name, sch.Root)
-	for _, o := range insts {
-		loc := ""
-		if o.Location != nil {
-			loc = o.Location.Path
+	// What the instances above in's merge to is the same for every
+	// <location> below one level (50,000 site locations inherit the
+	// server level's): it is merged once, frozen, and each instance merges
+	// into a copy that shares what it does not change.
+	up := v.inherited(sch, insts[:len(insts)-1])
+	if up.err != nil {
+		var cfe *ConfigFileError
+		if errors.As(up.err, &cfe) && cfe.File == up.from.File.Path {
+			return errs // an ancestor's own error, reported for it
 		}
-		m := &merger{file: o.File, pos: o.source(), level: o.Config, location: loc, defaults: s.defaults}
-		if err := m.mergeElement(root, o.Element); err != nil {
-			var cfe *ConfigFileError
-			if o != in && o.Element != in.Element && errors.As(err, &cfe) && cfe.File == o.File.Path {
-				return errs // an ancestor's own error, reported for it
-			}
-			return append(errs, err)
-		}
+		return append(errs, up.err)
+	}
+	root := up.root.copy(up.root.Name)
+	if err := v.merge(root, in); err != nil {
+		return append(errs, err)
 	}
 	return errs
+}
+
+// mergedUp is the merge of the instances above one instance, frozen.
+type mergedUp struct {
+	root *EffElement
+	err  error
+	from *SectionInstance // the instance err is about
+}
+
+// inherited merges insts (in order, from the schema defaults) or returns
+// the merge made before for the same instances.
+func (v *validator) inherited(sch *section.Section, insts []*SectionInstance) *mergedUp {
+	var b strings.Builder
+	b.WriteString(sch.Name)
+	for _, o := range insts {
+		fmt.Fprintf(&b, "\x00%p", o)
+	}
+	key := b.String()
+	if up := v.ups[key]; up != nil {
+		return up
+	}
+	up := &mergedUp{root: v.s.defaults.newEffElement(sch.Root.Name, sch.Root)}
+	for _, o := range insts {
+		if err := v.merge(up.root, o); err != nil {
+			up.err, up.from = err, o
+			break
+		}
+	}
+	freeze(up.root)
+	if v.ups == nil || len(v.ups) >= 256 {
+		v.ups = map[string]*mergedUp{} // locations come in runs below one level
+	}
+	v.ups[key] = up
+	return up
+}
+
+// merge folds one instance into root. Entries of the section's own
+// collection are checked and then dropped (shrink): 50,000 merged sites
+// are never held at once.
+func (v *validator) merge(root *EffElement, o *SectionInstance) error {
+	loc := ""
+	if o.Location != nil {
+		loc = o.Location.Path
+	}
+	m := &merger{file: o.File, pos: o.source(), level: o.Config, location: loc, defaults: v.s.defaults, dropRoot: root}
+	return m.mergeElement(root, o.Element)
+}
+
+// freeze marks a merged tree shared: copy and own copy what a merge
+// into it changes.
+func freeze(e *EffElement) {
+	if e.shared {
+		return
+	}
+	e.shared = true
+	for _, c := range e.Children {
+		freeze(c)
+	}
 }
 
 // FindingOf turns an error of opening a file (Open, Chain) into a finding.

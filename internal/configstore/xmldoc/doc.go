@@ -17,6 +17,7 @@ import (
 	"bytes"
 	"io"
 	"slices"
+	"sort"
 	"strings"
 	"unicode/utf8"
 	"weak"
@@ -192,6 +193,31 @@ func (d *Document) line(offset int) int {
 	}
 	d.lineOff = offset
 	return d.lineNum
+}
+
+// LineStart returns the byte offset where a 1-based line starts, or -1
+// past the end. With the block index of a large file it counts line
+// breaks from the block the line lies in, not from the start.
+func (d *Document) LineStart(line int) int {
+	if line <= 0 {
+		return -1
+	}
+	off, n := 0, 1 // off starts line n
+	if d.lines != nil {
+		// the last block boundary with fewer than line-1 breaks before it
+		k := sort.Search(len(d.lines), func(k int) bool { return int(d.lines[k]) >= line-1 })
+		if k > 0 {
+			off, n = k*lineBlock, 1+int(d.lines[k-1])
+		}
+	}
+	for ; n < line; n++ {
+		j := bytes.IndexByte(d.src[off:], '\n')
+		if j < 0 {
+			return -1
+		}
+		off += j + 1
+	}
+	return off
 }
 
 // Element is one XML element: original (located in the source) or new.

@@ -298,3 +298,45 @@ func TestLineIndex(t *testing.T) {
 		t.Errorf("last location on line %d, want %d", got, want)
 	}
 }
+
+// TestLineStart checks LineStart against a plain count, on a small
+// document and on one large enough for the block index (lines of varying
+// length, some crossing block boundaries).
+func TestLineStart(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("<r>\n")
+	for i := 0; b.Len() < 3*lineBlock+100; i++ {
+		fmt.Fprintf(&b, "<a x='%s'/>\r\n", strings.Repeat("y", i%700))
+	}
+	b.WriteString("</r>")
+	for _, tt := range []struct {
+		name, src string
+		opt       Options
+	}{
+		{"small", "<r>\n<a/>\n\n<b/></r>", Options{}},
+		{"indexed", b.String(), Options{ParallelCheck: -1}},
+	} {
+		d, err := ParseOptions([]byte(tt.src), tt.opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tt.name == "indexed" && d.lines == nil {
+			t.Fatal("no block index: the test does not reach the indexed path")
+		}
+		want := []int{0}
+		for i := 0; i < len(tt.src); i++ {
+			if tt.src[i] == '\n' {
+				want = append(want, i+1)
+			}
+		}
+		for line := 0; line <= len(want)+1; line++ {
+			w := -1
+			if line >= 1 && line <= len(want) {
+				w = want[line-1]
+			}
+			if got := d.LineStart(line); got != w {
+				t.Fatalf("%s: LineStart(%d) = %d, want %d", tt.name, line, got, w)
+			}
+		}
+	}
+}
