@@ -306,6 +306,13 @@ func (s *Store) EffectiveEntries(cp ConfigPath, name string, keep func(key strin
 }
 
 func (s *Store) effective(cp ConfigPath, name string, through *File, exclusive bool, keep func(string) bool) (*Effective, error) {
+	return s.effectiveWith(cp, name, through, exclusive, keep, nil)
+}
+
+// effectiveWith is effective; with st, the entries of the section's own
+// collection are merged and left as placeholders whose places st records
+// (EachEntry merges them again one at a time).
+func (s *Store) effectiveWith(cp ConfigPath, name string, through *File, exclusive bool, keep func(string) bool, st *entryStream) (*Effective, error) {
 	sch, decl, err := s.LookupSection(name, cp)
 	if err != nil {
 		return nil, err
@@ -346,6 +353,10 @@ func (s *Store) effective(cp ConfigPath, name string, through *File, exclusive b
 		if keep != nil {
 			m.keepRoot, m.keep = eff.Root, keep
 		}
+		if st != nil {
+			m.dropRoot, m.stream, m.inst = eff.Root, st, len(st.mergers)
+			st.mergers = append(st.mergers, m)
+		}
 		if err := m.mergeElement(eff.Root, in.Element); err != nil {
 			return nil, err
 		}
@@ -358,6 +369,9 @@ func (s *Store) effective(cp ConfigPath, name string, through *File, exclusive b
 			}
 		}
 		eff.Root.Items = kept
+	}
+	if st != nil {
+		return eff, nil // EachEntry applies the defaults, entry by entry
 	}
 	applyCollectionDefaults(eff.Root)
 	return eff, nil
@@ -616,9 +630,19 @@ type merger struct {
 	// every error shows, in file order) and then kept only as placeholders
 	// (shrink): validate and the streaming iterator (stream.go).
 	dropRoot *EffElement
+	noOrigin bool // while merging an entry of dropRoot: origins are not kept
+	// stream records where each placeholder of dropRoot came from: this
+	// merger (inst, its index in stream.mergers) and the ordinal (ord) of
+	// the entry among the section element's children.
+	stream *entryStream
+	inst   int
+	ord    int
 }
 
 func (m *merger) origin(e *xmldoc.Element, attr string) *Origin {
+	if m.noOrigin {
+		return nil
+	}
 	line := e.Line()
 	if attr != "" {
 		line = e.AttrLine(attr)
@@ -700,7 +724,11 @@ func (m *merger) mergeElement(eff *EffElement, x *xmldoc.Element) error {
 	// Children one at a time (not Children()): a merged <site> can go as
 	// soon as it is done, and the pages behind are let go (long lists).
 	var err error
+	ord := 0
 	x.EachChild(func(c *xmldoc.Element) bool {
+		if ord++; eff == m.dropRoot {
+			m.ord = ord
+		}
 		err = m.mergeChild(eff, c, sch, coll, locks, &batch)
 		return err == nil
 	})
@@ -731,7 +759,10 @@ func (m *merger) mergeChild(eff *EffElement, c *xmldoc.Element, sch *section.Ele
 		if eff == m.keepRoot && !m.keep(firstKey(coll, c)) {
 			item, err = m.placeholder(coll, c)
 		} else {
+			bare := m.noOrigin
+			m.noOrigin = bare || eff == m.dropRoot
 			item, err = m.newItem(coll, c)
+			m.noOrigin = bare
 		}
 		if err != nil {
 			return err
