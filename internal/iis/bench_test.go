@@ -98,3 +98,13 @@ func BenchmarkAddSite(b *testing.B) {
 		}
 	})
 }
+
+// list site (every site), streamed: one site merged at a time.
+func BenchmarkEachSite(b *testing.B) {
+	benchModels(b, func(b *testing.B, m *Model, n int) {
+		count := 0
+		if err := m.EachObject(SiteKind, func(*Object) bool { count++; return true }); err != nil || count != n+1 {
+			b.Fatalf("%d sites, %v", count, err)
+		}
+	})
+}

@@ -248,20 +248,25 @@ func (m *Model) Sites() ([]*Site, error) {
 func (m *Model) sitesOf(eff *configstore.Effective) []*Site {
 	var out []*Site
 	for _, el := range eff.Root.Items {
-		name := attrValue(el, "name")
-		s := &Site{ID: attrValue(el, "id"), Object: Object{Kind: SiteKind, Name: name, Element: el,
-			ElementPath: commit.Path{keyStep("name", name)}, Site: name}}
-		var list []string
-		if bs := el.Child("bindings"); bs != nil {
-			for _, b := range bs.Items {
-				s.Bindings = append(s.Bindings, binding.Parse(attrValue(b, "protocol"), attrValue(b, "bindingInformation")))
-				list = append(list, s.Bindings[len(s.Bindings)-1].String())
-			}
-		}
-		s.props = map[string]string{"site.name": name, "site.id": s.ID, "bindings": strings.Join(list, ","), "state": m.state(SiteKind, name)}
-		out = append(out, s)
+		out = append(out, m.siteOf(el))
 	}
 	return out
+}
+
+// siteOf is the Site of one merged <site> entry.
+func (m *Model) siteOf(el *configstore.EffElement) *Site {
+	name := attrValue(el, "name")
+	s := &Site{ID: attrValue(el, "id"), Object: Object{Kind: SiteKind, Name: name, Element: el,
+		ElementPath: commit.Path{keyStep("name", name)}, Site: name}}
+	var list []string
+	if bs := el.Child("bindings"); bs != nil {
+		for _, b := range bs.Items {
+			s.Bindings = append(s.Bindings, binding.Parse(attrValue(b, "protocol"), attrValue(b, "bindingInformation")))
+			list = append(list, s.Bindings[len(s.Bindings)-1].String())
+		}
+	}
+	s.props = map[string]string{"site.name": name, "site.id": s.ID, "bindings": strings.Join(list, ","), "state": m.state(SiteKind, name)}
+	return s
 }
 
 // Apps returns every application, in file order.
@@ -330,13 +335,18 @@ func (m *Model) Pools() ([]*AppPool, error) {
 func (m *Model) poolsOf(eff *configstore.Effective) []*AppPool {
 	var out []*AppPool
 	for _, el := range eff.Root.Items {
-		name := attrValue(el, "name")
-		p := &AppPool{PipelineMode: attrValue(el, "managedPipelineMode"), RuntimeVersion: attrValue(el, "managedRuntimeVersion"),
-			Object: Object{Kind: PoolKind, Name: name, Element: el, ElementPath: commit.Path{keyStep("name", name)}}}
-		p.props = map[string]string{"apppool.name": name, "pipelinemode": p.PipelineMode, "runtimeversion": p.RuntimeVersion, "state": m.state(PoolKind, name)}
-		out = append(out, p)
+		out = append(out, m.poolOf(el))
 	}
 	return out
+}
+
+// poolOf is the AppPool of one merged <add> entry of applicationPools.
+func (m *Model) poolOf(el *configstore.EffElement) *AppPool {
+	name := attrValue(el, "name")
+	p := &AppPool{PipelineMode: attrValue(el, "managedPipelineMode"), RuntimeVersion: attrValue(el, "managedRuntimeVersion"),
+		Object: Object{Kind: PoolKind, Name: name, Element: el, ElementPath: commit.Path{keyStep("name", name)}}}
+	p.props = map[string]string{"apppool.name": name, "pipelinemode": p.PipelineMode, "runtimeversion": p.RuntimeVersion, "state": m.state(PoolKind, name)}
+	return p
 }
 
 // Objects returns every SITE, APP, VDIR or APPPOOL (server level), MODULE
