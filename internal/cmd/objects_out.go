@@ -1,11 +1,8 @@
 package cmd
 
 import (
-	"encoding/json"
-	"fmt"
 	"strings"
 
-	"github.com/appcmd-project/appcmd/internal/commit"
 	"github.com/appcmd-project/appcmd/internal/iis"
 )
 
@@ -34,9 +31,14 @@ func (c *invocation) listObjects(k *objKind) error {
 	var all []*iis.Object
 	// One object named (not /in): only the candidates for its name are
 	// read, not every site of a large file.
-	if sel, serr := c.selection(k); serr == nil && sel.ident != "" && !c.Stdin {
+	sel, serr := c.selection(k)
+	switch {
+	case serr == nil && sel.ident != "" && !c.Stdin:
 		all, err = m.Candidates(k.Kind, resolve(sel.ident))
-	} else {
+	case serr == nil && !c.Stdin:
+		// Every object (filters allowed): printed as each is merged.
+		return c.streamObjects(m, k, sel)
+	default:
 		all, err = m.Objects(k.Kind)
 	}
 	if err != nil {
@@ -52,63 +54,13 @@ func (c *invocation) configFlags() (show, all bool) {
 
 // printObjects writes objects in the format the general parameters ask for.
 func (c *invocation) printObjects(k *objKind, objs []*iis.Object) error {
-	showConfig, all := c.configFlags()
-	var b strings.Builder
-	switch text, hasText := c.opts.text, c.opts.hasText; {
-	case c.opts.json:
-		out, err := objectsJSON(k, objs, showConfig)
-		if err != nil {
+	p := c.newObjectPrinter(k)
+	for _, o := range objs {
+		if err := p.add(o); err != nil {
 			return err
 		}
-		c.println(string(out))
-		return nil
-	case c.opts.xml:
-		b.WriteString(xmlHeader + "<appcmd>\n")
-		for _, o := range objs {
-			objectXML(&b, o, showConfig, all)
-		}
-		b.WriteString("</appcmd>")
-		c.println(b.String())
-		return nil
-	case hasText && text == "*":
-		for _, o := range objs {
-			b.WriteString(k.Name + "\n")
-			for _, name := range k.textProps() {
-				v, _, _ := o.Value(commit.Path{{Name: name}})
-				fmt.Fprintf(&b, "  %s: %s\n", name, v)
-			}
-			if o.Element != nil {
-				textElement(&b, o.Element, o.Element.Name, 1)
-			}
-		}
-	case hasText && text != "":
-		p, err := commit.ParsePath(text)
-		if err != nil {
-			return pathUsageError(text, err)
-		}
-		for _, o := range objs {
-			v, _, err := o.Value(p)
-			if err != nil {
-				return err
-			}
-			b.WriteString(v + "\n")
-		}
-	default:
-		for _, o := range objs {
-			if k.summary == nil {
-				fmt.Fprintf(&b, "%s \"%s\"\n", k.Name, o.Name)
-				continue
-			}
-			fmt.Fprintf(&b, "%s \"%s\" (%s)\n", k.Name, o.Name, k.summary(o))
-			if showConfig {
-				writeElement(&b, o.Element, 1, "  ", all)
-			}
-		}
 	}
-	if b.Len() > 0 {
-		c.println(strings.TrimSuffix(b.String(), "\n"))
-	}
-	return nil
+	return p.end()
 }
 
 // objectXML writes one object record of /xml output; with /config the
@@ -135,17 +87,3 @@ type jsonObject struct {
 	Config     *jsonElement      `json:"config,omitempty"`
 }
 
-func objectsJSON(k *objKind, objs []*iis.Object, showConfig bool) ([]byte, error) {
-	out := make([]jsonObject, 0, len(objs))
-	for _, o := range objs {
-		j := jsonObject{Object: k.Name, Identifier: o.Name, Attributes: map[string]string{}}
-		for _, name := range k.Attrs {
-			j.Attributes[name] = o.Prop(name)
-		}
-		if showConfig && o.Element != nil {
-			j.Config = toJSONElement(o.Element)
-		}
-		out = append(out, j)
-	}
-	return json.MarshalIndent(out, "", "  ")
-}
