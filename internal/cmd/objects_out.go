@@ -86,4 +86,3 @@ type jsonObject struct {
 	Attributes map[string]string `json:"attributes"`
 	Config     *jsonElement      `json:"config,omitempty"`
 }
-
