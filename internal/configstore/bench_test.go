@@ -144,3 +144,30 @@ func BenchmarkValidate(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkEachEntry: open and stream the server-level sites one merged
+// entry at a time (list site of every site), against
+// BenchmarkEffectiveSites, which holds them all.
+func BenchmarkEachEntry(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		path := writeConfig(b, n)
+		b.Run(fmt.Sprintf("sites=%dk", n/1000), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				s := open(b, path, false)
+				count := 0
+				_, err := s.EachEntry(configstore.ServerPath, "system.applicationHost/sites", func(it *configstore.EffElement) bool {
+					if it.Attr("name") == nil {
+						b.Fatal("an entry without a name")
+					}
+					count++
+					return true
+				})
+				if err != nil || count != n+1 {
+					b.Fatalf("%d sites, %v", count, err)
+				}
+				s.Close()
+			}
+		})
+	}
+}
