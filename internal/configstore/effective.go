@@ -631,6 +631,7 @@ type merger struct {
 	// (shrink): validate and the streaming iterator (stream.go).
 	dropRoot *EffElement
 	noOrigin bool // while merging an entry of dropRoot: origins are not kept
+	exact    bool // no quickEntry: every entry of dropRoot merged (tests)
 	// stream records where each placeholder of dropRoot came from: this
 	// merger (inst, its index in stream.mergers) and the ordinal (ord) of
 	// the entry among the section element's children.
@@ -756,22 +757,19 @@ func (m *merger) mergeChild(eff *EffElement, c *xmldoc.Element, sch *section.Ele
 	case coll != nil && coll.IsAdd(name):
 		var item *EffElement
 		var err error
-		if eff == m.keepRoot && !m.keep(firstKey(coll, c)) {
+		switch {
+		case eff == m.keepRoot && !m.keep(firstKey(coll, c)):
 			item, err = m.placeholder(coll, c)
-		} else {
-			bare := m.noOrigin
-			m.noOrigin = bare || eff == m.dropRoot
+		case eff == m.dropRoot:
+			item, err = m.dropEntry(coll, c)
+		default:
 			item, err = m.newItem(coll, c)
-			m.noOrigin = bare
 		}
 		if err != nil {
 			return err
 		}
 		if err := m.checkDuplicate(eff, coll, item, c); err != nil {
 			return err
-		}
-		if eff == m.dropRoot {
-			item = m.shrink(coll, item, c)
 		}
 		*batch = append(*batch, item)
 	case coll != nil && coll.RemoveElement != "" && name == coll.RemoveElement:

@@ -28,10 +28,30 @@ func (m *merger) shrink(coll *section.Collection, item *EffElement, c *xmldoc.El
 	for i := range attrs {
 		p.Attrs[i] = &attrs[i]
 	}
+	return p
+}
+
+// dropEntry checks an entry of dropRoot and returns its placeholder:
+// from the quick check when it passes, else from the merge (which gives
+// the error, if any).
+func (m *merger) dropEntry(coll *section.Collection, c *xmldoc.Element) (*EffElement, error) {
+	var p *EffElement
+	if !m.exact {
+		p = m.quickEntry(coll, c)
+	}
+	if p == nil {
+		m.noOrigin = true
+		item, err := m.newItem(coll, c)
+		m.noOrigin = false
+		if err != nil {
+			return nil, err
+		}
+		p = m.shrink(coll, item, c)
+	}
 	if m.stream != nil {
 		m.stream.at[p] = entryPos{inst: m.inst, ord: m.ord}
 	}
-	return p
+	return p, nil
 }
 
 // entryStream records, during EachEntry's first pass, where each entry

@@ -105,9 +105,13 @@ func ruleOf(err error) string {
 // directories reach (their physical folders and the folders below them,
 // as IIS reads a web.config in any folder it serves). Nothing is written
 // or created. Findings are sorted by file and line.
-func (s *Store) Validate() *Report {
+func (s *Store) Validate() *Report { return s.validate(false) }
+
+// validate is Validate; exact merges every entry (no quickEntry), for
+// tests that compare the two.
+func (s *Store) validate(exact bool) *Report {
 	s.validating = true
-	v := &validator{s: s, seen: map[string]bool{}, unchecked: map[string]bool{}, files: []string{s.apphost.Path}}
+	v := &validator{s: s, seen: map[string]bool{}, unchecked: map[string]bool{}, files: []string{s.apphost.Path}, exact: exact}
 	v.file(s.apphost, []*File{s.apphost})
 	// The sites as Sites reads them, one at a time: 50,000 read sites
 	// (and the elements they hold) are never kept at once.
@@ -200,6 +204,7 @@ type validator struct {
 	seen      map[string]bool       // web.config files checked, and findings reported
 	lines     map[*File]*lineCursor // where lines start, for columns
 	ups       map[string]*mergedUp
+	exact     bool // merge every entry (no quickEntry)
 }
 
 // add records an error of the reader as a finding, once.
@@ -580,7 +585,7 @@ func (v *validator) merge(root *EffElement, o *SectionInstance) error {
 	if o.Location != nil {
 		loc = o.Location.Path
 	}
-	m := &merger{file: o.File, pos: o.source(), level: o.Config, location: loc, defaults: v.s.defaults, dropRoot: root}
+	m := &merger{file: o.File, pos: o.source(), level: o.Config, location: loc, defaults: v.s.defaults, dropRoot: root, exact: v.exact}
 	return m.mergeElement(root, o.Element)
 }
 

@@ -1,0 +1,213 @@
+package configstore
+
+import (
+	"strings"
+
+	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
+	"github.com/appcmd-project/appcmd/internal/section"
+)
+
+// A quick check of an entry that is dropped right after its merge
+// (validate, EachEntry's first pass): the common entry (known attributes
+// with valid values, known child elements, nested entries with distinct
+// keys) is checked without building its effective tree, and only its
+// placeholder is made. Anything else (an error, lock attributes, <remove>
+// or <clear> inside, a child element given twice, attributes the schema
+// does not define) is left to the merge itself (newItem), so errors keep
+// the merge's exact text and place: quickOK must only ever say yes when
+// the merge would succeed.
+
+// setAttr is an attribute an element sets, normalized.
+type setAttr struct {
+	schema *section.Attribute
+	value  string
+}
+
+// quickEntry returns the placeholder of an entry of coll when the quick
+// check passes, or nil when the merge must decide.
+func (m *merger) quickEntry(coll *section.Collection, c *xmldoc.Element) *EffElement {
+	sch := coll.ItemFor(c.Name())
+	if sch == nil || coll.AllowUnrecognizedAttributes {
+		return nil
+	}
+	attrs, ok := quickElement(sch, c)
+	if !ok || !hasRequired(sch, attrs) {
+		return nil
+	}
+	p := &EffElement{Name: c.Name(), Schema: sch, item: true, placeholder: true, file: m.file, SrcFile: m.file, SrcLevel: m.level}
+	keys := coll.KeyAttributes()
+	vals := make([]EffAttr, 0, len(keys))
+	for _, k := range keys {
+		// As item.Attr(k.Name) finds it among the item's schema attributes.
+		as := sch.Attribute(k.Name)
+		if as == nil {
+			continue
+		}
+		a := EffAttr{Name: as.Name, Value: defaultValue(as), Schema: as}
+		for _, s := range attrs {
+			if s.schema == as {
+				a.Value, a.Set = s.value, true
+			}
+		}
+		vals = append(vals, a)
+	}
+	p.Attrs = make([]*EffAttr, len(vals))
+	for i := range vals {
+		p.Attrs[i] = &vals[i]
+	}
+	return p
+}
+
+// quickElement checks x as merged into a fresh element of schema sch and
+// returns the attributes it sets; false when the merge must decide.
+func quickElement(sch *section.Element, x *xmldoc.Element) ([]setAttr, bool) {
+	var attrs []setAttr
+	for _, a := range x.Attrs() {
+		if lockAttrNames[a.Name] {
+			return nil, false
+		}
+		if metaAttr(a.Name) {
+			continue
+		}
+		as := sch.Attribute(a.Name)
+		if as == nil {
+			return nil, false
+		}
+		v, err := as.Normalize(a.Value)
+		if err != nil {
+			return nil, false
+		}
+		found := false
+		for i := range attrs {
+			if attrs[i].schema == as {
+				attrs[i].value, found = v, true
+			}
+		}
+		if !found {
+			attrs = append(attrs, setAttr{as, v})
+		}
+	}
+	coll := sch.Collection
+	var seen []string        // child elements merged (each once)
+	var keys map[string]bool // index keys of nested entries
+	ok := true
+	x.EachChild(func(c *xmldoc.Element) bool {
+		name := c.Name()
+		if coll != nil && coll.IsAdd(name) {
+			item := coll.ItemFor(name)
+			if item == nil || coll.AllowUnrecognizedAttributes {
+				ok = false
+				return false
+			}
+			set, good := quickElement(item, c)
+			if !good || !hasRequired(item, set) {
+				ok = false
+				return false
+			}
+			if !coll.AllowDuplicates {
+				if keys == nil {
+					keys = map[string]bool{}
+				}
+				for _, k := range quickKeys(coll, item, set) {
+					if keys[k] {
+						ok = false // a duplicate: the merge says which
+						return false
+					}
+					keys[k] = true
+				}
+			}
+			return true
+		}
+		if coll != nil && (coll.RemoveElement != "" && name == coll.RemoveElement || coll.ClearElement != "" && name == coll.ClearElement) {
+			ok = false
+			return false
+		}
+		child := sch.Element(name)
+		for _, s := range seen {
+			if strings.EqualFold(s, name) {
+				ok = false // given twice: merged into the same element
+				return false
+			}
+		}
+		if child == nil || !childNamed(sch, name) {
+			ok = false
+			return false
+		}
+		seen = append(seen, name)
+		if _, good := quickElement(child, c); !good {
+			ok = false
+			return false
+		}
+		return true
+	})
+	return attrs, ok
+}
+
+// childNamed reports whether the merge finds name among sch's children
+// (EffElement.childIndex: the first that matches ignoring case) and it is
+// the one sch.Element returns.
+func childNamed(sch *section.Element, name string) bool {
+	for _, c := range sch.Elements {
+		if strings.EqualFold(c.Name, name) {
+			return c == sch.Element(name)
+		}
+	}
+	return false
+}
+
+// hasRequired reports whether every required attribute of sch is set.
+func hasRequired(sch *section.Element, set []setAttr) bool {
+	for _, a := range sch.Attributes {
+		if !a.Required {
+			continue
+		}
+		found := false
+		for _, s := range set {
+			if s.schema == a {
+				found = true
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// quickKeys is indexKeys of an entry of schema item that sets set.
+func quickKeys(coll *section.Collection, item *section.Element, set []setAttr) []string {
+	keys := coll.KeyAttributes()
+	value := func(k *section.Attribute) (string, bool) {
+		as := item.Attribute(k.Name)
+		if as == nil {
+			return "", false
+		}
+		for _, s := range set {
+			if s.schema == as {
+				return s.value, true
+			}
+		}
+		return defaultValue(as), true
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	if keys[0].IsUniqueKey {
+		var out []string
+		for _, k := range keys {
+			if v, ok := value(k); ok {
+				out = append(out, k.Name+"\x00"+k.CompareKey(v))
+			}
+		}
+		return out
+	}
+	var b strings.Builder
+	b.WriteString("\x01")
+	for _, k := range keys {
+		if v, ok := value(k); ok {
+			b.WriteString(k.CompareKey(v))
+		}
+		b.WriteString("\x00")
+	}
+	return []string{b.String()}
+}

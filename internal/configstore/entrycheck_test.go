@@ -1,0 +1,89 @@
+package configstore
+
+import (
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/appcmd-project/appcmd/internal/testenv"
+)
+
+// The quick check of dropped entries changes nothing validate reports:
+// the findings are those of merging every entry, on entries that pass it
+// and on every kind it leaves to the merge.
+func TestQuickEntries(t *testing.T) {
+	site := func(inner string) string {
+		return `<site name="A" id="1"><application path="/"><virtualDirectory path="/" physicalPath="/nowhere/a" /></application></site>` + inner
+	}
+	pools := func(inner string) string {
+		return `<applicationPools><add name="P" />` + inner + `</applicationPools>`
+	}
+	entries := map[string]string{
+		"clean":                 site(`<site name="B" id="2" serverAutoStart="false"><application path="/" applicationPool="P"><virtualDirectory path="/" physicalPath="/x" /></application><bindings><binding protocol="http" bindingInformation="*:80:b" /><binding protocol="https" bindingInformation="*:443:b" sslFlags="1" /></bindings><limits maxConnections="5" /><logFile directory="/l" /></site>`),
+		"unknown attribute":     site(`<site name="B" id="2" bogus="1" />`),
+		"nested unknown":        site(`<site name="B" id="2"><application path="/" bogus="1" /></site>`),
+		"bad value":             site(`<site name="B" id="2" serverAutoStart="maybe" />`),
+		"nested bad value":      site(`<site name="B" id="2"><limits maxConnections="-1" /></site>`),
+		"validator":             pools(`<add name="Q" queueLength="5" />`),
+		"missing required":      site(`<site name="B" id="2"><application applicationPool="P" /></site>`),
+		"duplicate name":        site(`<site name="a" id="2" />`),
+		"duplicate id":          site(`<site name="B" id="1" />`),
+		"nested duplicate":      site(`<site name="B" id="2"><bindings><binding protocol="http" bindingInformation="*:80:" /><binding protocol="http" bindingInformation="*:80:" /></bindings></site>`),
+		"nested duplicate key":  site(`<site name="B" id="2"><application path="/x" /><application path="/X" /></site>`),
+		"nested clear":          site(`<site name="B" id="2"><bindings><binding protocol="http" bindingInformation="*:80:" /><clear /><binding protocol="http" bindingInformation="*:80:" /></bindings></site>`),
+		"lockItem":              site(`<site name="B" id="2" lockItem="true" />`),
+		"lockAttributes":        site(`<site name="B" id="2" lockAttributes="serverAutoStart" />`),
+		"lock list unknown":     site(`<site name="B" id="2" lockAttributes="nothing" />`),
+		"child twice":           site(`<site name="B" id="2"><bindings><binding protocol="http" bindingInformation="*:80:" /></bindings><bindings><binding protocol="http" bindingInformation="*:80:" /></bindings></site>`),
+		"child case":            site(`<site name="B" id="2"><Limits maxConnections="5" /></site>`),
+		"attribute case":        site(`<site Name="B" id="2" />`),
+		"attribute case dup":    site(`<site Name="a" id="2" />`),
+		"unknown child":         site(`<site name="B" id="2"><nothing /></site>`),
+		"meta attributes":       site(`<site name="B" id="2" xmlns:x="urn:x" />`),
+		"pool children":         pools(`<add name="Q" managedRuntimeVersion="v4.0" startMode="AlwaysRunning"><processModel identityType="SpecificUser" userName="u" idleTimeout="00:05:00" /><recycling><periodicRestart time="1.02:00:00" /></recycling></add>`),
+		"pool bad child value":  pools(`<add name="Q"><processModel idleTimeout="soon" /></add>`),
+		"pool duplicate":        pools(`<add name="p" />`),
+		"pool remove":           pools(`<add name="Q" /><remove name="P" /><add name="P" />`),
+		"pool clear":            pools(`<add name="Q" /><clear /><add name="Q" />`),
+		"pool without name":     pools(`<add managedRuntimeVersion="v4.0" />`),
+		"encrypted":             pools(`<add name="Q"><processModel identityType="SpecificUser" userName="u" password="[enc:AesProvider:abc:enc]" /></add>`),
+		"virtual directory dup": site(`<site name="B" id="2"><application path="/"><virtualDirectory path="/" physicalPath="/a" /><virtualDirectory path="/" physicalPath="/b" /></application></site>`),
+	}
+	check := func(t *testing.T, path string) {
+		s, err := Open(Options{AppHostPath: path})
+		if err != nil {
+			t.Skipf("does not open: %v", err)
+		}
+		defer s.Close()
+		exact, quick := s.validate(true), s.validate(false)
+		if !reflect.DeepEqual(findingTexts(quick), findingTexts(exact)) {
+			t.Fatalf("quick:\n%s\nmerged:\n%s", strings.Join(findingTexts(quick), "\n"), strings.Join(findingTexts(exact), "\n"))
+		}
+	}
+	for name, body := range entries {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			host := strings.Replace(hierarchyHost, hierarchyHost[strings.Index(hierarchyHost, "<sites>"):strings.Index(hierarchyHost, "</sites>")], "<sites>"+body, 1)
+			if strings.HasPrefix(body, "<applicationPools>") {
+				host = strings.Replace(hierarchyHost, "<sites>", body+"<sites>", 1)
+			}
+			host = strings.Replace(host, "{{SERVER}}", "", 1)
+			host = strings.Replace(host, `<section name="sites"`, `<section name="applicationPools" allowDefinition="AppHostOnly" overrideModeDefault="Deny" /><section name="sites"`, 1)
+			testenv.WriteTree(t, dir, map[string]string{"applicationHost.config": host})
+			check(t, filepath.Join(dir, "applicationHost.config"))
+		})
+	}
+	for _, f := range testenv.CorpusFiles(t, filepath.Join(sharedDir, "corpus"), "apphost*") {
+		t.Run(filepath.Base(f), func(t *testing.T) { check(t, f) })
+	}
+}
+
+func findingTexts(r *Report) []string {
+	var out []string
+	for _, f := range r.Findings {
+		out = append(out, fmt.Sprintf("%s:%d:%d: %s: %s", f.File, f.Line, f.Column, f.Rule, f.Message))
+	}
+	return out
+}
