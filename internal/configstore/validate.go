@@ -205,6 +205,8 @@ type validator struct {
 	lines     map[*File]*lineCursor // where lines start, for columns
 	ups       map[string]*mergedUp
 	exact     bool // merge every entry (no quickEntry)
+	kinds     map[kindKey]int
+	lower     map[string]string // section names, lower-cased (levelKey)
 }
 
 // add records an error of the reader as a finding, once.
@@ -391,7 +393,7 @@ func (v *validator) file(f *File, chain []*File) {
 	var top []*SectionInstance
 	v.walk(f, root, "", nil, f.ConfigPath, &top)
 	keep := func(in *SectionInstance) {
-		k := levelKey(in.Name, in.Config)
+		k := v.levelKey(in.Name, in.Config)
 		byLevel[k] = append(byLevel[k], in)
 	}
 	for _, in := range top {
@@ -412,7 +414,7 @@ func (v *validator) file(f *File, chain []*File) {
 	seen := map[string]bool{}
 	check := func(insts []*SectionInstance) {
 		for _, in := range insts {
-			k := levelKey(in.Name, in.Config)
+			k := v.levelKey(in.Name, in.Config)
 			if seen[k] {
 				v.add(&ConfigFileError{File: f.Path, Line: in.Element.Line(), Kind: ErrMalformed, Description: fmt.Sprintf(DescSectionTwice, in.Name)}, f)
 			}
@@ -438,8 +440,50 @@ func (v *validator) file(f *File, chain []*File) {
 }
 
 // levelKey indexes section instances by section and level.
-func levelKey(name string, cp ConfigPath) string {
-	return strings.ToLower(name) + "\x00" + strings.ToLower(cp.String())
+func (v *validator) levelKey(name string, cp ConfigPath) string {
+	l, ok := v.lower[name]
+	if !ok {
+		if v.lower == nil {
+			v.lower = map[string]string{}
+		}
+		l = strings.ToLower(name)
+		v.lower[name] = l
+	}
+	return l + "\x00" + strings.ToLower(cp.Relative())
+}
+
+// Kinds of names below <configuration> or <location> (kindOf).
+const (
+	kindUnknown = iota
+	kindSection
+	kindGroup
+)
+
+// kindOf tells whether a name is a section, a section group or neither
+// for a file declaring decls, remembered: 50,000 <location> tags name the
+// same few sections and groups.
+func (v *validator) kindOf(decls *Registry, name string) int {
+	key := kindKey{decls, name}
+	if k, ok := v.kinds[key]; ok {
+		return k
+	}
+	k := kindUnknown
+	switch {
+	case decls.Lookup(name) != nil || MachineLevel(name):
+		k = kindSection
+	case decls.IsGroup(name) || machineGroup(name):
+		k = kindGroup
+	}
+	if v.kinds == nil {
+		v.kinds = map[kindKey]int{}
+	}
+	v.kinds[key] = k
+	return k
+}
+
+type kindKey struct {
+	decls *Registry
+	name  string
 }
 
 // walk collects the section instances below a container (<configuration>
@@ -452,10 +496,10 @@ func (v *validator) walk(f *File, container *xmldoc.Element, prefix string, loc 
 			return true
 		}
 		full := prefix + name
-		switch {
-		case f.declared.Lookup(full) != nil || MachineLevel(full):
+		switch v.kindOf(f.declared, full) {
+		case kindSection:
 			*out = append(*out, &SectionInstance{Name: full, File: f, Location: loc, Element: c, Config: cp})
-		case f.declared.IsGroup(full) || machineGroup(full):
+		case kindGroup:
 			v.walk(f, c, full+"/", loc, cp, out)
 		default:
 			v.add(&ConfigFileError{File: f.Path, Line: c.Line(), Kind: ErrMalformed,
@@ -501,7 +545,7 @@ func (v *validator) instance(in *SectionInstance, chain []*File, byLevel map[str
 		// level: at each ancestor level, by the index (no scan of every
 		// <location>).
 		for d := 0; d <= in.Config.Depth(); d++ {
-			for _, o := range byLevel[levelKey(in.Name, in.Config.Prefix(d))] {
+			for _, o := range byLevel[v.levelKey(in.Name, in.Config.Prefix(d))] {
 				if o.Element == in.Element {
 					break
 				}
