@@ -27,10 +27,11 @@ type setAttr struct {
 // check passes, or nil when the merge must decide.
 func (m *merger) quickEntry(coll *section.Collection, c *xmldoc.Element) *EffElement {
 	sch := coll.ItemFor(c.Name())
-	if sch == nil || coll.AllowUnrecognizedAttributes {
+	r, raw := c.Raw()
+	if sch == nil || coll.AllowUnrecognizedAttributes || !raw {
 		return nil
 	}
-	attrs, ok := quickElement(sch, c)
+	attrs, ok := quickElement(sch, r)
 	if !ok || !hasRequired(sch, attrs) {
 		return nil
 	}
@@ -60,38 +61,43 @@ func (m *merger) quickEntry(coll *section.Collection, c *xmldoc.Element) *EffEle
 
 // quickElement checks x as merged into a fresh element of schema sch and
 // returns the attributes it sets; false when the merge must decide.
-func quickElement(sch *section.Element, x *xmldoc.Element) ([]setAttr, bool) {
+func quickElement(sch *section.Element, x xmldoc.Raw) ([]setAttr, bool) {
 	var attrs []setAttr
-	for _, a := range x.Attrs() {
-		if lockAttrNames[a.Name] {
-			return nil, false
+	ok := true
+	x.EachAttr(func(name, value string) bool {
+		if lockAttrNames[name] {
+			ok = false
+			return false
 		}
-		if metaAttr(a.Name) {
-			continue
+		if metaAttr(name) {
+			return true
 		}
-		as := sch.Attribute(a.Name)
+		as := sch.Attribute(name)
 		if as == nil {
-			return nil, false
+			ok = false
+			return false
 		}
-		v, err := as.Normalize(a.Value)
+		v, err := as.Normalize(value)
 		if err != nil {
-			return nil, false
+			ok = false
+			return false
 		}
-		found := false
 		for i := range attrs {
 			if attrs[i].schema == as {
-				attrs[i].value, found = v, true
+				attrs[i].value = v
+				return true
 			}
 		}
-		if !found {
-			attrs = append(attrs, setAttr{as, v})
-		}
+		attrs = append(attrs, setAttr{as, v})
+		return true
+	})
+	if !ok {
+		return nil, false
 	}
 	coll := sch.Collection
 	var seen []string        // child elements merged (each once)
 	var keys map[string]bool // index keys of nested entries
-	ok := true
-	x.EachChild(func(c *xmldoc.Element) bool {
+	x.EachChild(func(c xmldoc.Raw) bool {
 		name := c.Name()
 		if coll != nil && coll.IsAdd(name) {
 			item := coll.ItemFor(name)

@@ -1,0 +1,96 @@
+package xmldoc
+
+import "bytes"
+
+// Raw is a read-only view of an original element of an unedited document,
+// read straight from the source: its name, attributes and children are
+// found on each call, and no *Element is built, cached or registered. A
+// check that reads each element of a large list once (validate, the
+// first pass of a streamed list) uses it for what lies below the entries.
+type Raw struct {
+	d          *Document
+	start, end int // the start tag's '<', and after the element
+	tagEnd     int // after the start tag's '>'
+	self       bool
+}
+
+// Raw returns the element's raw view; false for a new element or once
+// the document has been edited (the source is then not the content).
+func (e *Element) Raw() (Raw, bool) {
+	if e.doc == nil || e.start < 0 || e.doc.edits > 0 || e.doc.changed {
+		return Raw{}, false
+	}
+	return Raw{d: e.doc, start: e.start, end: e.end, tagEnd: e.tagEnd, self: e.selfClosing}, true
+}
+
+// Name returns the tag name.
+func (r Raw) Name() string {
+	src := r.d.src
+	return r.d.intern(src[r.start+1 : r.start+1+nameLen(src[r.start+1:])])
+}
+
+// NameIs reports whether the tag name is name, without making a string.
+func (r Raw) NameIs(name string) bool {
+	src := r.d.src[r.start+1:]
+	n := nameLen(src)
+	return n == len(name) && string(src[:n]) == name
+}
+
+// EachAttr calls fn with each attribute's name and value (references
+// resolved, white space normalised, as Attrs gives them) until it returns
+// false.
+func (r Raw) EachAttr(fn func(name, value string) bool) {
+	src := r.d.src
+	p := r.start + 1 + nameLen(src[r.start+1:])
+	for {
+		for isSpace(src[p]) {
+			p++
+		}
+		if src[p] == '>' || src[p] == '/' {
+			return
+		}
+		n := nameLen(src[p:])
+		name := r.d.intern(src[p : p+n])
+		p += n
+		for src[p] != '"' && src[p] != '\'' {
+			p++
+		}
+		end := p + 1 + bytes.IndexByte(src[p+1:], src[p])
+		if !fn(name, decodeAttr(src[p+1:end])) {
+			return
+		}
+		p = end + 1
+	}
+}
+
+// EachChild calls fn with each child element in document order until it
+// returns false.
+func (r Raw) EachChild(fn func(Raw) bool) {
+	if r.self {
+		return
+	}
+	src := r.d.src
+	limit := r.tagEnd + bytes.LastIndex(src[r.tagEnd:r.end], []byte("</"))
+	p := r.tagEnd
+	for {
+		i := bytes.IndexByte(src[p:limit], '<')
+		if i < 0 {
+			return
+		}
+		p += i
+		if n := skipMarkup(src[p:limit]); n > 0 {
+			p += n
+			continue
+		}
+		c := Raw{d: r.d, start: p}
+		c.tagEnd, c.self = tagEnd(src, p+1+nameLen(src[p+1:]))
+		c.end = c.tagEnd
+		if !c.self {
+			c.end = skipElement(src, c.tagEnd)
+		}
+		if !fn(c) {
+			return
+		}
+		p = c.end
+	}
+}

@@ -1,0 +1,78 @@
+package xmldoc
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/appcmd-project/appcmd/internal/testenv"
+)
+
+// describe writes an element's names, attributes and children, through
+// Element (raw false) or through Raw.
+func describeElement(b *strings.Builder, e *Element, depth int) {
+	fmt.Fprintf(b, "%*s<%s", depth, "", e.Name())
+	for _, a := range e.Attrs() {
+		fmt.Fprintf(b, " %s=%q", a.Name, a.Value)
+	}
+	b.WriteString(">\n")
+	e.EachChild(func(c *Element) bool { describeElement(b, c, depth+1); return true })
+}
+
+func describeRaw(b *strings.Builder, r Raw, depth int) {
+	fmt.Fprintf(b, "%*s<%s", depth, "", r.Name())
+	if !r.NameIs(r.Name()) || r.NameIs(r.Name()+"x") {
+		b.WriteString(" NameIs disagrees")
+	}
+	r.EachAttr(func(name, value string) bool { fmt.Fprintf(b, " %s=%q", name, value); return true })
+	b.WriteString(">\n")
+	r.EachChild(func(c Raw) bool { describeRaw(b, c, depth+1); return true })
+}
+
+// Raw reads what Element reads, on every corpus file and on markup that
+// a raw reader could stumble on.
+func TestRaw(t *testing.T) {
+	docs := map[string]string{
+		"markup": `<?xml version="1.0"?><!-- c --><r a='1' b="x&amp;y&#10;z"><!-- <no/> --><?pi <no/>?>` +
+			`<a x="1 > 2" y='"'/><![CDATA[<no/>]]><b>text<c/><c></c></b><d
+			  e = "multi
+line" /></r>`,
+		"self": `<r/>`,
+	}
+	for _, f := range testenv.CorpusFiles(t, corpus, "apphost", "apphost-full", "webconfig") {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs[f] = string(src)
+	}
+	for name, src := range docs {
+		d, err := Parse([]byte(src))
+		if err != nil {
+			continue // the malformed corpus files
+		}
+		var want, got strings.Builder
+		describeElement(&want, d.Root(), 0)
+		r, ok := d.Root().Raw()
+		if !ok {
+			t.Fatalf("%s: no raw view of an unedited document", name)
+		}
+		describeRaw(&got, r, 0)
+		if got.String() != want.String() {
+			t.Fatalf("%s: raw view\n%s\nelements\n%s", name, got.String(), want.String())
+		}
+		// Stopping early.
+		n := 0
+		r.EachChild(func(Raw) bool { n++; return false })
+		r.EachAttr(func(string, string) bool { n++; return false })
+		if n > 2 {
+			t.Fatalf("%s: EachChild or EachAttr went on after false", name)
+		}
+	}
+	d := mustParse(t, `<r><a/></r>`)
+	d.Root().Child("a").SetAttr("x", "1")
+	if _, ok := d.Root().Raw(); ok {
+		t.Fatal("a raw view of an edited document")
+	}
+}
