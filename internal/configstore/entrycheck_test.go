@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
 	"github.com/appcmd-project/appcmd/internal/testenv"
 )
 
@@ -86,4 +87,60 @@ func findingTexts(r *Report) []string {
 		out = append(out, fmt.Sprintf("%s:%d:%d: %s: %s", f.File, f.Line, f.Column, f.Rule, f.Message))
 	}
 	return out
+}
+
+// readSiteRaw reads what readSite reads of names, applications and
+// virtual directories.
+func TestReadSiteRaw(t *testing.T) {
+	crafted := strings.Replace(hierarchyHost, "<sites>", `<sites><virtualDirectoryDefaults allowSubDirConfig="false" />`+
+		`<site name="T" id="9"><virtualDirectoryDefaults allowSubDirConfig="true" /><application path="/"><virtualDirectory path="/" physicalPath="/t" /></application>`+
+		`<application path="/a"><virtualDirectoryDefaults allowSubDirConfig="False" /><virtualDirectory path="/" physicalPath="/a" allowSubDirConfig="true" /><virtualDirectory path="/b" physicalPath="/b&amp;c" /></application></site>`, 1)
+	crafted = strings.Replace(crafted, "{{SERVER}}", "", 1)
+	dir := t.TempDir()
+	testenv.WriteTree(t, dir, map[string]string{"applicationHost.config": crafted})
+	files := []string{filepath.Join(dir, "applicationHost.config")}
+	if c, err := filepath.Glob(filepath.Join(sharedDir, "corpus", "apphost*", "*.config")); err == nil {
+		files = append(files, c...)
+	}
+	describe := func(site *Site) string {
+		var b strings.Builder
+		fmt.Fprintf(&b, "%s %s\n", site.Name, site.ID)
+		for _, a := range site.Apps {
+			fmt.Fprintf(&b, " %s\n", a.Path)
+			for _, v := range a.VDirs {
+				fmt.Fprintf(&b, "  %s %s %s %t\n", v.Path, v.URLPath(), v.PhysicalPath, v.AllowSubDirConfig)
+			}
+		}
+		return b.String()
+	}
+	for _, f := range files {
+		s, err := Open(Options{AppHostPath: f})
+		if err != nil {
+			continue
+		}
+		sites, defs, err := s.sitesSection()
+		if err != nil || sites == nil {
+			s.Close()
+			continue
+		}
+		r, ok := sites.Raw()
+		if !ok {
+			t.Fatalf("%s: no raw view", f)
+		}
+		var raw, read []string
+		r.EachChild(func(c xmldoc.Raw) bool {
+			if c.NameIs("site") {
+				raw = append(raw, describe(readSiteRaw(c, defs)))
+			}
+			return true
+		})
+		sites.EachChildNamed("site", func(e *xmldoc.Element) bool {
+			read = append(read, describe(s.readSite(e, defs)))
+			return true
+		})
+		s.Close()
+		if strings.Join(raw, "") != strings.Join(read, "") || len(read) == 0 {
+			t.Fatalf("%s: raw\n%s\nread\n%s", f, strings.Join(raw, ""), strings.Join(read, ""))
+		}
+	}
 }

@@ -119,17 +119,95 @@ func (s *Store) validate(exact bool) *Report {
 	if err != nil {
 		v.add(err, nil)
 	} else if sites != nil {
-		sites.EachChildNamed("site", func(e *xmldoc.Element) bool {
-			site := s.readSite(e, defs)
+		each := func(site *Site) {
 			for _, app := range site.Apps {
 				for _, vd := range app.VDirs {
 					v.vdir(site, vd)
 				}
 			}
-			return true
-		})
+		}
+		if r, ok := sites.Raw(); ok {
+			r.EachChild(func(c xmldoc.Raw) bool {
+				if c.NameIs("site") {
+					each(readSiteRaw(c, defs))
+				}
+				return true
+			})
+		} else {
+			sites.EachChildNamed("site", func(e *xmldoc.Element) bool {
+				each(s.readSite(e, defs))
+				return true
+			})
+		}
 	}
 	return v.report()
+}
+
+// readSiteRaw is readSite's names, applications and virtual directories
+// (what validate needs to find web.config files) from the source, without
+// building the elements or the bindings.
+func readSiteRaw(e xmldoc.Raw, defs siteDefaults) *Site {
+	site := &Site{File: defs.file}
+	site.Name, _ = rawAttrOf(e, "name")
+	site.ID, _ = rawAttrOf(e, "id")
+	subDir := defs.allowSubDirConfig
+	if vd, ok := rawChild(e, "virtualDirectoryDefaults"); ok {
+		if x, ok := rawAttrOf(vd, "allowSubDirConfig"); ok {
+			subDir = x
+		}
+	}
+	e.EachChild(func(c xmldoc.Raw) bool {
+		if !c.NameIs("application") {
+			return true
+		}
+		app := &App{Site: site}
+		app.Path, _ = rawAttrOf(c, "path")
+		appSubDir := subDir
+		if vd, ok := rawChild(c, "virtualDirectoryDefaults"); ok {
+			if x, ok := rawAttrOf(vd, "allowSubDirConfig"); ok {
+				appSubDir = x
+			}
+		}
+		c.EachChild(func(r xmldoc.Raw) bool {
+			if r.NameIs("virtualDirectory") {
+				vd := &VDir{App: app, AllowSubDirConfig: !strings.EqualFold(appSubDir, "false")}
+				vd.Path, _ = rawAttrOf(r, "path")
+				vd.PhysicalPath, _ = rawAttrOf(r, "physicalPath")
+				if x, ok := rawAttrOf(r, "allowSubDirConfig"); ok {
+					vd.AllowSubDirConfig = !strings.EqualFold(x, "false")
+				}
+				app.VDirs = append(app.VDirs, vd)
+			}
+			return true
+		})
+		site.Apps = append(site.Apps, app)
+		return true
+	})
+	return site
+}
+
+// rawAttrOf is Element.Attr on a raw view.
+func rawAttrOf(r xmldoc.Raw, name string) (value string, ok bool) {
+	r.EachAttr(func(n, v string) bool {
+		if n == name {
+			value, ok = v, true
+			return false
+		}
+		return true
+	})
+	return value, ok
+}
+
+// rawChild is Element.Child on a raw view.
+func rawChild(r xmldoc.Raw, name string) (child xmldoc.Raw, ok bool) {
+	r.EachChild(func(c xmldoc.Raw) bool {
+		if c.NameIs(name) {
+			child, ok = c, true
+			return false
+		}
+		return true
+	})
+	return child, ok
 }
 
 func (v *validator) report() *Report {
