@@ -31,7 +31,7 @@ func (m *merger) quickEntry(coll *section.Collection, c *xmldoc.Element) *EffEle
 	if sch == nil || coll.AllowUnrecognizedAttributes || !raw {
 		return nil
 	}
-	attrs, ok := quickElement(sch, r)
+	attrs, ok := quickElement(sch, r, nil, nil)
 	if !ok || !hasRequired(sch, attrs) {
 		return nil
 	}
@@ -59,9 +59,11 @@ func (m *merger) quickEntry(coll *section.Collection, c *xmldoc.Element) *EffEle
 	return p
 }
 
-// quickElement checks x as merged into a fresh element of schema sch and
-// returns the attributes it sets; false when the merge must decide.
-func quickElement(sch *section.Element, x xmldoc.Raw) ([]setAttr, bool) {
+// quickElement checks x as merged into a fresh element of schema sch, or
+// into into (an element of a frozen inherited tree without locks, whose
+// entries' keys known gives), and returns the attributes it sets; false
+// when the merge must decide.
+func quickElement(sch *section.Element, x xmldoc.Raw, into *EffElement, known func(*EffElement) map[string]bool) ([]setAttr, bool) {
 	var attrs []setAttr
 	ok := true
 	x.EachAttr(func(name, value string) bool {
@@ -105,7 +107,7 @@ func quickElement(sch *section.Element, x xmldoc.Raw) ([]setAttr, bool) {
 				ok = false
 				return false
 			}
-			set, good := quickElement(item, c)
+			set, good := quickElement(item, c, nil, nil)
 			if !good || !hasRequired(item, set) {
 				ok = false
 				return false
@@ -114,8 +116,12 @@ func quickElement(sch *section.Element, x xmldoc.Raw) ([]setAttr, bool) {
 				if keys == nil {
 					keys = map[string]bool{}
 				}
+				var inherited map[string]bool
+				if into != nil {
+					inherited = known(into)
+				}
 				for _, k := range quickKeys(coll, item, set) {
-					if keys[k] {
+					if keys[k] || inherited[k] {
 						ok = false // a duplicate: the merge says which
 						return false
 					}
@@ -139,8 +145,18 @@ func quickElement(sch *section.Element, x xmldoc.Raw) ([]setAttr, bool) {
 			ok = false
 			return false
 		}
+		var childInto *EffElement
+		if into != nil {
+			// The merge's own lookup (childIndex) in the inherited tree.
+			i := into.childIndex(name)
+			if i < 0 || into.Children[i].Schema != child {
+				ok = false
+				return false
+			}
+			childInto = into.Children[i]
+		}
 		seen = append(seen, name)
-		if _, good := quickElement(child, c); !good {
+		if _, good := quickElement(child, c, childInto, known); !good {
 			ok = false
 			return false
 		}
@@ -216,4 +232,57 @@ func quickKeys(coll *section.Collection, item *section.Element, set []setAttr) [
 		b.WriteString("\x00")
 	}
 	return []string{b.String()}
+}
+
+// quickInstance reports whether merging instance x into the inherited
+// tree root (validate's mergedUp) would succeed, by the quick check:
+// false when the merge must decide. The tree holds no locks (hasLocks).
+func (v *validator) quickInstance(root *EffElement, x *xmldoc.Element) bool {
+	r, ok := x.Raw()
+	if !ok || root.Schema == nil {
+		return false
+	}
+	_, ok = quickElement(root.Schema, r, root, v.knownKeys)
+	return ok
+}
+
+// knownKeys is the index of the keys of an inherited element's entries
+// (checkDuplicate's), made once per frozen element.
+func (v *validator) knownKeys(e *EffElement) map[string]bool {
+	if k, ok := v.keys[e]; ok {
+		return k
+	}
+	k := map[string]bool{}
+	if coll := e.Schema.Collection; coll != nil {
+		for _, it := range e.Items {
+			for _, x := range indexKeys(coll, it) {
+				k[x] = true
+			}
+		}
+	}
+	if v.keys == nil {
+		v.keys = map[*EffElement]map[string]bool{}
+	}
+	v.keys[e] = k
+	return k
+}
+
+// hasLocks reports whether any element of a merged tree carries locks
+// (a lock list, or an entry's lockItem), which the quick check does not
+// follow.
+func hasLocks(e *EffElement) bool {
+	if e.locks != nil {
+		return true
+	}
+	for _, c := range e.Children {
+		if hasLocks(c) {
+			return true
+		}
+	}
+	for _, it := range e.Items {
+		if hasLocks(it) {
+			return true
+		}
+	}
+	return false
 }

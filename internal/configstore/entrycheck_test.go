@@ -52,6 +52,36 @@ func TestQuickEntries(t *testing.T) {
 		"encrypted":             pools(`<add name="Q"><processModel identityType="SpecificUser" userName="u" password="[enc:AesProvider:abc:enc]" /></add>`),
 		"virtual directory dup": site(`<site name="B" id="2"><application path="/"><virtualDirectory path="/" physicalPath="/a" /><virtualDirectory path="/" physicalPath="/b" /></application></site>`),
 	}
+	// Server-level sections and <location> tags below them: each
+	// location merges into the server's merge, shared (quickInstance).
+	loc := func(path, inner string) string {
+		return `<location path="` + path + `"><system.webServer>` + inner + `</system.webServer></location>`
+	}
+	docs := func(files string) string { return `<defaultDocument><files>` + files + `</files></defaultDocument>` }
+	server := `<system.webServer>` + docs(`<add value="a.htm" /><add value="b.htm" />`) + `<webSocket pingInterval="00:00:10" /></system.webServer>`
+	locations := map[string]string{
+		"clean":                 loc("S", docs(`<add value="c.htm" />`)+`<webSocket enabled="false" />`) + loc("S/app", docs(`<add value="d.htm" />`)),
+		"duplicate of server":   loc("S", docs(`<add value="A.htm" />`)) + loc("S/app", docs(`<add value="a.htm" />`)),
+		"duplicate within":      loc("S", docs(`<add value="x.htm" /><add value="x.htm" />`)),
+		"duplicate of parent":   loc("S", docs(`<add value="x.htm" />`)) + loc("S/app", docs(`<add value="x.htm" />`)),
+		"remove then add":       loc("S", docs(`<remove value="a.htm" /><add value="a.htm" />`)),
+		"clear then add":        loc("S", docs(`<clear /><add value="a.htm" /><add value="a.htm" />`)),
+		"bad value":             loc("S", `<webSocket pingInterval="soon" />`),
+		"unknown attribute":     loc("S", `<webSocket bogus="1" />`),
+		"unknown child":         loc("S", `<defaultDocument><nothing /></defaultDocument>`),
+		"child twice":           loc("S", `<defaultDocument><files><add value="z" /></files><files><add value="z" /></files></defaultDocument>`),
+		"lock in location":      loc("S", `<webSocket lockAttributes="enabled" />`) + loc("S/app", `<webSocket enabled="false" />`),
+		"locked by server":      loc("S", `<webSocket enabled="false" />`),
+		"missing required":      loc("S", docs(`<add />`)),
+		"many sites, one level": loc("S", docs(`<add value="c.htm" />`)) + loc("S/app", docs(`<add value="c.htm" />`)) + loc("S/app/x", docs(`<add value="b.htm" />`)),
+	}
+	for name, body := range locations {
+		srv := server
+		if name == "locked by server" {
+			srv = strings.Replace(server, `<webSocket pingInterval="00:00:10" />`, `<webSocket pingInterval="00:00:10" lockAttributes="enabled" />`, 1)
+		}
+		entries["location: "+name] = "\x00" + srv + body
+	}
 	check := func(t *testing.T, path string) {
 		s, err := Open(Options{AppHostPath: path})
 		if err != nil {
@@ -67,8 +97,11 @@ func TestQuickEntries(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
 			host := strings.Replace(hierarchyHost, hierarchyHost[strings.Index(hierarchyHost, "<sites>"):strings.Index(hierarchyHost, "</sites>")], "<sites>"+body, 1)
-			if strings.HasPrefix(body, "<applicationPools>") {
+			switch {
+			case strings.HasPrefix(body, "<applicationPools>"):
 				host = strings.Replace(hierarchyHost, "<sites>", body+"<sites>", 1)
+			case strings.HasPrefix(body, "\x00"):
+				host = strings.Replace(hierarchyHost, "{{SERVER}}", body[1:], 1)
 			}
 			host = strings.Replace(host, "{{SERVER}}", "", 1)
 			host = strings.Replace(host, `<section name="sites"`, `<section name="applicationPools" allowDefinition="AppHostOnly" overrideModeDefault="Deny" /><section name="sites"`, 1)

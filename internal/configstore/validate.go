@@ -285,6 +285,7 @@ type validator struct {
 	exact     bool // merge every entry (no quickEntry)
 	kinds     map[kindKey]int
 	lower     map[string]string // section names, lower-cased (levelKey)
+	keys      map[*EffElement]map[string]bool
 }
 
 // add records an error of the reader as a finding, once.
@@ -658,6 +659,9 @@ func (v *validator) instance(in *SectionInstance, chain []*File, byLevel map[str
 		}
 		return append(errs, up.err)
 	}
+	if !v.exact && !up.locks && v.quickInstance(up.root, in.Element) {
+		return errs // the merge would succeed
+	}
 	root := up.root.copy(up.root.Name)
 	if err := v.merge(root, in); err != nil {
 		return append(errs, err)
@@ -667,9 +671,10 @@ func (v *validator) instance(in *SectionInstance, chain []*File, byLevel map[str
 
 // mergedUp is the merge of the instances above one instance, frozen.
 type mergedUp struct {
-	root *EffElement
-	err  error
-	from *SectionInstance // the instance err is about
+	root  *EffElement
+	err   error
+	from  *SectionInstance // the instance err is about
+	locks bool             // some element of root carries locks
 }
 
 // inherited merges insts (in order, from the schema defaults) or returns
@@ -692,8 +697,10 @@ func (v *validator) inherited(sch *section.Section, insts []*SectionInstance) *m
 		}
 	}
 	freeze(up.root)
+	up.locks = hasLocks(up.root)
 	if v.ups == nil || len(v.ups) >= 256 {
 		v.ups = map[string]*mergedUp{} // locations come in runs below one level
+		v.keys = nil
 	}
 	v.ups[key] = up
 	return up
