@@ -70,6 +70,17 @@ func (r Raw) EachChild(fn func(Raw) bool) {
 		return
 	}
 	src := r.d.src
+	if x := r.d.big[r.start]; x != nil && x.done {
+		// A long list: its children are indexed since the check.
+		for i, start := range x.starts {
+			c := Raw{d: r.d, start: start, end: x.ends[i]}
+			c.tagEnd, c.self = tagEnd(src, start+1+nameLen(src[start+1:]))
+			if !fn(c) {
+				return
+			}
+		}
+		return
+	}
 	limit := r.tagEnd + bytes.LastIndex(src[r.tagEnd:r.end], []byte("</"))
 	p := r.tagEnd
 	for {

@@ -39,6 +39,9 @@ func TestRaw(t *testing.T) {
 			  e = "multi
 line" /></r>`,
 		"self": `<r/>`,
+		// Long enough for the check's child index (bigElement), which
+		// Raw.EachChild then follows.
+		"big": "<r><!-- x -->" + strings.Repeat("<a x='1'><b y=\"2\"/><!-- <c/> --></a>\n", bigElement/20) + "</r>",
 	}
 	for _, f := range testenv.CorpusFiles(t, corpus, "apphost", "apphost-full", "webconfig") {
 		src, err := os.ReadFile(f)
@@ -54,6 +57,9 @@ line" /></r>`,
 		}
 		var want, got strings.Builder
 		describeElement(&want, d.Root(), 0)
+		if name == "big" && d.big[d.Root().start] == nil {
+			t.Fatal("no child index for the big document: the test misses Raw's indexed path")
+		}
 		r, ok := d.Root().Raw()
 		if !ok {
 			t.Fatalf("%s: no raw view of an unedited document", name)
