@@ -146,8 +146,10 @@ func (p *objectPrinter) end() error {
 	return p.w.Flush()
 }
 
-// flush writes what is buffered (the end of a stream that failed keeps
-// the objects already printed, as a pipe would).
+// flush writes what is buffered. A list fails before its first object
+// (the section is checked whole first; a filter or /text: path that
+// fails, fails on any object): should one fail later, what was printed
+// stays printed, as from a pipe.
 func (p *objectPrinter) flush() { p.w.Flush() }
 
 // streamObjects is list of every object of a kind (filters allowed, no

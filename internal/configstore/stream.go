@@ -14,7 +14,7 @@ import (
 // shrink returns the placeholder kept for a merged entry: its key
 // attributes as merged (for duplicates, <remove> and <clear>) and its
 // locks (lockItem).
-func (m *merger) shrink(coll *section.Collection, item *EffElement, c *xmldoc.Element) *EffElement {
+func (m *merger) shrink(coll *section.Collection, item *EffElement) *EffElement {
 	keys := coll.KeyAttributes()
 	p := &EffElement{Name: item.Name, Schema: item.Schema, item: true, placeholder: true, file: item.file, locks: item.locks,
 		Origin: item.Origin, SrcFile: item.SrcFile, SrcLevel: item.SrcLevel}
@@ -46,7 +46,7 @@ func (m *merger) dropEntry(coll *section.Collection, c *xmldoc.Element) (*EffEle
 		if err != nil {
 			return nil, err
 		}
-		p = m.shrink(coll, item, c)
+		p = m.shrink(coll, item)
 	}
 	if m.stream != nil {
 		m.stream.at[p] = entryPos{inst: m.inst, ord: m.ord}

@@ -675,6 +675,9 @@ type mergedUp struct {
 	err   error
 	from  *SectionInstance // the instance err is about
 	locks bool             // some element of root carries locks
+	// insts are held so that no other instance can take their addresses,
+	// which the cache key is made of, while the entry lives.
+	insts []*SectionInstance
 }
 
 // inherited merges insts (in order, from the schema defaults) or returns
@@ -689,7 +692,7 @@ func (v *validator) inherited(sch *section.Section, insts []*SectionInstance) *m
 	if up := v.ups[key]; up != nil {
 		return up
 	}
-	up := &mergedUp{root: v.s.defaults.newEffElement(sch.Root.Name, sch.Root)}
+	up := &mergedUp{root: v.s.defaults.newEffElement(sch.Root.Name, sch.Root), insts: insts}
 	for _, o := range insts {
 		if err := v.merge(up.root, o); err != nil {
 			up.err, up.from = err, o
