@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -284,8 +285,10 @@ type validator struct {
 	ups       map[string]*mergedUp
 	exact     bool // merge every entry (no quickEntry)
 	kinds     map[kindKey]int
-	lower     map[string]string // section names, lower-cased (levelKey)
+	lkey      []byte // levelKeyBytes
 	keys      map[*EffElement]map[string]bool
+	ids       map[*SectionInstance]int // idOf
+	buf       []byte                   // keys being built
 }
 
 // add records an error of the reader as a finding, once.
@@ -493,11 +496,12 @@ func (v *validator) file(f *File, chain []*File) {
 	seen := map[string]bool{}
 	check := func(insts []*SectionInstance) {
 		for _, in := range insts {
-			k := v.levelKey(in.Name, in.Config)
-			if seen[k] {
+			k := v.levelKeyBytes(in.Name, in.Config)
+			if seen[string(k)] {
 				v.add(&ConfigFileError{File: f.Path, Line: in.Element.Line(), Kind: ErrMalformed, Description: fmt.Sprintf(DescSectionTwice, in.Name)}, f)
+			} else {
+				seen[string(k)] = true
 			}
-			seen[k] = true
 			for _, err := range v.instance(in, chain, byLevel) {
 				v.add(err, f)
 			}
@@ -520,15 +524,40 @@ func (v *validator) file(f *File, chain []*File) {
 
 // levelKey indexes section instances by section and level.
 func (v *validator) levelKey(name string, cp ConfigPath) string {
-	l, ok := v.lower[name]
-	if !ok {
-		if v.lower == nil {
-			v.lower = map[string]string{}
+	return string(v.levelKeyBytes(name, cp))
+}
+
+// levelKeyBytes is levelKey in v.lkey, reused: a map lookup with
+// string(b) makes no string.
+func (v *validator) levelKeyBytes(name string, cp ConfigPath) []byte {
+	b := appendLower(v.lkey[:0], name)
+	b = append(b, 0)
+	for i, seg := range cp.segs {
+		if i > 0 {
+			b = append(b, '/')
 		}
-		l = strings.ToLower(name)
-		v.lower[name] = l
+		b = appendLower(b, seg)
 	}
-	return l + "\x00" + strings.ToLower(cp.Relative())
+	v.lkey = b
+	return b
+}
+
+// appendLower appends strings.ToLower(s), without making a string when
+// s is ASCII.
+func appendLower(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return append(b, strings.ToLower(s)...)
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return b
 }
 
 // Kinds of names below <configuration> or <location> (kindOf).
@@ -624,7 +653,7 @@ func (v *validator) instance(in *SectionInstance, chain []*File, byLevel map[str
 		// level: at each ancestor level, by the index (no scan of every
 		// <location>).
 		for d := 0; d <= in.Config.Depth(); d++ {
-			for _, o := range byLevel[v.levelKey(in.Name, in.Config.Prefix(d))] {
+			for _, o := range byLevel[string(v.levelKeyBytes(in.Name, in.Config.Prefix(d)))] {
 				if o.Element == in.Element {
 					break
 				}
@@ -673,25 +702,23 @@ func (v *validator) instance(in *SectionInstance, chain []*File, byLevel map[str
 type mergedUp struct {
 	root  *EffElement
 	err   error
-	from  *SectionInstance // the instance err is about
-	locks bool             // some element of root carries locks
-	// insts are held so that no other instance can take their addresses,
-	// which the cache key is made of, while the entry lives.
-	insts []*SectionInstance
+	from  *SectionInstance   // the instance err is about
+	locks bool               // some element of root carries locks
+	insts []*SectionInstance // what it merges
 }
 
 // inherited merges insts (in order, from the schema defaults) or returns
 // the merge made before for the same instances.
 func (v *validator) inherited(sch *section.Section, insts []*SectionInstance) *mergedUp {
-	var b strings.Builder
-	b.WriteString(sch.Name)
+	buf := append(v.buf[:0], sch.Name...)
 	for _, o := range insts {
-		fmt.Fprintf(&b, "\x00%p", o)
+		buf = strconv.AppendInt(append(buf, 0), int64(v.idOf(o)), 10)
 	}
-	key := b.String()
-	if up := v.ups[key]; up != nil {
+	v.buf = buf
+	if up := v.ups[string(buf)]; up != nil {
 		return up
 	}
+	key := string(buf)
 	up := &mergedUp{root: v.s.defaults.newEffElement(sch.Root.Name, sch.Root), insts: insts}
 	for _, o := range insts {
 		if err := v.merge(up.root, o); err != nil {
@@ -707,6 +734,20 @@ func (v *validator) inherited(sch *section.Section, insts []*SectionInstance) *m
 	}
 	v.ups[key] = up
 	return up
+}
+
+// idOf numbers the instances inherited merges are made of, for the keys
+// of their cache.
+func (v *validator) idOf(o *SectionInstance) int {
+	id, ok := v.ids[o]
+	if !ok {
+		if v.ids == nil {
+			v.ids = map[*SectionInstance]int{}
+		}
+		id = len(v.ids)
+		v.ids[o] = id
+	}
+	return id
 }
 
 // merge folds one instance into root. Entries of the section's own
