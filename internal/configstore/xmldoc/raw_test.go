@@ -82,3 +82,26 @@ line" /></r>`,
 		t.Fatal("a raw view of an edited document")
 	}
 }
+
+// FuzzRaw: on any document Parse accepts, Raw reads what Element reads.
+func FuzzRaw(f *testing.F) {
+	f.Add(`<r a='1'><a x="1 > 2"/><!-- <c/> --><b><c/></b></r>`)
+	f.Add(`<?xml version="1.0"?><r><![CDATA[<x/>]]><a b="&lt;&#65;"/></r>`)
+	f.Add("<r>\n<a\tb = 'x\ny' />\n</r>")
+	f.Fuzz(func(t *testing.T, src string) {
+		d, err := Parse([]byte(src))
+		if err != nil {
+			return
+		}
+		r, ok := d.Root().Raw()
+		if !ok {
+			t.Fatal("no raw view of an unedited document")
+		}
+		var want, got strings.Builder
+		describeElement(&want, d.Root(), 0)
+		describeRaw(&got, r, 0)
+		if got.String() != want.String() {
+			t.Fatalf("raw view\n%s\nelements\n%s", got.String(), want.String())
+		}
+	})
+}
