@@ -113,6 +113,14 @@ func (s *Store) Validate() *Report { return s.validate(false) }
 func (s *Store) validate(exact bool) *Report {
 	s.validating = true
 	v := &validator{s: s, seen: map[string]bool{}, unchecked: map[string]bool{}, files: []string{s.apphost.Path}, exact: exact}
+	// machine.config and the root web.config, when they exist: IIS reads
+	// them first for every path.
+	for i, f := range s.tops() {
+		if f.doc != nil {
+			v.files = append(v.files, f.Path)
+			v.file(f, s.tops()[:i+1])
+		}
+	}
 	v.file(s.apphost, []*File{s.apphost})
 	// The sites as Sites reads them, one at a time: 50,000 read sites
 	// (and the elements they hold) are never kept at once.
