@@ -16,6 +16,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/rogpeppe/go-internal/lockedfile"
 )
 
 // The control endpoint: a running server answers the runtime verbs of
@@ -120,6 +122,14 @@ func (s *Server) ListenControl(dir, config string, forceTCP bool) (*Control, err
 	name := controlName(config)
 	sock := filepath.Join(dir, name+".sock")
 	portFile := filepath.Join(dir, name+".port")
+	// Two servers starting for one configuration at the same moment must
+	// not both find no answer, each remove the other's new socket as stale
+	// and both listen: the check, the removal and the listen are one step.
+	unlock, err := lockedfile.MutexAt(filepath.Join(dir, name+".lock")).Lock()
+	if err != nil {
+		return nil, fmt.Errorf("control endpoint: %w", err)
+	}
+	defer unlock()
 	// Another server for this configuration, or a stale endpoint?
 	if st, err := callEndpoint(dir, config, ControlRequest{Op: "status"}); err == nil {
 		pid := 0
@@ -134,7 +144,6 @@ func (s *Server) ListenControl(dir, config string, forceTCP bool) (*Control, err
 		}
 	}
 	c := &Control{srv: s, config: canonicalConfig(config)}
-	var err error
 	if !forceTCP && len(sock) <= maxSocketPath {
 		c.ln, err = net.Listen("unix", sock)
 		if errors.Is(err, syscall.EADDRINUSE) {

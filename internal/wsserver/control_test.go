@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -181,5 +182,42 @@ func TestControlTCPFallback(t *testing.T) {
 	}
 	if st, _ := CallControl(dir, config, ControlRequest{Op: "status"}); st == nil || st.Sites["A"] != StateStarted {
 		t.Errorf("a wrong token stopped a site: %+v", st)
+	}
+}
+
+// Servers starting for one configuration at the same moment: exactly one
+// publishes the endpoint, the others are told it is taken, and the
+// winner's socket answers (none removed the other's as stale).
+func TestControlConcurrentStart(t *testing.T) {
+	dir := t.TempDir()
+	config := filepath.Join(dir, "applicationHost.config")
+	const n = 8
+	srvs := make([]*testServer, n)
+	for i := range srvs {
+		srvs[i] = startServer(t, staticLoader(runtimeConfig()), Options{})
+	}
+	var wg sync.WaitGroup
+	ctls := make([]*Control, n)
+	errs := make([]error, n)
+	for i := range srvs {
+		wg.Go(func() { ctls[i], errs[i] = srvs[i].ListenControl(dir, config, false) })
+	}
+	wg.Wait()
+	won := 0
+	for i, err := range errs {
+		var taken *EndpointTakenError
+		switch {
+		case err == nil:
+			won++
+			defer ctls[i].Close()
+		case !errors.As(err, &taken):
+			t.Fatalf("server %d: %v, want an EndpointTakenError", i, err)
+		}
+	}
+	if won != 1 {
+		t.Fatalf("%d servers published the endpoint, want 1", won)
+	}
+	if _, err := CallControl(dir, config, ControlRequest{Op: "status"}); err != nil {
+		t.Fatalf("the winner's endpoint does not answer: %v", err)
 	}
 }
