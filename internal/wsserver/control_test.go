@@ -221,3 +221,27 @@ func TestControlConcurrentStart(t *testing.T) {
 		t.Fatalf("the winner's endpoint does not answer: %v", err)
 	}
 }
+
+// closers: an upgrade registered after a sweep it raced with is closed
+// when the sweep selects it, and only then.
+func TestClosersSince(t *testing.T) {
+	var cs closers
+	a, b := &wsConn{site: "A"}, &wsConn{site: "B"}
+	g := cs.gen.Load()
+	if cs.since(g, a) {
+		t.Fatal("no sweep yet, but since is true")
+	}
+	cs.add(func(c *wsConn) bool { return c.site == "A" })
+	if !cs.since(g, a) || cs.since(g, b) {
+		t.Errorf("after a sweep of A: since(a)=%v since(b)=%v, want true false", cs.since(g, a), cs.since(g, b))
+	}
+	if cs.since(cs.gen.Load(), a) {
+		t.Error("a request routed after the sweep is closed")
+	}
+	for range maxClosers + 1 {
+		cs.add(func(*wsConn) bool { return false })
+	}
+	if !cs.since(g, b) {
+		t.Error("sweeps older than those kept: want close (the safe answer)")
+	}
+}

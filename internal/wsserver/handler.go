@@ -27,6 +27,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		writeInvalidURL(w)
 		return
 	}
+	// Taken before the state: a stop or recycle that closes connections
+	// after this request was routed is seen by upgrade (closers).
+	closeGen := s.closers.gen.Load()
 	st := s.state.Load()
 	port, isTLS := 0, false
 	if sp, ok := r.Context().Value(ctxKey{}).(*listenerSpec); ok {
@@ -80,7 +83,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "503 Service Unavailable: server shutting down", http.StatusServiceUnavailable)
 			return
 		default:
-			s.upgrade(w, r, e, path, set, pool, release)
+			s.upgrade(w, r, e, path, set, pool, release, closeGen)
 			return
 		}
 	}
@@ -92,7 +95,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 
 // upgrade answers 101 and runs the echo handler on the connection.
 // release gives back the site's connection count when the connection ends.
-func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, e *routeEntry, path string, set Settings, pool string, release func()) {
+func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, e *routeEntry, path string, set Settings, pool string, release func(), closeGen uint64) {
 	hw := &hijackTracker{ResponseWriter: w}
 	ws, err := s.upgrader.Upgrade(hw, r, nil)
 	if err != nil {
@@ -120,7 +123,10 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, e *routeEntry, 
 	if c.set.PingInterval > 0 && s.ka != nil {
 		s.ka.add(c)
 	}
-	if s.shutting.Load() { // raced with Shutdown's sweep
+	if s.shutting.Load() || s.closers.since(closeGen, c) {
+		// Raced with Shutdown's sweep, or with a stop or recycle that
+		// closed its site's or pool's connections before this one was
+		// registered.
 		c.serverClose(closeGoingAway)
 	}
 	// A fresh goroutine with a small stack; the HTTP server's goroutine ends.

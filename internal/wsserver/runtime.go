@@ -275,8 +275,10 @@ func (s *Server) changePool(name, op string) error {
 	return nil
 }
 
-// closeConns sends Close 1001 to the open connections f selects.
+// closeConns sends Close 1001 to the open connections f selects, and to
+// those being upgraded right now that f selects (closers).
 func (s *Server) closeConns(f func(*wsConn) bool) {
+	s.closers.add(f)
 	for _, c := range s.conns.list() {
 		if f(c) {
 			c.serverClose(closeGoingAway)
@@ -404,6 +406,52 @@ func (r *runtimeSel) anyStopped() bool {
 	defer r.mu.Unlock()
 	for _, v := range r.stoppedSites {
 		if v {
+			return true
+		}
+	}
+	return false
+}
+
+// closers remembers the recent closeConns selections, so that a connection
+// routed before a stop or recycle and registered after its sweep (the 101
+// is written before the connection is in s.conns) is closed too: upgrade
+// asks since(the generation its request started in). Stops and recycles
+// are rare, human-driven operations; the last maxClosers are kept.
+type closers struct {
+	gen  atomic.Uint64
+	mu   sync.Mutex
+	list []closer
+}
+
+type closer struct {
+	gen uint64
+	f   func(*wsConn) bool
+}
+
+const maxClosers = 64
+
+func (cs *closers) add(f func(*wsConn) bool) {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	cs.list = append(cs.list, closer{gen: cs.gen.Load() + 1, f: f})
+	if len(cs.list) > maxClosers {
+		cs.list = cs.list[len(cs.list)-maxClosers:]
+	}
+	cs.gen.Add(1)
+}
+
+// since reports whether a closeConns after generation g selects c.
+func (cs *closers) since(g uint64, c *wsConn) bool {
+	if cs.gen.Load() == g {
+		return false
+	}
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	if len(cs.list) > 0 && cs.list[0].gen > g+1 {
+		return true // older than what is kept: close rather than guess
+	}
+	for _, cl := range cs.list {
+		if cl.gen > g && cl.f(c) {
 			return true
 		}
 	}

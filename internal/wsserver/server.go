@@ -91,6 +91,8 @@ type Server struct {
 	log    *logger
 	rate   *rateLimited // floods of warnings (slowloris guard, bad URLs, accept errors)
 	guard  *connGuard
+	// closers: the recent stop/recycle sweeps, for upgrades in flight.
+	closers closers
 
 	upgrader websocket.Upgrader
 	handler  http.Handler
