@@ -517,15 +517,34 @@ func (v *validator) file(f *File, chain []*File) {
 	}
 	check(top)
 	var insts []*SectionInstance
-	root.EachChildNamed("location", func(c *xmldoc.Element) bool {
+	location := func(c *xmldoc.Element, r xmldoc.Raw, raw bool) {
 		loc, err := f.locationOf(c)
 		if err != nil {
 			v.add(err, f)
-			return true
+			return
 		}
 		insts = insts[:0]
-		v.walk(f, c, "", loc, loc.Config, &insts)
+		if raw {
+			v.walkRaw(f, r, "", loc, loc.Config, &insts)
+		} else {
+			v.walk(f, c, "", loc, loc.Config, &insts)
+		}
 		check(insts)
+	}
+	if r, ok := root.Raw(); ok && !v.exact {
+		// 50,000 <location> tags read from the source: only the location
+		// and its section instances get an element (detached, read-only),
+		// not the groups around them nor the lists of the root's children.
+		r.EachChild(func(c xmldoc.Raw) bool {
+			if c.NameIs("location") {
+				location(c.Element(), c, true)
+			}
+			return true
+		})
+		return
+	}
+	root.EachChildNamed("location", func(c *xmldoc.Element) bool {
+		location(c, xmldoc.Raw{}, false)
 		return true
 	})
 }
@@ -625,6 +644,39 @@ func (v *validator) walk(f *File, container *xmldoc.Element, prefix string, loc 
 	})
 }
 
+// walkRaw is walk on a raw view: the section instances get a detached
+// element each (Raw.Element), the groups none.
+func (v *validator) walkRaw(f *File, container xmldoc.Raw, prefix string, loc *Location, cp ConfigPath, out *[]*SectionInstance) {
+	container.EachChild(func(c xmldoc.Raw) bool {
+		name := c.Name()
+		if prefix == "" && (name == "configSections" || name == "location" && loc == nil) {
+			return true
+		}
+		full := prefix + name
+		switch v.kindOf(f.declared, full) {
+		case kindSection:
+			*out = append(*out, &SectionInstance{Name: full, File: f, Location: loc, Element: c.Element(), Config: cp})
+		case kindGroup:
+			v.walkRaw(f, c, full+"/", loc, cp, out)
+		default:
+			v.add(&ConfigFileError{File: f.Path, Line: c.Line(), Kind: ErrMalformed,
+				Description: fmt.Sprintf(DescMissingDecl, full)}, f)
+		}
+		return true
+	})
+}
+
+// sameSource reports whether two elements are the same source element
+// (a detached element of walkRaw and its parent's child).
+func sameSource(a, b *xmldoc.Element) bool {
+	if a == b {
+		return true
+	}
+	ra, okA := a.Raw()
+	rb, okB := b.Raw()
+	return okA && okB && ra == rb
+}
+
 // instance runs the reader's checks on one section instance: the checks
 // Effective runs on it (lock, allowDefinition, allowLocation), then the
 // merge of the instances that apply at its level up to and including it.
@@ -662,7 +714,7 @@ func (v *validator) instance(in *SectionInstance, chain []*File, byLevel map[str
 		// <location>).
 		for d := 0; d <= in.Config.Depth(); d++ {
 			for _, o := range byLevel[string(v.levelKeyBytes(in.Name, in.Config.Prefix(d)))] {
-				if o.Element == in.Element {
+				if sameSource(o.Element, in.Element) {
 					break
 				}
 				if o.Location != nil && !o.Location.InheritInChildApps && s.inChildApp(o.Config, in.Config) {
@@ -679,7 +731,7 @@ func (v *validator) instance(in *SectionInstance, chain []*File, byLevel map[str
 		}
 		for _, o := range all {
 			insts = append(insts, o)
-			if o == in || o.Element == in.Element {
+			if o == in || sameSource(o.Element, in.Element) {
 				break
 			}
 		}

@@ -29,6 +29,22 @@ func (r Raw) Name() string {
 	return r.d.intern(src[r.start+1 : r.start+1+nameLen(src[r.start+1:])])
 }
 
+// Line returns the 1-based line of the start tag (Element.Line).
+func (r Raw) Line() int { return r.d.line(r.start) }
+
+// Element returns a read-only *Element for the same source: for a check
+// that reads most elements raw and builds one only where it needs the
+// full reader (a merge, an error's place). The element is detached (no
+// parent) and not its parent's child: it is never edited, and the same
+// source read through the parent gives another *Element.
+func (r Raw) Element() *Element { return r.d.originalElement(r.start, r.end, nil) }
+
+// Attr returns the value of the named attribute (Element.Attr), decoding
+// only that value.
+func (r Raw) Attr(name string) (string, bool) {
+	return rawAttr(r.d.src, r.start+1+nameLen(r.d.src[r.start+1:]), name)
+}
+
 // NameIs reports whether the tag name is name, without making a string.
 func (r Raw) NameIs(name string) bool {
 	src := r.d.src[r.start+1:]
@@ -81,7 +97,8 @@ func (r Raw) EachChild(fn func(Raw) bool) {
 		}
 		return
 	}
-	limit := r.tagEnd + bytes.LastIndex(src[r.tagEnd:r.end], []byte("</"))
+	// The end tag's '<' is the last one (contentEnd).
+	limit := r.tagEnd + bytes.LastIndexByte(src[r.tagEnd:r.end], '<')
 	p := r.tagEnd
 	for {
 		i := bytes.IndexByte(src[p:limit], '<')

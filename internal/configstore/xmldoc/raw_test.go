@@ -12,7 +12,7 @@ import (
 // describe writes an element's names, attributes and children, through
 // Element (raw false) or through Raw.
 func describeElement(b *strings.Builder, e *Element, depth int) {
-	fmt.Fprintf(b, "%*s<%s", depth, "", e.Name())
+	fmt.Fprintf(b, "%*s%d <%s", depth, "", e.Line(), e.Name())
 	for _, a := range e.Attrs() {
 		fmt.Fprintf(b, " %s=%q", a.Name, a.Value)
 	}
@@ -21,11 +21,20 @@ func describeElement(b *strings.Builder, e *Element, depth int) {
 }
 
 func describeRaw(b *strings.Builder, r Raw, depth int) {
-	fmt.Fprintf(b, "%*s<%s", depth, "", r.Name())
+	fmt.Fprintf(b, "%*s%d <%s", depth, "", r.Line(), r.Name())
 	if !r.NameIs(r.Name()) || r.NameIs(r.Name()+"x") {
 		b.WriteString(" NameIs disagrees")
 	}
-	r.EachAttr(func(name, value string) bool { fmt.Fprintf(b, " %s=%q", name, value); return true })
+	r.EachAttr(func(name, value string) bool {
+		fmt.Fprintf(b, " %s=%q", name, value)
+		if v, ok := r.Attr(name); !ok || v != value {
+			fmt.Fprintf(b, " (Attr gives %q %t)", v, ok)
+		}
+		return true
+	})
+	if _, ok := r.Attr("no-such-attribute"); ok {
+		b.WriteString(" (Attr finds an absent attribute)")
+	}
 	b.WriteString(">\n")
 	r.EachChild(func(c Raw) bool { describeRaw(b, c, depth+1); return true })
 }
@@ -67,6 +76,13 @@ line" /></r>`,
 		describeRaw(&got, r, 0)
 		if got.String() != want.String() {
 			t.Fatalf("%s: raw view\n%s\nelements\n%s", name, got.String(), want.String())
+		}
+		// The detached element of each child reads the same as the child.
+		var viaRaw, viaParent strings.Builder
+		r.EachChild(func(c Raw) bool { describeElement(&viaRaw, c.Element(), 1); return true })
+		d.Root().EachChild(func(c *Element) bool { describeElement(&viaParent, c, 1); return true })
+		if viaRaw.String() != viaParent.String() {
+			t.Fatalf("%s: Raw.Element\n%s\nchildren\n%s", name, viaRaw.String(), viaParent.String())
 		}
 		// Stopping early.
 		n := 0
