@@ -154,69 +154,51 @@ func (s *Store) validate(exact bool) *Report {
 
 // readSiteRaw is readSite's names, applications and virtual directories
 // (what validate needs to find web.config files) from the source, without
-// building the elements or the bindings.
+// building the elements or the bindings. Each level's children are read
+// once (virtualDirectoryDefaults may come after what it applies to), and
+// only the attributes asked for are decoded.
 func readSiteRaw(e xmldoc.Raw, defs siteDefaults) *Site {
 	site := &Site{File: defs.file}
-	site.Name, _ = rawAttrOf(e, "name")
-	site.ID, _ = rawAttrOf(e, "id")
+	site.Name, _ = e.Attr("name")
+	site.ID, _ = e.Attr("id")
 	subDir := defs.allowSubDirConfig
-	if vd, ok := rawChild(e, "virtualDirectoryDefaults"); ok {
-		if x, ok := rawAttrOf(vd, "allowSubDirConfig"); ok {
-			subDir = x
-		}
-	}
-	e.EachChild(func(c xmldoc.Raw) bool {
-		if !c.NameIs("application") {
-			return true
-		}
-		app := &App{Site: site}
-		app.Path, _ = rawAttrOf(c, "path")
-		appSubDir := subDir
-		if vd, ok := rawChild(c, "virtualDirectoryDefaults"); ok {
-			if x, ok := rawAttrOf(vd, "allowSubDirConfig"); ok {
-				appSubDir = x
-			}
-		}
-		c.EachChild(func(r xmldoc.Raw) bool {
-			if r.NameIs("virtualDirectory") {
-				vd := &VDir{App: app, AllowSubDirConfig: !strings.EqualFold(appSubDir, "false")}
-				vd.Path, _ = rawAttrOf(r, "path")
-				vd.PhysicalPath, _ = rawAttrOf(r, "physicalPath")
-				if x, ok := rawAttrOf(r, "allowSubDirConfig"); ok {
-					vd.AllowSubDirConfig = !strings.EqualFold(x, "false")
+	var apps, vdirs []xmldoc.Raw
+	// children collects the children named name, and the first
+	// virtualDirectoryDefaults' allowSubDirConfig into sub.
+	children := func(r xmldoc.Raw, name string, out []xmldoc.Raw, sub *string) []xmldoc.Raw {
+		defaults := false
+		r.EachChild(func(c xmldoc.Raw) bool {
+			switch {
+			case c.NameIs(name):
+				out = append(out, c)
+			case !defaults && c.NameIs("virtualDirectoryDefaults"):
+				defaults = true
+				if x, ok := c.Attr("allowSubDirConfig"); ok {
+					*sub = x
 				}
-				app.VDirs = append(app.VDirs, vd)
 			}
 			return true
 		})
+		return out
+	}
+	apps = children(e, "application", apps[:0], &subDir)
+	for _, c := range apps {
+		app := &App{Site: site}
+		app.Path, _ = c.Attr("path")
+		appSubDir := subDir
+		vdirs = children(c, "virtualDirectory", vdirs[:0], &appSubDir)
+		for _, r := range vdirs {
+			vd := &VDir{App: app, AllowSubDirConfig: !strings.EqualFold(appSubDir, "false")}
+			vd.Path, _ = r.Attr("path")
+			vd.PhysicalPath, _ = r.Attr("physicalPath")
+			if x, ok := r.Attr("allowSubDirConfig"); ok {
+				vd.AllowSubDirConfig = !strings.EqualFold(x, "false")
+			}
+			app.VDirs = append(app.VDirs, vd)
+		}
 		site.Apps = append(site.Apps, app)
-		return true
-	})
+	}
 	return site
-}
-
-// rawAttrOf is Element.Attr on a raw view.
-func rawAttrOf(r xmldoc.Raw, name string) (value string, ok bool) {
-	r.EachAttr(func(n, v string) bool {
-		if n == name {
-			value, ok = v, true
-			return false
-		}
-		return true
-	})
-	return value, ok
-}
-
-// rawChild is Element.Child on a raw view.
-func rawChild(r xmldoc.Raw, name string) (child xmldoc.Raw, ok bool) {
-	r.EachChild(func(c xmldoc.Raw) bool {
-		if c.NameIs(name) {
-			child, ok = c, true
-			return false
-		}
-		return true
-	})
-	return child, ok
 }
 
 func (v *validator) report() *Report {
@@ -297,6 +279,8 @@ type validator struct {
 	keys      map[*EffElement]map[string]bool
 	ids       map[*SectionInstance]int // idOf
 	buf       []byte                   // keys being built
+	missing   map[string]bool          // folders that do not exist (noteMissing)
+	present   map[string]bool          // folders that do
 }
 
 // add records an error of the reader as a finding, once.
@@ -403,8 +387,14 @@ func (v *validator) vdir(site *Site, vd *VDir) {
 	if root == "" {
 		return
 	}
+	if v.missingAbove(root) {
+		return // below a folder that does not exist
+	}
 	info, err := os.Stat(root)
 	if err != nil || !info.IsDir() {
+		if errors.Is(err, fs.ErrNotExist) {
+			v.noteMissing(root)
+		}
 		return // IIS answers 500 for the folder itself; nothing to read here
 	}
 	base := SitePath(site.Name)
@@ -436,6 +426,56 @@ func (v *validator) vdir(site *Site, vd *VDir) {
 		v.webConfig(cp, p)
 		return nil
 	})
+}
+
+// missingAbove reports whether a folder above path is known not to exist
+// (noteMissing): then path does not either, and 50,000 virtual
+// directories below one missing folder cost one stat each no more.
+func (v *validator) missingAbove(path string) bool {
+	if len(v.missing) == 0 {
+		return false
+	}
+	for d := filepath.Dir(path); ; {
+		if v.missing[d] {
+			return true
+		}
+		up := filepath.Dir(d)
+		if up == d {
+			return false
+		}
+		d = up
+	}
+}
+
+// noteMissing records the highest missing folder at or above a path that
+// does not exist: a path resolves folder by folder, so nothing below it exists
+// either. A parent seen to exist is remembered, so virtual directories
+// side by side in one existing folder cost one stat of it in all.
+func (v *validator) noteMissing(path string) {
+	top := path
+	for d := filepath.Dir(path); !v.present[d]; {
+		_, err := os.Stat(d)
+		if err == nil {
+			if v.present == nil {
+				v.present = map[string]bool{}
+			}
+			v.present[d] = true
+			break
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		top = d
+		up := filepath.Dir(d)
+		if up == d {
+			break
+		}
+		d = up
+	}
+	if v.missing == nil {
+		v.missing = map[string]bool{}
+	}
+	v.missing[top] = true
 }
 
 // webConfig checks the web.config of level cp, reading it (and the files

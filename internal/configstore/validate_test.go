@@ -1,7 +1,9 @@
 package configstore
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -94,5 +96,42 @@ func TestValidateAgreesWithEffective(t *testing.T) {
 	}
 	if len(r.Files) != 2 {
 		t.Errorf("files %v", r.Files)
+	}
+}
+
+// A folder noted missing hides only what lies below it; one that exists
+// hides nothing.
+func TestMissingFolders(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "site", "www"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "file"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	v := &validator{}
+	for _, p := range []string{"none/a/www", "site/gone", "file/x"} {
+		// as vdir does: noted when the stat says it does not exist
+		if _, err := os.Stat(filepath.Join(dir, p)); errors.Is(err, fs.ErrNotExist) {
+			v.noteMissing(filepath.Join(dir, p))
+		}
+	}
+	for _, c := range []struct {
+		path    string
+		missing bool
+	}{
+		{"none/a/api", true},    // below none, noted missing
+		{"none/b", true},        // below none
+		{"none", false},         // none itself is stat-ed
+		{"site/www", false},     // exists
+		{"site/gone", false},    // its own stat says so
+		{"site/gone/x", true},   // below a missing folder in an existing one
+		{"site/other/x", false}, // site exists; other was never asked
+		{"file/x/y", false},     // not a folder: never noted (ENOTDIR)
+		{"", false},
+	} {
+		if got := v.missingAbove(filepath.Join(dir, c.path)); got != c.missing {
+			t.Errorf("missingAbove(%q) = %t, want %t (missing %v)", c.path, got, c.missing, v.missing)
+		}
 	}
 }
