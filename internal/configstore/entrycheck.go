@@ -2,6 +2,7 @@ package configstore
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
 	"github.com/appcmd-project/appcmd/internal/section"
@@ -31,7 +32,9 @@ func (m *merger) quickEntry(coll *section.Collection, c *xmldoc.Element) *EffEle
 	if sch == nil || coll.AllowUnrecognizedAttributes || !raw {
 		return nil
 	}
-	attrs, ok := quickElement(sch, r, nil, nil)
+	q := quickPool.Get().(*quickScratch)
+	defer q.release()
+	attrs, ok := q.element(sch, r, nil, nil)
 	if !ok || !hasRequired(sch, attrs) {
 		return nil
 	}
@@ -59,19 +62,81 @@ func (m *merger) quickEntry(coll *section.Collection, c *xmldoc.Element) *EffEle
 	return p
 }
 
-// quickElement checks x as merged into a fresh element of schema sch, or
-// into into (an element of a frozen inherited tree without locks, whose
-// entries' keys known gives), and returns the attributes it sets; false
-// when the merge must decide.
-func quickElement(sch *section.Element, x xmldoc.Raw, into *EffElement, known func(*EffElement) map[string]bool) ([]setAttr, bool) {
-	var attrs []setAttr
-	ok := true
-	x.EachAttr(func(name, value string) bool {
-		if lockAttrNames[name] {
-			ok = false
+// quickScratch is what the quick check builds while it reads, reused
+// from one element to the next (a million at 50,000 sites): the
+// attributes each open element sets and the keys of the entries each
+// open collection holds, both as stacks (an element's part is dropped
+// when it is done).
+type quickScratch struct {
+	attrs []setAttr
+	keys  []byte // keys of the open collections, back to back
+	key   []byte // the key being built
+}
+
+var quickPool = sync.Pool{New: func() any { return new(quickScratch) }}
+
+// release empties q and returns it to the pool.
+func (q *quickScratch) release() {
+	q.attrs, q.keys = q.attrs[:0], q.keys[:0]
+	quickPool.Put(q)
+}
+
+// keySet is the keys of one collection's entries: in q.keys from start
+// (at most smallKeys of them, compared in turn), then in a map.
+type keySet struct {
+	start int
+	ends  [smallKeys]int
+	n     int
+	m     map[string]bool
+}
+
+const smallKeys = 8
+
+// add adds a key (q.key) and reports false when it was there.
+func (q *quickScratch) add(ks *keySet, k []byte) bool {
+	if ks.m != nil {
+		if ks.m[string(k)] {
 			return false
 		}
+		ks.m[string(k)] = true
+		return true
+	}
+	from := ks.start
+	for i := 0; i < ks.n; i++ {
+		if string(q.keys[from:ks.ends[i]]) == string(k) {
+			return false
+		}
+		from = ks.ends[i]
+	}
+	if ks.n == smallKeys {
+		ks.m = make(map[string]bool, 2*smallKeys)
+		from := ks.start
+		for i := 0; i < ks.n; i++ {
+			ks.m[string(q.keys[from:ks.ends[i]])] = true
+			from = ks.ends[i]
+		}
+		ks.m[string(k)] = true
+		return true
+	}
+	q.keys = append(q.keys, k...)
+	ks.ends[ks.n] = len(q.keys)
+	ks.n++
+	return true
+}
+
+// element checks x as merged into a fresh element of schema sch, or into
+// into (an element of a frozen inherited tree without locks, whose
+// entries' keys known gives), and returns the attributes it sets (valid
+// until the caller's next use of q); false when the merge must decide.
+func (q *quickScratch) element(sch *section.Element, x xmldoc.Raw, into *EffElement, known func(*EffElement) map[string]bool) ([]setAttr, bool) {
+	mark := len(q.attrs)
+	ok := true
+	x.EachAttr(func(name, value string) bool {
 		if metaAttr(name) {
+			if lockAttrNames[name] {
+				ok = false
+				return false
+			}
 			return true
 		}
 		as := sch.Attribute(name)
@@ -84,21 +149,25 @@ func quickElement(sch *section.Element, x xmldoc.Raw, into *EffElement, known fu
 			ok = false
 			return false
 		}
-		for i := range attrs {
-			if attrs[i].schema == as {
-				attrs[i].value = v
+		for i := mark; i < len(q.attrs); i++ {
+			if q.attrs[i].schema == as {
+				q.attrs[i].value = v
 				return true
 			}
 		}
-		attrs = append(attrs, setAttr{as, v})
+		q.attrs = append(q.attrs, setAttr{as, v})
 		return true
 	})
+	end := len(q.attrs)
 	if !ok {
+		q.attrs = q.attrs[:mark]
 		return nil, false
 	}
 	coll := sch.Collection
-	var seen []string        // child elements merged (each once)
-	var keys map[string]bool // index keys of nested entries
+	var seen [16]string // child elements merged (each once); more: the merge decides
+	nseen := 0
+	keys := keySet{start: len(q.keys)}
+	var inherited map[string]bool
 	x.EachChild(func(c xmldoc.Raw) bool {
 		name := c.Name()
 		if coll != nil && coll.IsAdd(name) {
@@ -107,26 +176,24 @@ func quickElement(sch *section.Element, x xmldoc.Raw, into *EffElement, known fu
 				ok = false
 				return false
 			}
-			set, good := quickElement(item, c, nil, nil)
+			set, good := q.element(item, c, nil, nil)
 			if !good || !hasRequired(item, set) {
 				ok = false
 				return false
 			}
 			if !coll.AllowDuplicates {
-				if keys == nil {
-					keys = map[string]bool{}
-				}
-				var inherited map[string]bool
-				if into != nil {
+				if into != nil && inherited == nil {
 					inherited = known(into)
 				}
-				for _, k := range quickKeys(coll, item, set) {
-					if keys[k] || inherited[k] {
-						ok = false // a duplicate: the merge says which
-						return false
-					}
-					keys[k] = true
-				}
+				good = q.eachKey(coll, item, set, func(k []byte) bool {
+					// a duplicate: the merge says which
+					return !inherited[string(k)] && q.add(&keys, k)
+				})
+			}
+			q.attrs = q.attrs[:end]
+			if !good {
+				ok = false
+				return false
 			}
 			return true
 		}
@@ -135,7 +202,11 @@ func quickElement(sch *section.Element, x xmldoc.Raw, into *EffElement, known fu
 			return false
 		}
 		child := sch.Element(name)
-		for _, s := range seen {
+		if nseen == len(seen) {
+			ok = false
+			return false
+		}
+		for _, s := range seen[:nseen] {
 			if strings.EqualFold(s, name) {
 				ok = false // given twice: merged into the same element
 				return false
@@ -155,14 +226,22 @@ func quickElement(sch *section.Element, x xmldoc.Raw, into *EffElement, known fu
 			}
 			childInto = into.Children[i]
 		}
-		seen = append(seen, name)
-		if _, good := quickElement(child, c, childInto, known); !good {
+		seen[nseen] = name
+		nseen++
+		_, good := q.element(child, c, childInto, known)
+		q.attrs = q.attrs[:end]
+		if !good {
 			ok = false
 			return false
 		}
 		return true
 	})
-	return attrs, ok
+	q.keys = q.keys[:keys.start]
+	if !ok {
+		q.attrs = q.attrs[:mark]
+		return nil, false
+	}
+	return q.attrs[mark:end:end], true
 }
 
 // childNamed reports whether the merge finds name among sch's children
@@ -196,8 +275,10 @@ func hasRequired(sch *section.Element, set []setAttr) bool {
 	return true
 }
 
-// quickKeys is indexKeys of an entry of schema item that sets set.
-func quickKeys(coll *section.Collection, item *section.Element, set []setAttr) []string {
+// eachKey calls fn with each of indexKeys of an entry of schema item
+// that sets set, built in q.key, until fn returns false; it reports
+// whether fn always returned true.
+func (q *quickScratch) eachKey(coll *section.Collection, item *section.Element, set []setAttr, fn func([]byte) bool) bool {
 	keys := coll.KeyAttributes()
 	value := func(k *section.Attribute) (string, bool) {
 		as := item.Attribute(k.Name)
@@ -212,26 +293,27 @@ func quickKeys(coll *section.Collection, item *section.Element, set []setAttr) [
 		return defaultValue(as), true
 	}
 	if len(keys) == 0 {
-		return nil
+		return true
 	}
 	if keys[0].IsUniqueKey {
-		var out []string
 		for _, k := range keys {
 			if v, ok := value(k); ok {
-				out = append(out, k.Name+"\x00"+k.CompareKey(v))
+				q.key = append(append(append(q.key[:0], k.Name...), 0), k.CompareKey(v)...)
+				if !fn(q.key) {
+					return false
+				}
 			}
 		}
-		return out
+		return true
 	}
-	var b strings.Builder
-	b.WriteString("\x01")
+	q.key = append(q.key[:0], 1)
 	for _, k := range keys {
 		if v, ok := value(k); ok {
-			b.WriteString(k.CompareKey(v))
+			q.key = append(q.key, k.CompareKey(v)...)
 		}
-		b.WriteString("\x00")
+		q.key = append(q.key, 0)
 	}
-	return []string{b.String()}
+	return fn(q.key)
 }
 
 // quickInstance reports whether merging instance x into the inherited
@@ -242,7 +324,9 @@ func (v *validator) quickInstance(root *EffElement, x *xmldoc.Element) bool {
 	if !ok || root.Schema == nil {
 		return false
 	}
-	_, ok = quickElement(root.Schema, r, root, v.knownKeys)
+	q := quickPool.Get().(*quickScratch)
+	defer q.release()
+	_, ok = q.element(root.Schema, r, root, v.knownKeys)
 	return ok
 }
 

@@ -41,8 +41,9 @@ type Document struct {
 	// source bytes for the document's lifetime, by start offset: the
 	// element itself may be collected and built again, but its children
 	// are then found without scanning its content again.
-	big   map[int]*childIndex
-	names map[string]string // element names, each allocated once
+	big    map[int]*childIndex
+	names  map[string]string // element names, each allocated once
+	recent *[256]string      // names the raw view read last (rawName)
 
 	evict     func(from, to int)                    // see Options.Evict
 	copyRange func(w io.Writer, from, to int) error // see Options.CopyRange

@@ -26,7 +26,29 @@ func (e *Element) Raw() (Raw, bool) {
 // Name returns the tag name.
 func (r Raw) Name() string {
 	src := r.d.src
-	return r.d.intern(src[r.start+1 : r.start+1+nameLen(src[r.start+1:])])
+	return r.d.rawName(src[r.start+1 : r.start+1+nameLen(src[r.start+1:])])
+}
+
+// rawName is intern with a small direct-mapped cache in front of the
+// names map: a check through the raw view reads the same few element and
+// attribute names a million times, and comparing with the last one seen
+// in a slot costs less than hashing.
+func (d *Document) rawName(name []byte) string {
+	if d.recent == nil {
+		d.recent = new([256]string)
+	}
+	h := byte(len(name))
+	if len(name) > 0 {
+		h = h*31 + name[0]
+		h = h*31 + name[len(name)/2]
+		h = h*31 + name[len(name)-1]
+	}
+	if s := d.recent[h]; s == string(name) {
+		return s
+	}
+	s := d.intern(name)
+	d.recent[h] = s
+	return s
 }
 
 // Line returns the 1-based line of the start tag (Element.Line).
@@ -66,7 +88,7 @@ func (r Raw) EachAttr(fn func(name, value string) bool) {
 			return
 		}
 		n := nameLen(src[p:])
-		name := r.d.intern(src[p : p+n])
+		name := r.d.rawName(src[p : p+n])
 		p += n
 		for src[p] != '"' && src[p] != '\'' {
 			p++
