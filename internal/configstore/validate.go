@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -280,6 +281,7 @@ type validator struct {
 	ids       map[*SectionInstance]int // idOf
 	buf       []byte                   // keys being built
 	missing   map[string]bool          // folders that do not exist (noteMissing)
+	lowers    map[string]string        // lower-case section names
 	present   map[string]bool          // folders that do
 }
 
@@ -541,19 +543,27 @@ func (v *validator) file(f *File, chain []*File) {
 			return true
 		})
 	}
-	seen := map[string]bool{}
+	// The sections seen at each level (lower case), for DescSectionTwice:
+	// the instances checked together are those of one level.
+	seen := map[string][]string{}
 	check := func(insts []*SectionInstance) {
+		if len(insts) == 0 {
+			return
+		}
+		level := v.levelKeyBytes("", insts[0].Config)[1:]
+		names := seen[string(level)]
 		for _, in := range insts {
-			k := v.levelKeyBytes(in.Name, in.Config)
-			if seen[string(k)] {
+			name := v.lower(in.Name)
+			if slices.Contains(names, name) {
 				v.add(&ConfigFileError{File: f.Path, Line: in.Element.Line(), Kind: ErrMalformed, Description: fmt.Sprintf(DescSectionTwice, in.Name)}, f)
 			} else {
-				seen[string(k)] = true
+				names = append(names, name)
 			}
 			for _, err := range v.instance(in, chain, byLevel) {
 				v.add(err, f)
 			}
 		}
+		seen[string(v.levelKeyBytes("", insts[0].Config)[1:])] = names
 	}
 	check(top)
 	var insts []*SectionInstance
@@ -607,6 +617,19 @@ func (v *validator) levelKeyBytes(name string, cp ConfigPath) []byte {
 	}
 	v.lkey = b
 	return b
+}
+
+// lower is strings.ToLower of a section name, made once per name.
+func (v *validator) lower(name string) string {
+	l, ok := v.lowers[name]
+	if !ok {
+		l = strings.ToLower(name)
+		if v.lowers == nil {
+			v.lowers = map[string]string{}
+		}
+		v.lowers[name] = l
+	}
+	return l
 }
 
 // appendLower appends strings.ToLower(s), without making a string when

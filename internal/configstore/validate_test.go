@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -133,5 +134,47 @@ func TestMissingFolders(t *testing.T) {
 		if got := v.missingAbove(filepath.Join(dir, c.path)); got != c.missing {
 			t.Errorf("missingAbove(%q) = %t, want %t (missing %v)", c.path, got, c.missing, v.missing)
 		}
+	}
+}
+
+// A section given twice for one level in one file is reported at its
+// second instance, whichever tags (file level, <location path="">, two
+// <location> tags of one path in any case) hold the two.
+func TestSectionTwice(t *testing.T) {
+	ws := func(attrs string) string { return `<system.webServer><webSocket ` + attrs + ` /></system.webServer>` }
+	loc := func(path, inner string) string { return `<location path="` + path + `">` + inner + `</location>` }
+	for _, c := range []struct {
+		name, server string
+		want         int // findings of rule section-twice
+	}{
+		{"file level twice", ws("") + "\n" + ws(""), 1},
+		{"file level and location path empty", ws("") + "\n" + loc("", ws("")), 1},
+		{"two locations of one path", loc("S", ws(`enabled="true"`)) + "\n" + loc("S", ws(`enabled="false"`)), 1},
+		{"paths differing in case", loc("S/app", ws("")) + "\n" + loc("s/APP", ws("")), 1},
+		{"twice in one location", loc("S", `<system.webServer><webSocket /><webSocket /></system.webServer>`), 1},
+		{"three times", loc("S", ws("")) + loc("S", ws("")) + "\n" + loc("S", ws("")), 2},
+		{"other levels", ws("") + loc("S", ws("")) + loc("S/app", ws("")), 0},
+		{"other sections", loc("S", ws("")) + loc("S", `<system.webServer><caching /></system.webServer>`), 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := openTree(t, `<location path="" overrideMode="Allow"><system.webServer><webSocket /></system.webServer></location>`+"\n"+c.server, nil)
+			for _, exact := range []bool{false, true} {
+				n := 0
+				for _, f := range s.validate(exact).Findings {
+					if f.Rule == RuleSectionTwice {
+						n++
+					}
+				}
+				// The template's own <location path=""> holds webSocket:
+				// every case with webSocket at the server level adds one.
+				want := c.want
+				if strings.HasPrefix(c.name, "file level") || c.name == "other levels" {
+					want++
+				}
+				if n != want {
+					t.Errorf("exact %t: %d findings of section-twice, want %d: %v", exact, n, want, s.validate(exact).Findings)
+				}
+			}
+		})
 	}
 }
