@@ -282,6 +282,9 @@ type validator struct {
 	buf       []byte                   // keys being built
 	missing   map[string]bool          // folders that do not exist (noteMissing)
 	lowers    map[string]string        // lower-case section names
+	decls     map[kindKey]declSchema   // declarations and schemas (declaration)
+	fulls     map[string]fullName      // names below <location> (fullName)
+	nbuf      []byte                   // a name being built
 	present   map[string]bool          // folders that do
 }
 
@@ -715,18 +718,46 @@ func (v *validator) walkRaw(f *File, container xmldoc.Raw, prefix string, loc *L
 		if prefix == "" && (name == "configSections" || name == "location" && loc == nil) {
 			return true
 		}
-		full := prefix + name
-		switch v.kindOf(f.declared, full) {
+		n := v.fullName(f.declared, prefix, name)
+		full := n.name
+		switch n.kind {
 		case kindSection:
 			*out = append(*out, &SectionInstance{Name: full, File: f, Location: loc, Element: c.Element(), Config: cp})
 		case kindGroup:
-			v.walkRaw(f, c, full+"/", loc, cp, out)
+			v.walkRaw(f, c, n.prefix, loc, cp, out)
 		default:
 			v.add(&ConfigFileError{File: f.Path, Line: c.Line(), Kind: ErrMalformed,
 				Description: fmt.Sprintf(DescMissingDecl, full)}, f)
 		}
 		return true
 	})
+}
+
+// fullName is prefix+name and kindOf it, made once per name: 50,000
+// <location> tags hold the same few.
+func (v *validator) fullName(decls *Registry, prefix, name string) fullName {
+	b := append(append(v.nbuf[:0], prefix...), name...)
+	v.nbuf = b
+	if n, ok := v.fulls[string(b)]; ok && n.decls == decls {
+		return n
+	}
+	n := fullName{name: string(b), decls: decls}
+	n.kind = v.kindOf(decls, n.name)
+	if n.kind == kindGroup {
+		n.prefix = n.name + "/"
+	}
+	if v.fulls == nil {
+		v.fulls = map[string]fullName{}
+	}
+	v.fulls[n.name] = n
+	return n
+}
+
+type fullName struct {
+	name   string
+	decls  *Registry
+	kind   int
+	prefix string // name + "/", for a group
 }
 
 // sameSource reports whether two elements are the same source element
@@ -747,11 +778,7 @@ func sameSource(a, b *xmldoc.Element) bool {
 // where it is locked is still merged, so its other problems show too.
 func (v *validator) instance(in *SectionInstance, chain []*File, byLevel map[string][]*SectionInstance) []error {
 	s := v.s
-	decl := in.File.declared.Lookup(in.Name)
-	if decl == nil {
-		decl = machineDeclaration(in.Name)
-	}
-	sch := s.schema.Section(decl.Name)
+	decl, sch := v.declaration(in.File.declared, in.Name)
 	if sch == nil {
 		// Read by .NET or by an extension whose schema is not here: IIS
 		// does not check it without a schema, and neither do we.
@@ -819,6 +846,30 @@ func (v *validator) instance(in *SectionInstance, chain []*File, byLevel map[str
 		return append(errs, err)
 	}
 	return errs
+}
+
+// declaration returns a section's declaration in decls and its schema,
+// remembered per name: 50,000 locations name the same few sections.
+func (v *validator) declaration(decls *Registry, name string) (*Declaration, *section.Section) {
+	key := kindKey{decls, name}
+	if d, ok := v.decls[key]; ok {
+		return d.decl, d.sch
+	}
+	decl := decls.Lookup(name)
+	if decl == nil {
+		decl = machineDeclaration(name)
+	}
+	d := declSchema{decl, v.s.schema.Section(decl.Name)}
+	if v.decls == nil {
+		v.decls = map[kindKey]declSchema{}
+	}
+	v.decls[key] = d
+	return d.decl, d.sch
+}
+
+type declSchema struct {
+	decl *Declaration
+	sch  *section.Section
 }
 
 // mergedUp is the merge of the instances above one instance, frozen.

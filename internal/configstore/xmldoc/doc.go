@@ -44,6 +44,7 @@ type Document struct {
 	big    map[int]*childIndex
 	names  map[string]string // element names, each allocated once
 	recent *[256]string      // names the raw view read last (rawName)
+	values *[1024]string     // short values it read last (rawValue)
 
 	evict     func(from, to int)                    // see Options.Evict
 	copyRange func(w io.Writer, from, to int) error // see Options.CopyRange

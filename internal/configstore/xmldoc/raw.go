@@ -74,6 +74,30 @@ func (r Raw) NameIs(name string) bool {
 	return n == len(name) && string(src[:n]) == name
 }
 
+// rawValue is decodeAttr, with short values that need no decoding
+// ("true", "00:03:00", "http", "/") kept in a direct-mapped cache: most
+// attribute values of a large file are a few such words.
+func (d *Document) rawValue(raw []byte) string {
+	if len(raw) > 24 {
+		return decodeAttr(raw)
+	}
+	h := uint32(len(raw))
+	for _, c := range raw {
+		if c == '&' || c == '\t' || c == '\r' || c == '\n' {
+			return decodeAttr(raw)
+		}
+		h = h*31 + uint32(c)
+	}
+	if d.values == nil {
+		d.values = new([1024]string)
+	}
+	slot := &d.values[h%1024]
+	if *slot != string(raw) {
+		*slot = string(raw)
+	}
+	return *slot
+}
+
 // EachAttr calls fn with each attribute's name and value (references
 // resolved, white space normalised, as Attrs gives them) until it returns
 // false.
@@ -94,7 +118,7 @@ func (r Raw) EachAttr(fn func(name, value string) bool) {
 			p++
 		}
 		end := p + 1 + bytes.IndexByte(src[p+1:], src[p])
-		if !fn(name, decodeAttr(src[p+1:end])) {
+		if !fn(name, r.d.rawValue(src[p+1:end])) {
 			return
 		}
 		p = end + 1
