@@ -298,7 +298,7 @@ func (q *quickScratch) eachKey(coll *section.Collection, item *section.Element, 
 	if keys[0].IsUniqueKey {
 		for _, k := range keys {
 			if v, ok := value(k); ok {
-				q.key = append(append(append(q.key[:0], k.Name...), 0), k.CompareKey(v)...)
+				q.key = appendCompareKey(append(append(q.key[:0], k.Name...), 0), k, v)
 				if !fn(q.key) {
 					return false
 				}
@@ -309,11 +309,20 @@ func (q *quickScratch) eachKey(coll *section.Collection, item *section.Element, 
 	q.key = append(q.key[:0], 1)
 	for _, k := range keys {
 		if v, ok := value(k); ok {
-			q.key = append(q.key, k.CompareKey(v)...)
+			q.key = appendCompareKey(q.key, k, v)
 		}
 		q.key = append(q.key, 0)
 	}
 	return fn(q.key)
+}
+
+// appendCompareKey appends k.CompareKey(v); a name compared ignoring
+// case is lowered in place (appendLower is strings.ToLower).
+func appendCompareKey(b []byte, k *section.Attribute, v string) []byte {
+	if k.Type == section.KindString && !k.CaseSensitive {
+		return appendLower(b, v)
+	}
+	return append(b, k.CompareKey(v)...)
 }
 
 // quickInstance reports whether merging instance x into the inherited
