@@ -45,6 +45,7 @@ type Document struct {
 	names  map[string]string // element names, each allocated once
 	recent *[256]string      // names the raw view read last (rawName)
 	values *[1024]string     // short values it read last (rawValue)
+	ended  [2]int            // start and end of the element Raw.EachChild read last to its end
 
 	evict     func(from, to int)                    // see Options.Evict
 	copyRange func(w io.Writer, from, to int) error // see Options.CopyRange

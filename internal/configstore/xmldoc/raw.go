@@ -9,7 +9,7 @@ import "bytes"
 // first pass of a streamed list) uses it for what lies below the entries.
 type Raw struct {
 	d          *Document
-	start, end int // the start tag's '<', and after the element
+	start, end int // the start tag's '<', and after the element (-1: not known yet)
 	tagEnd     int // after the start tag's '>'
 	self       bool
 }
@@ -58,7 +58,8 @@ func (r Raw) Line() int { return r.d.line(r.start) }
 // that reads most elements raw and builds one only where it needs the
 // full reader (a merge, an error's place). The element is detached (no
 // parent) and not its parent's child: it is never edited, and the same
-// source read through the parent gives another *Element.
+// source read through the parent gives another *Element. (An end not
+// known yet is found there.)
 func (r Raw) Element() *Element { return r.d.originalElement(r.start, r.end, nil) }
 
 // Attr returns the value of the named attribute (Element.Attr), decoding
@@ -143,28 +144,35 @@ func (r Raw) EachChild(fn func(Raw) bool) {
 		}
 		return
 	}
-	// The end tag's '<' is the last one (contentEnd).
-	limit := r.tagEnd + bytes.LastIndexByte(src[r.tagEnd:r.end], '<')
+	// Children are found in file order up to r's end tag. A child's end
+	// is known without scanning its content again when fn read all its
+	// children (the check walks the tree: each byte is then read once).
 	p := r.tagEnd
 	for {
-		i := bytes.IndexByte(src[p:limit], '<')
-		if i < 0 {
+		p += bytes.IndexByte(src[p:], '<')
+		if src[p+1] == '/' {
+			r.d.ended = [2]int{r.start, p + bytes.IndexByte(src[p:], '>') + 1}
 			return
 		}
-		p += i
-		if n := skipMarkup(src[p:limit]); n > 0 {
+		if n := skipMarkup(src[p:]); n > 0 {
 			p += n
 			continue
 		}
-		c := Raw{d: r.d, start: p}
+		c := Raw{d: r.d, start: p, end: -1}
 		c.tagEnd, c.self = tagEnd(src, p+1+nameLen(src[p+1:]))
-		c.end = c.tagEnd
-		if !c.self {
-			c.end = skipElement(src, c.tagEnd)
+		if c.self {
+			c.end = c.tagEnd
 		}
 		if !fn(c) {
 			return
 		}
-		p = c.end
+		switch {
+		case c.self:
+			p = c.end
+		case r.d.ended[0] == p:
+			p = r.d.ended[1]
+		default:
+			p = skipElement(src, c.tagEnd)
+		}
 	}
 }

@@ -84,6 +84,31 @@ line" /></r>`,
 		if viaRaw.String() != viaParent.String() {
 			t.Fatalf("%s: Raw.Element\n%s\nchildren\n%s", name, viaRaw.String(), viaParent.String())
 		}
+		// Reading only the first child of each child, and of that one
+		// (the end of a child not read to its end is found anew).
+		var firstRaw, firstElem strings.Builder
+		r.EachChild(func(c Raw) bool {
+			firstRaw.WriteString(c.Name() + ":")
+			c.EachChild(func(g Raw) bool {
+				firstRaw.WriteString(g.Name() + ",")
+				g.EachChild(func(h Raw) bool { firstRaw.WriteString(h.Name() + ";"); return false })
+				return false
+			})
+			return true
+		})
+		d.Root().EachChild(func(c *Element) bool {
+			firstElem.WriteString(c.Name() + ":")
+			if g := c.FirstChild(); g != nil {
+				firstElem.WriteString(g.Name() + ",")
+				if h := g.FirstChild(); h != nil {
+					firstElem.WriteString(h.Name() + ";")
+				}
+			}
+			return true
+		})
+		if firstRaw.String() != firstElem.String() {
+			t.Fatalf("%s: first children raw\n%s\nelements\n%s", name, firstRaw.String(), firstElem.String())
+		}
 		// Stopping early.
 		n := 0
 		r.EachChild(func(Raw) bool { n++; return false })
