@@ -71,6 +71,8 @@ type quickScratch struct {
 	attrs []setAttr
 	keys  []byte // keys of the open collections, back to back
 	key   []byte // the key being built
+	// keyAttrs is each collection's KeyAttributes.
+	keyAttrs map[*section.Collection][]*section.Attribute
 }
 
 var quickPool = sync.Pool{New: func() any { return new(quickScratch) }}
@@ -279,7 +281,15 @@ func hasRequired(sch *section.Element, set []setAttr) bool {
 // that sets set, built in q.key, until fn returns false; it reports
 // whether fn always returned true.
 func (q *quickScratch) eachKey(coll *section.Collection, item *section.Element, set []setAttr, fn func([]byte) bool) bool {
-	keys := coll.KeyAttributes()
+	keys, ok := q.keyAttrs[coll]
+	if !ok {
+		// KeyAttributes makes its list anew on each call.
+		keys = coll.KeyAttributes()
+		if q.keyAttrs == nil {
+			q.keyAttrs = map[*section.Collection][]*section.Attribute{}
+		}
+		q.keyAttrs[coll] = keys
+	}
 	value := func(k *section.Attribute) (string, bool) {
 		as := item.Attribute(k.Name)
 		if as == nil {

@@ -285,6 +285,7 @@ type validator struct {
 	decls     map[kindKey]declSchema   // declarations and schemas (declaration)
 	fulls     map[string]fullName      // names below <location> (fullName)
 	nbuf      []byte                   // a name being built
+	insts     []*SectionInstance       // instance's list, reused
 	present   map[string]bool          // folders that do
 }
 
@@ -797,7 +798,8 @@ func (v *validator) instance(in *SectionInstance, chain []*File, byLevel map[str
 	if err := s.checkInstance(in, decl, upTo); err != nil {
 		errs = append(errs, err)
 	}
-	var insts []*SectionInstance
+	insts := v.insts[:0]
+	defer func() { v.insts = insts[:0] }()
 	if in.File.AppHost {
 		// The instances of applicationHost.config that apply at in's
 		// level: at each ancestor level, by the index (no scan of every
@@ -893,6 +895,7 @@ func (v *validator) inherited(sch *section.Section, insts []*SectionInstance) *m
 		return up
 	}
 	key := string(buf)
+	insts = slices.Clone(insts) // kept: the caller's slice is reused
 	up := &mergedUp{root: v.s.defaults.newEffElement(sch.Root.Name, sch.Root), insts: insts}
 	for _, o := range insts {
 		if err := v.merge(up.root, o); err != nil {
