@@ -127,7 +127,11 @@ func findingTexts(r *Report) []string {
 func TestReadSiteRaw(t *testing.T) {
 	crafted := strings.Replace(hierarchyHost, "<sites>", `<sites><virtualDirectoryDefaults allowSubDirConfig="false" />`+
 		`<site name="T" id="9"><virtualDirectoryDefaults allowSubDirConfig="true" /><application path="/"><virtualDirectory path="/" physicalPath="/t" /></application>`+
-		`<application path="/a"><virtualDirectoryDefaults allowSubDirConfig="False" /><virtualDirectory path="/" physicalPath="/a" allowSubDirConfig="true" /><virtualDirectory path="/b" physicalPath="/b&amp;c" /></application></site>`, 1)
+		`<application path="/a"><virtualDirectoryDefaults allowSubDirConfig="False" /><virtualDirectory path="/" physicalPath="/a" allowSubDirConfig="true" /><virtualDirectory path="/b" physicalPath="/b&amp;c" /></application></site>`+
+		// defaults after what they apply to; the first of two wins
+		`<site name="U" id="10"><application path="/"><virtualDirectory path="/" physicalPath="/u" /><virtualDirectory path="/x" physicalPath="/x" allowSubDirConfig="false" />`+
+		`<virtualDirectoryDefaults allowSubDirConfig="false" /><virtualDirectoryDefaults allowSubDirConfig="true" /></application>`+
+		`<application path="/b"><virtualDirectory path="/" physicalPath="/ub" /></application><virtualDirectoryDefaults allowSubDirConfig="FALSE" /><virtualDirectoryDefaults allowSubDirConfig="true" /></site>`, 1)
 	crafted = strings.Replace(crafted, "{{SERVER}}", "", 1)
 	dir := t.TempDir()
 	testenv.WriteTree(t, dir, map[string]string{"applicationHost.config": crafted})

@@ -155,49 +155,66 @@ func (s *Store) validate(exact bool) *Report {
 
 // readSiteRaw is readSite's names, applications and virtual directories
 // (what validate needs to find web.config files) from the source, without
-// building the elements or the bindings. Each level's children are read
-// once (virtualDirectoryDefaults may come after what it applies to), and
-// only the attributes asked for are decoded.
+// building the elements or the bindings. Each application is read when it
+// is met, so its end is known without a second scan (Raw.EachChild); the
+// defaults of virtualDirectoryDefaults (the first one of the site and of
+// each application, wherever it stands) are applied once all is read.
 func readSiteRaw(e xmldoc.Raw, defs siteDefaults) *Site {
 	site := &Site{File: defs.file}
 	site.Name, _ = e.Attr("name")
 	site.ID, _ = e.Attr("id")
 	subDir := defs.allowSubDirConfig
-	var apps, vdirs []xmldoc.Raw
-	// children collects the children named name, and the first
-	// virtualDirectoryDefaults' allowSubDirConfig into sub.
-	children := func(r xmldoc.Raw, name string, out []xmldoc.Raw, sub *string) []xmldoc.Raw {
-		defaults := false
-		r.EachChild(func(c xmldoc.Raw) bool {
-			switch {
-			case c.NameIs(name):
-				out = append(out, c)
-			case !defaults && c.NameIs("virtualDirectoryDefaults"):
-				defaults = true
-				if x, ok := c.Attr("allowSubDirConfig"); ok {
-					*sub = x
-				}
-			}
-			return true
-		})
-		return out
+	siteDefaults := false
+	type appRead struct {
+		subDir, set bool   // the application's own default, if given
+		sub         string // its value
+		own         []bool // per virtual directory: allowSubDirConfig given
 	}
-	apps = children(e, "application", apps[:0], &subDir)
-	for _, c := range apps {
-		app := &App{Site: site}
-		app.Path, _ = c.Attr("path")
-		appSubDir := subDir
-		vdirs = children(c, "virtualDirectory", vdirs[:0], &appSubDir)
-		for _, r := range vdirs {
-			vd := &VDir{App: app, AllowSubDirConfig: !strings.EqualFold(appSubDir, "false")}
-			vd.Path, _ = r.Attr("path")
-			vd.PhysicalPath, _ = r.Attr("physicalPath")
-			if x, ok := r.Attr("allowSubDirConfig"); ok {
-				vd.AllowSubDirConfig = !strings.EqualFold(x, "false")
+	var reads []appRead
+	e.EachChild(func(c xmldoc.Raw) bool {
+		switch {
+		case c.NameIs("application"):
+			app := &App{Site: site}
+			app.Path, _ = c.Attr("path")
+			var rd appRead
+			c.EachChild(func(r xmldoc.Raw) bool {
+				switch {
+				case r.NameIs("virtualDirectory"):
+					vd := &VDir{App: app}
+					vd.Path, _ = r.Attr("path")
+					vd.PhysicalPath, _ = r.Attr("physicalPath")
+					x, own := r.Attr("allowSubDirConfig")
+					if own {
+						vd.AllowSubDirConfig = !strings.EqualFold(x, "false")
+					}
+					rd.own = append(rd.own, own)
+					app.VDirs = append(app.VDirs, vd)
+				case !rd.subDir && r.NameIs("virtualDirectoryDefaults"):
+					rd.subDir = true
+					rd.sub, rd.set = r.Attr("allowSubDirConfig")
+				}
+				return true
+			})
+			site.Apps = append(site.Apps, app)
+			reads = append(reads, rd)
+		case !siteDefaults && c.NameIs("virtualDirectoryDefaults"):
+			siteDefaults = true
+			if x, ok := c.Attr("allowSubDirConfig"); ok {
+				subDir = x
 			}
-			app.VDirs = append(app.VDirs, vd)
 		}
-		site.Apps = append(site.Apps, app)
+		return true
+	})
+	for i, app := range site.Apps {
+		sub := subDir
+		if reads[i].set {
+			sub = reads[i].sub
+		}
+		for j, vd := range app.VDirs {
+			if !reads[i].own[j] {
+				vd.AllowSubDirConfig = !strings.EqualFold(sub, "false")
+			}
+		}
 	}
 	return site
 }
