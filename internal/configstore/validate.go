@@ -335,6 +335,36 @@ var quotedName = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`(?:attribute|element) '([^']+)'`)
 })
 
+// describedName is the name quotedName finds in a description,
+// remembered: a file's findings often share their description (10,000
+// duplicates of one default document).
+func describedName(desc string) (string, bool) {
+	described.Lock()
+	defer described.Unlock()
+	if n, ok := described.names[desc]; ok {
+		return n.name, n.ok
+	}
+	var n describedEntry
+	if m := quotedName().FindStringSubmatch(desc); m != nil {
+		n.name, n.ok = m[1], true
+	}
+	if described.names == nil || len(described.names) >= 1024 {
+		described.names = map[string]describedEntry{}
+	}
+	described.names[desc] = n
+	return n.name, n.ok
+}
+
+var described struct {
+	sync.Mutex
+	names map[string]describedEntry
+}
+
+type describedEntry struct {
+	name string
+	ok   bool
+}
+
 // lineStart returns the byte offset of a 1-based line of f. Findings
 // come roughly in file order, so it counts line breaks from the line
 // asked for last, or from the document's block index: an index of every
@@ -388,10 +418,10 @@ func column(src []byte, start int, desc string) int {
 	}
 	text := bytes.TrimSuffix(src[start:start+end], []byte("\r"))
 	at := -1
-	if m := quotedName().FindStringSubmatch(desc); m != nil {
-		if i := bytes.Index(text, []byte(m[1]+"=")); i >= 0 {
+	if name, ok := describedName(desc); ok {
+		if i := bytes.Index(text, []byte(name+"=")); i >= 0 {
 			at = i
-		} else if i := bytes.Index(text, []byte("<"+m[1])); i >= 0 {
+		} else if i := bytes.Index(text, []byte("<"+name)); i >= 0 {
 			at = i
 		}
 	}
