@@ -178,3 +178,37 @@ func TestSectionTwice(t *testing.T) {
 		})
 	}
 }
+
+// expand is ExpandPath, whatever the path.
+func TestExpandFolders(t *testing.T) {
+	dir := t.TempDir()
+	host := filepath.Join(dir, "applicationHost.config")
+	if err := os.WriteFile(host, DefaultConfig(host), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	paths := []string{
+		`%SystemDrive%\inetpub\sites\site1\wwwroot`, `%SystemDrive%\inetpub\sites\site1\api`, `%SystemDrive%\x`,
+		`%SystemDrive%`, `C:\x\y`, `C:\y`, `C:y`, `C:\`, `c:/a/b`, `rel\dir\x`, `rel/x`, `x`, `\x`, `/abs/x`, `/abs/x/`,
+		`a\..\b`, `a\b\..`, `a\b\.`, `..\x`, `%UNSET%\x`, `%UNSET%x\y`, `%A%%B%\x`, `\%A%\x`, `c:\p\%A%`, `c:\p\a%b`,
+		`%A\x%\y`, `%A\x`, `\\server\share\x`, `//server/share/x`, `C:\\x`, `C:\x\\y`, `%HOME%\w`, `%USERPROFILE%\w`,
+	}
+	for _, drive := range []string{"", "/mnt/c", "rel"} {
+		env := map[string]string{"A": "/from/a", "B": `b\c`, "HOME": "/home/u"}
+		if drive != "" {
+			env["APPCMD_DRIVE_C"] = drive
+		}
+		s, err := Open(Options{AppHostPath: host, Env: func(k string) (string, bool) { v, ok := env[k]; return v, ok }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := &validator{s: s}
+		for round := 0; round < 2; round++ { // cold, then from the folders expanded
+			for _, p := range paths {
+				if got, want := v.expand(p), s.ExpandPath(p); got != want {
+					t.Errorf("drive %q: expand(%q) = %q, ExpandPath gives %q", drive, p, got, want)
+				}
+			}
+		}
+		s.Close()
+	}
+}
