@@ -484,7 +484,7 @@ func (v *validator) vdir(site *Site, vd *VDir) {
 
 // expand is ExpandPath, with the folder part of a path expanded once
 // for all the paths in that folder (100,000 virtual directories in a few
-// folders): where '/' separates, ExpandPath(dir\last) is
+// folders, each level once): where '/' separates, ExpandPath(dir\last) is
 // Join(ExpandPath(dir), last) when that is absolute and last is a plain
 // name without '%'. Anything else is expanded whole.
 func (v *validator) expand(p string) string {
@@ -498,7 +498,7 @@ func (v *validator) expand(p string) string {
 	}
 	d, ok := v.dirs[dir]
 	if !ok {
-		d = v.s.ExpandPath(dir)
+		d = v.expand(dir) // its own folder from the memo too
 		if v.dirs == nil || len(v.dirs) >= 4096 {
 			v.dirs = map[string]string{}
 		}
