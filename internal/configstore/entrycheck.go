@@ -134,7 +134,8 @@ func (q *quickScratch) element(sch *section.Element, x xmldoc.Raw, into *EffElem
 	mark := len(q.attrs)
 	ok := true
 	x.EachAttr(func(name, value string) bool {
-		if metaAttr(name) {
+		if name != "" && (name[0] == 'l' || name[0] == 'c' || name[0] == 'x') && metaAttr(name) {
+			// (metaAttr's names all start so: lock*, configSource, xmlns, xdt:)
 			if lockAttrNames[name] {
 				ok = false
 				return false

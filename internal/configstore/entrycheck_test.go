@@ -181,3 +181,21 @@ func TestReadSiteRaw(t *testing.T) {
 		}
 	}
 }
+
+// The quick check asks metaAttr only of names starting with l, c or x.
+func TestMetaAttrInitials(t *testing.T) {
+	names := []string{"configSource", "xmlns", "xmlns:x", "xdt:Transform"}
+	for n := range lockAttrNames {
+		names = append(names, n)
+	}
+	for _, n := range names {
+		if !metaAttr(n) || n[0] != 'l' && n[0] != 'c' && n[0] != 'x' {
+			t.Errorf("%q: metaAttr %t, initial %c", n, metaAttr(n), n[0])
+		}
+	}
+	for _, n := range []string{"name", "enabled", "Xmlns", "LockItem", "ConfigSource", "dxt:x", ""} {
+		if metaAttr(n) {
+			t.Errorf("metaAttr(%q) = true", n)
+		}
+	}
+}
