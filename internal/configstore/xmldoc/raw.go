@@ -134,8 +134,16 @@ func (r Raw) EachChild(fn func(Raw) bool) {
 	}
 	src := r.d.src
 	if x := r.d.big[r.start]; x != nil && x.done {
-		// A long list: its children are indexed since the check.
+		// A long list: its children are indexed since the check. Like the
+		// full passes, the walk lets the pages behind it go
+		// (Options.Evict): a check of 50,000 <location> tags or sites
+		// touches the whole file.
+		evicted := r.tagEnd
 		for i, start := range x.starts {
+			if r.d.evict != nil && start-evicted >= evictChunk {
+				r.d.evict(evicted, start)
+				evicted = start
+			}
 			c := Raw{d: r.d, start: start, end: x.ends[i]}
 			c.tagEnd, c.self = tagEnd(src, start+1+nameLen(src[start+1:]))
 			if !fn(c) {
