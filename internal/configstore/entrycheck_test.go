@@ -74,6 +74,21 @@ func TestQuickEntries(t *testing.T) {
 		"locked by server":      loc("S", `<webSocket enabled="false" />`),
 		"missing required":      loc("S", docs(`<add />`)),
 		"many sites, one level": loc("S", docs(`<add value="c.htm" />`)) + loc("S/app", docs(`<add value="c.htm" />`)) + loc("S/app/x", docs(`<add value="b.htm" />`)),
+		// What the raw walk of <location> tags (walkRaw) meets.
+		"unknown section":     loc("S", `<nothing />`),
+		"unknown in group":    `<location path="S"><system.webServer><security><nothing /></security></system.webServer></location>`,
+		"unknown group":       `<location path="S"><system.nothing><webSocket /></system.nothing></location>`,
+		"group twice":         loc("S", `<webSocket enabled="false" />`) + `<location path="S"><system.webServer><caching /></system.webServer><system.webServer><webSocket /></system.webServer></location>`,
+		"section twice":       loc("S", `<webSocket enabled="false" /><webSocket enabled="true" />`),
+		"markup between":      `<location path="S"><!-- <webSocket/> --><system.webServer><?pi <x/>?><webSocket enabled="false" /><!-- x --></system.webServer></location>`,
+		"nested location":     `<location path="S"><location path="x" /></location>`,
+		"configSections":      `<location path="S"><configSections /><system.webServer><webSocket /></system.webServer></location>`,
+		"bad override":        `<location path="S" overrideMode="Sometimes"><system.webServer><webSocket /></system.webServer></location>`,
+		"bad path":            `<location path="S/../.."><system.webServer><webSocket /></system.webServer></location>`,
+		"not in child apps":   `<location path="S" inheritInChildApplications="false">` + `<system.webServer>` + docs(`<add value="c.htm" />`) + `</system.webServer></location>` + loc("S/app", docs(`<add value="c.htm" />`)),
+		"location path empty": `<location path=""><system.webServer><webSocket enabled="false" /></system.webServer></location>`,
+		"allowDefinition":     `<location path="S/app"><system.applicationHost><sites /></system.applicationHost></location>`,
+		"case of path":        loc("s", `<webSocket enabled="false" />`) + loc("S", `<webSocket enabled="true" />`),
 	}
 	for name, body := range locations {
 		srv := server
