@@ -110,6 +110,10 @@ var Sections = []SectionDecl{
 	{Name: "system.web/customErrors", Source: "ASPNET_schema.xml", NotDeclared: true},
 	{Name: "system.web/globalization", Source: "ASPNET_schema.xml", NotDeclared: true},
 	{Name: "system.web/httpCookies", Source: "ASPNET_schema.xml", NotDeclared: true},
+	// httpHandlers and httpModules: what migrate config moves to
+	// system.webServer (appcmd.md), so it works without schema files.
+	{Name: "system.web/httpHandlers", Source: "ASPNET_schema.xml", NotDeclared: true},
+	{Name: "system.web/httpModules", Source: "ASPNET_schema.xml", NotDeclared: true},
 	{Name: "system.web/httpRuntime", Source: "ASPNET_schema.xml", NotDeclared: true},
 	{Name: "system.web/machineKey", Source: "ASPNET_schema.xml", AllowDefinition: "MachineToApplication", NotDeclared: true},
 	{Name: "system.web/membership", Source: "FX_schema.xml", NotDeclared: true},
