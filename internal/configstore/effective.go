@@ -388,18 +388,7 @@ func applyCollectionDefaults(e *EffElement) {
 	if e.Schema != nil && e.Schema.Collection != nil {
 		def := e.Child(e.Schema.Collection.DefaultElement)
 		for _, it := range e.Items {
-			// An entry's own default elements (a site's applicationDefaults)
-			// start from the owner's (sites' applicationDefaults).
-			for i, c := range it.Children {
-				if c.Schema != nil && c.Schema.IsCollectionDefault {
-					if up := e.Child(c.Name); up != nil && up.gives() {
-						inheritDefaults(it.own(i), up)
-					}
-				}
-			}
-			if def != nil && def.gives() {
-				inheritDefaults(it, def)
-			}
+			entryDefaults(e, def, it)
 		}
 	}
 	for _, c := range e.Children {
@@ -407,6 +396,23 @@ func applyCollectionDefaults(e *EffElement) {
 	}
 	for _, it := range e.Items {
 		applyCollectionDefaults(it)
+	}
+}
+
+// entryDefaults gives one entry of e's collection what the collection's
+// default element def (may be nil) gives. An entry's own default elements
+// (a site's applicationDefaults) start from the owner's (sites'
+// applicationDefaults).
+func entryDefaults(e, def, it *EffElement) {
+	for i, c := range it.Children {
+		if c.Schema != nil && c.Schema.IsCollectionDefault {
+			if up := e.Child(c.Name); up != nil && up.gives() {
+				inheritDefaults(it.own(i), up)
+			}
+		}
+	}
+	if def != nil && def.gives() {
+		inheritDefaults(it, def)
 	}
 }
 

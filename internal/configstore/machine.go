@@ -68,28 +68,10 @@ func (s *Store) openTop(opts Options, apphost string) error {
 	if err != nil {
 		return err
 	}
-	load := func(path string, cp ConfigPath) (*File, error) {
-		var lock *dirLock
-		if s.unlock != nil {
-			l, err := s.lockFolderOf(path)
-			if err != nil {
-				return nil, err
-			}
-			lock = l
-		}
-		f, err := s.load(path, cp, true)
-		if err != nil {
-			return nil, err
-		}
-		if lock != nil {
-			lock.files = append(lock.files, f)
-		}
-		return f, nil
-	}
-	if s.machine, err = load(mp, MachinePath); err != nil {
+	if s.machine, err = s.loadInFolder(mp, MachinePath); err != nil {
 		return err
 	}
-	if s.webroot, err = load(wp, WebRootPath); err != nil {
+	if s.webroot, err = s.loadInFolder(wp, WebRootPath); err != nil {
 		return err
 	}
 	s.machine.declared = newRegistry()

@@ -235,6 +235,20 @@ func (s *Store) webConfig(path string, cp ConfigPath, root string) (*File, error
 	if err := s.fileErr[path]; err != nil {
 		return nil, err
 	}
+	f, err := s.loadInFolder(path, cp)
+	if err != nil {
+		s.fileErr[path] = err
+		return nil, err
+	}
+	f.root = root
+	s.files[path] = f
+	return f, nil
+}
+
+// loadInFolder loads a file that may be missing (a web.config,
+// machine.config, the root web.config). A writing store locks the file's
+// folder before reading it, and the lock holds the file (lock.go).
+func (s *Store) loadInFolder(path string, cp ConfigPath) (*File, error) {
 	var lock *dirLock
 	if s.unlock != nil {
 		l, err := s.lockFolderOf(path)
@@ -245,14 +259,11 @@ func (s *Store) webConfig(path string, cp ConfigPath, root string) (*File, error
 	}
 	f, err := s.load(path, cp, true)
 	if err != nil {
-		s.fileErr[path] = err
 		return nil, err
 	}
-	f.root = root
 	if lock != nil {
 		lock.files = append(lock.files, f)
 	}
-	s.files[path] = f
 	return f, nil
 }
 

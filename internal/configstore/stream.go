@@ -155,16 +155,6 @@ func (s *Store) EachEntry(cp ConfigPath, name string, fn func(item *EffElement) 
 // applyEntryDefaults is applyCollectionDefaults for one entry of e's
 // collection.
 func applyEntryDefaults(e, it *EffElement) {
-	def := e.Child(e.Schema.Collection.DefaultElement)
-	for i, c := range it.Children {
-		if c.Schema != nil && c.Schema.IsCollectionDefault {
-			if up := e.Child(c.Name); up != nil && up.gives() {
-				inheritDefaults(it.own(i), up)
-			}
-		}
-	}
-	if def != nil && def.gives() {
-		inheritDefaults(it, def)
-	}
+	entryDefaults(e, e.Child(e.Schema.Collection.DefaultElement), it)
 	applyCollectionDefaults(it)
 }
