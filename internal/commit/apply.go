@@ -67,7 +67,7 @@ func Apply(s *configstore.Store, req Request) (*Result, error) {
 			return nil, targetError(err, t)
 		}
 	}
-	if err := validate(s, t, sch.Name); err != nil {
+	if err := ed.validate(req.Changes); err != nil {
 		return nil, err
 	}
 	return &Result{Section: sch.Name, Target: t}, nil
@@ -119,9 +119,41 @@ func checkStorable(c Change) error {
 
 // validate reads the changed section back at the target level; an error in
 // the file just written means the change itself is not allowed there.
-func validate(s *configstore.Store, t *Target, name string) error {
-	_, err := s.Effective(t.Level, name)
-	return targetError(err, t)
+// When every change is inside entries of the section's own collection
+// named by their first key (sites, pools), only those entries are merged
+// again; the others are still checked for duplicate keys.
+func (ed *editor) validate(chs []Change) error {
+	var err error
+	if keys, ok := ed.touchedKeys(chs); ok {
+		_, err = ed.store.EffectiveEntries(ed.target.Level, ed.schema.Name, ed.keepKeys(keys))
+	} else {
+		_, err = ed.store.Effective(ed.target.Level, ed.schema.Name)
+	}
+	return targetError(err, ed.target)
+}
+
+// touchedKeys returns the first keys of the entries a change set edits,
+// adds or removes, including new names given by a Set of the key itself;
+// false when a change reaches further (the collection's own attributes,
+// defaults, an entry by position or by another key, a cleared key).
+func (ed *editor) touchedKeys(chs []Change) ([]string, bool) {
+	k := ed.firstKey()
+	var keys []string
+	for _, c := range chs {
+		key, ok := ed.entryKey(c.Path)
+		if !ok {
+			return nil, false
+		}
+		keys = append(keys, key)
+		if len(c.Path) == 2 && c.Path[1].Selector == nil && strings.EqualFold(c.Path[1].Name, k.Name) {
+			v, ok := normalizeKey(k, c.Value)
+			if c.Kind != Set || !ok {
+				return nil, false
+			}
+			keys = append(keys, v)
+		}
+	}
+	return keys, len(keys) > 0
 }
 
 // targetError turns a configuration error in the file being written into
@@ -149,9 +181,12 @@ type editor struct {
 	target *Target
 	schema *section.Section
 
-	// The last effectiveHere answer and the target's revision it saw.
+	// The last effectiveHere answer, the target's revision it saw, and
+	// whether it merged every entry or those of hereKey only.
 	here    *configstore.EffElement
 	hereRev uint64
+	hereAll bool
+	hereKey string
 }
 
 func (ed *editor) apply(c Change) error {

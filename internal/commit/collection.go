@@ -13,24 +13,86 @@ const (
 	NotFoundText = "Cannot find requested collection element."
 )
 
-// effectiveHere is the section as the target level sees it: inherited
-// settings plus the target's own instance, without lower levels.
-// It is computed again only after the target document changed: a change
-// set with several edits of a large collection would otherwise merge the
-// whole section for each of them.
-func (ed *editor) effectiveHere() (*configstore.EffElement, error) {
+// effectiveHere is the section as the target level sees it for path p:
+// inherited settings plus the target's own instance, without lower levels.
+// When p starts by picking an entry of the section's own collection by its
+// first key (a site or pool by name), only the entries with that key are
+// merged; the others stay placeholders with their keys, which keeps
+// duplicate checks whole (configstore.EffectiveEntriesFor), so an edit of
+// one site among 10,000 does not merge the rest.
+// The answer is computed again only after the target document changed: a
+// change set with several edits of a large collection would otherwise
+// merge the section for each of them.
+func (ed *editor) effectiveHere(p Path) (*configstore.EffElement, error) {
+	key, one := ed.entryKey(p)
 	rev, ok := ed.target.File.Revision()
-	if ed.here != nil && ok && rev == ed.hereRev {
+	if ed.here != nil && ok && rev == ed.hereRev && (ed.hereAll || one && key == ed.hereKey) {
 		return ed.here, nil
 	}
-	eff, err := ed.store.EffectiveFor(ed.target.Level, ed.schema.Name, ed.target.File, false)
+	var eff *configstore.Effective
+	var err error
+	if one {
+		eff, err = ed.store.EffectiveEntriesFor(ed.target.Level, ed.schema.Name, ed.target.File, false, ed.keepKeys([]string{key}))
+	} else {
+		eff, err = ed.store.EffectiveFor(ed.target.Level, ed.schema.Name, ed.target.File, false)
+	}
 	if err != nil {
 		return nil, err
 	}
 	if ok {
-		ed.here, ed.hereRev = eff.Root, rev
+		ed.here, ed.hereRev, ed.hereAll, ed.hereKey = eff.Root, rev, !one, key
 	}
 	return eff.Root, nil
+}
+
+// firstKey is the first key attribute of the section's own collection
+// (a site's or pool's name), or nil when the section is not a collection.
+func (ed *editor) firstKey() *section.Attribute {
+	keys := ed.schema.Root.Collection.KeyAttributes()
+	if len(keys) == 0 {
+		return nil
+	}
+	return keys[0]
+}
+
+// entryKey returns the value of the first key attribute that p's first
+// step selects, normalized, when that step picks an entry of the section's
+// own collection by it and by no position.
+func (ed *editor) entryKey(p Path) (string, bool) {
+	k := ed.firstKey()
+	if k == nil || len(p) == 0 || p[0].Selector == nil || p[0].Selector.Pos.Kind != PosNone {
+		return "", false
+	}
+	for _, kv := range p[0].Selector.Keys {
+		if strings.EqualFold(kv.Name, k.Name) {
+			return normalizeKey(k, kv.Value)
+		}
+	}
+	return "", false
+}
+
+// normalizeKey is a key value as matchSelector compares it ("" is left to
+// the whole merge: an entry without the attribute has its default).
+func normalizeKey(k *section.Attribute, v string) (string, bool) {
+	if n, err := k.Normalize(v); err == nil {
+		v = n
+	}
+	return v, v != ""
+}
+
+// keepKeys accepts the raw first-key values equal to one of keys (as the
+// duplicate index compares them); a value that does not parse is merged
+// too, so the reader reports it.
+func (ed *editor) keepKeys(keys []string) func(string) bool {
+	k := ed.firstKey()
+	want := make(map[string]bool, len(keys))
+	for _, v := range keys {
+		want[k.CompareKey(v)] = true
+	}
+	return func(raw string) bool {
+		v, err := k.Normalize(raw)
+		return err != nil || v == "" || want[k.CompareKey(v)]
+	}
 }
 
 // resolveEff follows a path through the effective section, choosing
@@ -75,7 +137,7 @@ func findItem(coll *configstore.EffElement, sel *Selector) (*configstore.EffElem
 		items = items[sel.Pos.Index : sel.Pos.Index+1]
 	}
 	for _, it := range items {
-		if matchSelector(it, sel) {
+		if !it.Placeholder() && matchSelector(it, sel) {
 			return it, nil
 		}
 	}
@@ -115,7 +177,7 @@ func (ed *editor) isLocal(it *configstore.EffElement) bool {
 // edited in place; an inherited entry is first copied to the target
 // (<remove> plus <add>), as the configuration system does.
 func (ed *editor) selectItem(n *node, p Path, sel *Selector, create bool) (*node, error) {
-	root, err := ed.effectiveHere()
+	root, err := ed.effectiveHere(p)
 	if err != nil {
 		return nil, err
 	}
@@ -208,7 +270,7 @@ func (ed *editor) addItem(p Path) error {
 	if len(missing) > 0 {
 		return &InvalidChangeError{Description: fmt.Sprintf("New %s object missing required attributes. Element is missing required attributes %s", name, strings.Join(missing, ","))}
 	}
-	root, err := ed.effectiveHere()
+	root, err := ed.effectiveHere(p)
 	if err != nil {
 		return err
 	}
@@ -301,7 +363,7 @@ func (ed *editor) removeItem(p Path) error {
 	if err != nil {
 		return err
 	}
-	root, err := ed.effectiveHere()
+	root, err := ed.effectiveHere(p)
 	if err != nil {
 		return err
 	}
@@ -332,7 +394,7 @@ func (ed *editor) removeItem(p Path) error {
 // and a <clear /> hides inherited ones.
 func (ed *editor) clearCollection(n *node, p Path) error {
 	coll := n.schema.Collection
-	root, err := ed.effectiveHere()
+	root, err := ed.effectiveHere(p)
 	if err != nil {
 		return err
 	}

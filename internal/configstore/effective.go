@@ -302,8 +302,31 @@ func (s *Store) EffectiveFor(cp ConfigPath, name string, through *File, exclusiv
 // duplicate keys, <remove> and <clear> as usual, but not merged, so
 // finding one site among 50,000 does not build the other 49,999.
 func (s *Store) EffectiveEntries(cp ConfigPath, name string, keep func(key string) bool) (*Effective, error) {
-	return s.effective(cp, name, nil, false, keep)
+	eff, err := s.effective(cp, name, nil, false, keep)
+	if err != nil {
+		return nil, err
+	}
+	kept := eff.Root.Items[:0:0]
+	for _, it := range eff.Root.Items {
+		if !it.placeholder {
+			kept = append(kept, it)
+		}
+	}
+	eff.Root.Items = kept
+	return eff, nil
 }
+
+// EffectiveEntriesFor is EffectiveFor merging only the entries keep
+// accepts, as EffectiveEntries, but leaving the placeholders of the others
+// in Items (their key attributes only; Placeholder reports them), so an
+// edit still sees every key for its duplicate checks.
+func (s *Store) EffectiveEntriesFor(cp ConfigPath, name string, through *File, exclusive bool, keep func(key string) bool) (*Effective, error) {
+	return s.effective(cp, name, through, exclusive, keep)
+}
+
+// Placeholder reports an entry EffectiveEntriesFor did not merge: it has
+// its key attributes only.
+func (e *EffElement) Placeholder() bool { return e.placeholder }
 
 func (s *Store) effective(cp ConfigPath, name string, through *File, exclusive bool, keep func(string) bool) (*Effective, error) {
 	return s.effectiveWith(cp, name, through, exclusive, keep, nil)
@@ -361,15 +384,6 @@ func (s *Store) effectiveWith(cp ConfigPath, name string, through *File, exclusi
 			return nil, err
 		}
 	}
-	if keep != nil {
-		kept := eff.Root.Items[:0:0]
-		for _, it := range eff.Root.Items {
-			if !it.placeholder {
-				kept = append(kept, it)
-			}
-		}
-		eff.Root.Items = kept
-	}
 	if st != nil {
 		return eff, nil // EachEntry applies the defaults, entry by entry
 	}
@@ -388,6 +402,9 @@ func applyCollectionDefaults(e *EffElement) {
 	if e.Schema != nil && e.Schema.Collection != nil {
 		def := e.Child(e.Schema.Collection.DefaultElement)
 		for _, it := range e.Items {
+			if it.placeholder {
+				continue
+			}
 			// An entry's own default elements (a site's applicationDefaults)
 			// start from the owner's (sites' applicationDefaults).
 			for i, c := range it.Children {
@@ -406,7 +423,9 @@ func applyCollectionDefaults(e *EffElement) {
 		applyCollectionDefaults(c)
 	}
 	for _, it := range e.Items {
-		applyCollectionDefaults(it)
+		if !it.placeholder {
+			applyCollectionDefaults(it)
+		}
 	}
 }
 
