@@ -101,6 +101,40 @@ func (s *Store) Sites() ([]*Site, error) {
 	return out, nil
 }
 
+// SitesWhere is Sites for the sites whose name keep accepts: the others
+// are skipped without being built, so checking the few sites an edit
+// touches stays cheap with many sites.
+func (s *Store) SitesWhere(keep func(name string) bool) ([]*Site, error) {
+	sites, defs, err := s.sitesSection()
+	if err != nil || sites == nil {
+		return nil, err
+	}
+	var out []*Site
+	sites.EachChildWhere("site", "name", func(n string, _ bool) bool { return keep(n) }, func(e *xmldoc.Element) bool {
+		out = append(out, s.readSite(e, defs))
+		return true
+	})
+	return out, nil
+}
+
+// SiteIDs returns every site with its name and id only (no applications
+// or bindings), in file order: what choosing or checking a site id needs.
+func (s *Store) SiteIDs() ([]*Site, error) {
+	sites, defs, err := s.sitesSection()
+	if err != nil || sites == nil {
+		return nil, err
+	}
+	var out []*Site
+	sites.EachChildNamed("site", func(e *xmldoc.Element) bool {
+		site := &Site{Element: e, File: defs.file}
+		site.Name, _ = e.Attr("name")
+		site.ID, _ = e.Attr("id")
+		out = append(out, site)
+		return true
+	})
+	return out, nil
+}
+
 // FindSite returns the site with the given name (ignoring case), or nil.
 // It reads only that site, so it stays cheap with many sites.
 func (s *Store) FindSite(name string) (*Site, error) {

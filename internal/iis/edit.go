@@ -85,9 +85,10 @@ func (m *Model) Apply(ed *Edit) error {
 		return nil
 	}
 	var before []*Site
+	names, some := ed.siteNames()
 	if ed.touchesSites() {
 		var err error
-		if before, err = m.siteKeys(); err != nil {
+		if before, err = m.sitesNamed(names, some); err != nil {
 			return err
 		}
 	}
@@ -106,7 +107,52 @@ func (m *Model) Apply(ed *Edit) error {
 	if err != nil || before == nil {
 		return err
 	}
-	return m.checkNewBindings(before)
+	now, err := m.sitesNamed(names, some)
+	if err != nil {
+		return err
+	}
+	return checkNewBindings(before, now)
+}
+
+// siteNames returns the names (lower case) of the sites a change set of
+// the sites section reaches: each change starts at a site named by its
+// name, and a rename adds the new name. false when one does not, so every
+// site must be read.
+func (ed *Edit) siteNames() (map[string]bool, bool) {
+	if !strings.EqualFold(ed.Section, SitesSection) {
+		return nil, false
+	}
+	names := map[string]bool{}
+	for _, c := range ed.Changes {
+		name, ok := "", false
+		if len(c.Path) > 0 && c.Path[0].Selector != nil && c.Path[0].Selector.Pos.Kind == commit.PosNone {
+			for _, kv := range c.Path[0].Selector.Keys {
+				if strings.EqualFold(kv.Name, "name") {
+					name, ok = kv.Value, true
+				}
+			}
+		}
+		if !ok {
+			return nil, false
+		}
+		names[strings.ToLower(name)] = true
+		if len(c.Path) == 2 && c.Path[1].Selector == nil && strings.EqualFold(c.Path[1].Name, "name") {
+			names[strings.ToLower(c.Value)] = true
+		}
+	}
+	return names, true
+}
+
+// sitesNamed reads the sites of names raw (with some), or every site.
+func (m *Model) sitesNamed(names map[string]bool, some bool) ([]*Site, error) {
+	if !some {
+		return m.siteKeys()
+	}
+	raw, err := m.store.SitesWhere(func(n string) bool { return names[strings.ToLower(n)] })
+	if err != nil {
+		return nil, err
+	}
+	return sitesOfRaw(raw), nil
 }
 
 func (ed *Edit) touchesSites() bool {

@@ -494,11 +494,16 @@ func (m *Model) SitesUnchecked() ([]*Site, error) {
 	if err != nil {
 		return nil, err
 	}
+	return sitesOfRaw(raw), nil
+}
+
+// sitesOfRaw makes Sites of configstore's raw sites.
+func sitesOfRaw(raw []*configstore.Site) []*Site {
 	out := make([]*Site, 0, len(raw))
 	for _, r := range raw {
 		s := &Site{ID: r.ID, Bindings: r.Bindings, Object: Object{Kind: SiteKind, Name: r.Name,
 			ElementPath: commit.Path{keyStep("name", r.Name)}, Site: r.Name}}
 		out = append(out, s)
 	}
-	return out, nil
+	return out
 }

@@ -147,7 +147,7 @@ type NewSite struct {
 // AddSite returns the change set that adds a site. Its Base is the site's
 // element, for further attributes.
 func (m *Model) AddSite(n NewSite) (*Edit, error) {
-	sites, err := m.siteKeys()
+	sites, err := m.siteIDs()
 	if err != nil {
 		return nil, err
 	}
@@ -191,6 +191,19 @@ func (m *Model) siteKeys() ([]*Site, error) {
 	return m.SitesUnchecked()
 }
 
+// siteIDs is siteKeys for names and ids only, which the id rules need: the
+// raw read skips every site's applications and bindings.
+func (m *Model) siteIDs() ([]*Site, error) {
+	if m.effs[SitesSection] != nil {
+		return m.Sites()
+	}
+	raw, err := m.store.SiteIDs()
+	if err != nil {
+		return nil, err
+	}
+	return sitesOfRaw(raw), nil
+}
+
 // recordAttr is an attribute of the /in record of a SITE (not of one of
 // its elements).
 func recordAttr(r *commit.Tree, name string) (string, bool) {
@@ -220,7 +233,7 @@ func (m *Model) siteUpdate(o *Object, u Update) ([]commit.Change, error) {
 	var sites []*Site
 	if _, rid := recordAttr(u.Record, "SITE.ID"); u.HasID || rid {
 		var err error
-		if sites, err = m.siteKeys(); err != nil {
+		if sites, err = m.siteIDs(); err != nil {
 			return nil, err
 		}
 	}
@@ -251,15 +264,12 @@ func (m *Model) siteUpdate(o *Object, u Update) ([]commit.Change, error) {
 
 // checkNewBindings validates what an edit did to sites beyond the schema:
 // every binding that is new must have valid binding information (IP:port:host
-// for http and https). before holds the sites before the edit.
-func (m *Model) checkNewBindings(before []*Site) error {
+// for http and https). before holds the sites before the edit, now the
+// same sites (or every site) after it.
+func checkNewBindings(before, now []*Site) error {
 	had := map[string][]Binding{}
 	for _, s := range before {
 		had[strings.ToLower(s.Name)] = s.bindings()
-	}
-	now, err := m.siteKeys()
-	if err != nil {
-		return err
 	}
 	for _, s := range now {
 		for _, b := range s.bindings() {
