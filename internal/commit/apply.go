@@ -181,12 +181,14 @@ type editor struct {
 	target *Target
 	schema *section.Section
 
-	// The last effectiveHere answer, the target's revision it saw, and
-	// whether it merged every entry or those of hereKey only.
-	here    *configstore.EffElement
-	hereRev uint64
-	hereAll bool
-	hereKey string
+	// The last effectiveHere answer, the target's revision it saw,
+	// whether it merged every entry or those of hereKey only, and then
+	// whether it holds the others' keys.
+	here     *configstore.EffElement
+	hereRev  uint64
+	hereAll  bool
+	hereKey  string
+	hereKeys bool
 }
 
 func (ed *editor) apply(c Change) error {

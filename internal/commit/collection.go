@@ -17,22 +17,24 @@ const (
 // inherited settings plus the target's own instance, without lower levels.
 // When p starts by picking an entry of the section's own collection by its
 // first key (a site or pool by name), only the entries with that key are
-// merged; the others stay placeholders with their keys, which keeps
-// duplicate checks whole (configstore.EffectiveEntriesFor), so an edit of
-// one site among 10,000 does not merge the rest.
+// merged (configstore.EffectiveEntriesFor), so an edit of one site among
+// 10,000 does not merge the rest. The others are left out, unless allKeys
+// asks for them as placeholders with their keys (an entry added to that
+// collection is checked against every key); either way validate checks
+// the whole collection's keys after the change set.
 // The answer is computed again only after the target document changed: a
 // change set with several edits of a large collection would otherwise
 // merge the section for each of them.
-func (ed *editor) effectiveHere(p Path) (*configstore.EffElement, error) {
+func (ed *editor) effectiveHere(p Path, allKeys bool) (*configstore.EffElement, error) {
 	key, one := ed.entryKey(p)
 	rev, ok := ed.target.File.Revision()
-	if ed.here != nil && ok && rev == ed.hereRev && (ed.hereAll || one && key == ed.hereKey) {
+	if ed.here != nil && ok && rev == ed.hereRev && (ed.hereAll || one && key == ed.hereKey && (ed.hereKeys || !allKeys)) {
 		return ed.here, nil
 	}
 	var eff *configstore.Effective
 	var err error
 	if one {
-		eff, err = ed.store.EffectiveEntriesFor(ed.target.Level, ed.schema.Name, ed.target.File, false, ed.keepKeys([]string{key}))
+		eff, err = ed.store.EffectiveEntriesFor(ed.target.Level, ed.schema.Name, ed.target.File, false, ed.keepKeys([]string{key}), !allKeys)
 	} else {
 		eff, err = ed.store.EffectiveFor(ed.target.Level, ed.schema.Name, ed.target.File, false)
 	}
@@ -40,7 +42,7 @@ func (ed *editor) effectiveHere(p Path) (*configstore.EffElement, error) {
 		return nil, err
 	}
 	if ok {
-		ed.here, ed.hereRev, ed.hereAll, ed.hereKey = eff.Root, rev, !one, key
+		ed.here, ed.hereRev, ed.hereAll, ed.hereKey, ed.hereKeys = eff.Root, rev, !one, key, allKeys
 	}
 	return eff.Root, nil
 }
@@ -177,7 +179,7 @@ func (ed *editor) isLocal(it *configstore.EffElement) bool {
 // edited in place; an inherited entry is first copied to the target
 // (<remove> plus <add>), as the configuration system does.
 func (ed *editor) selectItem(n *node, p Path, sel *Selector, create bool) (*node, error) {
-	root, err := ed.effectiveHere(p)
+	root, err := ed.effectiveHere(p, false)
 	if err != nil {
 		return nil, err
 	}
@@ -270,7 +272,7 @@ func (ed *editor) addItem(p Path) error {
 	if len(missing) > 0 {
 		return &InvalidChangeError{Description: fmt.Sprintf("New %s object missing required attributes. Element is missing required attributes %s", name, strings.Join(missing, ","))}
 	}
-	root, err := ed.effectiveHere(p)
+	root, err := ed.effectiveHere(p, len(p) == 1)
 	if err != nil {
 		return err
 	}
@@ -363,7 +365,7 @@ func (ed *editor) removeItem(p Path) error {
 	if err != nil {
 		return err
 	}
-	root, err := ed.effectiveHere(p)
+	root, err := ed.effectiveHere(p, false)
 	if err != nil {
 		return err
 	}
@@ -394,7 +396,7 @@ func (ed *editor) removeItem(p Path) error {
 // and a <clear /> hides inherited ones.
 func (ed *editor) clearCollection(n *node, p Path) error {
 	coll := n.schema.Collection
-	root, err := ed.effectiveHere(p)
+	root, err := ed.effectiveHere(p, false)
 	if err != nil {
 		return err
 	}

@@ -151,7 +151,7 @@ func (m *Model) AddSite(n NewSite) (*Edit, error) {
 	if err != nil {
 		return nil, err
 	}
-	if o, _ := m.Find(SiteKind, n.Name); o != nil {
+	if m.siteExists(n.Name) {
 		return nil, &ExistsError{Object: SiteKind.Name, ID: n.Name}
 	}
 	id := n.ID
@@ -173,6 +173,18 @@ func (m *Model) AddSite(n NewSite) (*Edit, error) {
 	}
 	ed.add(bindingChanges(site, nil, n.Bindings)...)
 	return ed, nil
+}
+
+// siteExists reports whether a site has the name (ignoring case): raw,
+// unless the model has merged the section; errors of the file are left to
+// the edit to report.
+func (m *Model) siteExists(name string) bool {
+	if m.effs[SitesSection] != nil {
+		o, _ := m.Find(SiteKind, name)
+		return o != nil
+	}
+	s, _ := m.store.FindSite(name)
+	return s != nil
 }
 
 // rootVDir adds the root virtual directory "/" of an application.
