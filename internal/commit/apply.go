@@ -32,6 +32,11 @@ type Request struct {
 	Level   configstore.ConfigPath
 	Commit  string // the -commit: value
 	Changes []Change
+	// KeysChecked says the caller read the section at this level, every
+	// entry's keys checked for duplicates (configstore.EffectiveEntries),
+	// after the last edit of the documents: the read back then checks the
+	// keys again only when the change set adds entries or sets keys.
+	KeysChecked bool
 }
 
 // Result says what Apply did.
@@ -67,7 +72,7 @@ func Apply(s *configstore.Store, req Request) (*Result, error) {
 			return nil, targetError(err, t)
 		}
 	}
-	if err := ed.validate(req.Changes); err != nil {
+	if err := ed.validate(req.Changes, req.KeysChecked); err != nil {
 		return nil, err
 	}
 	return &Result{Section: sch.Name, Target: t}, nil
@@ -121,11 +126,14 @@ func checkStorable(c Change) error {
 // the file just written means the change itself is not allowed there.
 // When every change is inside entries of the section's own collection
 // named by their first key (sites, pools), only those entries are merged
-// again; the others are still checked for duplicate keys.
-func (ed *editor) validate(chs []Change) error {
+// again; the others' keys are checked for duplicates too unless the
+// caller checked them (keysChecked) and the change set neither adds
+// such entries nor sets their keys, the only changes that can make a
+// duplicate.
+func (ed *editor) validate(chs []Change, keysChecked bool) error {
 	var err error
-	if keys, ok := ed.touchedKeys(chs); ok {
-		_, err = ed.store.EffectiveEntries(ed.target.Level, ed.schema.Name, ed.keepKeys(keys))
+	if keys, allKeys, ok := ed.touchedKeys(chs); ok {
+		_, err = ed.store.EffectiveEntriesFor(ed.target.Level, ed.schema.Name, nil, false, ed.keepKeys(keys), keysChecked && !allKeys)
 	} else {
 		_, err = ed.store.Effective(ed.target.Level, ed.schema.Name)
 	}
@@ -133,27 +141,38 @@ func (ed *editor) validate(chs []Change) error {
 }
 
 // touchedKeys returns the first keys of the entries a change set edits,
-// adds or removes, including new names given by a Set of the key itself;
-// false when a change reaches further (the collection's own attributes,
-// defaults, an entry by position or by another key, a cleared key).
-func (ed *editor) touchedKeys(chs []Change) ([]string, bool) {
-	k := ed.firstKey()
-	var keys []string
+// adds or removes, including new names given by a Set of the key itself,
+// and whether it adds entries or sets a key attribute; false when a change
+// reaches further (the collection's own attributes, defaults, an entry by
+// position or by another key, a cleared key).
+func (ed *editor) touchedKeys(chs []Change) (keys []string, allKeys, ok bool) {
+	first := ed.firstKey()
 	for _, c := range chs {
 		key, ok := ed.entryKey(c.Path)
 		if !ok {
-			return nil, false
+			return nil, false, false
 		}
 		keys = append(keys, key)
-		if len(c.Path) == 2 && c.Path[1].Selector == nil && strings.EqualFold(c.Path[1].Name, k.Name) {
-			v, ok := normalizeKey(k, c.Value)
+		if c.Kind == Add && len(c.Path) == 1 {
+			allKeys = true
+		}
+		if len(c.Path) != 2 || c.Path[1].Selector != nil {
+			continue
+		}
+		for _, k := range ed.schema.Root.Collection.KeyAttributes() {
+			if strings.EqualFold(c.Path[1].Name, k.Name) {
+				allKeys = true
+			}
+		}
+		if strings.EqualFold(c.Path[1].Name, first.Name) {
+			v, ok := normalizeKey(first, c.Value)
 			if c.Kind != Set || !ok {
-				return nil, false
+				return nil, false, false
 			}
 			keys = append(keys, v)
 		}
 	}
-	return keys, len(keys) > 0
+	return keys, allKeys, len(keys) > 0
 }
 
 // targetError turns a configuration error in the file being written into

@@ -92,7 +92,8 @@ func (m *Model) Apply(ed *Edit) error {
 			return err
 		}
 	}
-	_, err := commit.Apply(m.store, commit.Request{Section: ed.Section, Level: ed.Level, Commit: ed.Commit, Changes: ed.Changes})
+	checked := ed.Level.IsServer() && m.keysStillChecked(ed.Section)
+	_, err := commit.Apply(m.store, commit.Request{Section: ed.Section, Level: ed.Level, Commit: ed.Commit, Changes: ed.Changes, KeysChecked: checked})
 	clear(m.effs)
 	var ua *configstore.UnknownAttributeError
 	if errors.As(err, &ua) {

@@ -212,11 +212,14 @@ type Model struct {
 	store   *configstore.Store
 	effs    map[string]*configstore.Effective
 	runtime StateFunc // nil: no server runs (runtime.go)
+	// checked maps a section to the applicationHost.config revision at
+	// which a read of it checked every entry's keys (commit's KeysChecked).
+	checked map[string]uint64
 }
 
 // New returns the model of a store.
 func New(s *configstore.Store) *Model {
-	return &Model{store: s, effs: map[string]*configstore.Effective{}}
+	return &Model{store: s, effs: map[string]*configstore.Effective{}, checked: map[string]uint64{}}
 }
 
 // Store is the store the model reads.
@@ -233,7 +236,22 @@ func (m *Model) section(name string) (*configstore.Effective, error) {
 		return nil, err
 	}
 	m.effs[name] = eff
+	m.keysChecked(name)
 	return eff, nil
+}
+
+// keysChecked notes that a section was just read with every entry's keys
+// checked.
+func (m *Model) keysChecked(name string) {
+	if rev, ok := m.store.AppHost().Revision(); ok {
+		m.checked[strings.ToLower(name)] = rev + 1 // 0 stays "never"
+	}
+}
+
+// keysStillChecked reports whether that read saw the file as it is now.
+func (m *Model) keysStillChecked(name string) bool {
+	rev, ok := m.store.AppHost().Revision()
+	return ok && m.checked[strings.ToLower(name)] == rev+1
 }
 
 // Sites returns every site, in file order.
@@ -414,6 +432,7 @@ func (m *Model) Candidates(k *Kind, id string) ([]*Object, error) {
 	if err != nil {
 		return nil, err
 	}
+	m.keysChecked(k.Section)
 	switch k {
 	case SiteKind:
 		return AsObjects(m.sitesOf(eff), nil)
