@@ -67,8 +67,11 @@ func Apply(s *configstore.Store, req Request) (*Result, error) {
 		return nil, err
 	}
 	ed := &editor{store: s, target: t, schema: sch}
+	if keys, _, ok := ed.touchedKeys(req.Changes); ok {
+		ed.keys = keys
+	}
 	for _, c := range req.Changes {
-		if err := ed.apply(c); err != nil {
+		if err := ed.applyKeeping(c); err != nil {
 			return nil, targetError(err, t)
 		}
 	}
@@ -200,14 +203,55 @@ type editor struct {
 	target *Target
 	schema *section.Section
 
-	// The last effectiveHere answer, the target's revision it saw,
-	// whether it merged every entry or those of hereKey only, and then
+	// keys are the first keys of the entries the change set edits, when
+	// every change names its entry so (touchedKeys); nil: merge everything.
+	keys []string
+
+	// The last effectiveHere answer, the target's revision it stands for,
+	// whether it merged every entry or those of keys only, and then
 	// whether it holds the others' keys.
 	here     *configstore.EffElement
 	hereRev  uint64
 	hereAll  bool
-	hereKey  string
 	hereKeys bool
+	// stale: attribute values in here may predate edits of this change
+	// set (entries are where they were; their keys are right).
+	stale bool
+	// unseen are keys of entries added since here was merged.
+	unseen map[string]bool
+	// Set by the change being applied: it leaves here right (keepView),
+	// or it copied an inherited entry (copied), which here does not show.
+	keepView, copied bool
+
+	// The section element at the target and the revision it was found at.
+	sec    *configstore.Node
+	secRev uint64
+}
+
+// applyKeeping applies a change and keeps the merged view (and the section
+// element) when the change left them right: a Set of an attribute that is
+// no key, on an entry defined at the target, moves and removes no element,
+// and an entry added to the section's own collection is noted in the
+// view (addItem); so a batch of such edits merges the section once. Values
+// in the view go stale (stale).
+func (ed *editor) applyKeeping(c Change) error {
+	rev, _ := ed.target.File.Revision()
+	ed.keepView, ed.copied = false, false
+	if err := ed.apply(c); err != nil {
+		return err
+	}
+	if !ed.keepView || ed.copied {
+		return nil
+	}
+	now, _ := ed.target.File.Revision()
+	if ed.here != nil && ed.hereRev == rev {
+		ed.hereRev = now
+		ed.stale = ed.stale || c.Kind != Add
+	}
+	if ed.sec != nil && ed.secRev == rev {
+		ed.secRev = now
+	}
+	return nil
 }
 
 func (ed *editor) apply(c Change) error {
@@ -247,6 +291,7 @@ func (ed *editor) set(p Path, value string) error {
 	if as == nil {
 		if n.schema.AllowUnrecognizedAttributes || n.unknownOK {
 			n.el.SetAttr(last.Name, value)
+			ed.keepView = true
 			return nil
 		}
 		return &configstore.UnknownAttributeError{Path: p.String()}
@@ -262,6 +307,7 @@ func (ed *editor) set(p Path, value string) error {
 		ed.store.NotePlaintext(as.Name) // IIS reads clear text too; the caller warns
 	}
 	n.el.SetAttr(as.Name, v)
+	ed.keepView = !as.IsUniqueKey && !as.IsCombinedKey
 	return nil
 }
 
@@ -343,7 +389,7 @@ func (ed *editor) clearPath(p Path) error {
 		return &configstore.UnknownAttributeError{Path: p.String()}
 	}
 	if n.el != nil {
-		n.el.RemoveAttr(name)
+		n.el.RemoveAttr(name) // may prune emptied elements: keepView stays false
 	}
 	return nil
 }
@@ -358,7 +404,21 @@ func (ed *editor) clearSection() error {
 	return nil
 }
 
-// sectionElement finds (or creates) the section element at the target.
+// sectionElement finds (or creates) the section element at the target,
+// remembered like the merged view: finding it scans the file's <location>
+// tags, and a batch edits the same section many times.
 func (ed *editor) sectionElement(create bool) (*configstore.Node, error) {
-	return ed.store.SectionAt(ed.target.File, ed.target.Level, ed.schema.Name, create)
+	rev, ok := ed.target.File.Revision()
+	if ed.sec != nil && ok && rev == ed.secRev {
+		return ed.sec, nil
+	}
+	el, err := ed.store.SectionAt(ed.target.File, ed.target.Level, ed.schema.Name, create)
+	if err != nil || el == nil {
+		return el, err
+	}
+	ed.sec = nil
+	if rev, ok := ed.target.File.Revision(); ok {
+		ed.sec, ed.secRev = el, rev
+	}
+	return el, nil
 }

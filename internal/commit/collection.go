@@ -15,34 +15,36 @@ const (
 
 // effectiveHere is the section as the target level sees it for path p:
 // inherited settings plus the target's own instance, without lower levels.
-// When p starts by picking an entry of the section's own collection by its
-// first key (a site or pool by name), only the entries with that key are
-// merged (configstore.EffectiveEntriesFor), so an edit of one site among
-// 10,000 does not merge the rest. The others are left out, unless allKeys
-// asks for them as placeholders with their keys (an entry added to that
-// collection is checked against every key); either way validate checks
-// the whole collection's keys after the change set.
-// The answer is computed again only after the target document changed: a
-// change set with several edits of a large collection would otherwise
-// merge the section for each of them.
+// When every change of the change set picks an entry of the section's own
+// collection by its first key (sites or pools by name: ed.keys), only the
+// entries with those keys are merged (configstore.EffectiveEntriesFor), so
+// an edit of one site among 10,000 does not merge the rest. The others are
+// left out, unless allKeys asks for them as placeholders with their keys
+// (an entry added to that collection is checked against every key); either
+// way validate checks the whole collection's keys after the change set.
+// The answer is computed again only after an edit that changes what it
+// holds (see apply): a batch of edits of a large collection would
+// otherwise merge the section for each of them.
 func (ed *editor) effectiveHere(p Path, allKeys bool) (*configstore.EffElement, error) {
 	key, one := ed.entryKey(p)
+	entries := ed.keys != nil && one
 	rev, ok := ed.target.File.Revision()
-	if ed.here != nil && ok && rev == ed.hereRev && (ed.hereAll || one && key == ed.hereKey && (ed.hereKeys || !allKeys)) {
+	if ed.here != nil && ok && rev == ed.hereRev && !(one && ed.unseen[ed.firstKey().CompareKey(key)]) && (ed.hereAll || entries && (ed.hereKeys || !allKeys)) {
 		return ed.here, nil
 	}
 	var eff *configstore.Effective
 	var err error
-	if one {
-		eff, err = ed.store.EffectiveEntriesFor(ed.target.Level, ed.schema.Name, ed.target.File, false, ed.keepKeys([]string{key}), !allKeys)
+	if entries {
+		eff, err = ed.store.EffectiveEntriesFor(ed.target.Level, ed.schema.Name, ed.target.File, false, ed.keepKeys(ed.keys), !allKeys)
 	} else {
 		eff, err = ed.store.EffectiveFor(ed.target.Level, ed.schema.Name, ed.target.File, false)
 	}
 	if err != nil {
 		return nil, err
 	}
+	ed.here, ed.hereAll, ed.hereKeys, ed.stale, ed.unseen = nil, false, false, false, nil
 	if ok {
-		ed.here, ed.hereRev, ed.hereAll, ed.hereKey, ed.hereKeys = eff.Root, rev, !one, key, allKeys
+		ed.here, ed.hereRev, ed.hereAll, ed.hereKeys = eff.Root, rev, !entries, allKeys || !entries
 	}
 	return eff.Root, nil
 }
@@ -204,6 +206,7 @@ func (ed *editor) selectItem(n *node, p Path, sel *Selector, create bool) (*node
 	if err != nil {
 		return nil, err
 	}
+	ed.copied = true
 	return &node{el: el, schema: it.Schema, unknownOK: coll.AllowUnrecognizedAttributes}, nil
 }
 
@@ -272,6 +275,9 @@ func (ed *editor) addItem(p Path) error {
 	if len(missing) > 0 {
 		return &InvalidChangeError{Description: fmt.Sprintf("New %s object missing required attributes. Element is missing required attributes %s", name, strings.Join(missing, ","))}
 	}
+	if sel.Pos.Kind != PosNone && ed.stale {
+		ed.here = nil // placeItem may copy entries: it needs their values
+	}
 	root, err := ed.effectiveHere(p, len(p) == 1)
 	if err != nil {
 		return err
@@ -290,7 +296,22 @@ func (ed *editor) addItem(p Path) error {
 			}
 		}
 	}
-	return ed.placeItem(n, coll, owner, el, sel.Pos)
+	if err := ed.placeItem(n, coll, owner, el, sel.Pos); err != nil {
+		return err
+	}
+	if len(p) == 1 && owner == root && ed.keys != nil && sel.Pos.Kind == PosNone {
+		// A new entry of the section's own collection: its keys go into
+		// the view for the next adds' duplicate checks; a change inside it
+		// merges the view again (unseen).
+		root.Items = append(root.Items, probe)
+		key, _ := ed.entryKey(p)
+		if ed.unseen == nil {
+			ed.unseen = map[string]bool{}
+		}
+		ed.unseen[ed.firstKey().CompareKey(key)] = true
+		ed.keepView = true
+	}
+	return nil
 }
 
 // placeItem inserts a new entry so that the merged list has it at the

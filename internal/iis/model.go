@@ -421,14 +421,24 @@ func (m *Model) Find(k *Kind, id string) (*Object, error) {
 // or pool id can name, merged alone (configstore.EffectiveEntries), so a
 // lookup does not build every site of a large file.
 func (m *Model) Candidates(k *Kind, id string) ([]*Object, error) {
+	return m.CandidatesOf(k, []string{id})
+}
+
+// CandidatesOf is Candidates for several identifiers at once (the
+// records of a batch), with one merge of their entries.
+func (m *Model) CandidatesOf(k *Kind, ids []string) ([]*Object, error) {
 	if k != SiteKind && k != AppKind && k != VDirKind && k != PoolKind || m.effs[k.Section] != nil {
 		return m.Objects(k)
 	}
-	key := id
-	if k != SiteKind && k != PoolKind {
-		key, _, _ = strings.Cut(id, "/")
+	keys := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		key := id
+		if k != SiteKind && k != PoolKind {
+			key, _, _ = strings.Cut(id, "/")
+		}
+		keys[strings.ToLower(key)] = true
 	}
-	eff, err := m.store.EffectiveEntries(configstore.ServerPath, k.Section, func(v string) bool { return strings.EqualFold(v, key) })
+	eff, err := m.store.EffectiveEntries(configstore.ServerPath, k.Section, func(v string) bool { return keys[strings.ToLower(v)] })
 	if err != nil {
 		return nil, err
 	}
