@@ -223,6 +223,10 @@ type editor struct {
 	// or it copied an inherited entry (copied), which here does not show.
 	keepView, copied bool
 
+	// rootKeys indexes the keys of rootKeysOf's entries (hasKey).
+	rootKeys   keyIndex
+	rootKeysOf *configstore.EffElement
+
 	// The section element at the target and the revision it was found at.
 	sec    *configstore.Node
 	secRev uint64

@@ -287,14 +287,10 @@ func (ed *editor) addItem(p Path) error {
 		return err
 	}
 	probe := el.Entry(item)
-	if !coll.AllowDuplicates {
-		for _, it := range owner.Items {
-			if configstore.SameKey(coll, it, probe) {
-				// appcmd.exe's text, including its odd first sentence and the
-				// blank line before the closing ". )" (appcmd.md §10).
-				return &configstore.DuplicateError{Message: "New " + name + " object missing required attributes. " + configstore.DuplicateText(coll, probe) + "\n\n."}
-			}
-		}
+	if !coll.AllowDuplicates && ed.hasKey(root, owner, coll, probe) {
+		// appcmd.exe's text, including its odd first sentence and the
+		// blank line before the closing ". )" (appcmd.md §10).
+		return &configstore.DuplicateError{Message: "New " + name + " object missing required attributes. " + configstore.DuplicateText(coll, probe) + "\n\n."}
 	}
 	if err := ed.placeItem(n, coll, owner, el, sel.Pos); err != nil {
 		return err
@@ -304,6 +300,9 @@ func (ed *editor) addItem(p Path) error {
 		// the view for the next adds' duplicate checks; a change inside it
 		// merges the view again (unseen).
 		root.Items = append(root.Items, probe)
+		if ed.rootKeys != nil {
+			ed.rootKeys.add(coll, probe)
+		}
 		key, _ := ed.entryKey(p)
 		if ed.unseen == nil {
 			ed.unseen = map[string]bool{}
@@ -452,4 +451,44 @@ func (ed *editor) clearCollection(n *node, p Path) error {
 		n.el.Prune()
 	}
 	return nil
+}
+
+// hasKey reports whether owner holds an entry with probe's key
+// (configstore.SameKey). The entries of the section's own collection are
+// looked up in an index built once per view, so a batch adding 1,000
+// pools to 10,000 does not compare each with all.
+func (ed *editor) hasKey(root, owner *configstore.EffElement, coll *section.Collection, probe *configstore.EffElement) bool {
+	keys := coll.KeyAttributes()
+	if owner != root || owner != ed.here || len(keys) == 0 || !keys[0].IsUniqueKey {
+		for _, it := range owner.Items {
+			if configstore.SameKey(coll, it, probe) {
+				return true
+			}
+		}
+		return false
+	}
+	if ed.rootKeys == nil || ed.rootKeysOf != root {
+		ed.rootKeys, ed.rootKeysOf = keyIndex{}, root
+		for _, it := range root.Items {
+			ed.rootKeys.add(coll, it)
+		}
+	}
+	for _, k := range keys {
+		if a := probe.Attr(k.Name); a != nil && ed.rootKeys[k.Name+"\x00"+k.CompareKey(a.Value)] {
+			return true
+		}
+	}
+	return false
+}
+
+// keyIndex holds the unique keys of entries as "name\x00value" (values
+// as CompareKey gives them), which SameKey's unique-key rule compares.
+type keyIndex map[string]bool
+
+func (x keyIndex) add(coll *section.Collection, it *configstore.EffElement) {
+	for _, k := range coll.KeyAttributes() {
+		if a := it.Attr(k.Name); a != nil {
+			x[k.Name+"\x00"+k.CompareKey(a.Value)] = true
+		}
+	}
 }
