@@ -42,7 +42,7 @@ func (ed *editor) effectiveHere(p Path, allKeys bool) (*configstore.EffElement, 
 	if err != nil {
 		return nil, err
 	}
-	ed.here, ed.hereAll, ed.hereKeys, ed.stale, ed.unseen = nil, false, false, false, nil
+	ed.here, ed.hereAll, ed.hereKeys, ed.stale, ed.unseen, ed.ours = nil, false, false, false, nil, nil
 	if ok {
 		ed.here, ed.hereRev, ed.hereAll, ed.hereKeys = eff.Root, rev, !entries, allKeys || !entries
 	}
@@ -295,6 +295,24 @@ func (ed *editor) addItem(p Path) error {
 	if err := ed.placeItem(n, coll, owner, el, sel.Pos); err != nil {
 		return err
 	}
+	if len(p) > 1 && owner != root && ed.keys != nil && sel.Pos.Kind == PosNone {
+		// A new entry inside one entry (a binding of a site): shown in
+		// the view as it is, when the owner is the view's own (it has
+		// entries, or is such a new entry) and the entry has no child
+		// elements to walk into; else the next change inside that
+		// entry merges the view again.
+		if (len(owner.Items) > 0 || ed.ours[owner]) && len(item.Elements) == 0 {
+			e := el.LocalEntry(item, ed.target.File, ed.target.Level)
+			owner.Items = append(owner.Items[:len(owner.Items):len(owner.Items)], e)
+			if ed.ours == nil {
+				ed.ours = map[*configstore.EffElement]bool{}
+			}
+			ed.ours[e] = true
+		} else {
+			ed.markUnseen(p)
+		}
+		ed.keepView = true
+	}
 	if len(p) == 1 && owner == root && ed.keys != nil && sel.Pos.Kind == PosNone {
 		// A new entry of the section's own collection: its keys go into
 		// the view for the next adds' duplicate checks; a change inside it
@@ -303,11 +321,7 @@ func (ed *editor) addItem(p Path) error {
 		if ed.rootKeys != nil {
 			ed.rootKeys.add(coll, probe)
 		}
-		key, _ := ed.entryKey(p)
-		if ed.unseen == nil {
-			ed.unseen = map[string]bool{}
-		}
-		ed.unseen[ed.firstKey().CompareKey(key)] = true
+		ed.markUnseen(p)
 		ed.keepView = true
 	}
 	return nil
@@ -389,13 +403,26 @@ func (ed *editor) removeItem(p Path) error {
 	if err != nil {
 		return err
 	}
-	_, it, err := resolveEff(root, p)
+	owner, it, err := resolveEff(root, p)
 	if err != nil {
 		return err
 	}
 	coll := n.schema.Collection
 	if ed.isLocal(it) {
 		it.Source().Remove()
+		if ed.keys != nil && len(owner.Items) > 0 {
+			// The view drops the entry too (its owner has entries, so it
+			// is the view's own); a removal may prune the section element.
+			items := make([]*configstore.EffElement, 0, len(owner.Items)-1)
+			for _, x := range owner.Items {
+				if x != it {
+					items = append(items, x)
+				}
+			}
+			owner.Items = items
+			ed.rootKeys, ed.sec = nil, nil
+			ed.keepView = true
+		}
 		return nil
 	}
 	if err := it.CheckItemLock(ed.target.File); err != nil {
@@ -491,4 +518,14 @@ func (x keyIndex) add(coll *section.Collection, it *configstore.EffElement) {
 			x[k.Name+"\x00"+k.CompareKey(a.Value)] = true
 		}
 	}
+}
+
+// markUnseen notes that the entry p starts at changed in ways the view
+// does not show: the next change inside it merges the view again.
+func (ed *editor) markUnseen(p Path) {
+	key, _ := ed.entryKey(p)
+	if ed.unseen == nil {
+		ed.unseen = map[string]bool{}
+	}
+	ed.unseen[ed.firstKey().CompareKey(key)] = true
 }

@@ -26,6 +26,15 @@ func (n *Node) Entry(sch *section.Element) *EffElement {
 	return e
 }
 
+// LocalEntry is Entry for an entry just added to file f at level: an edit
+// can find it, tell it is local and edit it (Source) without merging the
+// section again.
+func (n *Node) LocalEntry(sch *section.Element, f *File, level ConfigPath) *EffElement {
+	e := n.Entry(sch)
+	e.item, e.file, e.src, e.SrcFile, e.SrcLevel = true, f, n.el, f, level
+	return e
+}
+
 // Source returns the element that defined a collection entry, for edits
 // of an entry defined at the level being written (nil for an entry that
 // no file defines).

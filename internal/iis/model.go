@@ -215,6 +215,10 @@ type Model struct {
 	// checked maps a section to the applicationHost.config revision at
 	// which a read of it checked every entry's keys (commit's KeysChecked).
 	checked map[string]uint64
+	// ids indexes the site ids at applicationHost.config revision
+	// idsRev-1 (siteIDIndex).
+	ids    *siteIDIndex
+	idsRev uint64
 }
 
 // New returns the model of a store.

@@ -115,14 +115,12 @@ func (m *Model) Import(k *Kind, recs []*commit.Tree) (*Edit, error) {
 			key, site = name, name
 			parent = top.Root
 			if k == SiteKind {
+				var err error
 				if taken == nil {
-					sites, err := m.siteIDs()
-					if err != nil {
+					if taken, err = m.siteIDIndex(); err != nil {
 						return nil, err
 					}
-					taken = newSiteIDIndex(sites)
 				}
-				var err error
 				if el, err = importedSite(r, el, ids, taken); err != nil {
 					return nil, err
 				}
@@ -179,7 +177,7 @@ func importedSite(r, el *commit.Tree, ids map[uint64]bool, taken *siteIDIndex) (
 	if !ok {
 		id = taken.next(ids)
 		out.Attrs = append(out.Attrs, commit.KeyValue{Name: "id", Value: id})
-	} else if err := taken.check(id); err != nil {
+	} else if err := taken.check(nil, id); err != nil {
 		return nil, err
 	}
 	if n, err := strconv.ParseUint(id, 10, 32); err == nil {
@@ -261,24 +259,43 @@ func entryNamed(k *Kind, eff *configstore.Effective, name string) *Object {
 	return nil
 }
 
-// siteIDIndex answers NextSiteID and CheckSiteID (for a new site) for
-// many records without going through every site for each.
+// siteIDIndex answers NextSiteID and CheckSiteID for many sites and
+// records without going through every site for each.
 type siteIDIndex struct {
-	used map[uint64]bool // ids as CheckSiteID reads them
-	max  uint64          // the highest id as NextSiteID reads them
+	used map[uint64][]string // site names by id, as CheckSiteID reads ids
+	max  uint64              // the highest id as NextSiteID reads them
 }
 
 func newSiteIDIndex(sites []*Site) *siteIDIndex {
-	x := &siteIDIndex{used: map[uint64]bool{}}
+	x := &siteIDIndex{used: map[uint64][]string{}}
 	for _, s := range sites {
 		if n, err := strconv.ParseUint(s.ID, 10, 64); err == nil {
-			x.used[n] = true
+			x.used[n] = append(x.used[n], s.Name)
 		}
 		if n, err := strconv.ParseUint(s.ID, 10, 32); err == nil && n > x.max {
 			x.max = n
 		}
 	}
 	return x
+}
+
+// siteIDIndex returns the index of the site ids in the file as it is,
+// read once for the edits made before the file changes (the records of
+// a batch).
+func (m *Model) siteIDIndex() (*siteIDIndex, error) {
+	rev, ok := m.store.AppHost().Revision()
+	if m.ids != nil && ok && m.idsRev == rev+1 {
+		return m.ids, nil
+	}
+	sites, err := m.siteIDs()
+	if err != nil {
+		return nil, err
+	}
+	m.ids, m.idsRev = newSiteIDIndex(sites), 0
+	if ok {
+		m.idsRev = rev + 1
+	}
+	return m.ids, nil
 }
 
 // next is NextSiteID: one more than the highest id in use or in taken.
@@ -290,11 +307,17 @@ func (x *siteIDIndex) next(taken map[uint64]bool) string {
 	return strconv.FormatUint(m+1, 10)
 }
 
-// check is CheckSiteID for a new site.
-func (x *siteIDIndex) check(id string) error {
+// check is CheckSiteID: the id must not be another site's than self's
+// (nil for a new site).
+func (x *siteIDIndex) check(self *Object, id string) error {
 	n, err := strconv.ParseUint(strings.TrimSpace(id), 10, 64)
-	if err != nil || !x.used[n] {
+	if err != nil {
 		return nil
 	}
-	return &DuplicateKeyError{Element: "site", Key: "id", Value: strconv.FormatUint(n, 10)}
+	for _, name := range x.used[n] {
+		if self == nil || !strings.EqualFold(name, self.Name) {
+			return &DuplicateKeyError{Element: "site", Key: "id", Value: strconv.FormatUint(n, 10)}
+		}
+	}
+	return nil
 }

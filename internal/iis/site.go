@@ -147,7 +147,7 @@ type NewSite struct {
 // AddSite returns the change set that adds a site. Its Base is the site's
 // element, for further attributes.
 func (m *Model) AddSite(n NewSite) (*Edit, error) {
-	sites, err := m.siteIDs()
+	ids, err := m.siteIDIndex()
 	if err != nil {
 		return nil, err
 	}
@@ -156,8 +156,8 @@ func (m *Model) AddSite(n NewSite) (*Edit, error) {
 	}
 	id := n.ID
 	if !n.HasID {
-		id = NextSiteID(sites, nil)
-	} else if err := CheckSiteID(sites, nil, id); err != nil {
+		id = ids.next(nil)
+	} else if err := ids.check(nil, id); err != nil {
 		return nil, err
 	}
 	site := commit.Path{keyStep("name", n.Name)}
@@ -242,16 +242,16 @@ func siteBindings(o *Object) []Binding {
 // siteUpdate is the SITE part of Update: an id must be free, and
 // /bindings: (or a record's bindings) replaces the list.
 func (m *Model) siteUpdate(o *Object, u Update) ([]commit.Change, error) {
-	var sites []*Site
+	var ids *siteIDIndex
 	if _, rid := recordAttr(u.Record, "SITE.ID"); u.HasID || rid {
 		var err error
-		if sites, err = m.siteIDs(); err != nil {
+		if ids, err = m.siteIDIndex(); err != nil {
 			return nil, err
 		}
 	}
 	if r := u.Record; r != nil && strings.EqualFold(r.Name, SiteKind.Name) && r.Child(SiteKind.Element) == nil {
 		if rid, ok := r.Attr("SITE.ID"); ok {
-			if err := CheckSiteID(sites, o, rid); err != nil {
+			if err := ids.check(o, rid); err != nil {
 				return nil, err
 			}
 		}
@@ -264,7 +264,7 @@ func (m *Model) siteUpdate(o *Object, u Update) ([]commit.Change, error) {
 		}
 	}
 	if u.HasID {
-		if err := CheckSiteID(sites, o, u.ID); err != nil {
+		if err := ids.check(o, u.ID); err != nil {
 			return nil, err
 		}
 	}
