@@ -140,24 +140,37 @@ func findItem(coll *configstore.EffElement, sel *Selector) (*configstore.EffElem
 		}
 		items = items[sel.Pos.Index : sel.Pos.Index+1]
 	}
+	wants := make([]normalized, len(sel.Keys))
 	for _, it := range items {
-		if !it.Placeholder() && matchSelector(it, sel) {
+		if !it.Placeholder() && matchSelector(it, sel, wants) {
 			return it, nil
 		}
 	}
 	return nil, &configstore.NotFoundError{Message: NotFoundText}
 }
 
-func matchSelector(it *configstore.EffElement, sel *Selector) bool {
-	for _, kv := range sel.Keys {
+// normalized is a selector value as one attribute schema normalizes it,
+// kept while findItem goes through entries of the same schema.
+type normalized struct {
+	schema *section.Attribute
+	value  string
+}
+
+func matchSelector(it *configstore.EffElement, sel *Selector, wants []normalized) bool {
+	for i, kv := range sel.Keys {
 		a := it.Attr(kv.Name)
 		if a == nil {
 			return false
 		}
 		want := kv.Value
 		if a.Schema != nil {
-			if v, err := a.Schema.Normalize(kv.Value); err == nil {
-				want = v
+			if wants[i].schema == a.Schema {
+				want = wants[i].value
+			} else {
+				if v, err := a.Schema.Normalize(kv.Value); err == nil {
+					want = v
+				}
+				wants[i] = normalized{a.Schema, want}
 			}
 			if !a.Schema.Equal(a.Value, want) {
 				return false
@@ -420,7 +433,10 @@ func (ed *editor) removeItem(p Path) error {
 				}
 			}
 			owner.Items = items
-			ed.rootKeys, ed.sec = nil, nil
+			ed.rootKeys = nil
+			if owner == root {
+				ed.sec = nil // the last entry gone prunes the section element
+			}
 			ed.keepView = true
 		}
 		return nil
