@@ -70,9 +70,15 @@ func Apply(s *configstore.Store, req Request) (*Result, error) {
 	if keys, _, ok := ed.touchedKeys(req.Changes); ok {
 		ed.keys = keys
 	}
-	for _, c := range req.Changes {
+	for i, c := range req.Changes {
+		// A run of new entries of the section's own collection (add
+		// apppool /in) is placed in the document at once.
+		ed.deferAdd = ed.keys != nil && rootAdd(c)
 		if err := ed.applyKeeping(c); err != nil {
 			return nil, targetError(err, t)
+		}
+		if i+1 == len(req.Changes) || !ed.deferAdd || !rootAdd(req.Changes[i+1]) {
+			ed.flush()
 		}
 	}
 	if err := ed.validate(req.Changes, req.KeysChecked); err != nil {
@@ -229,9 +235,41 @@ type editor struct {
 	rootKeys   keyIndex
 	rootKeysOf *configstore.EffElement
 
+	// deferAdd: addItem holds a new entry of the section's own collection
+	// back in pending, for flush to place with the next ones.
+	deferAdd    bool
+	pending     []*configstore.Node
+	pendingAt   *configstore.Node
+	pendingColl *section.Collection
+	pendingRev  uint64 // the revision before the held-back entries
+
 	// The section element at the target and the revision it was found at.
 	sec    *configstore.Node
 	secRev uint64
+}
+
+// rootAdd reports a change adding an entry to the section's own collection
+// without a position.
+func rootAdd(c Change) bool {
+	return c.Kind == Add && len(c.Path) == 1 && c.Path[0].Selector != nil && c.Path[0].Selector.Pos.Kind == PosNone
+}
+
+// flush places the new entries addItem held back.
+func (ed *editor) flush() {
+	if len(ed.pending) == 0 {
+		return
+	}
+	ed.pendingAt.AppendItems(ed.pendingColl, ed.pending)
+	ed.pending = nil
+	// The view already shows them (addItem); it stays right.
+	if rev, ok := ed.target.File.Revision(); ok {
+		if ed.here != nil && ed.hereRev == ed.pendingRev {
+			ed.hereRev = rev
+		}
+		if ed.sec != nil && ed.secRev == ed.pendingRev {
+			ed.secRev = rev
+		}
+	}
 }
 
 // applyKeeping applies a change and keeps the merged view (and the section

@@ -347,6 +347,14 @@ func (ed *editor) placeItem(n *node, coll *section.Collection, owner *configstor
 	if pos.Kind == PosNone {
 		// No position: after this level's own entries, wherever the merge
 		// puts them (before inherited ones when mergeAppend="false").
+		if ed.deferAdd && owner == ed.here {
+			if len(ed.pending) == 0 {
+				ed.pendingRev, _ = ed.target.File.Revision()
+			}
+			ed.pending = append(ed.pending, el) // placed together (flush)
+			ed.pendingAt, ed.pendingColl = n.el, coll
+			return nil
+		}
 		n.el.AppendItem(coll, el)
 		return nil
 	}

@@ -109,7 +109,18 @@ func copyEntry(it *EffElement) *xmldoc.Element {
 // that child elements written after the entries stay after them.
 func (n *Node) AppendItem(coll *section.Collection, item *Node) { appendItem(n.el, coll, item.el) }
 
-func appendItem(parent *xmldoc.Element, coll *section.Collection, el *xmldoc.Element) {
+// AppendItems is AppendItem for several new entries, in order, finding
+// the place once: a batch adding 1,000 pools does not go through the
+// 10,000 already there for each.
+func (n *Node) AppendItems(coll *section.Collection, items []*Node) {
+	els := make([]*xmldoc.Element, len(items))
+	for i, it := range items {
+		els[i] = it.el
+	}
+	appendItem(n.el, coll, els...)
+}
+
+func appendItem(parent *xmldoc.Element, coll *section.Collection, els ...*xmldoc.Element) {
 	var after *xmldoc.Element
 	var next *xmldoc.Element
 	parent.EachChild(func(c *xmldoc.Element) bool {
@@ -120,11 +131,13 @@ func appendItem(parent *xmldoc.Element, coll *section.Collection, el *xmldoc.Ele
 		}
 		return true
 	})
-	if next != nil {
-		parent.InsertBefore(el, next)
-		return
+	for _, el := range els {
+		if next != nil {
+			parent.InsertBefore(el, next)
+		} else {
+			parent.AppendChild(el)
+		}
 	}
-	parent.AppendChild(el)
 }
 
 func isDirective(coll *section.Collection, name string) bool {
