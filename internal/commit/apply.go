@@ -223,10 +223,9 @@ type editor struct {
 	// stale: attribute values in here may predate edits of this change
 	// set (entries are where they were; their keys are right).
 	stale bool
-	// unseen are keys of entries added, or changed inside in ways here
-	// does not show, since here was merged; ours are entries added to here.
+	// unseen are keys of entries changed inside in ways here does not
+	// show since here was merged.
 	unseen map[string]bool
-	ours   map[*configstore.EffElement]bool
 	// Set by the change being applied: it leaves here right (keepView),
 	// or it copied an inherited entry (copied), which here does not show.
 	keepView, copied bool

@@ -42,7 +42,7 @@ func (ed *editor) effectiveHere(p Path, allKeys bool) (*configstore.EffElement, 
 	if err != nil {
 		return nil, err
 	}
-	ed.here, ed.hereAll, ed.hereKeys, ed.stale, ed.unseen, ed.ours = nil, false, false, false, nil, nil
+	ed.here, ed.hereAll, ed.hereKeys, ed.stale, ed.unseen = nil, false, false, false, nil
 	if ok {
 		ed.here, ed.hereRev, ed.hereAll, ed.hereKeys = eff.Root, rev, !entries, allKeys || !entries
 	}
@@ -308,33 +308,21 @@ func (ed *editor) addItem(p Path) error {
 	if err := ed.placeItem(n, coll, owner, el, sel.Pos); err != nil {
 		return err
 	}
-	if len(p) > 1 && owner != root && ed.keys != nil && sel.Pos.Kind == PosNone {
-		// A new entry inside one entry (a binding of a site): shown in
-		// the view as it is, when the owner is the view's own (it has
-		// entries, or is such a new entry) and the entry has no child
-		// elements to walk into; else the next change inside that
-		// entry merges the view again.
-		if (len(owner.Items) > 0 || ed.ours[owner]) && len(item.Elements) == 0 {
-			e := el.LocalEntry(item, ed.target.File, ed.target.Level)
+	if ed.keys != nil && sel.Pos.Kind == PosNone {
+		// The view shows the new entry (the next changes may walk into
+		// it, and the next adds check their keys against it) when its
+		// owner is the view's own: the section, an entry, or an element
+		// holding entries (default trees without entries are shared).
+		owned := len(p) == 1 || p[len(p)-2].Selector != nil || len(owner.Items) > 0
+		if owned {
+			e := ed.store.LocalEntry(el, item, ed.target.File, ed.target.Level)
 			owner.Items = append(owner.Items[:len(owner.Items):len(owner.Items)], e)
-			if ed.ours == nil {
-				ed.ours = map[*configstore.EffElement]bool{}
+			if owner == root && ed.rootKeys != nil && ed.rootKeysOf == root {
+				ed.rootKeys.add(coll, e)
 			}
-			ed.ours[e] = true
 		} else {
 			ed.markUnseen(p)
 		}
-		ed.keepView = true
-	}
-	if len(p) == 1 && owner == root && ed.keys != nil && sel.Pos.Kind == PosNone {
-		// A new entry of the section's own collection: its keys go into
-		// the view for the next adds' duplicate checks; a change inside it
-		// merges the view again (unseen).
-		root.Items = append(root.Items, probe)
-		if ed.rootKeys != nil {
-			ed.rootKeys.add(coll, probe)
-		}
-		ed.markUnseen(p)
 		ed.keepView = true
 	}
 	return nil

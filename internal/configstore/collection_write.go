@@ -26,11 +26,15 @@ func (n *Node) Entry(sch *section.Element) *EffElement {
 	return e
 }
 
-// LocalEntry is Entry for an entry just added to file f at level: an edit
-// can find it, tell it is local and edit it (Source) without merging the
-// section again.
-func (n *Node) LocalEntry(sch *section.Element, f *File, level ConfigPath) *EffElement {
-	e := n.Entry(sch)
+// LocalEntry reads an entry just added to file f at level as an
+// effective entry with the schema's defaults (no collection defaults
+// applied), so an edit can find it, tell it is local, walk into it and
+// edit it (Source) without merging the section again.
+func (s *Store) LocalEntry(n *Node, sch *section.Element, f *File, level ConfigPath) *EffElement {
+	e := s.defaults.newEffElement(n.el.Name(), sch)
+	for _, a := range n.el.Attrs() {
+		e.set(a.Name, a.Value, sch.Attribute(a.Name), nil)
+	}
 	e.item, e.file, e.src, e.SrcFile, e.SrcLevel = true, f, n.el, f, level
 	return e
 }
