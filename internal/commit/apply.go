@@ -50,7 +50,7 @@ type Result struct {
 // entries). Nothing is written: the caller saves the store. On error the
 // in-memory documents may be edited and must be discarded.
 func Apply(s *configstore.Store, req Request) (*Result, error) {
-	sch, _, err := s.LookupSection(req.Section, req.Level)
+	sch, decl, err := s.LookupSection(req.Section, req.Level)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +67,10 @@ func Apply(s *configstore.Store, req Request) (*Result, error) {
 		return nil, err
 	}
 	ed := &editor{store: s, target: t, schema: sch}
-	if keys, _, ok := ed.touchedKeys(req.Changes); ok {
+	// A section only applicationHost.config holds (sites, pools) has its
+	// entries in the file being edited alone.
+	ed.oneFile = decl != nil && strings.EqualFold(decl.AllowDefinition, "AppHostOnly") && t.File == s.AppHost()
+	if keys, _, _, ok := ed.touchedKeys(req.Changes); ok {
 		ed.keys = keys
 	}
 	for i, c := range req.Changes {
@@ -138,11 +141,13 @@ func checkStorable(c Change) error {
 // again; the others' keys are checked for duplicates too unless the
 // caller checked them (keysChecked) and the change set neither adds
 // such entries nor sets their keys, the only changes that can make a
-// duplicate.
+// duplicate. Entries added to a section of one file were checked against
+// every key when added (addItem merged the others' keys).
 func (ed *editor) validate(chs []Change, keysChecked bool) error {
 	var err error
-	if keys, allKeys, ok := ed.touchedKeys(chs); ok {
-		_, err = ed.store.EffectiveEntriesFor(ed.target.Level, ed.schema.Name, nil, false, ed.keepKeys(keys), keysChecked && !allKeys)
+	if keys, setsKey, adds, ok := ed.touchedKeys(chs); ok {
+		allKeys := setsKey || adds && !ed.oneFile
+		_, err = ed.store.EffectiveEntriesFor(ed.target.Level, ed.schema.Name, nil, false, ed.keepKeys(keys), (keysChecked || adds) && !allKeys)
 	} else {
 		_, err = ed.store.Effective(ed.target.Level, ed.schema.Name)
 	}
@@ -151,37 +156,37 @@ func (ed *editor) validate(chs []Change, keysChecked bool) error {
 
 // touchedKeys returns the first keys of the entries a change set edits,
 // adds or removes, including new names given by a Set of the key itself,
-// and whether it adds entries or sets a key attribute; false when a change
-// reaches further (the collection's own attributes, defaults, an entry by
-// position or by another key, a cleared key).
-func (ed *editor) touchedKeys(chs []Change) (keys []string, allKeys, ok bool) {
+// whether it sets a key attribute and whether it adds entries; false when
+// a change reaches further (the collection's own attributes, defaults, an
+// entry by position or by another key, a cleared key).
+func (ed *editor) touchedKeys(chs []Change) (keys []string, setsKey, adds, ok bool) {
 	first := ed.firstKey()
 	for _, c := range chs {
 		key, ok := ed.entryKey(c.Path)
 		if !ok {
-			return nil, false, false
+			return nil, false, false, false
 		}
 		keys = append(keys, key)
 		if c.Kind == Add && len(c.Path) == 1 {
-			allKeys = true
+			adds = true
 		}
 		if len(c.Path) != 2 || c.Path[1].Selector != nil {
 			continue
 		}
 		for _, k := range ed.schema.Root.Collection.KeyAttributes() {
 			if strings.EqualFold(c.Path[1].Name, k.Name) {
-				allKeys = true
+				setsKey = true
 			}
 		}
 		if strings.EqualFold(c.Path[1].Name, first.Name) {
 			v, ok := normalizeKey(first, c.Value)
 			if c.Kind != Set || !ok {
-				return nil, false, false
+				return nil, false, false, false
 			}
 			keys = append(keys, v)
 		}
 	}
-	return keys, allKeys, len(keys) > 0
+	return keys, setsKey, adds, len(keys) > 0
 }
 
 // targetError turns a configuration error in the file being written into
@@ -241,6 +246,9 @@ type editor struct {
 	pendingAt   *configstore.Node
 	pendingColl *section.Collection
 	pendingRev  uint64 // the revision before the held-back entries
+
+	// oneFile: the section can be only in the target file.
+	oneFile bool
 
 	// The section element at the target and the revision it was found at.
 	sec    *configstore.Node
