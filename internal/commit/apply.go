@@ -37,6 +37,12 @@ type Request struct {
 	// after the last edit of the documents: the read back then checks the
 	// keys again only when the change set adds entries or sets keys.
 	KeysChecked bool
+	// Seen, with KeysChecked, is that read (EffectiveEntries, the entries
+	// SeenKeep accepts merged): Apply starts from it, not a merge of its
+	// own, when it holds every entry the change set names. Apply may
+	// change it.
+	Seen     *configstore.Effective
+	SeenKeep func(key string) bool
 }
 
 // Result says what Apply did.
@@ -72,6 +78,7 @@ func Apply(s *configstore.Store, req Request) (*Result, error) {
 	ed.oneFile = decl != nil && strings.EqualFold(decl.AllowDefinition, "AppHostOnly") && t.File == s.AppHost()
 	if keys, _, _, ok := ed.touchedKeys(req.Changes); ok {
 		ed.keys = keys
+		ed.startFrom(req)
 	}
 	for i, c := range req.Changes {
 		// A run of new entries of the section's own collection (add
@@ -253,6 +260,24 @@ type editor struct {
 	// The section element at the target and the revision it was found at.
 	sec    *configstore.Node
 	secRev uint64
+}
+
+// startFrom takes the caller's read of the section as the first view when
+// it is what effectiveHere would merge: the section is in the target file
+// only, at the same level, and every entry the change set names was kept.
+func (ed *editor) startFrom(req Request) {
+	if req.Seen == nil || req.SeenKeep == nil || !req.KeysChecked || !ed.oneFile || !req.Seen.Path.Equal(ed.target.Level) ||
+		!strings.EqualFold(req.Seen.Section, ed.schema.Name) {
+		return
+	}
+	for _, k := range ed.keys {
+		if !req.SeenKeep(k) {
+			return
+		}
+	}
+	if rev, ok := ed.target.File.Revision(); ok {
+		ed.here, ed.hereRev = req.Seen.Root, rev
+	}
 }
 
 // rootAdd reports a change adding an entry to the section's own collection

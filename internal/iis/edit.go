@@ -93,7 +93,12 @@ func (m *Model) Apply(ed *Edit) error {
 		}
 	}
 	checked := ed.Level.IsServer() && m.keysStillChecked(ed.Section)
-	_, err := commit.Apply(m.store, commit.Request{Section: ed.Section, Level: ed.Level, Commit: ed.Commit, Changes: ed.Changes, KeysChecked: checked})
+	req := commit.Request{Section: ed.Section, Level: ed.Level, Commit: ed.Commit, Changes: ed.Changes, KeysChecked: checked}
+	if rev, ok := m.store.AppHost().Revision(); checked && ok && m.seen != nil && m.seenRev == rev+1 && strings.EqualFold(m.seen.Section, ed.Section) {
+		req.Seen, req.SeenKeep = m.seen, m.seenKeep
+	}
+	m.seen, m.seenKeep = nil, nil // Apply may change it
+	_, err := commit.Apply(m.store, req)
 	clear(m.effs)
 	var ua *configstore.UnknownAttributeError
 	if errors.As(err, &ua) {

@@ -215,6 +215,12 @@ type Model struct {
 	// checked maps a section to the applicationHost.config revision at
 	// which a read of it checked every entry's keys (commit's KeysChecked).
 	checked map[string]uint64
+	// seen is the last read of a section by CandidatesOf, with the entries
+	// seenKeep accepted: commit starts from it (Request.Seen) while
+	// keysStillChecked.
+	seen     *configstore.Effective
+	seenKeep func(string) bool
+	seenRev  uint64 // applicationHost.config's revision + 1 at that read
 	// ids indexes the site ids at applicationHost.config revision
 	// idsRev-1 (siteIDIndex).
 	ids    *siteIDIndex
@@ -442,11 +448,16 @@ func (m *Model) CandidatesOf(k *Kind, ids []string) ([]*Object, error) {
 		}
 		keys[strings.ToLower(key)] = true
 	}
-	eff, err := m.store.EffectiveEntries(configstore.ServerPath, k.Section, func(v string) bool { return keys[strings.ToLower(v)] })
+	keep := func(v string) bool { return keys[strings.ToLower(v)] }
+	eff, err := m.store.EffectiveEntries(configstore.ServerPath, k.Section, keep)
 	if err != nil {
 		return nil, err
 	}
 	m.keysChecked(k.Section)
+	m.seen, m.seenKeep, m.seenRev = eff, keep, 0
+	if rev, ok := m.store.AppHost().Revision(); ok {
+		m.seenRev = rev + 1
+	}
 	switch k {
 	case SiteKind:
 		return AsObjects(m.sitesOf(eff), nil)
