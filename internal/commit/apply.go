@@ -242,6 +242,10 @@ type editor struct {
 	// or it copied an inherited entry (copied), which here does not show.
 	keepView, copied bool
 
+	// byKey indexes byKeyOf's entries by first key (rootIndex).
+	byKey   map[string][]*configstore.EffElement
+	byKeyOf *configstore.EffElement
+
 	// rootKeys indexes the keys of rootKeysOf's entries (hasKey).
 	rootKeys   keyIndex
 	rootKeysOf *configstore.EffElement

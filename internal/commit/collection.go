@@ -103,6 +103,50 @@ func (ed *editor) keepKeys(keys []string) func(string) bool {
 // collection entries by selector. It returns the element the last step
 // names and the collection owner above a final selector.
 func resolveEff(root *configstore.EffElement, p Path) (owner, el *configstore.EffElement, err error) {
+	return resolveFrom(root, p, findItem)
+}
+
+// resolve is resolveEff with the entries of the section's own collection
+// found by their first key in an index of the view (rootIndex): a batch
+// naming 1,000 of them does not go through all of them for each.
+func (ed *editor) resolve(root *configstore.EffElement, p Path) (owner, el *configstore.EffElement, err error) {
+	return resolveFrom(root, p, func(coll *configstore.EffElement, sel *Selector) (*configstore.EffElement, error) {
+		key, ok := ed.entryKey(Path{{Selector: sel}})
+		if coll != root || root != ed.here || ed.keys == nil || !ok {
+			return findItem(coll, sel)
+		}
+		wants := make([]normalized, len(sel.Keys))
+		for _, it := range ed.rootIndex(root)[ed.firstKey().CompareKey(key)] {
+			if !it.Placeholder() && matchSelector(it, sel, wants) {
+				return it, nil
+			}
+		}
+		return findItem(coll, sel) // the index compares as CompareKey, findItem as Equal
+	})
+}
+
+// rootIndex returns the entries of the view's own collection by the
+// CompareKey of their first key, in order, built once per view; addItem
+// and removeItem keep it right.
+func (ed *editor) rootIndex(root *configstore.EffElement) map[string][]*configstore.EffElement {
+	if ed.byKey == nil || ed.byKeyOf != root {
+		ed.byKey, ed.byKeyOf = map[string][]*configstore.EffElement{}, root
+		for _, it := range root.Items {
+			ed.indexEntry(it)
+		}
+	}
+	return ed.byKey
+}
+
+func (ed *editor) indexEntry(it *configstore.EffElement) {
+	k := ed.firstKey()
+	if a := it.Attr(k.Name); a != nil {
+		ck := k.CompareKey(a.Value)
+		ed.byKey[ck] = append(ed.byKey[ck], it)
+	}
+}
+
+func resolveFrom(root *configstore.EffElement, p Path, findItem func(*configstore.EffElement, *Selector) (*configstore.EffElement, error)) (owner, el *configstore.EffElement, err error) {
 	cur := root
 	for i, st := range p {
 		if st.Selector == nil {
@@ -198,7 +242,7 @@ func (ed *editor) selectItem(n *node, p Path, sel *Selector, create bool) (*node
 	if err != nil {
 		return nil, err
 	}
-	_, it, err := resolveEff(root, p)
+	_, it, err := ed.resolve(root, p)
 	if err != nil {
 		return nil, err
 	}
@@ -295,7 +339,7 @@ func (ed *editor) addItem(p Path) error {
 	if err != nil {
 		return err
 	}
-	_, owner, err := resolveEff(root, p[:len(p)-1])
+	_, owner, err := ed.resolve(root, p[:len(p)-1])
 	if err != nil {
 		return err
 	}
@@ -319,6 +363,9 @@ func (ed *editor) addItem(p Path) error {
 			owner.Items = append(owner.Items[:len(owner.Items):len(owner.Items)], e)
 			if owner == root && ed.rootKeys != nil && ed.rootKeysOf == root {
 				ed.rootKeys.add(coll, e)
+			}
+			if owner == root && ed.byKey != nil && ed.byKeyOf == root {
+				ed.indexEntry(e)
 			}
 		} else {
 			ed.markUnseen(p)
@@ -412,7 +459,7 @@ func (ed *editor) removeItem(p Path) error {
 	if err != nil {
 		return err
 	}
-	owner, it, err := resolveEff(root, p)
+	owner, it, err := ed.resolve(root, p)
 	if err != nil {
 		return err
 	}
@@ -430,6 +477,9 @@ func (ed *editor) removeItem(p Path) error {
 			}
 			owner.Items = items
 			ed.rootKeys = nil
+			if owner == root {
+				ed.byKey = nil
+			}
 			if owner == root {
 				ed.sec = nil // the last entry gone prunes the section element
 			}
@@ -459,7 +509,7 @@ func (ed *editor) clearCollection(n *node, p Path) error {
 	if err != nil {
 		return err
 	}
-	_, owner, err := resolveEff(root, p)
+	_, owner, err := ed.resolve(root, p)
 	if err != nil {
 		return err
 	}
