@@ -91,6 +91,9 @@ func Apply(s *configstore.Store, req Request) (*Result, error) {
 			ed.flush()
 		}
 	}
+	// The read back merges the entries again: let this view go first (a
+	// batch's view holds 1,000 merged sites).
+	ed.here, ed.byKey, ed.byKeyOf, ed.rootKeys, ed.rootKeysOf, req.Seen = nil, nil, nil, nil, nil, nil
 	if err := ed.validate(req.Changes, req.KeysChecked); err != nil {
 		return nil, err
 	}
