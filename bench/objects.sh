@@ -1,8 +1,8 @@
 #!/bin/sh
 # Object verbs and /in batches (issue 14) and validate config (issue 17)
 # against `set config` on the same generated applicationHost.config, in one
-# run: wall time (median of RUNS runs, each on a fresh copy) and peak RSS
-# (largest of the runs), as ratios to set config and to the file size, and
+# run: wall time (median of RUNS runs, each on a fresh copy, the runs going
+# round all rows) and peak RSS (largest of the runs), as ratios to set config and to the file size, and
 # the wall time of `xmlstarlet ed` making the same edit (`xmlstarlet sel`
 # for the reads), as a ratio too. Each edit is checked: appcmd's result is
 # read back through appcmd, xmlstarlet's through xmlstarlet sel; the script
@@ -35,29 +35,29 @@ W=$OUT/w.config
 X=$OUT/x.out
 fail=0
 
-# run_times IN ARGS...: runs ARGS RUNS times (stdin from IN, or /dev/null)
-# on a fresh copy of $BASE (appcmd: ARGS gets -apphostconfig:$W) or with
-# output to $X (xmlstarlet); prints "ms kb" (median wall ms, peak RSS KiB).
-run_times() {
-	in=$1
-	shift
-	: >"$OUT/ms.txt"
-	best=0
-	for _ in $(seq "$RUNS"); do
-		rm -f "$W" && cp "$BASE" "$W"
-		if [ "$1" = xmlstarlet ]; then
-			/usr/bin/time -f '%e %M' -o "$OUT/t.txt" "$@" <"$in" >"$X" 2>/dev/null || true
-		else
-			/usr/bin/time -f '%e %M' -o "$OUT/t.txt" "$@" "-apphostconfig:$W" <"$in" >/dev/null 2>&1 || true
-		fi
-		read -r s kb <<-EOT
-		$(tail -1 "$OUT/t.txt")
-		EOT
-		awk -v s="$s" 'BEGIN { printf "%d\n", s * 1000 }' >>"$OUT/ms.txt"
-		[ "$kb" -gt "$best" ] && best=$kb
-	done
-	echo "$(sort -n "$OUT/ms.txt" | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }') $best"
+# run_once IN TAG ARGS...: runs ARGS once (stdin from IN) on a fresh copy
+# of $BASE (appcmd: ARGS gets -apphostconfig:$W) or with output to $X
+# (xmlstarlet); appends the wall ms to $R/TAG.ms and the peak RSS KiB to
+# $R/TAG.kb.
+run_once() {
+	in=$1 tag=$2
+	shift 2
+	rm -f "$W" && cp "$BASE" "$W"
+	if [ "$1" = xmlstarlet ]; then
+		/usr/bin/time -f '%e %M' -o "$OUT/t.txt" "$@" <"$in" >"$X" 2>/dev/null || true
+	else
+		/usr/bin/time -f '%e %M' -o "$OUT/t.txt" "$@" "-apphostconfig:$W" <"$in" >/dev/null 2>&1 || true
+	fi
+	read -r s kb <<-EOT
+	$(tail -1 "$OUT/t.txt")
+	EOT
+	awk -v s="$s" 'BEGIN { printf "%d\n", s * 1000 }' >>"$R/$tag.ms"
+	echo "$kb" >>"$R/$tag.kb"
 }
+
+# median FILE, largest FILE: of the numbers in FILE, one a line.
+median() { sort -n "$1" | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+largest() { sort -n "$1" | tail -1; }
 
 # check WHAT SCRIPT: runs the check SCRIPT (after the last run), reports a failure.
 check() {
@@ -123,21 +123,40 @@ for n in $SIZES; do
 		"set site /in ($batch records)#$OUT/sites-set.xml#$A list site Site$batch -apphostconfig:$W | grep -q 'http/\*:8080:'#xmlstarlet ed -u \"$S/site[$siteBatch]/bindings/binding[@protocol='http']/@bindingInformation\" -x \"concat('*:8080:', substring-after(substring-after(., ':'), ':'))\" $BASE#[ \"\$(xmlstarlet sel -t -v \"count($S/site[$siteBatch]/bindings/binding[starts-with(@bindingInformation,'*:8080:')])\" $X)\" = $batch ]#set site" \
 		"add apppool /in ($batch records)#$OUT/pools-add.xml#$A list apppool BatchPool$batch -apphostconfig:$W#xmlstarlet ed $xadd $BASE#[ \"\$(xmlstarlet sel -t -v \"count($P/add[starts-with(@name,'BatchPool')])\" $X)\" = $batch ]#add apppool" \
 		"validate config#/dev/null###"
+	# The runs go round the rows (every row once per round), so that the
+	# load of a shared machine falls on all rows alike; each edit is
+	# checked after its last run.
+	R=$OUT/rows
+	rm -rf "$R" && mkdir -p "$R"
+	for round in $(seq "$RUNS"); do
+		i=0
+		for spec in "$@"; do
+			i=$((i + 1))
+			IFS='#' read -r cmd in acheck xcmd xcheck single <<-EOT
+			$spec
+			EOT
+			case $cmd in
+			*"/in ("*) args=${cmd%% (*} ;;
+			*) args=$cmd ;;
+			esac
+			# shellcheck disable=SC2086
+			(set -f && run_once "$in" "a$i" "$A" $args)
+			[ "$round" = "$RUNS" ] && check "$cmd" "$acheck"
+			if [ -n "$xcmd" ]; then
+				(eval "set -- $xcmd" && run_once /dev/null "x$i" "$@")
+				[ "$round" = "$RUNS" ] && check "xmlstarlet: $cmd" "$xcheck"
+			fi
+		done
+	done
 	base_ms=
+	i=0
 	for spec in "$@"; do
+		i=$((i + 1))
 		IFS='#' read -r cmd in acheck xcmd xcheck single <<-EOT
 		$spec
 		EOT
-		# appcmd
-		case $cmd in
-		*"/in ("*) args=${cmd%% (*} ;;
-		*) args=$cmd ;;
-		esac
-		# shellcheck disable=SC2086
-		r=$(set -f && run_times "$in" "$A" $args)
-		ms=${r% *}
-		kb=${r#* }
-		check "$cmd" "$acheck"
+		ms=$(median "$R/a$i.ms")
+		kb=$(largest "$R/a$i.kb")
 		[ -z "$base_ms" ] && base_ms=$ms
 		times=—
 		if [ -n "$single" ]; then
@@ -146,12 +165,9 @@ for n in $SIZES; do
 		else
 			eval "ms_$(echo "$cmd" | cut -d' ' -f1,2 | tr -c 'a-z\n' _)=$ms"
 		fi
-		# xmlstarlet
 		xms=— xr=—
 		if [ -n "$xcmd" ]; then
-			r=$(eval "set -- $xcmd" && run_times /dev/null "$@")
-			xms=${r% *}
-			check "xmlstarlet: $cmd" "$xcheck"
+			xms=$(median "$R/x$i.ms")
 			xr=$(awk -v a="$ms" -v b="$xms" 'BEGIN { printf "%.2f", a / b }')
 		fi
 		awk -v n="$n" -v f="$size" -v c="$cmd" -v ms="$ms" -v b="$base_ms" -v kb="$kb" -v t="$times" -v xms="$xms" -v xr="$xr" 'BEGIN {
