@@ -37,10 +37,10 @@ type Request struct {
 	// after the last edit of the documents: the read back then checks the
 	// keys again only when the change set adds entries or sets keys.
 	KeysChecked bool
-	// Seen, with KeysChecked, is that read (EffectiveEntries, the entries
-	// SeenKeep accepts merged): Apply starts from it, not a merge of its
-	// own, when it holds every entry the change set names. Apply may
-	// change it.
+	// Seen, with KeysChecked, is that read (EffectiveEntriesFor, the
+	// entries SeenKeep accepts merged, the others placeholders): Apply
+	// starts from it, not a merge of its own, when it holds every entry
+	// the change set names. Apply may change it.
 	Seen     *configstore.Effective
 	SeenKeep func(key string) bool
 }
@@ -283,7 +283,7 @@ func (ed *editor) startFrom(req Request) {
 		}
 	}
 	if rev, ok := ed.target.File.Revision(); ok {
-		ed.here, ed.hereRev = req.Seen.Root, rev
+		ed.here, ed.hereRev, ed.hereKeys = req.Seen.Root, rev, true
 	}
 }
 

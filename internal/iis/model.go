@@ -276,7 +276,9 @@ func (m *Model) Sites() ([]*Site, error) {
 func (m *Model) sitesOf(eff *configstore.Effective) []*Site {
 	var out []*Site
 	for _, el := range eff.Root.Items {
-		out = append(out, m.siteOf(el))
+		if !el.Placeholder() {
+			out = append(out, m.siteOf(el))
+		}
 	}
 	return out
 }
@@ -363,7 +365,9 @@ func (m *Model) Pools() ([]*AppPool, error) {
 func (m *Model) poolsOf(eff *configstore.Effective) []*AppPool {
 	var out []*AppPool
 	for _, el := range eff.Root.Items {
-		out = append(out, m.poolOf(el))
+		if !el.Placeholder() {
+			out = append(out, m.poolOf(el))
+		}
 	}
 	return out
 }
@@ -449,7 +453,10 @@ func (m *Model) CandidatesOf(k *Kind, ids []string) ([]*Object, error) {
 		keys[strings.ToLower(key)] = true
 	}
 	keep := func(v string) bool { return keys[strings.ToLower(v)] }
-	eff, err := m.store.EffectiveEntries(configstore.ServerPath, k.Section, keep)
+	// The other entries stay as placeholders with their keys (sitesOf and
+	// poolsOf skip them), so commit can start from this read even to add
+	// an entry (Request.Seen).
+	eff, err := m.store.EffectiveEntriesFor(configstore.ServerPath, k.Section, nil, false, keep, false)
 	if err != nil {
 		return nil, err
 	}
