@@ -215,7 +215,13 @@ func (m *Model) Update(o *Object, u Update) ([]commit.Change, error) {
 // checkRename rejects setting an object's key (name of sites and pools,
 // path of applications and virtual directories) to one a sibling has.
 func (m *Model) checkRename(o *Object, v string) error {
-	all, err := m.Objects(o.Kind)
+	// The candidates are enough: a site or pool named v, or o's siblings
+	// (the applications and directories of o's site).
+	id := o.Name
+	if o.Kind == SiteKind || o.Kind == PoolKind {
+		id = v
+	}
+	all, err := m.Candidates(o.Kind, id)
 	if err != nil {
 		return err
 	}
