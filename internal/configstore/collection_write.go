@@ -125,6 +125,9 @@ func (n *Node) AppendItems(coll *section.Collection, items []*Node) {
 }
 
 func appendItem(parent *xmldoc.Element, coll *section.Collection, els ...*xmldoc.Element) {
+	if len(els) == 0 {
+		return
+	}
 	var after *xmldoc.Element
 	var next *xmldoc.Element
 	parent.EachChild(func(c *xmldoc.Element) bool {
@@ -135,10 +138,13 @@ func appendItem(parent *xmldoc.Element, coll *section.Collection, els ...*xmldoc
 		}
 		return true
 	})
-	for _, el := range els {
-		if next != nil {
-			parent.InsertBefore(el, next)
-		} else {
+	switch {
+	case next != nil && len(els) > 1:
+		parent.InsertAllBefore(els, next)
+	case next != nil:
+		parent.InsertBefore(els[0], next)
+	default:
+		for _, el := range els {
 			parent.AppendChild(el)
 		}
 	}
