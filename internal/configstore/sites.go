@@ -117,21 +117,26 @@ func (s *Store) SitesWhere(keep func(name string) bool) ([]*Site, error) {
 	return out, nil
 }
 
-// SiteIDs returns every site with its name and id only (no applications
-// or bindings), in file order: what choosing or checking a site id needs.
+// SiteIDs returns every site with its name and id only (no applications,
+// bindings or element), in file order: what choosing or checking a site
+// id needs. The attributes are read from the start tags without building
+// the elements.
 func (s *Store) SiteIDs() ([]*Site, error) {
 	sites, defs, err := s.sitesSection()
 	if err != nil || sites == nil {
 		return nil, err
 	}
-	var out []*Site
-	sites.EachChildNamed("site", func(e *xmldoc.Element) bool {
-		site := &Site{Element: e, File: defs.file}
-		site.Name, _ = e.Attr("name")
-		site.ID, _ = e.Attr("id")
-		out = append(out, site)
-		return true
-	})
+	var names, ids []string
+	none := func(*xmldoc.Element) bool { return true }
+	sites.EachChildWhere("site", "name", func(v string, _ bool) bool { names = append(names, v); return false }, none)
+	sites.EachChildWhere("site", "id", func(v string, _ bool) bool { ids = append(ids, v); return false }, none)
+	if len(ids) != len(names) { // both passes see every <site>
+		return s.Sites()
+	}
+	out := make([]*Site, len(names))
+	for i := range names {
+		out[i] = &Site{Name: names[i], ID: ids[i], File: defs.file}
+	}
 	return out, nil
 }
 

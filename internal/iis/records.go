@@ -262,13 +262,15 @@ func entryNamed(k *Kind, eff *configstore.Effective, name string) *Object {
 // siteIDIndex answers NextSiteID and CheckSiteID for many sites and
 // records without going through every site for each.
 type siteIDIndex struct {
-	used map[uint64][]string // site names by id, as CheckSiteID reads ids
-	max  uint64              // the highest id as NextSiteID reads them
+	used  map[uint64][]string // site names by id, as CheckSiteID reads ids
+	max   uint64              // the highest id as NextSiteID reads them
+	names []string            // every site's name
 }
 
 func newSiteIDIndex(sites []*Site) *siteIDIndex {
 	x := &siteIDIndex{used: map[uint64][]string{}}
 	for _, s := range sites {
+		x.names = append(x.names, s.Name)
 		if n, err := strconv.ParseUint(s.ID, 10, 64); err == nil {
 			x.used[n] = append(x.used[n], s.Name)
 		}
@@ -296,6 +298,16 @@ func (m *Model) siteIDIndex() (*siteIDIndex, error) {
 		m.idsRev = rev + 1
 	}
 	return m.ids, nil
+}
+
+// hasName reports whether a site has the name, ignoring case.
+func (x *siteIDIndex) hasName(name string) bool {
+	for _, n := range x.names {
+		if strings.EqualFold(n, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // next is NextSiteID: one more than the highest id in use or in taken.

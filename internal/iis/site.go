@@ -151,7 +151,7 @@ func (m *Model) AddSite(n NewSite) (*Edit, error) {
 	if err != nil {
 		return nil, err
 	}
-	if m.siteExists(n.Name) {
+	if m.siteExists(n.Name, ids) {
 		return nil, &ExistsError{Object: SiteKind.Name, ID: n.Name}
 	}
 	id := n.ID
@@ -175,16 +175,15 @@ func (m *Model) AddSite(n NewSite) (*Edit, error) {
 	return ed, nil
 }
 
-// siteExists reports whether a site has the name (ignoring case): raw,
-// unless the model has merged the section; errors of the file are left to
-// the edit to report.
-func (m *Model) siteExists(name string) bool {
+// siteExists reports whether a site has the name (ignoring case): from the
+// id index's names, unless the model has merged the section; errors of
+// the file are left to the edit to report.
+func (m *Model) siteExists(name string, ids *siteIDIndex) bool {
 	if m.effs[SitesSection] != nil {
 		o, _ := m.Find(SiteKind, name)
 		return o != nil
 	}
-	s, _ := m.store.FindSite(name)
-	return s != nil
+	return ids.hasName(name)
 }
 
 // rootVDir adds the root virtual directory "/" of an application.
