@@ -13,30 +13,140 @@ const (
 	NotFoundText = "Cannot find requested collection element."
 )
 
-// effectiveHere is the section as the target level sees it: inherited
-// settings plus the target's own instance, without lower levels.
-// It is computed again only after the target document changed: a change
-// set with several edits of a large collection would otherwise merge the
-// whole section for each of them.
-func (ed *editor) effectiveHere() (*configstore.EffElement, error) {
+// effectiveHere is the section as the target level sees it for path p:
+// inherited settings plus the target's own instance, without lower levels.
+// When every change of the change set picks an entry of the section's own
+// collection by its first key (sites or pools by name: ed.keys), only the
+// entries with those keys are merged (configstore.EffectiveEntriesFor), so
+// an edit of one site among 10,000 does not merge the rest. The others are
+// left out, unless allKeys asks for them as placeholders with their keys
+// (an entry added to that collection is checked against every key); either
+// way validate checks the whole collection's keys after the change set.
+// The answer is computed again only after an edit that changes what it
+// holds (see apply): a batch of edits of a large collection would
+// otherwise merge the section for each of them.
+func (ed *editor) effectiveHere(p Path, allKeys bool) (*configstore.EffElement, error) {
+	key, one := ed.entryKey(p)
+	entries := ed.keys != nil && one
 	rev, ok := ed.target.File.Revision()
-	if ed.here != nil && ok && rev == ed.hereRev {
+	if ed.here != nil && ok && rev == ed.hereRev && !(one && ed.unseen[ed.firstKey().CompareKey(key)]) && (ed.hereAll || entries && (ed.hereKeys || !allKeys)) {
 		return ed.here, nil
 	}
-	eff, err := ed.store.EffectiveFor(ed.target.Level, ed.schema.Name, ed.target.File, false)
+	var eff *configstore.Effective
+	var err error
+	if entries {
+		eff, err = ed.store.EffectiveEntriesFor(ed.target.Level, ed.schema.Name, ed.target.File, false, ed.keepKeys(ed.keys), !allKeys)
+	} else {
+		eff, err = ed.store.EffectiveFor(ed.target.Level, ed.schema.Name, ed.target.File, false)
+	}
 	if err != nil {
 		return nil, err
 	}
+	ed.here, ed.hereAll, ed.hereKeys, ed.stale, ed.unseen = nil, false, false, false, nil
 	if ok {
-		ed.here, ed.hereRev = eff.Root, rev
+		ed.here, ed.hereRev, ed.hereAll, ed.hereKeys = eff.Root, rev, !entries, allKeys || !entries
 	}
 	return eff.Root, nil
+}
+
+// firstKey is the first key attribute of the section's own collection
+// (a site's or pool's name), or nil when the section is not a collection.
+func (ed *editor) firstKey() *section.Attribute {
+	keys := ed.schema.Root.Collection.KeyAttributes()
+	if len(keys) == 0 {
+		return nil
+	}
+	return keys[0]
+}
+
+// entryKey returns the value of the first key attribute that p's first
+// step selects, normalized, when that step picks an entry of the section's
+// own collection by it and by no position.
+func (ed *editor) entryKey(p Path) (string, bool) {
+	k := ed.firstKey()
+	if k == nil || len(p) == 0 || p[0].Selector == nil || p[0].Selector.Pos.Kind != PosNone {
+		return "", false
+	}
+	for _, kv := range p[0].Selector.Keys {
+		if strings.EqualFold(kv.Name, k.Name) {
+			return normalizeKey(k, kv.Value)
+		}
+	}
+	return "", false
+}
+
+// normalizeKey is a key value as matchSelector compares it ("" is left to
+// the whole merge: an entry without the attribute has its default).
+func normalizeKey(k *section.Attribute, v string) (string, bool) {
+	if n, err := k.Normalize(v); err == nil {
+		v = n
+	}
+	return v, v != ""
+}
+
+// keepKeys accepts the raw first-key values equal to one of keys (as the
+// duplicate index compares them); a value that does not parse is merged
+// too, so the reader reports it.
+func (ed *editor) keepKeys(keys []string) func(string) bool {
+	k := ed.firstKey()
+	want := make(map[string]bool, len(keys))
+	for _, v := range keys {
+		want[k.CompareKey(v)] = true
+	}
+	return func(raw string) bool {
+		v, err := k.Normalize(raw)
+		return err != nil || v == "" || want[k.CompareKey(v)]
+	}
 }
 
 // resolveEff follows a path through the effective section, choosing
 // collection entries by selector. It returns the element the last step
 // names and the collection owner above a final selector.
 func resolveEff(root *configstore.EffElement, p Path) (owner, el *configstore.EffElement, err error) {
+	return resolveFrom(root, p, findItem)
+}
+
+// resolve is resolveEff with the entries of the section's own collection
+// found by their first key in an index of the view (rootIndex): a batch
+// naming 1,000 of them does not go through all of them for each.
+func (ed *editor) resolve(root *configstore.EffElement, p Path) (owner, el *configstore.EffElement, err error) {
+	return resolveFrom(root, p, func(coll *configstore.EffElement, sel *Selector) (*configstore.EffElement, error) {
+		key, ok := ed.entryKey(Path{{Selector: sel}})
+		if coll != root || root != ed.here || ed.keys == nil || !ok {
+			return findItem(coll, sel)
+		}
+		wants := make([]normalized, len(sel.Keys))
+		for _, it := range ed.rootIndex(root)[ed.firstKey().CompareKey(key)] {
+			if !it.Placeholder() && matchSelector(it, sel, wants) {
+				return it, nil
+			}
+		}
+		return findItem(coll, sel) // the index compares as CompareKey, findItem as Equal
+	})
+}
+
+// rootIndex returns the entries of the view's own collection by the
+// CompareKey of their first key, in order, built once per view; addItem
+// and removeItem keep it right.
+func (ed *editor) rootIndex(root *configstore.EffElement) map[string][]*configstore.EffElement {
+	if ed.byKey == nil || ed.byKeyOf != root {
+		ed.byKey, ed.byKeyOf = map[string][]*configstore.EffElement{}, root
+		for _, it := range root.Items {
+			ed.indexEntry(it)
+		}
+	}
+	return ed.byKey
+}
+
+func (ed *editor) indexEntry(it *configstore.EffElement) {
+	k := ed.firstKey()
+	if a := it.Attr(k.Name); a != nil {
+		ck := k.CompareKey(a.Value)
+		ed.byKey[ck] = append(ed.byKey[ck], it)
+	}
+}
+
+func resolveFrom(root *configstore.EffElement, p Path, findItem func(*configstore.EffElement, *Selector) (*configstore.EffElement, error)) (owner, el *configstore.EffElement, err error) {
 	cur := root
 	for i, st := range p {
 		if st.Selector == nil {
@@ -74,24 +184,37 @@ func findItem(coll *configstore.EffElement, sel *Selector) (*configstore.EffElem
 		}
 		items = items[sel.Pos.Index : sel.Pos.Index+1]
 	}
+	wants := make([]normalized, len(sel.Keys))
 	for _, it := range items {
-		if matchSelector(it, sel) {
+		if !it.Placeholder() && matchSelector(it, sel, wants) {
 			return it, nil
 		}
 	}
 	return nil, &configstore.NotFoundError{Message: NotFoundText}
 }
 
-func matchSelector(it *configstore.EffElement, sel *Selector) bool {
-	for _, kv := range sel.Keys {
+// normalized is a selector value as one attribute schema normalizes it,
+// kept while findItem goes through entries of the same schema.
+type normalized struct {
+	schema *section.Attribute
+	value  string
+}
+
+func matchSelector(it *configstore.EffElement, sel *Selector, wants []normalized) bool {
+	for i, kv := range sel.Keys {
 		a := it.Attr(kv.Name)
 		if a == nil {
 			return false
 		}
 		want := kv.Value
 		if a.Schema != nil {
-			if v, err := a.Schema.Normalize(kv.Value); err == nil {
-				want = v
+			if wants[i].schema == a.Schema {
+				want = wants[i].value
+			} else {
+				if v, err := a.Schema.Normalize(kv.Value); err == nil {
+					want = v
+				}
+				wants[i] = normalized{a.Schema, want}
 			}
 			if !a.Schema.Equal(a.Value, want) {
 				return false
@@ -115,11 +238,11 @@ func (ed *editor) isLocal(it *configstore.EffElement) bool {
 // edited in place; an inherited entry is first copied to the target
 // (<remove> plus <add>), as the configuration system does.
 func (ed *editor) selectItem(n *node, p Path, sel *Selector, create bool) (*node, error) {
-	root, err := ed.effectiveHere()
+	root, err := ed.effectiveHere(p, false)
 	if err != nil {
 		return nil, err
 	}
-	_, it, err := resolveEff(root, p)
+	_, it, err := ed.resolve(root, p)
 	if err != nil {
 		return nil, err
 	}
@@ -140,6 +263,7 @@ func (ed *editor) selectItem(n *node, p Path, sel *Selector, create bool) (*node
 	if err != nil {
 		return nil, err
 	}
+	ed.copied = true
 	return &node{el: el, schema: it.Schema, unknownOK: coll.AllowUnrecognizedAttributes}, nil
 }
 
@@ -208,25 +332,47 @@ func (ed *editor) addItem(p Path) error {
 	if len(missing) > 0 {
 		return &InvalidChangeError{Description: fmt.Sprintf("New %s object missing required attributes. Element is missing required attributes %s", name, strings.Join(missing, ","))}
 	}
-	root, err := ed.effectiveHere()
+	if sel.Pos.Kind != PosNone && ed.stale {
+		ed.here = nil // placeItem may copy entries: it needs their values
+	}
+	root, err := ed.effectiveHere(p, len(p) == 1)
 	if err != nil {
 		return err
 	}
-	_, owner, err := resolveEff(root, p[:len(p)-1])
+	_, owner, err := ed.resolve(root, p[:len(p)-1])
 	if err != nil {
 		return err
 	}
 	probe := el.Entry(item)
-	if !coll.AllowDuplicates {
-		for _, it := range owner.Items {
-			if configstore.SameKey(coll, it, probe) {
-				// appcmd.exe's text, including its odd first sentence and the
-				// blank line before the closing ". )" (appcmd.md §10).
-				return &configstore.DuplicateError{Message: "New " + name + " object missing required attributes. " + configstore.DuplicateText(coll, probe) + "\n\n."}
-			}
-		}
+	if !coll.AllowDuplicates && ed.hasKey(root, owner, coll, probe) {
+		// appcmd.exe's text, including its odd first sentence and the
+		// blank line before the closing ". )" (appcmd.md §10).
+		return &configstore.DuplicateError{Message: "New " + name + " object missing required attributes. " + configstore.DuplicateText(coll, probe) + "\n\n."}
 	}
-	return ed.placeItem(n, coll, owner, el, sel.Pos)
+	if err := ed.placeItem(n, coll, owner, el, sel.Pos); err != nil {
+		return err
+	}
+	if ed.keys != nil && sel.Pos.Kind == PosNone {
+		// The view shows the new entry (the next changes may walk into
+		// it, and the next adds check their keys against it) when its
+		// owner is the view's own: the section, an entry, or an element
+		// holding entries (default trees without entries are shared).
+		owned := len(p) == 1 || p[len(p)-2].Selector != nil || len(owner.Items) > 0
+		if owned {
+			e := ed.store.LocalEntry(el, item, ed.target.File, ed.target.Level)
+			owner.Items = append(owner.Items[:len(owner.Items):len(owner.Items)], e)
+			if owner == root && ed.rootKeys != nil && ed.rootKeysOf == root {
+				ed.rootKeys.add(coll, e)
+			}
+			if owner == root && ed.byKey != nil && ed.byKeyOf == root {
+				ed.indexEntry(e)
+			}
+		} else {
+			ed.markUnseen(p)
+		}
+		ed.keepView = true
+	}
+	return nil
 }
 
 // placeItem inserts a new entry so that the merged list has it at the
@@ -236,6 +382,14 @@ func (ed *editor) placeItem(n *node, coll *section.Collection, owner *configstor
 	if pos.Kind == PosNone {
 		// No position: after this level's own entries, wherever the merge
 		// puts them (before inherited ones when mergeAppend="false").
+		if ed.deferAdd && owner == ed.here {
+			if len(ed.pending) == 0 {
+				ed.pendingRev, _ = ed.target.File.Revision()
+			}
+			ed.pending = append(ed.pending, el) // placed together (flush)
+			ed.pendingAt, ed.pendingColl = n.el, coll
+			return nil
+		}
 		n.el.AppendItem(coll, el)
 		return nil
 	}
@@ -301,17 +455,36 @@ func (ed *editor) removeItem(p Path) error {
 	if err != nil {
 		return err
 	}
-	root, err := ed.effectiveHere()
+	root, err := ed.effectiveHere(p, false)
 	if err != nil {
 		return err
 	}
-	_, it, err := resolveEff(root, p)
+	owner, it, err := ed.resolve(root, p)
 	if err != nil {
 		return err
 	}
 	coll := n.schema.Collection
 	if ed.isLocal(it) {
 		it.Source().Remove()
+		if ed.keys != nil && len(owner.Items) > 0 {
+			// The view drops the entry too (its owner has entries, so it
+			// is the view's own); a removal may prune the section element.
+			items := make([]*configstore.EffElement, 0, len(owner.Items)-1)
+			for _, x := range owner.Items {
+				if x != it {
+					items = append(items, x)
+				}
+			}
+			owner.Items = items
+			ed.rootKeys = nil
+			if owner == root {
+				ed.byKey = nil
+			}
+			if owner == root {
+				ed.sec = nil // the last entry gone prunes the section element
+			}
+			ed.keepView = true
+		}
 		return nil
 	}
 	if err := it.CheckItemLock(ed.target.File); err != nil {
@@ -332,11 +505,11 @@ func (ed *editor) removeItem(p Path) error {
 // and a <clear /> hides inherited ones.
 func (ed *editor) clearCollection(n *node, p Path) error {
 	coll := n.schema.Collection
-	root, err := ed.effectiveHere()
+	root, err := ed.effectiveHere(p, false)
 	if err != nil {
 		return err
 	}
-	_, owner, err := resolveEff(root, p)
+	_, owner, err := ed.resolve(root, p)
 	if err != nil {
 		return err
 	}
@@ -367,4 +540,54 @@ func (ed *editor) clearCollection(n *node, p Path) error {
 		n.el.Prune()
 	}
 	return nil
+}
+
+// hasKey reports whether owner holds an entry with probe's key
+// (configstore.SameKey). The entries of the section's own collection are
+// looked up in an index built once per view, so a batch adding 1,000
+// pools to 10,000 does not compare each with all.
+func (ed *editor) hasKey(root, owner *configstore.EffElement, coll *section.Collection, probe *configstore.EffElement) bool {
+	keys := coll.KeyAttributes()
+	if owner != root || owner != ed.here || len(keys) == 0 || !keys[0].IsUniqueKey {
+		for _, it := range owner.Items {
+			if configstore.SameKey(coll, it, probe) {
+				return true
+			}
+		}
+		return false
+	}
+	if ed.rootKeys == nil || ed.rootKeysOf != root {
+		ed.rootKeys, ed.rootKeysOf = keyIndex{}, root
+		for _, it := range root.Items {
+			ed.rootKeys.add(coll, it)
+		}
+	}
+	for _, k := range keys {
+		if a := probe.Attr(k.Name); a != nil && ed.rootKeys[k.Name+"\x00"+k.CompareKey(a.Value)] {
+			return true
+		}
+	}
+	return false
+}
+
+// keyIndex holds the unique keys of entries as "name\x00value" (values
+// as CompareKey gives them), which SameKey's unique-key rule compares.
+type keyIndex map[string]bool
+
+func (x keyIndex) add(coll *section.Collection, it *configstore.EffElement) {
+	for _, k := range coll.KeyAttributes() {
+		if a := it.Attr(k.Name); a != nil {
+			x[k.Name+"\x00"+k.CompareKey(a.Value)] = true
+		}
+	}
+}
+
+// markUnseen notes that the entry p starts at changed in ways the view
+// does not show: the next change inside it merges the view again.
+func (ed *editor) markUnseen(p Path) {
+	key, _ := ed.entryKey(p)
+	if ed.unseen == nil {
+		ed.unseen = map[string]bool{}
+	}
+	ed.unseen[ed.firstKey().CompareKey(key)] = true
 }

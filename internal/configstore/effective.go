@@ -293,7 +293,7 @@ func (s *Store) Effective(cp ConfigPath, name string) (*Effective, error) {
 // other files at the same depth) are left out; with exclusive, through's
 // own instance for cp is left out too, giving what that level inherits.
 func (s *Store) EffectiveFor(cp ConfigPath, name string, through *File, exclusive bool) (*Effective, error) {
-	return s.effective(cp, name, through, exclusive, nil)
+	return s.effective(cp, name, through, exclusive, nil, false)
 }
 
 // EffectiveEntries is Effective with only the entries of the section's
@@ -302,17 +302,42 @@ func (s *Store) EffectiveFor(cp ConfigPath, name string, through *File, exclusiv
 // duplicate keys, <remove> and <clear> as usual, but not merged, so
 // finding one site among 50,000 does not build the other 49,999.
 func (s *Store) EffectiveEntries(cp ConfigPath, name string, keep func(key string) bool) (*Effective, error) {
-	return s.effective(cp, name, nil, false, keep)
+	eff, err := s.effective(cp, name, nil, false, keep, false)
+	if err != nil {
+		return nil, err
+	}
+	kept := eff.Root.Items[:0:0]
+	for _, it := range eff.Root.Items {
+		if !it.placeholder {
+			kept = append(kept, it)
+		}
+	}
+	eff.Root.Items = kept
+	return eff, nil
 }
 
-func (s *Store) effective(cp ConfigPath, name string, through *File, exclusive bool, keep func(string) bool) (*Effective, error) {
-	return s.effectiveWith(cp, name, through, exclusive, keep, nil)
+// EffectiveEntriesFor is EffectiveFor merging only the entries keep
+// accepts, as EffectiveEntries, but leaving the placeholders of the others
+// in Items (their key attributes only; Placeholder reports them), so an
+// edit still sees every key for its duplicate checks. With skip, the
+// others are left out entirely, not even checked for duplicate keys: for
+// an edit inside one entry, whose result is read back (and checked) after.
+func (s *Store) EffectiveEntriesFor(cp ConfigPath, name string, through *File, exclusive bool, keep func(key string) bool, skip bool) (*Effective, error) {
+	return s.effective(cp, name, through, exclusive, keep, skip)
+}
+
+// Placeholder reports an entry EffectiveEntriesFor did not merge: it has
+// its key attributes only.
+func (e *EffElement) Placeholder() bool { return e.placeholder }
+
+func (s *Store) effective(cp ConfigPath, name string, through *File, exclusive bool, keep func(string) bool, skip bool) (*Effective, error) {
+	return s.effectiveWith(cp, name, through, exclusive, keep, skip, nil)
 }
 
 // effectiveWith is effective; with st, the entries of the section's own
 // collection are merged and left as placeholders whose places st records
 // (EachEntry merges them again one at a time).
-func (s *Store) effectiveWith(cp ConfigPath, name string, through *File, exclusive bool, keep func(string) bool, st *entryStream) (*Effective, error) {
+func (s *Store) effectiveWith(cp ConfigPath, name string, through *File, exclusive bool, keep func(string) bool, skip bool, st *entryStream) (*Effective, error) {
 	sch, decl, err := s.LookupSection(name, cp)
 	if err != nil {
 		return nil, err
@@ -351,7 +376,7 @@ func (s *Store) effectiveWith(cp ConfigPath, name string, through *File, exclusi
 		}
 		m := &merger{file: in.File, pos: in.source(), level: in.Config, location: loc, defaults: s.defaults}
 		if keep != nil {
-			m.keepRoot, m.keep = eff.Root, keep
+			m.keepRoot, m.keep, m.skip = eff.Root, keep, skip
 		}
 		if st != nil {
 			m.dropRoot, m.stream, m.inst = eff.Root, st, len(st.mergers)
@@ -360,15 +385,6 @@ func (s *Store) effectiveWith(cp ConfigPath, name string, through *File, exclusi
 		if err := m.mergeElement(eff.Root, in.Element); err != nil {
 			return nil, err
 		}
-	}
-	if keep != nil {
-		kept := eff.Root.Items[:0:0]
-		for _, it := range eff.Root.Items {
-			if !it.placeholder {
-				kept = append(kept, it)
-			}
-		}
-		eff.Root.Items = kept
 	}
 	if st != nil {
 		return eff, nil // EachEntry applies the defaults, entry by entry
@@ -388,6 +404,9 @@ func applyCollectionDefaults(e *EffElement) {
 	if e.Schema != nil && e.Schema.Collection != nil {
 		def := e.Child(e.Schema.Collection.DefaultElement)
 		for _, it := range e.Items {
+			if it.placeholder {
+				continue
+			}
 			entryDefaults(e, def, it)
 		}
 	}
@@ -395,7 +414,9 @@ func applyCollectionDefaults(e *EffElement) {
 		applyCollectionDefaults(c)
 	}
 	for _, it := range e.Items {
-		applyCollectionDefaults(it)
+		if !it.placeholder {
+			applyCollectionDefaults(it)
+		}
 	}
 }
 
@@ -632,6 +653,7 @@ type merger struct {
 	// are merged (EffectiveEntries); the others become placeholders.
 	keepRoot *EffElement
 	keep     func(key string) bool
+	skip     bool // the others are left out, not placeholders
 	// dropRoot, when set, is a collection whose entries are merged (so
 	// every error shows, in file order) and then kept only as placeholders
 	// (shrink): validate and the streaming iterator (stream.go).
@@ -765,6 +787,9 @@ func (m *merger) mergeChild(eff *EffElement, c *xmldoc.Element, sch *section.Ele
 		var err error
 		switch {
 		case eff == m.keepRoot && !m.keep(firstKey(coll, c)):
+			if m.skip {
+				return nil
+			}
 			item, err = m.placeholder(coll, c)
 		case eff == m.dropRoot:
 			item, err = m.dropEntry(coll, c)

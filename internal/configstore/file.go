@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"sync"
 
 	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
 )
@@ -25,6 +26,38 @@ type File struct {
 
 	store *Store // resolves configSource references; nil for a stand-in file
 	host  *File  // for a configSource file: the file that refers to it
+
+	joins joinMemo // <location> paths joined to ConfigPath (wantPath)
+}
+
+// joinMemo remembers the levels of <location> paths: each lookup of a
+// section (several per edit) goes through every <location> of the file,
+// 10,000 in a file of 10,000 sites, and parsing each path again was a
+// good part of an object edit's time.
+type joinMemo struct {
+	mu sync.Mutex
+	m  map[string]ConfigPath
+}
+
+// join is f.ConfigPath.Join(p), remembered when it succeeds.
+func (f *File) join(p string) (ConfigPath, error) {
+	f.joins.mu.Lock()
+	cp, ok := f.joins.m[p]
+	f.joins.mu.Unlock()
+	if ok {
+		return cp, nil
+	}
+	cp, err := f.ConfigPath.Join(p)
+	if err != nil {
+		return cp, err
+	}
+	f.joins.mu.Lock()
+	if f.joins.m == nil {
+		f.joins.m = map[string]ConfigPath{}
+	}
+	f.joins.m[p] = cp
+	f.joins.mu.Unlock()
+	return cp, nil
 }
 
 // Host returns, for a file a section refers to with configSource, the
@@ -214,7 +247,7 @@ func (f *File) wantPath(want func(ConfigPath) bool) func(string, bool) bool {
 		if want == nil {
 			return true
 		}
-		cp, err := f.ConfigPath.Join(p)
+		cp, err := f.join(p)
 		return err != nil || want(cp)
 	}
 }

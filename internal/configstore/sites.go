@@ -101,6 +101,45 @@ func (s *Store) Sites() ([]*Site, error) {
 	return out, nil
 }
 
+// SitesWhere is Sites for the sites whose name keep accepts: the others
+// are skipped without being built, so checking the few sites an edit
+// touches stays cheap with many sites.
+func (s *Store) SitesWhere(keep func(name string) bool) ([]*Site, error) {
+	sites, defs, err := s.sitesSection()
+	if err != nil || sites == nil {
+		return nil, err
+	}
+	var out []*Site
+	sites.EachChildWhere("site", "name", func(n string, _ bool) bool { return keep(n) }, func(e *xmldoc.Element) bool {
+		out = append(out, s.readSite(e, defs))
+		return true
+	})
+	return out, nil
+}
+
+// SiteIDs returns every site with its name and id only (no applications,
+// bindings or element), in file order: what choosing or checking a site
+// id needs. The attributes are read from the start tags without building
+// the elements.
+func (s *Store) SiteIDs() ([]*Site, error) {
+	sites, defs, err := s.sitesSection()
+	if err != nil || sites == nil {
+		return nil, err
+	}
+	var names, ids []string
+	none := func(*xmldoc.Element) bool { return true }
+	sites.EachChildWhere("site", "name", func(v string, _ bool) bool { names = append(names, v); return false }, none)
+	sites.EachChildWhere("site", "id", func(v string, _ bool) bool { ids = append(ids, v); return false }, none)
+	if len(ids) != len(names) { // both passes see every <site>
+		return s.Sites()
+	}
+	out := make([]*Site, len(names))
+	for i := range names {
+		out[i] = &Site{Name: names[i], ID: ids[i], File: defs.file}
+	}
+	return out, nil
+}
+
 // FindSite returns the site with the given name (ignoring case), or nil.
 // It reads only that site, so it stays cheap with many sites.
 func (s *Store) FindSite(name string) (*Site, error) {

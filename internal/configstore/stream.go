@@ -77,7 +77,7 @@ func (a entryPos) before(b entryPos) bool {
 // out, and stops early when fn returns false.
 func (s *Store) EachEntry(cp ConfigPath, name string, fn func(item *EffElement) bool) (*Effective, error) {
 	st := &entryStream{at: map[*EffElement]entryPos{}}
-	eff, err := s.effectiveWith(cp, name, nil, false, nil, st)
+	eff, err := s.effectiveWith(cp, name, nil, false, nil, false, st)
 	if err != nil {
 		return nil, err
 	}

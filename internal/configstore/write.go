@@ -118,6 +118,11 @@ func (f *File) pathIs(level ConfigPath) func(string, bool) bool {
 		if last != "" && !strings.EqualFold(lastSegment(p), last) {
 			return false
 		}
+		// At the file's own level only a path of separators and dots
+		// (".", "/") can name it; a path with a name in it is deeper.
+		if last == "" && strings.Trim(p, "/\\.") != "" {
+			return false
+		}
 		cp, err := f.ConfigPath.Join(p)
 		return err == nil && cp.Equal(level)
 	}

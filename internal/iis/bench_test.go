@@ -108,3 +108,52 @@ func BenchmarkEachSite(b *testing.B) {
 		}
 	})
 }
+
+// The /in batches (issue 14): 1,000 records (all sites at 1k) in one change
+// set, as set X /in and add X /in build them.
+func batchSize(n int) int { return min(n, 1000) }
+
+// set site /in: each record moves a site's http binding (a binding removed
+// and one added per site).
+func BenchmarkSetSitesBatch(b *testing.B) {
+	benchModels(b, func(b *testing.B, m *Model, n int) {
+		names := make([]string, batchSize(n))
+		for i := range names {
+			names[i] = "Site" + strconv.Itoa(i+1)
+		}
+		objs, err := m.CandidatesOf(SiteKind, names)
+		if err != nil || len(objs) != len(names) {
+			b.Fatalf("%d sites, %v", len(objs), err)
+		}
+		ed := m.Edit(SiteKind, objs)
+		for i, o := range objs {
+			host := "site" + strconv.Itoa(i+1) + ".example.com"
+			bs, _ := ParseBindings("http/*:8080:" + host + ",https/*:443:" + host)
+			chs, err := m.Update(o, Update{Bindings: bs, HasBindings: true})
+			if err != nil {
+				b.Fatal(err)
+			}
+			ed.add(chs...)
+		}
+		if err := m.Apply(ed); err != nil {
+			b.Fatal(err)
+		}
+	})
+}
+
+// add apppool /in: new pools from records.
+func BenchmarkAddPoolsBatch(b *testing.B) {
+	benchModels(b, func(b *testing.B, m *Model, n int) {
+		recs := make([]*commit.Tree, batchSize(n))
+		for i := range recs {
+			recs[i] = &commit.Tree{Name: "APPPOOL", Attrs: []commit.KeyValue{{Name: "APPPOOL.NAME", Value: "BatchPool" + strconv.Itoa(i)}}}
+		}
+		ed, err := m.Import(PoolKind, recs)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := m.Apply(ed); err != nil {
+			b.Fatal(err)
+		}
+	})
+}

@@ -85,13 +85,20 @@ func (m *Model) Apply(ed *Edit) error {
 		return nil
 	}
 	var before []*Site
+	names, some := ed.siteNames()
 	if ed.touchesSites() {
 		var err error
-		if before, err = m.siteKeys(); err != nil {
+		if before, err = m.sitesNamed(names, some); err != nil {
 			return err
 		}
 	}
-	_, err := commit.Apply(m.store, commit.Request{Section: ed.Section, Level: ed.Level, Commit: ed.Commit, Changes: ed.Changes})
+	checked := ed.Level.IsServer() && m.keysStillChecked(ed.Section)
+	req := commit.Request{Section: ed.Section, Level: ed.Level, Commit: ed.Commit, Changes: ed.Changes, KeysChecked: checked}
+	if rev, ok := m.store.AppHost().Revision(); checked && ok && m.seen != nil && m.seenRev == rev+1 && strings.EqualFold(m.seen.Section, ed.Section) {
+		req.Seen, req.SeenKeep = m.seen, m.seenKeep
+	}
+	m.seen, m.seenKeep = nil, nil // Apply may change it
+	_, err := commit.Apply(m.store, req)
 	clear(m.effs)
 	var ua *configstore.UnknownAttributeError
 	if errors.As(err, &ua) {
@@ -106,7 +113,52 @@ func (m *Model) Apply(ed *Edit) error {
 	if err != nil || before == nil {
 		return err
 	}
-	return m.checkNewBindings(before)
+	now, err := m.sitesNamed(names, some)
+	if err != nil {
+		return err
+	}
+	return checkNewBindings(before, now)
+}
+
+// siteNames returns the names (lower case) of the sites a change set of
+// the sites section reaches: each change starts at a site named by its
+// name, and a rename adds the new name. false when one does not, so every
+// site must be read.
+func (ed *Edit) siteNames() (map[string]bool, bool) {
+	if !strings.EqualFold(ed.Section, SitesSection) {
+		return nil, false
+	}
+	names := map[string]bool{}
+	for _, c := range ed.Changes {
+		name, ok := "", false
+		if len(c.Path) > 0 && c.Path[0].Selector != nil && c.Path[0].Selector.Pos.Kind == commit.PosNone {
+			for _, kv := range c.Path[0].Selector.Keys {
+				if strings.EqualFold(kv.Name, "name") {
+					name, ok = kv.Value, true
+				}
+			}
+		}
+		if !ok {
+			return nil, false
+		}
+		names[strings.ToLower(name)] = true
+		if len(c.Path) == 2 && c.Path[1].Selector == nil && strings.EqualFold(c.Path[1].Name, "name") {
+			names[strings.ToLower(c.Value)] = true
+		}
+	}
+	return names, true
+}
+
+// sitesNamed reads the sites of names raw (with some), or every site.
+func (m *Model) sitesNamed(names map[string]bool, some bool) ([]*Site, error) {
+	if !some {
+		return m.siteKeys()
+	}
+	raw, err := m.store.SitesWhere(func(n string) bool { return names[strings.ToLower(n)] })
+	if err != nil {
+		return nil, err
+	}
+	return sitesOfRaw(raw), nil
 }
 
 func (ed *Edit) touchesSites() bool {
@@ -163,7 +215,13 @@ func (m *Model) Update(o *Object, u Update) ([]commit.Change, error) {
 // checkRename rejects setting an object's key (name of sites and pools,
 // path of applications and virtual directories) to one a sibling has.
 func (m *Model) checkRename(o *Object, v string) error {
-	all, err := m.Objects(o.Kind)
+	// The candidates are enough: a site or pool named v, or o's siblings
+	// (the applications and directories of o's site).
+	id := o.Name
+	if o.Kind == SiteKind || o.Kind == PoolKind {
+		id = v
+	}
+	all, err := m.Candidates(o.Kind, id)
 	if err != nil {
 		return err
 	}

@@ -76,6 +76,9 @@ func TestNextSiteID(t *testing.T) {
 		if got := NextSiteID(sitesWithIDs(tc.ids...), taken); got != tc.want {
 			t.Errorf("NextSiteID(%v, %v) = %s, want %s", tc.ids, tc.taken, got, tc.want)
 		}
+		if got := newSiteIDIndex(sitesWithIDs(tc.ids...)).next(taken); got != tc.want {
+			t.Errorf("siteIDIndex(%v).next(%v) = %s, want %s", tc.ids, tc.taken, got, tc.want)
+		}
 	}
 }
 
@@ -93,13 +96,15 @@ func TestCheckSiteID(t *testing.T) {
 		{&sites[0].Object, "2", true},
 		{nil, "abc", false}, // the schema reports it
 	} {
-		err := CheckSiteID(sites, tc.self, tc.id)
-		var dk *DuplicateKeyError
-		if got := errors.As(err, &dk); got != tc.dup || err != nil && !got {
-			t.Errorf("CheckSiteID(%q): %v", tc.id, err)
-		}
-		if dk != nil && (dk.Element != "site" || dk.Key != "id" || dk.Value != "2") {
-			t.Errorf("CheckSiteID(%q): fields %+v", tc.id, dk)
+		// The index the batches use answers as CheckSiteID does.
+		for _, err := range []error{CheckSiteID(sites, tc.self, tc.id), newSiteIDIndex(sites).check(tc.self, tc.id)} {
+			var dk *DuplicateKeyError
+			if got := errors.As(err, &dk); got != tc.dup || err != nil && !got {
+				t.Errorf("CheckSiteID(%q): %v", tc.id, err)
+			}
+			if dk != nil && (dk.Element != "site" || dk.Key != "id" || dk.Value != "2") {
+				t.Errorf("CheckSiteID(%q): fields %+v", tc.id, dk)
+			}
 		}
 	}
 }

@@ -212,11 +212,24 @@ type Model struct {
 	store   *configstore.Store
 	effs    map[string]*configstore.Effective
 	runtime StateFunc // nil: no server runs (runtime.go)
+	// checked maps a section to the applicationHost.config revision at
+	// which a read of it checked every entry's keys (commit's KeysChecked).
+	checked map[string]uint64
+	// seen is the last read of a section by CandidatesOf, with the entries
+	// seenKeep accepted: commit starts from it (Request.Seen) while
+	// keysStillChecked.
+	seen     *configstore.Effective
+	seenKeep func(string) bool
+	seenRev  uint64 // applicationHost.config's revision + 1 at that read
+	// ids indexes the site ids at applicationHost.config revision
+	// idsRev-1 (siteIDIndex).
+	ids    *siteIDIndex
+	idsRev uint64
 }
 
 // New returns the model of a store.
 func New(s *configstore.Store) *Model {
-	return &Model{store: s, effs: map[string]*configstore.Effective{}}
+	return &Model{store: s, effs: map[string]*configstore.Effective{}, checked: map[string]uint64{}}
 }
 
 // Store is the store the model reads.
@@ -233,7 +246,22 @@ func (m *Model) section(name string) (*configstore.Effective, error) {
 		return nil, err
 	}
 	m.effs[name] = eff
+	m.keysChecked(name)
 	return eff, nil
+}
+
+// keysChecked notes that a section was just read with every entry's keys
+// checked.
+func (m *Model) keysChecked(name string) {
+	if rev, ok := m.store.AppHost().Revision(); ok {
+		m.checked[strings.ToLower(name)] = rev + 1 // 0 stays "never"
+	}
+}
+
+// keysStillChecked reports whether that read saw the file as it is now.
+func (m *Model) keysStillChecked(name string) bool {
+	rev, ok := m.store.AppHost().Revision()
+	return ok && m.checked[strings.ToLower(name)] == rev+1
 }
 
 // Sites returns every site, in file order.
@@ -248,7 +276,9 @@ func (m *Model) Sites() ([]*Site, error) {
 func (m *Model) sitesOf(eff *configstore.Effective) []*Site {
 	var out []*Site
 	for _, el := range eff.Root.Items {
-		out = append(out, m.siteOf(el))
+		if !el.Placeholder() {
+			out = append(out, m.siteOf(el))
+		}
 	}
 	return out
 }
@@ -335,7 +365,9 @@ func (m *Model) Pools() ([]*AppPool, error) {
 func (m *Model) poolsOf(eff *configstore.Effective) []*AppPool {
 	var out []*AppPool
 	for _, el := range eff.Root.Items {
-		out = append(out, m.poolOf(el))
+		if !el.Placeholder() {
+			out = append(out, m.poolOf(el))
+		}
 	}
 	return out
 }
@@ -403,16 +435,35 @@ func (m *Model) Find(k *Kind, id string) (*Object, error) {
 // or pool id can name, merged alone (configstore.EffectiveEntries), so a
 // lookup does not build every site of a large file.
 func (m *Model) Candidates(k *Kind, id string) ([]*Object, error) {
+	return m.CandidatesOf(k, []string{id})
+}
+
+// CandidatesOf is Candidates for several identifiers at once (the
+// records of a batch), with one merge of their entries.
+func (m *Model) CandidatesOf(k *Kind, ids []string) ([]*Object, error) {
 	if k != SiteKind && k != AppKind && k != VDirKind && k != PoolKind || m.effs[k.Section] != nil {
 		return m.Objects(k)
 	}
-	key := id
-	if k != SiteKind && k != PoolKind {
-		key, _, _ = strings.Cut(id, "/")
+	keys := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		key := id
+		if k != SiteKind && k != PoolKind {
+			key, _, _ = strings.Cut(id, "/")
+		}
+		keys[strings.ToLower(key)] = true
 	}
-	eff, err := m.store.EffectiveEntries(configstore.ServerPath, k.Section, func(v string) bool { return strings.EqualFold(v, key) })
+	keep := func(v string) bool { return keys[strings.ToLower(v)] }
+	// The other entries stay as placeholders with their keys (sitesOf and
+	// poolsOf skip them), so commit can start from this read even to add
+	// an entry (Request.Seen).
+	eff, err := m.store.EffectiveEntriesFor(configstore.ServerPath, k.Section, nil, false, keep, false)
 	if err != nil {
 		return nil, err
+	}
+	m.keysChecked(k.Section)
+	m.seen, m.seenKeep, m.seenRev = eff, keep, 0
+	if rev, ok := m.store.AppHost().Revision(); ok {
+		m.seenRev = rev + 1
 	}
 	switch k {
 	case SiteKind:
@@ -494,11 +545,16 @@ func (m *Model) SitesUnchecked() ([]*Site, error) {
 	if err != nil {
 		return nil, err
 	}
+	return sitesOfRaw(raw), nil
+}
+
+// sitesOfRaw makes Sites of configstore's raw sites.
+func sitesOfRaw(raw []*configstore.Site) []*Site {
 	out := make([]*Site, 0, len(raw))
 	for _, r := range raw {
 		s := &Site{ID: r.ID, Bindings: r.Bindings, Object: Object{Kind: SiteKind, Name: r.Name,
 			ElementPath: commit.Path{keyStep("name", r.Name)}, Site: r.Name}}
 		out = append(out, s)
 	}
-	return out, nil
+	return out
 }

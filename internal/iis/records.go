@@ -84,6 +84,23 @@ func (m *Model) Import(k *Kind, recs []*commit.Tree) (*Edit, error) {
 	ed := newEdit(k.Section, nil)
 	added := map[string]bool{}
 	ids := map[uint64]bool{}
+	// Sites and pools: the entries the records name are merged at once
+	// (the others stand in with their keys), so a batch of 1,000 records
+	// on a file of 10,000 sites neither merges every site nor searches
+	// them for each record.
+	var top *configstore.Effective
+	var taken *siteIDIndex
+	if k == SiteKind || k == PoolKind {
+		names := map[string]bool{}
+		for _, r := range recs {
+			name, _ := k.RecordElement(r).Attr("name")
+			names[strings.ToLower(name)] = true
+		}
+		var err error
+		if top, err = m.entries(k, func(v string) bool { return names[strings.ToLower(v)] }); err != nil {
+			return nil, err
+		}
+	}
 	for _, r := range recs {
 		el := k.RecordElement(r)
 		var parent *configstore.EffElement
@@ -96,13 +113,15 @@ func (m *Model) Import(k *Kind, recs []*commit.Tree) (*Edit, error) {
 				return nil, &InvalidDataError{}
 			}
 			key, site = name, name
-			eff, err := m.section(k.Section)
-			if err != nil {
-				return nil, err
-			}
-			parent = eff.Root
+			parent = top.Root
 			if k == SiteKind {
-				if el, err = m.importedSite(r, el, ids); err != nil {
+				var err error
+				if taken == nil {
+					if taken, err = m.siteIDIndex(); err != nil {
+						return nil, err
+					}
+				}
+				if el, err = importedSite(r, el, ids, taken); err != nil {
 					return nil, err
 				}
 			}
@@ -124,7 +143,14 @@ func (m *Model) Import(k *Kind, recs []*commit.Tree) (*Edit, error) {
 			appPath = ao.Prop("path")
 			key, site, parent, base = VDirName(ao.Site, appPath, path), ao.Site, ao.Element, ao.ElementPath
 		}
-		if o, err := m.Find(k, key); err != nil || o != nil || added[strings.ToLower(key)] {
+		var o *Object
+		var err error
+		if top != nil {
+			o = entryNamed(k, top, key)
+		} else {
+			o, err = m.Find(k, key)
+		}
+		if err != nil || o != nil || added[strings.ToLower(key)] {
 			if err != nil {
 				return nil, err
 			}
@@ -145,17 +171,13 @@ func (m *Model) Import(k *Kind, recs []*commit.Tree) (*Edit, error) {
 // importedSite completes a site element read from a record: an id that is
 // free (the record's, else the next one) and, for a record without nested
 // configuration, its bindings property.
-func (m *Model) importedSite(r, el *commit.Tree, ids map[uint64]bool) (*commit.Tree, error) {
-	sites, err := m.Sites()
-	if err != nil {
-		return nil, err
-	}
+func importedSite(r, el *commit.Tree, ids map[uint64]bool, taken *siteIDIndex) (*commit.Tree, error) {
 	out := &commit.Tree{Name: el.Name, Attrs: append([]commit.KeyValue{}, el.Attrs...), Children: el.Children}
 	id, ok := out.Attr("id")
 	if !ok {
-		id = NextSiteID(sites, ids)
+		id = taken.next(ids)
 		out.Attrs = append(out.Attrs, commit.KeyValue{Name: "id", Value: id})
-	} else if err := CheckSiteID(sites, nil, id); err != nil {
+	} else if err := taken.check(nil, id); err != nil {
 		return nil, err
 	}
 	if n, err := strconv.ParseUint(id, 10, 32); err == nil {
@@ -210,4 +232,104 @@ func (ed *Edit) created(k *Kind, site, appPath string, el *commit.Tree) {
 		name, _ := el.Attr("name")
 		ed.done(k, name, Added)
 	}
+}
+
+// entries is the server-level section of kind k with the entries whose
+// name keep accepts merged, the others' keys checked (EffectiveEntries),
+// or the whole section when the model has it.
+func (m *Model) entries(k *Kind, keep func(string) bool) (*configstore.Effective, error) {
+	if eff := m.effs[k.Section]; eff != nil {
+		return eff, nil
+	}
+	eff, err := m.store.EffectiveEntries(configstore.ServerPath, k.Section, keep)
+	if err != nil {
+		return nil, err
+	}
+	m.keysChecked(k.Section)
+	return eff, nil
+}
+
+// entryNamed is the site or pool of eff named name (ignoring case), or nil.
+func entryNamed(k *Kind, eff *configstore.Effective, name string) *Object {
+	for _, it := range eff.Root.Items {
+		if strings.EqualFold(attrValue(it, "name"), name) {
+			return &Object{Kind: k, Name: name, Element: it}
+		}
+	}
+	return nil
+}
+
+// siteIDIndex answers NextSiteID and CheckSiteID for many sites and
+// records without going through every site for each.
+type siteIDIndex struct {
+	used  map[uint64][]string // site names by id, as CheckSiteID reads ids
+	max   uint64              // the highest id as NextSiteID reads them
+	names []string            // every site's name
+}
+
+func newSiteIDIndex(sites []*Site) *siteIDIndex {
+	x := &siteIDIndex{used: map[uint64][]string{}}
+	for _, s := range sites {
+		x.names = append(x.names, s.Name)
+		if n, err := strconv.ParseUint(s.ID, 10, 64); err == nil {
+			x.used[n] = append(x.used[n], s.Name)
+		}
+		if n, err := strconv.ParseUint(s.ID, 10, 32); err == nil && n > x.max {
+			x.max = n
+		}
+	}
+	return x
+}
+
+// siteIDIndex returns the index of the site ids in the file as it is,
+// read once for the edits made before the file changes (the records of
+// a batch).
+func (m *Model) siteIDIndex() (*siteIDIndex, error) {
+	rev, ok := m.store.AppHost().Revision()
+	if m.ids != nil && ok && m.idsRev == rev+1 {
+		return m.ids, nil
+	}
+	sites, err := m.siteIDs()
+	if err != nil {
+		return nil, err
+	}
+	m.ids, m.idsRev = newSiteIDIndex(sites), 0
+	if ok {
+		m.idsRev = rev + 1
+	}
+	return m.ids, nil
+}
+
+// hasName reports whether a site has the name, ignoring case.
+func (x *siteIDIndex) hasName(name string) bool {
+	for _, n := range x.names {
+		if strings.EqualFold(n, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// next is NextSiteID: one more than the highest id in use or in taken.
+func (x *siteIDIndex) next(taken map[uint64]bool) string {
+	m := x.max
+	for n := range taken {
+		m = maxU(m, n)
+	}
+	return strconv.FormatUint(m+1, 10)
+}
+
+// check is CheckSiteID: the id must not be another site's than self's
+// (nil for a new site).
+func (x *siteIDIndex) check(self *Object, id string) error {
+	n, err := strconv.ParseUint(strings.TrimSpace(id), 10, 64)
+	if err != nil {
+		return nil
+	}
+	for _, name := range x.used[n] {
+		if self == nil || !strings.EqualFold(name, self.Name) {
+			return &DuplicateKeyError{Element: "site", Key: "id", Value: strconv.FormatUint(n, 10)}
+		}
+	}
+	return nil
 }

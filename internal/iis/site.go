@@ -147,17 +147,17 @@ type NewSite struct {
 // AddSite returns the change set that adds a site. Its Base is the site's
 // element, for further attributes.
 func (m *Model) AddSite(n NewSite) (*Edit, error) {
-	sites, err := m.siteKeys()
+	ids, err := m.siteIDIndex()
 	if err != nil {
 		return nil, err
 	}
-	if o, _ := m.Find(SiteKind, n.Name); o != nil {
+	if m.siteExists(n.Name, ids) {
 		return nil, &ExistsError{Object: SiteKind.Name, ID: n.Name}
 	}
 	id := n.ID
 	if !n.HasID {
-		id = NextSiteID(sites, nil)
-	} else if err := CheckSiteID(sites, nil, id); err != nil {
+		id = ids.next(nil)
+	} else if err := ids.check(nil, id); err != nil {
 		return nil, err
 	}
 	site := commit.Path{keyStep("name", n.Name)}
@@ -175,6 +175,17 @@ func (m *Model) AddSite(n NewSite) (*Edit, error) {
 	return ed, nil
 }
 
+// siteExists reports whether a site has the name (ignoring case): from the
+// id index's names, unless the model has merged the section; errors of
+// the file are left to the edit to report.
+func (m *Model) siteExists(name string, ids *siteIDIndex) bool {
+	if m.effs[SitesSection] != nil {
+		o, _ := m.Find(SiteKind, name)
+		return o != nil
+	}
+	return ids.hasName(name)
+}
+
 // rootVDir adds the root virtual directory "/" of an application.
 func rootVDir(app commit.Path, phys string) commit.Change {
 	return commit.Change{Kind: commit.Add, Path: under(app, commit.Step{Selector: &commit.Selector{Keys: []commit.KeyValue{{Name: "path", Value: "/"}, {Name: "physicalPath", Value: phys}}}})}
@@ -189,6 +200,19 @@ func (m *Model) siteKeys() ([]*Site, error) {
 		return m.Sites()
 	}
 	return m.SitesUnchecked()
+}
+
+// siteIDs is siteKeys for names and ids only, which the id rules need: the
+// raw read skips every site's applications and bindings.
+func (m *Model) siteIDs() ([]*Site, error) {
+	if m.effs[SitesSection] != nil {
+		return m.Sites()
+	}
+	raw, err := m.store.SiteIDs()
+	if err != nil {
+		return nil, err
+	}
+	return sitesOfRaw(raw), nil
 }
 
 // recordAttr is an attribute of the /in record of a SITE (not of one of
@@ -217,16 +241,16 @@ func siteBindings(o *Object) []Binding {
 // siteUpdate is the SITE part of Update: an id must be free, and
 // /bindings: (or a record's bindings) replaces the list.
 func (m *Model) siteUpdate(o *Object, u Update) ([]commit.Change, error) {
-	var sites []*Site
+	var ids *siteIDIndex
 	if _, rid := recordAttr(u.Record, "SITE.ID"); u.HasID || rid {
 		var err error
-		if sites, err = m.siteKeys(); err != nil {
+		if ids, err = m.siteIDIndex(); err != nil {
 			return nil, err
 		}
 	}
 	if r := u.Record; r != nil && strings.EqualFold(r.Name, SiteKind.Name) && r.Child(SiteKind.Element) == nil {
 		if rid, ok := r.Attr("SITE.ID"); ok {
-			if err := CheckSiteID(sites, o, rid); err != nil {
+			if err := ids.check(o, rid); err != nil {
 				return nil, err
 			}
 		}
@@ -239,7 +263,7 @@ func (m *Model) siteUpdate(o *Object, u Update) ([]commit.Change, error) {
 		}
 	}
 	if u.HasID {
-		if err := CheckSiteID(sites, o, u.ID); err != nil {
+		if err := ids.check(o, u.ID); err != nil {
 			return nil, err
 		}
 	}
@@ -251,15 +275,12 @@ func (m *Model) siteUpdate(o *Object, u Update) ([]commit.Change, error) {
 
 // checkNewBindings validates what an edit did to sites beyond the schema:
 // every binding that is new must have valid binding information (IP:port:host
-// for http and https). before holds the sites before the edit.
-func (m *Model) checkNewBindings(before []*Site) error {
+// for http and https). before holds the sites before the edit, now the
+// same sites (or every site) after it.
+func checkNewBindings(before, now []*Site) error {
 	had := map[string][]Binding{}
 	for _, s := range before {
 		had[strings.ToLower(s.Name)] = s.bindings()
-	}
-	now, err := m.siteKeys()
-	if err != nil {
-		return err
 	}
 	for _, s := range now {
 		for _, b := range s.bindings() {

@@ -1020,6 +1020,35 @@ func (e *Element) InsertBefore(c, ref *Element) {
 	panic("xmldoc: InsertBefore: ref is not a child")
 }
 
+// InsertAllBefore is InsertBefore for several elements, in order, with one
+// copy of the content list (a batch adding 1,000 entries would otherwise
+// copy it 1,000 times).
+func (e *Element) InsertAllBefore(cs []*Element, ref *Element) {
+	if ref.parent != e {
+		panic("xmldoc: InsertAllBefore: ref is not a child")
+	}
+	ref.pin()
+	for i, n := range e.nodes {
+		if n.el != ref {
+			continue
+		}
+		ind := ref.Indent()
+		nodes := make([]node, 0, len(e.nodes)+2*len(cs))
+		nodes = append(nodes, e.nodes[:i]...)
+		for _, c := range cs {
+			e.attach(c, ind)
+			nodes = append(nodes, node{el: c})
+			if e.start >= 0 {
+				nodes = append(nodes, newText(e.newline()+ind))
+			}
+		}
+		e.nodes = append(nodes, e.nodes[i:]...)
+		e.markContent()
+		return
+	}
+	panic("xmldoc: InsertAllBefore: ref is not a child")
+}
+
 // RemoveChild detaches the child element c together with the line break and
 // indentation that preceded it.
 func (e *Element) RemoveChild(c *Element) {
