@@ -124,6 +124,12 @@ for n in $SIZES; do
 		"set site /in ($batch records)#$OUT/sites-set.xml#$A list site Site$batch -apphostconfig:$W | grep -q 'http/\*:8080:'#xmlstarlet ed -u \"$S/site[$siteBatch]/bindings/binding[@protocol='http']/@bindingInformation\" -x \"concat('*:8080:', substring-after(substring-after(., ':'), ':'))\" $BASE#[ \"\$(xmlstarlet sel -t -v \"count($S/site[$siteBatch]/bindings/binding[starts-with(@bindingInformation,'*:8080:')])\" $X)\" = $batch ]#set site" \
 		"add apppool /in ($batch records)#$OUT/pools-add.xml#$A list apppool BatchPool$batch -apphostconfig:$W#xmlstarlet ed $xadd $BASE#[ \"\$(xmlstarlet sel -t -v \"count($P/add[starts-with(@name,'BatchPool')])\" $X)\" = $batch ]#add apppool" \
 		"validate config#/dev/null###"
+	# fields SPEC: the #-separated fields of one row.
+	fields() {
+		IFS='#' read -r cmd in acheck xcmd xcheck single <<-EOT
+		$1
+		EOT
+	}
 	# The runs go round the rows (every row once per round), so that the
 	# load of a shared machine falls on all rows alike; each edit is
 	# checked after its last run.
@@ -133,9 +139,7 @@ for n in $SIZES; do
 		i=0
 		for spec in "$@"; do
 			i=$((i + 1))
-			IFS='#' read -r cmd in acheck xcmd xcheck single <<-EOT
-			$spec
-			EOT
+			fields "$spec"
 			case $cmd in
 			*"/in ("*) args=${cmd%% (*} ;;
 			*) args=$cmd ;;
@@ -153,9 +157,7 @@ for n in $SIZES; do
 	i=0
 	for spec in "$@"; do
 		i=$((i + 1))
-		IFS='#' read -r cmd in acheck xcmd xcheck single <<-EOT
-		$spec
-		EOT
+		fields "$spec"
 		ms=$(median "$R/a$i.ms")
 		kb=$(largest "$R/a$i.kb")
 		[ -z "$base_ms" ] && base_ms=$ms
