@@ -997,35 +997,21 @@ func (e *Element) AppendChild(c *Element) {
 // InsertBefore adds c just before the child element ref, with ref's
 // indentation.
 func (e *Element) InsertBefore(c, ref *Element) {
-	if ref.parent != e {
-		panic("xmldoc: InsertBefore: ref is not a child")
-	}
-	ref.pin()
-	for i, n := range e.nodes {
-		if n.el != ref {
-			continue
-		}
-		ind := ref.Indent()
-		e.attach(c, ind)
-		nodes := make([]node, 0, len(e.nodes)+2)
-		nodes = append(nodes, e.nodes[:i]...)
-		nodes = append(nodes, node{el: c})
-		if e.start >= 0 {
-			nodes = append(nodes, newText(e.newline()+ind))
-		}
-		e.nodes = append(nodes, e.nodes[i:]...)
-		e.markContent()
-		return
-	}
-	panic("xmldoc: InsertBefore: ref is not a child")
+	e.insertBefore([]*Element{c}, ref, "InsertBefore")
 }
 
 // InsertAllBefore is InsertBefore for several elements, in order, with one
 // copy of the content list (a batch adding 1,000 entries would otherwise
 // copy it 1,000 times).
 func (e *Element) InsertAllBefore(cs []*Element, ref *Element) {
+	e.insertBefore(cs, ref, "InsertAllBefore")
+}
+
+// insertBefore is InsertBefore and InsertAllBefore; op names the caller in
+// the panic.
+func (e *Element) insertBefore(cs []*Element, ref *Element, op string) {
 	if ref.parent != e {
-		panic("xmldoc: InsertAllBefore: ref is not a child")
+		panic("xmldoc: " + op + ": ref is not a child")
 	}
 	ref.pin()
 	for i, n := range e.nodes {
@@ -1046,7 +1032,7 @@ func (e *Element) InsertAllBefore(cs []*Element, ref *Element) {
 		e.markContent()
 		return
 	}
-	panic("xmldoc: InsertAllBefore: ref is not a child")
+	panic("xmldoc: " + op + ": ref is not a child")
 }
 
 // RemoveChild detaches the child element c together with the line break and
