@@ -139,10 +139,8 @@ func appendItem(parent *xmldoc.Element, coll *section.Collection, els ...*xmldoc
 		return true
 	})
 	switch {
-	case next != nil && len(els) > 1:
-		parent.InsertAllBefore(els, next)
 	case next != nil:
-		parent.InsertBefore(els[0], next)
+		parent.InsertAllBefore(els, next)
 	default:
 		for _, el := range els {
 			parent.AppendChild(el)
