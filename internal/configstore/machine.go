@@ -78,14 +78,8 @@ func (s *Store) openTop(opts Options, apphost string) error {
 	if err := s.machine.declared.readDeclarations(mp, s.machine.docOrEmpty()); err != nil {
 		return err
 	}
-	s.webroot.declared = s.machine.declared
-	if s.webroot.doc != nil && s.webroot.doc.Root().Child("configSections") != nil {
-		s.webroot.declared = s.machine.declared.clone()
-		if err := s.webroot.declared.readDeclarations(wp, s.webroot.doc); err != nil {
-			return err
-		}
-	}
-	return nil
+	s.webroot.declared, err = s.machine.declared.below(s.webroot)
+	return err
 }
 
 // docOrEmpty is the file's document, or an empty one for a missing file.

@@ -65,6 +65,17 @@ func (r *Registry) clone() *Registry {
 	return c
 }
 
+// below returns the declarations a file sees: r itself when the file has no
+// <configSections>, else a copy of r with the file's declarations added
+// (returned with the error too, as far as it was read).
+func (r *Registry) below(f *File) (*Registry, error) {
+	if f.doc == nil || f.doc.Root().Child("configSections") == nil {
+		return r, nil
+	}
+	c := r.clone()
+	return c, c.readDeclarations(f.Path, f.doc)
+}
+
 // readDeclarations adds the <configSections> of a document. A lower file may
 // declare new sections but not redeclare ones from above.
 func (r *Registry) readDeclarations(file string, doc *xmldoc.Document) error {

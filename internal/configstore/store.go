@@ -335,12 +335,7 @@ func (s *Store) Chain(cp ConfigPath) ([]*File, error) {
 			return nil, err
 		}
 		if f.declared == nil {
-			declared := reg
-			var err error
-			if f.doc != nil && f.doc.Root().Child("configSections") != nil {
-				declared = reg.clone()
-				err = declared.readDeclarations(f.Path, f.doc)
-			}
+			declared, err := reg.below(f)
 			if err == nil && !s.validating {
 				err = declared.checkSections(f)
 			}

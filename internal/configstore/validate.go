@@ -271,13 +271,9 @@ func ValidateWebConfig(path string, opts Options) (*Report, error) {
 		v.add(err, nil)
 		return v.report(), nil
 	}
-	f.declared = s.apphost.declared
-	if f.doc.Root().Child("configSections") != nil {
-		f.declared = s.apphost.declared.clone()
-		if err := f.declared.readDeclarations(f.Path, f.doc); err != nil {
-			v.add(err, f)
-			return v.report(), nil
-		}
+	if f.declared, err = s.apphost.declared.below(f); err != nil {
+		v.add(err, f)
+		return v.report(), nil
 	}
 	v.file(f, []*File{s.apphost, f})
 	return v.report(), nil
