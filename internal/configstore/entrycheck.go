@@ -48,10 +48,8 @@ func (m *merger) quickEntry(coll *section.Collection, c *xmldoc.Element) *EffEle
 			continue
 		}
 		a := EffAttr{Name: as.Name, Value: defaultValue(as), Schema: as}
-		for _, s := range attrs {
-			if s.schema == as {
-				a.Value, a.Set = s.value, true
-			}
+		if v, ok := valueOf(attrs, as); ok {
+			a.Value, a.Set = v, true
 		}
 		vals = append(vals, a)
 	}
@@ -265,17 +263,22 @@ func hasRequired(sch *section.Element, set []setAttr) bool {
 		if !a.Required {
 			continue
 		}
-		found := false
-		for _, s := range set {
-			if s.schema == a {
-				found = true
-			}
-		}
-		if !found {
+		if _, found := valueOf(set, a); !found {
 			return false
 		}
 	}
 	return true
+}
+
+// valueOf returns the value set gives attribute as (element keeps one
+// setAttr per attribute), and whether it sets it.
+func valueOf(set []setAttr, as *section.Attribute) (string, bool) {
+	for _, s := range set {
+		if s.schema == as {
+			return s.value, true
+		}
+	}
+	return "", false
 }
 
 // eachKey calls fn with each of indexKeys of an entry of schema item
@@ -296,10 +299,8 @@ func (q *quickScratch) eachKey(coll *section.Collection, item *section.Element, 
 		if as == nil {
 			return "", false
 		}
-		for _, s := range set {
-			if s.schema == as {
-				return s.value, true
-			}
+		if v, ok := valueOf(set, as); ok {
+			return v, true
 		}
 		return defaultValue(as), true
 	}
