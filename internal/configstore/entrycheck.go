@@ -53,10 +53,7 @@ func (m *merger) quickEntry(coll *section.Collection, c *xmldoc.Element) *EffEle
 		}
 		vals = append(vals, a)
 	}
-	p.Attrs = make([]*EffAttr, len(vals))
-	for i := range vals {
-		p.Attrs[i] = &vals[i]
-	}
+	p.Attrs = attrPointers(vals)
 	return p
 }
 

@@ -24,11 +24,18 @@ func (m *merger) shrink(coll *section.Collection, item *EffElement) *EffElement 
 			attrs = append(attrs, EffAttr{Name: a.Name, Value: a.Value, Set: a.Set, Schema: a.Schema})
 		}
 	}
-	p.Attrs = make([]*EffAttr, len(attrs))
-	for i := range attrs {
-		p.Attrs[i] = &attrs[i]
-	}
+	p.Attrs = attrPointers(attrs)
 	return p
+}
+
+// attrPointers points at each of attrs (a placeholder's attributes, in
+// one allocation).
+func attrPointers(attrs []EffAttr) []*EffAttr {
+	out := make([]*EffAttr, len(attrs))
+	for i := range attrs {
+		out[i] = &attrs[i]
+	}
+	return out
 }
 
 // dropEntry checks an entry of dropRoot and returns its placeholder:
