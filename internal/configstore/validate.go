@@ -950,9 +950,8 @@ type declSchema struct {
 type mergedUp struct {
 	root  *EffElement
 	err   error
-	from  *SectionInstance   // the instance err is about
-	locks bool               // some element of root carries locks
-	insts []*SectionInstance // what it merges
+	from  *SectionInstance // the instance err is about
+	locks bool             // some element of root carries locks
 }
 
 // inherited merges insts (in order, from the schema defaults) or returns
@@ -967,8 +966,7 @@ func (v *validator) inherited(sch *section.Section, insts []*SectionInstance) *m
 		return up
 	}
 	key := string(buf)
-	insts = slices.Clone(insts) // kept: the caller's slice is reused
-	up := &mergedUp{root: v.s.defaults.newEffElement(sch.Root.Name, sch.Root), insts: insts}
+	up := &mergedUp{root: v.s.defaults.newEffElement(sch.Root.Name, sch.Root)}
 	for _, o := range insts {
 		if err := v.merge(up.root, o); err != nil {
 			up.err, up.from = err, o
