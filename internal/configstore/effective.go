@@ -370,11 +370,7 @@ func (s *Store) effectiveWith(cp ConfigPath, name string, through *File, exclusi
 	eff.Instances = insts
 	eff.Root = s.defaults.newEffElement(sch.Root.Name, sch.Root)
 	for _, in := range insts {
-		loc := ""
-		if in.Location != nil {
-			loc = in.Location.Path
-		}
-		m := &merger{file: in.File, pos: in.source(), level: in.Config, location: loc, defaults: s.defaults}
+		m := s.mergerFor(in)
 		if keep != nil {
 			m.keepRoot, m.keep, m.skip = eff.Root, keep, skip
 		}
@@ -666,6 +662,15 @@ type merger struct {
 	stream *entryStream
 	inst   int
 	ord    int
+}
+
+// mergerFor returns a merger of one section instance.
+func (s *Store) mergerFor(in *SectionInstance) *merger {
+	loc := ""
+	if in.Location != nil {
+		loc = in.Location.Path
+	}
+	return &merger{file: in.File, pos: in.source(), level: in.Config, location: loc, defaults: s.defaults}
 }
 
 func (m *merger) origin(e *xmldoc.Element, attr string) *Origin {

@@ -1001,11 +1001,8 @@ func (v *validator) idOf(o *SectionInstance) int {
 // collection are checked and then dropped (shrink): 50,000 merged sites
 // are never held at once.
 func (v *validator) merge(root *EffElement, o *SectionInstance) error {
-	loc := ""
-	if o.Location != nil {
-		loc = o.Location.Path
-	}
-	m := &merger{file: o.File, pos: o.source(), level: o.Config, location: loc, defaults: v.s.defaults, dropRoot: root, exact: v.exact}
+	m := v.s.mergerFor(o)
+	m.dropRoot, m.exact = root, v.exact
 	return m.mergeElement(root, o.Element)
 }
 
