@@ -285,18 +285,15 @@ func newSiteIDIndex(sites []*Site) *siteIDIndex {
 // read once for the edits made before the file changes (the records of
 // a batch).
 func (m *Model) siteIDIndex() (*siteIDIndex, error) {
-	rev, ok := m.store.AppHost().Revision()
-	if m.ids != nil && ok && m.idsRev == rev+1 {
+	st := m.appHostStamp()
+	if m.ids != nil && st != 0 && m.idsRev == st {
 		return m.ids, nil
 	}
 	sites, err := m.siteIDs()
 	if err != nil {
 		return nil, err
 	}
-	m.ids, m.idsRev = newSiteIDIndex(sites), 0
-	if ok {
-		m.idsRev = rev + 1
-	}
+	m.ids, m.idsRev = newSiteIDIndex(sites), st
 	return m.ids, nil
 }
 
