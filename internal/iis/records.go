@@ -259,11 +259,11 @@ func entryNamed(k *Kind, eff *configstore.Effective, name string) *Object {
 	return nil
 }
 
-// siteIDIndex answers NextSiteID and CheckSiteID for many sites and
-// records without going through every site for each.
+// siteIDIndex answers NextSiteID and CheckSiteID (which use it) for many
+// sites and records without going through every site for each.
 type siteIDIndex struct {
-	used  map[uint64][]string // site names by id, as CheckSiteID reads ids
-	max   uint64              // the highest id as NextSiteID reads them
+	used  map[uint64][]string // site names by id (any 64-bit number)
+	max   uint64              // the highest id that fits in 32 bits
 	names []string            // every site's name
 }
 
