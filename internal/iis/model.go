@@ -450,7 +450,7 @@ func (m *Model) Candidates(k *Kind, id string) ([]*Object, error) {
 // CandidatesOf is Candidates for several identifiers at once (the
 // records of a batch), with one merge of their entries.
 func (m *Model) CandidatesOf(k *Kind, ids []string) ([]*Object, error) {
-	if k != SiteKind && k != AppKind && k != VDirKind && k != PoolKind || m.effs[k.Section] != nil {
+	if m.readsWhole(k) {
 		return m.Objects(k)
 	}
 	keys := make(map[string]bool, len(ids))
