@@ -138,8 +138,13 @@ func lines(s string) string {
 	if !strings.HasSuffix(s, "\n") {
 		s += "\n"
 	}
+	return platformEOL(s)
+}
+
+// platformEOL turns s's line breaks into the platform's line ending.
+func platformEOL(s string) string {
 	if runtime.GOOS == "windows" {
-		s = strings.ReplaceAll(s, "\n", "\r\n")
+		return strings.ReplaceAll(s, "\n", "\r\n")
 	}
 	return s
 }

@@ -135,7 +135,8 @@ func (c *invocation) inputTargets(m *iis.Model, k *objKind) ([]*iis.Object, []*c
 		all, err = m.CandidatesOf(k.Kind, names)
 		byName = map[string][]*iis.Object{}
 		for _, o := range all {
-			byName[strings.ToLower(o.Name)] = append(byName[strings.ToLower(o.Name)], o)
+			n := strings.ToLower(o.Name)
+			byName[n] = append(byName[n], o)
 		}
 	} else {
 		all, err = m.Objects(k.Kind)

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
-	"runtime"
 	"strings"
 
 	"github.com/appcmd-project/appcmd/internal/commit"
@@ -56,12 +55,7 @@ func (p *objectPrinter) write(s string) {
 	p.started, p.nl = true, len(s)-len(body)
 }
 
-func (p *objectPrinter) raw(s string) {
-	if runtime.GOOS == "windows" {
-		s = strings.ReplaceAll(s, "\n", "\r\n")
-	}
-	p.w.WriteString(s)
-}
+func (p *objectPrinter) raw(s string) { p.w.WriteString(platformEOL(s)) }
 
 // add writes one object.
 func (p *objectPrinter) add(o *iis.Object) error {

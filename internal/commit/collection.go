@@ -479,8 +479,6 @@ func (ed *editor) removeItem(p Path) error {
 			ed.rootKeys = nil
 			if owner == root {
 				ed.byKey = nil
-			}
-			if owner == root {
 				ed.sec = nil // the last entry gone prunes the section element
 			}
 			ed.keepView = true

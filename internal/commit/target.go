@@ -48,7 +48,7 @@ func ResolveTarget(s *configstore.Store, cp configstore.ConfigPath, commit strin
 		return fileTarget(s, cp, cp)
 	case c == "apphost" || strings.EqualFold(commit, configstore.AppHostRoot):
 		if cp.AboveAppHost() {
-			return nil, &TargetError{Message: fmt.Sprintf("Cannot commit changes for %s at %s: the commit path must be the path itself or one of its parents", cp, configstore.AppHostRoot)}
+			return nil, notParentError(cp, configstore.AppHostRoot)
 		}
 		return &Target{File: s.AppHost(), Level: cp}, nil
 	case c == "site":
@@ -87,7 +87,7 @@ func ResolveTarget(s *configstore.Store, cp configstore.ConfigPath, commit strin
 			return nil, &TargetError{Message: fmt.Sprintf("Invalid commit path %q. Use url, site, app, parent, apphost, webroot, machine or a config path such as %s/Default Web Site", commit, configstore.AppHostRoot)}
 		}
 		if !at.Contains(cp) {
-			return nil, &TargetError{Message: fmt.Sprintf("Cannot commit changes for %s at %s: the commit path must be the path itself or one of its parents", cp, at)}
+			return nil, notParentError(cp, at.String())
 		}
 		if at.IsServer() {
 			return &Target{File: s.AppHost(), Level: cp}, nil
@@ -121,10 +121,15 @@ func fileTarget(s *configstore.Store, cp, at configstore.ConfigPath) (*Target, e
 // <location path="site/...">.
 func topTarget(f *configstore.File, cp configstore.ConfigPath) (*Target, error) {
 	if !f.ConfigPath.Contains(cp) {
-		return nil, &TargetError{Message: fmt.Sprintf("Cannot commit changes for %s at %s: the commit path must be the path itself or one of its parents", cp, f.ConfigPath)}
+		return nil, notParentError(cp, f.ConfigPath.String())
 	}
 	if cp.IsServer() {
 		return &Target{File: f, Level: f.ConfigPath}, nil
 	}
 	return &Target{File: f, Level: cp}, nil
+}
+
+// notParentError refuses a commit path that is not cp or one of its parents.
+func notParentError(cp configstore.ConfigPath, at string) *TargetError {
+	return &TargetError{Message: fmt.Sprintf("Cannot commit changes for %s at %s: the commit path must be the path itself or one of its parents", cp, at)}
 }

@@ -94,7 +94,7 @@ func (m *Model) Apply(ed *Edit) error {
 	}
 	checked := ed.Level.IsServer() && m.keysStillChecked(ed.Section)
 	req := commit.Request{Section: ed.Section, Level: ed.Level, Commit: ed.Commit, Changes: ed.Changes, KeysChecked: checked}
-	if rev, ok := m.store.AppHost().Revision(); checked && ok && m.seen != nil && m.seenRev == rev+1 && strings.EqualFold(m.seen.Section, ed.Section) {
+	if st := m.appHostStamp(); checked && st != 0 && m.seen != nil && m.seenRev == st && strings.EqualFold(m.seen.Section, ed.Section) {
 		req.Seen, req.SeenKeep = m.seen, m.seenKeep
 	}
 	m.seen, m.seenKeep = nil, nil // Apply may change it

@@ -106,13 +106,12 @@ func (m *Model) integratedAt(cp configstore.ConfigPath, sec string, keys ...stri
 }
 
 // has reports whether an entry has this name.
-func (in *integrated) has(name string) bool {
-	return in.find(func(e map[string]string) bool { return e["name"] == name }) >= 0
-}
+func (in *integrated) has(name string) bool { return in.index(name) >= 0 }
 
-func (in *integrated) find(match func(map[string]string) bool) int {
+// index is the position of the entry with this name, or -1.
+func (in *integrated) index(name string) int {
 	for i, e := range in.entries {
-		if match(e) {
+		if e["name"] == name {
 			return i
 		}
 	}
@@ -143,7 +142,7 @@ func (in *integrated) replay(ed *Edit, ds []configstore.Directive, removeMatchin
 			adds = kept
 			for _, name := range removeMatching(d) {
 				ed.add(commit.Change{Kind: commit.Remove, Path: commit.Path{keyStep("name", name)}})
-				i := in.find(func(e map[string]string) bool { return e["name"] == name })
+				i := in.index(name)
 				in.entries = append(in.entries[:i], in.entries[i+1:]...)
 			}
 		case "add":

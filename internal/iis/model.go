@@ -212,17 +212,16 @@ type Model struct {
 	store   *configstore.Store
 	effs    map[string]*configstore.Effective
 	runtime StateFunc // nil: no server runs (runtime.go)
-	// checked maps a section to the applicationHost.config revision at
-	// which a read of it checked every entry's keys (commit's KeysChecked).
+	// checked maps a section to the appHostStamp at which a read of it
+	// checked every entry's keys (commit's KeysChecked).
 	checked map[string]uint64
 	// seen is the last read of a section by CandidatesOf, with the entries
 	// seenKeep accepted: commit starts from it (Request.Seen) while
 	// keysStillChecked.
 	seen     *configstore.Effective
 	seenKeep func(string) bool
-	seenRev  uint64 // applicationHost.config's revision + 1 at that read
-	// ids indexes the site ids at applicationHost.config revision
-	// idsRev-1 (siteIDIndex).
+	seenRev  uint64 // appHostStamp at that read
+	// ids indexes the site ids at appHostStamp idsRev (siteIDIndex).
 	ids    *siteIDIndex
 	idsRev uint64
 }
@@ -253,15 +252,25 @@ func (m *Model) section(name string) (*configstore.Effective, error) {
 // keysChecked notes that a section was just read with every entry's keys
 // checked.
 func (m *Model) keysChecked(name string) {
-	if rev, ok := m.store.AppHost().Revision(); ok {
-		m.checked[strings.ToLower(name)] = rev + 1 // 0 stays "never"
+	if st := m.appHostStamp(); st != 0 {
+		m.checked[strings.ToLower(name)] = st
 	}
 }
 
 // keysStillChecked reports whether that read saw the file as it is now.
 func (m *Model) keysStillChecked(name string) bool {
-	rev, ok := m.store.AppHost().Revision()
-	return ok && m.checked[strings.ToLower(name)] == rev+1
+	st := m.appHostStamp()
+	return st != 0 && m.checked[strings.ToLower(name)] == st
+}
+
+// appHostStamp is applicationHost.config's revision + 1, or 0 when it has
+// none (0 stays "never"): what the model read is current while the stamp
+// it was read at is the file's stamp now.
+func (m *Model) appHostStamp() uint64 {
+	if rev, ok := m.store.AppHost().Revision(); ok {
+		return rev + 1
+	}
+	return 0
 }
 
 // Sites returns every site, in file order.
@@ -441,7 +450,7 @@ func (m *Model) Candidates(k *Kind, id string) ([]*Object, error) {
 // CandidatesOf is Candidates for several identifiers at once (the
 // records of a batch), with one merge of their entries.
 func (m *Model) CandidatesOf(k *Kind, ids []string) ([]*Object, error) {
-	if k != SiteKind && k != AppKind && k != VDirKind && k != PoolKind || m.effs[k.Section] != nil {
+	if m.readsWhole(k) {
 		return m.Objects(k)
 	}
 	keys := make(map[string]bool, len(ids))
@@ -461,10 +470,7 @@ func (m *Model) CandidatesOf(k *Kind, ids []string) ([]*Object, error) {
 		return nil, err
 	}
 	m.keysChecked(k.Section)
-	m.seen, m.seenKeep, m.seenRev = eff, keep, 0
-	if rev, ok := m.store.AppHost().Revision(); ok {
-		m.seenRev = rev + 1
-	}
+	m.seen, m.seenKeep, m.seenRev = eff, keep, m.appHostStamp()
 	switch k {
 	case SiteKind:
 		return AsObjects(m.sitesOf(eff), nil)

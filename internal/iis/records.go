@@ -259,11 +259,11 @@ func entryNamed(k *Kind, eff *configstore.Effective, name string) *Object {
 	return nil
 }
 
-// siteIDIndex answers NextSiteID and CheckSiteID for many sites and
-// records without going through every site for each.
+// siteIDIndex answers NextSiteID and CheckSiteID (which use it) for many
+// sites and records without going through every site for each.
 type siteIDIndex struct {
-	used  map[uint64][]string // site names by id, as CheckSiteID reads ids
-	max   uint64              // the highest id as NextSiteID reads them
+	used  map[uint64][]string // site names by id (any 64-bit number)
+	max   uint64              // the highest id that fits in 32 bits
 	names []string            // every site's name
 }
 
@@ -285,18 +285,15 @@ func newSiteIDIndex(sites []*Site) *siteIDIndex {
 // read once for the edits made before the file changes (the records of
 // a batch).
 func (m *Model) siteIDIndex() (*siteIDIndex, error) {
-	rev, ok := m.store.AppHost().Revision()
-	if m.ids != nil && ok && m.idsRev == rev+1 {
+	st := m.appHostStamp()
+	if m.ids != nil && st != 0 && m.idsRev == st {
 		return m.ids, nil
 	}
 	sites, err := m.siteIDs()
 	if err != nil {
 		return nil, err
 	}
-	m.ids, m.idsRev = newSiteIDIndex(sites), 0
-	if ok {
-		m.idsRev = rev + 1
-	}
+	m.ids, m.idsRev = newSiteIDIndex(sites), st
 	return m.ids, nil
 }
 

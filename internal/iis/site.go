@@ -2,7 +2,6 @@ package iis
 
 import (
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/appcmd-project/appcmd/internal/commit"
@@ -93,16 +92,7 @@ func bindingChanges(site commit.Path, have, want []Binding) []commit.Change {
 // appcmd.md §7.1 says "the next available"; newer IIS may allocate
 // differently (UNCONFIRMED).
 func NextSiteID(sites []*Site, taken map[uint64]bool) string {
-	var max uint64
-	for _, s := range sites {
-		if n, err := strconv.ParseUint(s.ID, 10, 32); err == nil && n > max {
-			max = n
-		}
-	}
-	for n := range taken {
-		max = maxU(max, n)
-	}
-	return strconv.FormatUint(max+1, 10)
+	return newSiteIDIndex(sites).next(taken)
 }
 
 func maxU(a, b uint64) uint64 {
@@ -117,19 +107,7 @@ func maxU(a, b uint64) uint64 {
 // its duplicate text names the site's first key (name), not the id. An id
 // that is not a number is left to the schema to report.
 func CheckSiteID(sites []*Site, self *Object, id string) error {
-	n, err := strconv.ParseUint(strings.TrimSpace(id), 10, 64)
-	if err != nil {
-		return nil
-	}
-	for _, s := range sites {
-		if self != nil && strings.EqualFold(s.Name, self.Name) {
-			continue
-		}
-		if m, err := strconv.ParseUint(s.ID, 10, 64); err == nil && m == n {
-			return &DuplicateKeyError{Element: "site", Key: "id", Value: strconv.FormatUint(n, 10)}
-		}
-	}
-	return nil
+	return newSiteIDIndex(sites).check(self, id)
 }
 
 // NewSite is what add site creates.

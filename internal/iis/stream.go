@@ -9,7 +9,7 @@ import "github.com/appcmd-project/appcmd/internal/configstore"
 // it: on an error fn is never called. Other kinds, and sections the model
 // holds already, go through Objects. fn returns false to stop.
 func (m *Model) EachObject(k *Kind, fn func(*Object) bool) error {
-	if k != SiteKind && k != AppKind && k != VDirKind && k != PoolKind || m.effs[k.Section] != nil {
+	if m.readsWhole(k) {
 		all, err := m.Objects(k)
 		if err != nil {
 			return err
@@ -45,4 +45,11 @@ func (m *Model) EachObject(k *Kind, fn func(*Object) bool) error {
 		return true
 	})
 	return err
+}
+
+// readsWhole reports whether kind k is read through the whole section:
+// it is not a site, application, directory or pool (which are read one
+// <site> or pool entry at a time), or the model holds the section already.
+func (m *Model) readsWhole(k *Kind) bool {
+	return k != SiteKind && k != AppKind && k != VDirKind && k != PoolKind || m.effs[k.Section] != nil
 }
