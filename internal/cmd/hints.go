@@ -55,9 +55,8 @@ func (c *invocation) hint(err error) string {
 		}
 		return fmt.Sprintf("%s sets a section locked above it (IIS answers 500.19 there): move the setting to applicationHost.config (-commit:apphost), or run 'appcmd unlock config -section:%s'; 'appcmd validate config' lists every such place", cfe.File, name)
 	}
-	if cfe, ok := as[*configstore.ConfigFileError](err); ok && strings.HasPrefix(cfe.Description, descPrefix(configstore.DescUnrecognizedSect)) {
-		name := strings.TrimSuffix(strings.TrimPrefix(cfe.Description, descPrefix(configstore.DescUnrecognizedSect)), "'")
-		return fmt.Sprintf("nothing declares the section '%s' (an IIS without its module answers 500.19 for every request that reads %s): declare it in applicationHost.config's <configSections>, as installing the module does, or remove the element", name, cfe.File)
+	if cfe, ok := as[*configstore.ConfigFileError](err); ok && cfe.Undeclared != "" {
+		return fmt.Sprintf("nothing declares the section '%s' (an IIS without its module answers 500.19 for every request that reads %s): declare it in applicationHost.config's <configSections>, as installing the module does, or remove the element", cfe.Undeclared, cfe.File)
 	}
 	if us, ok := as[*configstore.UnknownSectionError](err); ok && !strings.Contains(us.Reason, "ambiguous") {
 		return c.sectionHint(us.Name)
@@ -71,10 +70,6 @@ func (c *invocation) hint(err error) string {
 	return ""
 }
 
-// descPrefix is the fixed text of a configstore description format, up to
-// its first verb: what every error made from it starts with.
-func descPrefix(format string) string { return strings.SplitN(format, "%", 2)[0] }
-
 // lockHint: what to do about a section locked below applicationHost.config.
 func lockHint(desc, sec string) string {
 	name := sec
@@ -82,7 +77,7 @@ func lockHint(desc, sec string) string {
 		name = "NAME"
 	}
 	switch {
-	case strings.HasPrefix(desc, descPrefix(configstore.DescAllowDefinition)):
+	case strings.HasPrefix(desc, strings.SplitN(configstore.DescAllowDefinition, "%", 2)[0]):
 		return "the section may not be set at this level: save it in applicationHost.config with -commit:apphost (a <location> tag for the path)"
 	case desc == configstore.DescLockViolation:
 		return fmt.Sprintf("add -commit:apphost to save the setting in applicationHost.config (a <location> tag for the path), or first run 'appcmd unlock config -section:%s' to allow it in web.config files", name)

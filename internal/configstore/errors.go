@@ -21,6 +21,10 @@ type ConfigFileError struct {
 	// Write is set for errors of writing a file: they have no line, and
 	// the message leaves the line out, as IIS does.
 	Write bool
+	// Undeclared names the section of an "Unrecognized configuration
+	// section" error (DescUnrecognizedSect), for the hint that says how
+	// to declare it.
+	Undeclared string
 }
 
 // ConfigErrorKind tells why a file was rejected, for the exit code.

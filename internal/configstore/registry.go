@@ -246,7 +246,7 @@ func (r *Registry) checkGroup(f *File, g *xmldoc.Element, path string) error {
 		case r.IsGroup(full):
 			err = r.checkGroup(f, c, full)
 		default:
-			err = &ConfigFileError{File: f.Path, Line: c.Line(), Kind: ErrMalformed, Description: fmt.Sprintf(DescUnrecognizedSect, full)}
+			err = &ConfigFileError{File: f.Path, Line: c.Line(), Kind: ErrMalformed, Description: fmt.Sprintf(DescUnrecognizedSect, full), Undeclared: full}
 		}
 		return err == nil
 	})
