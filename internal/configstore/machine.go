@@ -93,11 +93,10 @@ func (f *File) docOrEmpty() *xmldoc.Document {
 // appHostRegistry is where applicationHost.config's declarations start:
 // those of the files above it, when they declare anything.
 func (s *Store) appHostRegistry() *Registry {
-	if s.webroot == nil {
-		return newRegistry()
-	}
-	if r := s.webroot.declared; len(r.sections) > 0 || len(r.groups) > 0 {
-		return r.clone()
+	if s.webroot != nil {
+		if r := s.webroot.declared; len(r.sections) > 0 || len(r.groups) > 0 {
+			return r.clone()
+		}
 	}
 	return newRegistry()
 }
