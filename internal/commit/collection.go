@@ -361,6 +361,9 @@ func (ed *editor) addItem(p Path) error {
 		if owned {
 			e := ed.store.LocalEntry(el, item, ed.target.File, ed.target.Level)
 			owner.Items = append(owner.Items[:len(owner.Items):len(owner.Items)], e)
+			if owner == root {
+				root.Indexed(coll, e)
+			}
 			if owner == root && ed.rootKeys != nil && ed.rootKeysOf == root {
 				ed.rootKeys.add(coll, e)
 			}
@@ -478,6 +481,7 @@ func (ed *editor) removeItem(p Path) error {
 			owner.Items = items
 			ed.rootKeys = nil
 			if owner == root {
+				root.Unindexed(coll, it)
 				ed.byKey = nil
 				ed.sec = nil // the last entry gone prunes the section element
 			}
@@ -553,6 +557,9 @@ func (ed *editor) hasKey(root, owner *configstore.EffElement, coll *section.Coll
 			}
 		}
 		return false
+	}
+	if has, ok := root.KeyIndexed(coll, probe); ok {
+		return has // the merge's own index: it has the entries it left out too
 	}
 	if ed.rootKeys == nil || ed.rootKeysOf != root {
 		ed.rootKeys, ed.rootKeysOf = keyIndex{}, root

@@ -368,17 +368,28 @@ func (s *Store) effectiveWith(cp ConfigPath, name string, through *File, exclusi
 	mode, _ := s.sectionMode(sch.Name, decl, cp, chain, nil)
 	eff.Locked = mode == "Deny"
 	eff.Instances = insts
+	// Entries left out need no placeholders when their keys are unique
+	// keys, indexed for the duplicate checks (keysOnly): a lookup among
+	// 10,000 sites then holds 10,000 keys, not 10,000 elements. A
+	// <remove> or <clear> of that collection needs the entries: then the
+	// merge starts again with placeholders.
+	keysOnly := keep != nil && !skip && st == nil && uniqueKeys(sch.Root.Collection)
+merge:
 	eff.Root = s.defaults.newEffElement(sch.Root.Name, sch.Root)
 	for _, in := range insts {
 		m := s.mergerFor(in)
 		if keep != nil {
-			m.keepRoot, m.keep, m.skip = eff.Root, keep, skip
+			m.keepRoot, m.keep, m.skip, m.keysOnly = eff.Root, keep, skip, keysOnly
 		}
 		if st != nil {
 			m.dropRoot, m.stream, m.inst = eff.Root, st, len(st.mergers)
 			st.mergers = append(st.mergers, m)
 		}
 		if err := m.mergeElement(eff.Root, in.Element); err != nil {
+			if err == errNeedEntries {
+				keysOnly = false
+				goto merge
+			}
 			return nil, err
 		}
 	}
@@ -650,6 +661,9 @@ type merger struct {
 	keepRoot *EffElement
 	keep     func(key string) bool
 	skip     bool // the others are left out, not placeholders
+	// keysOnly: the others are not built at all, only their keys indexed
+	// (checked for duplicates; KeyIndexed answers from the index).
+	keysOnly bool
 	// dropRoot, when set, is a collection whose entries are merged (so
 	// every error shows, in file order) and then kept only as placeholders
 	// (shrink): validate and the streaming iterator (stream.go).
@@ -795,6 +809,11 @@ func (m *merger) mergeChild(eff *EffElement, c *xmldoc.Element, sch *section.Ele
 			if m.skip {
 				return nil
 			}
+			if m.keysOnly {
+				if done, err := m.indexOnly(eff, coll, c); done || err != nil {
+					return err
+				}
+			}
 			item, err = m.placeholder(coll, c)
 		case eff == m.dropRoot:
 			item, err = m.dropEntry(coll, c)
@@ -809,10 +828,16 @@ func (m *merger) mergeChild(eff *EffElement, c *xmldoc.Element, sch *section.Ele
 		}
 		*batch = append(*batch, item)
 	case coll != nil && coll.RemoveElement != "" && name == coll.RemoveElement:
+		if m.keysOnly && eff == m.keepRoot {
+			return errNeedEntries
+		}
 		if err := m.removeItem(eff, batch, coll, c); err != nil {
 			return err
 		}
 	case coll != nil && coll.ClearElement != "" && name == coll.ClearElement:
+		if m.keysOnly && eff == m.keepRoot {
+			return errNeedEntries
+		}
 		for _, it := range eff.Items {
 			if it.locks != nil && it.locks.itemsLockAll && m.lowerFile(it.locks) {
 				return m.fail(c.Line(), ErrLocked, "%s: the collection holds an entry locked with lockItem", DescAttrLocked)
@@ -965,14 +990,7 @@ func (m *merger) checkDuplicate(eff *EffElement, coll *section.Collection, item 
 	if coll.AllowDuplicates {
 		return nil
 	}
-	if eff.keys == nil {
-		eff.keys = map[string]bool{}
-		for _, it := range eff.Items {
-			for _, k := range indexKeys(coll, it) {
-				eff.keys[k] = true
-			}
-		}
-	}
+	eff.keyIndex(coll)
 	ks := indexKeys(coll, item)
 	for _, k := range ks {
 		if eff.keys[k] {
@@ -983,6 +1001,97 @@ func (m *merger) checkDuplicate(eff *EffElement, coll *section.Collection, item 
 		eff.keys[k] = true
 	}
 	return nil
+}
+
+// keyIndex returns the index of the keys of e's entries, built on first use.
+func (e *EffElement) keyIndex(coll *section.Collection) map[string]bool {
+	if e.keys == nil {
+		e.keys = map[string]bool{}
+		for _, it := range e.Items {
+			for _, k := range indexKeys(coll, it) {
+				e.keys[k] = true
+			}
+		}
+	}
+	return e.keys
+}
+
+// errNeedEntries stops a keysOnly merge at a <remove> or <clear> of the
+// collection whose entries it leaves out: effectiveWith merges again.
+var errNeedEntries = errors.New("configstore: the merge needs every entry")
+
+// uniqueKeys reports whether a collection's entries are told apart by
+// unique keys (sites: name, id; pools: name), each compared alone, so an
+// index of the keys answers every duplicate check.
+func uniqueKeys(coll *section.Collection) bool {
+	if coll == nil || coll.AllowDuplicates {
+		return false
+	}
+	keys := coll.KeyAttributes()
+	return len(keys) > 0 && keys[0].IsUniqueKey
+}
+
+// indexOnly checks the keys of an entry that keysOnly leaves out and
+// indexes them, without building the entry. done is false when a key does
+// not read: the entry is then merged, for the reader's own error.
+func (m *merger) indexOnly(eff *EffElement, coll *section.Collection, c *xmldoc.Element) (done bool, err error) {
+	keys := coll.KeyAttributes()
+	var buf [4]string
+	ks := buf[:0]
+	for _, k := range keys {
+		v := defaultValue(k)
+		if raw, ok := c.Attr(k.Name); ok {
+			if v, err = k.Normalize(raw); err != nil {
+				return false, nil
+			}
+		}
+		ks = append(ks, k.Name+"\x00"+k.CompareKey(v))
+	}
+	index := eff.keyIndex(coll)
+	for _, k := range ks {
+		if index[k] {
+			p, _ := m.placeholder(coll, c)
+			return true, m.fail(c.Line(), ErrMalformed, "%s", DuplicateText(coll, p))
+		}
+	}
+	for _, k := range ks {
+		index[k] = true
+	}
+	return true, nil
+}
+
+// KeyIndexed reports whether e's collection holds an entry with probe's
+// unique keys, from the index its merge kept, which covers the entries a
+// keys-only merge left out too; ok is false when there is no index (the
+// collection is not keyed that way, or e was not merged with one).
+func (e *EffElement) KeyIndexed(coll *section.Collection, probe *EffElement) (has, ok bool) {
+	if e.keys == nil || !uniqueKeys(coll) {
+		return false, false
+	}
+	for _, k := range indexKeys(coll, probe) {
+		if e.keys[k] {
+			return true, true
+		}
+	}
+	return false, true
+}
+
+// Indexed records an entry added to e's collection by an edit of the
+// merged view, and Unindexed one removed, in the key index (when e has
+// one), so KeyIndexed stays right.
+func (e *EffElement) Indexed(coll *section.Collection, it *EffElement) {
+	if e.keys != nil && uniqueKeys(coll) {
+		for _, k := range indexKeys(coll, it) {
+			e.keys[k] = true
+		}
+	}
+}
+
+// Unindexed: see Indexed.
+func (e *EffElement) Unindexed(coll *section.Collection, it *EffElement) {
+	if uniqueKeys(coll) {
+		unindex(e, coll, it)
+	}
 }
 
 // indexKeys returns the index entries of an entry, matching SameKey: one

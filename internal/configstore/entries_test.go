@@ -101,3 +101,97 @@ func render(e *EffElement) string {
 	walk(e, "")
 	return b.String()
 }
+
+// A <remove> or <clear> of the collection whose entries a merge leaves
+// out needs those entries: the merge starts again with placeholders, and
+// gives what Effective gives for the kept ones. modules is a collection
+// with both, at the root of its section.
+func TestEffectiveEntriesRemoveClear(t *testing.T) {
+	mod := func(name string) string { return `<add name="` + name + `" type="T.` + name + `" />` }
+	cases := []struct {
+		name, body, keep string
+		want             []string // names kept; nil with wantErr
+		wantErr          string
+	}{
+		{"cleared, then the same name again", mod("P") + `<clear />` + mod("P") + mod("Q"), "q", []string{"Q"}, ""},
+		{"removed, then the same name again", mod("P") + mod("Q") + `<remove name="P" />` + mod("P"), "Q", []string{"Q"}, ""},
+		{"the kept entry removed", mod("P") + mod("Q") + `<remove name="Q" />`, "Q", []string{}, ""},
+		{"a duplicate after a clear", mod("P") + `<clear />` + mod("Q") + mod("Q"), "P", nil, "duplicate"},
+		{"a duplicate before a clear", mod("Q") + mod("Q") + `<clear />`, "P", nil, "duplicate"},
+		{"a duplicate of a removed entry's name is none", mod("Q") + `<remove name="Q" />` + mod("Q"), "P", []string{}, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			host := strings.Replace(hierarchyHost, `<section name="webSocket"`, `<section name="modules" overrideModeDefault="Deny" /><section name="webSocket"`, 1)
+			host = strings.Replace(host, "{{SERVER}}", "<system.webServer><modules>"+c.body+"</modules></system.webServer>", 1)
+			dir := t.TempDir()
+			testenv.WriteTree(t, dir, map[string]string{"applicationHost.config": host})
+			s, err := Open(Options{AppHostPath: filepath.Join(dir, "applicationHost.config")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			const section = "system.webServer/modules"
+			got, err := s.EffectiveEntries(ServerPath, section, func(v string) bool { return strings.EqualFold(v, c.keep) })
+			_, ferr := s.Effective(ServerPath, section)
+			if c.wantErr != "" {
+				if err == nil || !strings.Contains(strings.ToLower(err.Error()), c.wantErr) || ferr == nil || ferr.Error() != err.Error() {
+					t.Fatalf("EffectiveEntries says %v, Effective %v, want an error with %q from both", err, ferr, c.wantErr)
+				}
+				return
+			}
+			if err != nil || ferr != nil {
+				t.Fatal(err, ferr)
+			}
+			names := []string{}
+			for _, it := range got.Root.Items {
+				names = append(names, it.Attr("name").Value)
+			}
+			if strings.Join(names, ",") != strings.Join(c.want, ",") {
+				t.Fatalf("kept %v, want %v", names, c.want)
+			}
+		})
+	}
+}
+
+// KeyIndexed knows the entries a keys-only merge leaves out, and the
+// edits of the merged view that Indexed and Unindexed report.
+func TestKeyIndexed(t *testing.T) {
+	site := func(name, id string) string { return `<site name="` + name + `" id="` + id + `" />` }
+	host := strings.Replace(hierarchyHost, hierarchyHost[strings.Index(hierarchyHost, "<sites>"):strings.Index(hierarchyHost, "</sites>")], "<sites>"+site("A", "1")+site("B", "2")+site("C", "3"), 1)
+	host = strings.Replace(host, "{{SERVER}}", "", 1)
+	dir := t.TempDir()
+	testenv.WriteTree(t, dir, map[string]string{"applicationHost.config": host})
+	s, err := Open(Options{AppHostPath: filepath.Join(dir, "applicationHost.config")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	eff, err := s.EffectiveEntriesFor(ServerPath, "system.applicationHost/sites", nil, false, func(v string) bool { return v == "B" }, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, coll := eff.Root, eff.Schema.Root.Collection
+	if len(root.Items) != 1 || root.Items[0].Placeholder() {
+		t.Fatalf("items %d, want B alone, merged", len(root.Items))
+	}
+	probe := func(name, id string) *EffElement {
+		return &EffElement{Name: "site", Attrs: []*EffAttr{{Name: "name", Value: name}, {Name: "id", Value: id}}}
+	}
+	for _, c := range []struct {
+		name, id string
+		want     bool
+	}{{"a", "9", true}, {"Z", "3", true}, {"Z", "9", false}, {"b", "8", true}} {
+		if has, ok := root.KeyIndexed(coll, probe(c.name, c.id)); !ok || has != c.want {
+			t.Errorf("KeyIndexed(%s, %s) = %v, %v; want %v, true", c.name, c.id, has, ok, c.want)
+		}
+	}
+	root.Indexed(coll, probe("Z", "9"))
+	if has, _ := root.KeyIndexed(coll, probe("z", "10")); !has {
+		t.Error("an entry Indexed is not found")
+	}
+	root.Unindexed(coll, root.Items[0])
+	if has, _ := root.KeyIndexed(coll, probe("B", "20")); has {
+		t.Error("an entry Unindexed is still found")
+	}
+}
