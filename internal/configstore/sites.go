@@ -117,27 +117,28 @@ func (s *Store) SitesWhere(keep func(name string) bool) ([]*Site, error) {
 	return out, nil
 }
 
-// SiteIDs returns every site with its name and id only (no applications,
-// bindings or element), in file order: what choosing or checking a site
-// id needs. The attributes are read from the start tags without building
-// the elements.
-func (s *Store) SiteIDs() ([]*Site, error) {
-	sites, defs, err := s.sitesSection()
+// SiteIDs returns the name and id of every site (ids[i] is names[i]'s),
+// in file order: what choosing or checking a site id needs. The
+// attributes are read from the start tags without building the elements.
+func (s *Store) SiteIDs() (names, ids []string, err error) {
+	sites, _, err := s.sitesSection()
 	if err != nil || sites == nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var names, ids []string
 	none := func(*xmldoc.Element) bool { return true }
 	sites.EachChildWhere("site", "name", func(v string, _ bool) bool { names = append(names, v); return false }, none)
 	sites.EachChildWhere("site", "id", func(v string, _ bool) bool { ids = append(ids, v); return false }, none)
 	if len(ids) != len(names) { // both passes see every <site>
-		return s.Sites()
+		all, err := s.Sites()
+		if err != nil {
+			return nil, nil, err
+		}
+		names, ids = make([]string, len(all)), make([]string, len(all))
+		for i, x := range all {
+			names[i], ids[i] = x.Name, x.ID
+		}
 	}
-	out := make([]*Site, len(names))
-	for i := range names {
-		out[i] = &Site{Name: names[i], ID: ids[i], File: defs.file}
-	}
-	return out, nil
+	return names, ids, nil
 }
 
 // FindSite returns the site with the given name (ignoring case), or nil.

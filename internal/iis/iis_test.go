@@ -76,14 +76,15 @@ func TestNextSiteID(t *testing.T) {
 		if got := NextSiteID(sitesWithIDs(tc.ids...), taken); got != tc.want {
 			t.Errorf("NextSiteID(%v, %v) = %s, want %s", tc.ids, tc.taken, got, tc.want)
 		}
-		if got := newSiteIDIndex(sitesWithIDs(tc.ids...)).next(taken); got != tc.want {
+		if got := siteIDIndexOf(sitesWithIDs(tc.ids...)).next(taken); got != tc.want {
 			t.Errorf("siteIDIndex(%v).next(%v) = %s, want %s", tc.ids, tc.taken, got, tc.want)
 		}
 	}
 }
 
 func TestCheckSiteID(t *testing.T) {
-	sites := sitesWithIDs("1", "2")
+	// C shares B's id, as in a file the configuration system refuses.
+	sites := sitesWithIDs("1", "2", "2")
 	for _, tc := range []struct {
 		self *Object
 		id   string
@@ -92,12 +93,14 @@ func TestCheckSiteID(t *testing.T) {
 		{nil, "3", false},
 		{nil, "2", true},
 		{nil, " 02 ", true},
-		{&sites[1].Object, "2", false}, // its own id
+		{&sites[1].Object, "2", true}, // its own id, but C's too
+		{&sites[2].Object, "2", true}, // its own id, but B's too
+		{&sites[0].Object, "1", false}, // its own id
 		{&sites[0].Object, "2", true},
 		{nil, "abc", false}, // the schema reports it
 	} {
 		// The index the batches use answers as CheckSiteID does.
-		for _, err := range []error{CheckSiteID(sites, tc.self, tc.id), newSiteIDIndex(sites).check(tc.self, tc.id)} {
+		for _, err := range []error{CheckSiteID(sites, tc.self, tc.id), siteIDIndexOf(sites).check(tc.self, tc.id)} {
 			var dk *DuplicateKeyError
 			if got := errors.As(err, &dk); got != tc.dup || err != nil && !got {
 				t.Errorf("CheckSiteID(%q): %v", tc.id, err)

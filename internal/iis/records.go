@@ -260,40 +260,69 @@ func entryNamed(k *Kind, eff *configstore.Effective, name string) *Object {
 }
 
 // siteIDIndex answers NextSiteID and CheckSiteID (which use it) for many
-// sites and records without going through every site for each.
+// records at once, read once.
 type siteIDIndex struct {
-	used  map[uint64][]string // site names by id (any 64-bit number)
+	used  map[uint64]string   // the first site's name by id (any 64-bit number)
+	more  map[uint64][]string // the names of further sites with the same id (a file IIS would refuse)
 	max   uint64              // the highest id that fits in 32 bits
 	names []string            // every site's name
 }
 
-func newSiteIDIndex(sites []*Site) *siteIDIndex {
-	x := &siteIDIndex{used: map[uint64][]string{}}
-	for _, s := range sites {
-		x.names = append(x.names, s.Name)
-		if n, err := strconv.ParseUint(s.ID, 10, 64); err == nil {
-			x.used[n] = append(x.used[n], s.Name)
+// newSiteIDIndex indexes sites by id; ids[i] is the id of names[i].
+func newSiteIDIndex(names, ids []string) *siteIDIndex {
+	x := &siteIDIndex{used: make(map[uint64]string, len(ids)), names: names}
+	for i, id := range ids {
+		if n, err := strconv.ParseUint(id, 10, 64); err == nil {
+			if _, ok := x.used[n]; !ok {
+				x.used[n] = names[i]
+			} else {
+				if x.more == nil {
+					x.more = map[uint64][]string{}
+				}
+				x.more[n] = append(x.more[n], names[i])
+			}
 		}
-		if n, err := strconv.ParseUint(s.ID, 10, 32); err == nil && n > x.max {
+		if n, err := strconv.ParseUint(id, 10, 32); err == nil && n > x.max {
 			x.max = n
 		}
 	}
 	return x
 }
 
+// siteIDIndexOf indexes the ids of sites.
+func siteIDIndexOf(sites []*Site) *siteIDIndex {
+	names, ids := make([]string, len(sites)), make([]string, len(sites))
+	for i, s := range sites {
+		names[i], ids[i] = s.Name, s.ID
+	}
+	return newSiteIDIndex(names, ids)
+}
+
 // siteIDIndex returns the index of the site ids in the file as it is,
 // read once for the edits made before the file changes (the records of
-// a batch).
+// a batch): from the merged section when the model has it, else read
+// raw, names and ids only (configstore.Store.SiteIDs), so choosing an id
+// among 10,000 sites builds none of them.
 func (m *Model) siteIDIndex() (*siteIDIndex, error) {
 	st := m.appHostStamp()
 	if m.ids != nil && st != 0 && m.idsRev == st {
 		return m.ids, nil
 	}
-	sites, err := m.siteIDs()
-	if err != nil {
-		return nil, err
+	var x *siteIDIndex
+	if m.effs[SitesSection] != nil {
+		sites, err := m.Sites()
+		if err != nil {
+			return nil, err
+		}
+		x = siteIDIndexOf(sites)
+	} else {
+		names, ids, err := m.store.SiteIDs()
+		if err != nil {
+			return nil, err
+		}
+		x = newSiteIDIndex(names, ids)
 	}
-	m.ids, m.idsRev = newSiteIDIndex(sites), st
+	m.ids, m.idsRev = x, st
 	return m.ids, nil
 }
 
@@ -323,7 +352,11 @@ func (x *siteIDIndex) check(self *Object, id string) error {
 	if err != nil {
 		return nil
 	}
-	for _, name := range x.used[n] {
+	first, ok := x.used[n]
+	if !ok {
+		return nil
+	}
+	for _, name := range append([]string{first}, x.more[n]...) {
 		if self == nil || !strings.EqualFold(name, self.Name) {
 			return &DuplicateKeyError{Element: "site", Key: "id", Value: strconv.FormatUint(n, 10)}
 		}

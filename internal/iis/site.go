@@ -92,7 +92,7 @@ func bindingChanges(site commit.Path, have, want []Binding) []commit.Change {
 // appcmd.md §7.1 says "the next available"; newer IIS may allocate
 // differently (UNCONFIRMED).
 func NextSiteID(sites []*Site, taken map[uint64]bool) string {
-	return newSiteIDIndex(sites).next(taken)
+	return siteIDIndexOf(sites).next(taken)
 }
 
 func maxU(a, b uint64) uint64 {
@@ -107,7 +107,7 @@ func maxU(a, b uint64) uint64 {
 // its duplicate text names the site's first key (name), not the id. An id
 // that is not a number is left to the schema to report.
 func CheckSiteID(sites []*Site, self *Object, id string) error {
-	return newSiteIDIndex(sites).check(self, id)
+	return siteIDIndexOf(sites).check(self, id)
 }
 
 // NewSite is what add site creates.
@@ -178,19 +178,6 @@ func (m *Model) siteKeys() ([]*Site, error) {
 		return m.Sites()
 	}
 	return m.SitesUnchecked()
-}
-
-// siteIDs is siteKeys for names and ids only, which the id rules need: the
-// raw read skips every site's applications and bindings.
-func (m *Model) siteIDs() ([]*Site, error) {
-	if m.effs[SitesSection] != nil {
-		return m.Sites()
-	}
-	raw, err := m.store.SiteIDs()
-	if err != nil {
-		return nil, err
-	}
-	return sitesOfRaw(raw), nil
 }
 
 // recordAttr is an attribute of the /in record of a SITE (not of one of

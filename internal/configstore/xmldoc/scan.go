@@ -60,7 +60,7 @@ type scanner struct {
 }
 
 // evictChunk is how many checked bytes are handed to Options.Evict at once.
-const evictChunk = 2 << 20
+const evictChunk = 512 << 10
 
 // passed reports checked bytes to the evict hook, a chunk at a time.
 func (s *scanner) passed() {
