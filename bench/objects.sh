@@ -28,7 +28,8 @@ for c in go xmlstarlet; do
 	command -v "$c" >/dev/null 2>&1 || { echo "bench/objects.sh: $c is required (apt-get install -y $c)" >&2; exit 2; }
 done
 [ -x /usr/bin/time ] || { echo "bench/objects.sh: GNU time is required (apt-get install -y time)" >&2; exit 2; }
-go build -o "$OUT/appcmd" .
+# The binary the README builds: static (no dynamic loader at start).
+CGO_ENABLED=0 go build -o "$OUT/appcmd" .
 go build -o "$OUT/genconfig" ./bench/genconfig
 A=$(pwd)/$OUT/appcmd
 W=$OUT/w.config

@@ -39,7 +39,8 @@ if [ ! -x /usr/bin/time ]; then
 fi
 
 echo "building appcmd and the generator" >&2
-go build -o "$OUT/appcmd" .
+# The binary the README builds: static (no dynamic loader at start).
+CGO_ENABLED=0 go build -o "$OUT/appcmd" .
 go build -o "$OUT/genconfig" ./bench/genconfig
 APPCMD=$(pwd)/$OUT/appcmd
 
