@@ -5,8 +5,9 @@
 # round all rows) and peak RSS (largest of the runs), as ratios to set config and to the file size, and
 # the wall time of `xmlstarlet ed` making the same edit (`xmlstarlet sel`
 # for the reads), as a ratio too. Each edit is checked: appcmd's result is
-# read back through appcmd, xmlstarlet's through xmlstarlet sel; the script
-# exits 1 when one is wrong.
+# read back through appcmd, xmlstarlet's through xmlstarlet sel, and
+# appcmd's diff against the original must be minimal: exactly the lines the
+# edit changes (diff's < and > lines); the script exits 1 when one is wrong.
 #
 #   SIZES="10000" RUNS=3 sh bench/objects.sh
 #
@@ -109,25 +110,27 @@ for n in $SIZES; do
 	done
 
 	# Rows, fields split by #: appcmd args, stdin, appcmd check, xmlstarlet
-	# command, its check, the single-object row (for × single).
+	# command, its check, the single-object row (for × single), and the
+	# number of lines appcmd's edit changes (diff's < and > lines; empty
+	# for the reads).
 	ro="$A list site Site$mid -apphostconfig:$W"
 	set -- \
-		"set config Site$last -section:system.webServer/webSocket /pingInterval:00:00:30 -commit:apphost#/dev/null#$A list config Site$last -section:system.webServer/webSocket -apphostconfig:$W | grep -q 00:00:30#xmlstarlet ed -s \"$L[not(webSocket)]\" -t elem -n webSocket -s \"$L/webSocket[not(@pingInterval)]\" -t attr -n pingInterval -v 00:00:30 -u \"$L/webSocket/@pingInterval\" -v 00:00:30 $BASE#[ \"\$(xmlstarlet sel -t -v \"$L/webSocket/@pingInterval\" $X)\" = 00:00:30 ]#" \
+		"set config Site$last -section:system.webServer/webSocket /pingInterval:00:00:30 -commit:apphost#/dev/null#$A list config Site$last -section:system.webServer/webSocket -apphostconfig:$W | grep -q 00:00:30#xmlstarlet ed -s \"$L[not(webSocket)]\" -t elem -n webSocket -s \"$L/webSocket[not(@pingInterval)]\" -t attr -n pingInterval -v 00:00:30 -u \"$L/webSocket/@pingInterval\" -v 00:00:30 $BASE#[ \"\$(xmlstarlet sel -t -v \"$L/webSocket/@pingInterval\" $X)\" = 00:00:30 ]##2" \
 		"list site Site$last#/dev/null##xmlstarlet sel -t -c \"$S/site[@name='Site$last']\" $BASE##" \
 		"list app Site$last/api#/dev/null##xmlstarlet sel -t -c \"$S/site[@name='Site$last']/application[@path='/api']\" $BASE##" \
 		"list apppool Pool$last#/dev/null##xmlstarlet sel -t -c \"$P/add[@name='Pool$last']\" $BASE##" \
-		"add apppool /name:NewPool#/dev/null#$A list apppool NewPool -apphostconfig:$W#xmlstarlet ed -a \"$P/add[last()]\" -t elem -n add --var p '\$prev' -s '\$p' -t attr -n name -v NewPool $BASE#[ \"\$(xmlstarlet sel -t -v \"count($P/add[@name='NewPool'])\" $X)\" = 1 ]#" \
-		"set apppool Pool$mid /managedRuntimeVersion:v2.0#/dev/null#$A list apppool Pool$mid -apphostconfig:$W | grep -q MgdVersion:v2.0#xmlstarlet ed -u \"$P/add[@name='Pool$mid']/@managedRuntimeVersion\" -v v2.0 $BASE#[ \"\$(xmlstarlet sel -t -v \"$P/add[@name='Pool$mid']/@managedRuntimeVersion\" $X)\" = v2.0 ]#" \
-		"set site Site$mid /serverAutoStart:false#/dev/null#$ro /text:serverAutoStart | grep -q false#xmlstarlet ed -u \"$S/site[@name='Site$mid']/@serverAutoStart\" -v false $BASE#[ \"\$(xmlstarlet sel -t -v \"$S/site[@name='Site$mid']/@serverAutoStart\" $X)\" = false ]#" \
-		"delete site Site3#/dev/null#! $A list site Site3 -apphostconfig:$W#xmlstarlet ed -d \"$S/site[@name='Site3']\" $BASE#[ \"\$(xmlstarlet sel -t -v \"count($S/site[@name='Site3'])\" $X)\" = 0 ]#" \
-		"add site /name:NewSite /bindings:http/*:9999: /physicalPath:/tmp#/dev/null#$A list site NewSite -apphostconfig:$W | grep -q id:$((n + 2))#xmlstarlet ed -a \"$S/site[last()]\" -t elem -n site --var s '\$prev' -s '\$s' -t attr -n name -v NewSite -s '\$s' -t attr -n id -v $((n + 2)) -s '\$s' -t elem -n application -s '\$s/application' -t attr -n path -v / -s '\$s/application' -t elem -n virtualDirectory -s '\$s/application/virtualDirectory' -t attr -n path -v / -s '\$s/application/virtualDirectory' -t attr -n physicalPath -v /tmp -s '\$s' -t elem -n bindings -s '\$s/bindings' -t elem -n binding -s '\$s/bindings/binding' -t attr -n protocol -v http -s '\$s/bindings/binding' -t attr -n bindingInformation -v '*:9999:' $BASE#[ \"\$(xmlstarlet sel -t -v \"$S/site[@name='NewSite']/bindings/binding/@bindingInformation\" $X)\" = '*:9999:' ]#" \
-		"set apppool /in ($batch records)#$OUT/pools-set.xml#$A list apppool Pool$batch -apphostconfig:$W | grep -q MgdVersion:v2.0#xmlstarlet ed -u \"$P/add[$inBatch]/@managedRuntimeVersion\" -v v2.0 $BASE#[ \"\$(xmlstarlet sel -t -v \"count($P/add[$inBatch and @managedRuntimeVersion='v2.0'])\" $X)\" = $batch ]#set apppool" \
-		"set site /in ($batch records)#$OUT/sites-set.xml#$A list site Site$batch -apphostconfig:$W | grep -q 'http/\*:8080:'#xmlstarlet ed -u \"$S/site[$siteBatch]/bindings/binding[@protocol='http']/@bindingInformation\" -x \"concat('*:8080:', substring-after(substring-after(., ':'), ':'))\" $BASE#[ \"\$(xmlstarlet sel -t -v \"count($S/site[$siteBatch]/bindings/binding[starts-with(@bindingInformation,'*:8080:')])\" $X)\" = $batch ]#set site" \
-		"add apppool /in ($batch records)#$OUT/pools-add.xml#$A list apppool BatchPool$batch -apphostconfig:$W#xmlstarlet ed $xadd $BASE#[ \"\$(xmlstarlet sel -t -v \"count($P/add[starts-with(@name,'BatchPool')])\" $X)\" = $batch ]#add apppool" \
+		"add apppool /name:NewPool#/dev/null#$A list apppool NewPool -apphostconfig:$W#xmlstarlet ed -a \"$P/add[last()]\" -t elem -n add --var p '\$prev' -s '\$p' -t attr -n name -v NewPool $BASE#[ \"\$(xmlstarlet sel -t -v \"count($P/add[@name='NewPool'])\" $X)\" = 1 ]##1" \
+		"set apppool Pool$mid /managedRuntimeVersion:v2.0#/dev/null#$A list apppool Pool$mid -apphostconfig:$W | grep -q MgdVersion:v2.0#xmlstarlet ed -u \"$P/add[@name='Pool$mid']/@managedRuntimeVersion\" -v v2.0 $BASE#[ \"\$(xmlstarlet sel -t -v \"$P/add[@name='Pool$mid']/@managedRuntimeVersion\" $X)\" = v2.0 ]##2" \
+		"set site Site$mid /serverAutoStart:false#/dev/null#$ro /text:serverAutoStart | grep -q false#xmlstarlet ed -u \"$S/site[@name='Site$mid']/@serverAutoStart\" -v false $BASE#[ \"\$(xmlstarlet sel -t -v \"$S/site[@name='Site$mid']/@serverAutoStart\" $X)\" = false ]##2" \
+		"delete site Site3#/dev/null#! $A list site Site3 -apphostconfig:$W#xmlstarlet ed -d \"$S/site[@name='Site3']\" $BASE#[ \"\$(xmlstarlet sel -t -v \"count($S/site[@name='Site3'])\" $X)\" = 0 ]##12" \
+		"add site /name:NewSite /bindings:http/*:9999: /physicalPath:/tmp#/dev/null#$A list site NewSite -apphostconfig:$W | grep -q id:$((n + 2))#xmlstarlet ed -a \"$S/site[last()]\" -t elem -n site --var s '\$prev' -s '\$s' -t attr -n name -v NewSite -s '\$s' -t attr -n id -v $((n + 2)) -s '\$s' -t elem -n application -s '\$s/application' -t attr -n path -v / -s '\$s/application' -t elem -n virtualDirectory -s '\$s/application/virtualDirectory' -t attr -n path -v / -s '\$s/application/virtualDirectory' -t attr -n physicalPath -v /tmp -s '\$s' -t elem -n bindings -s '\$s/bindings' -t elem -n binding -s '\$s/bindings/binding' -t attr -n protocol -v http -s '\$s/bindings/binding' -t attr -n bindingInformation -v '*:9999:' $BASE#[ \"\$(xmlstarlet sel -t -v \"$S/site[@name='NewSite']/bindings/binding/@bindingInformation\" $X)\" = '*:9999:' ]##8" \
+		"set apppool /in ($batch records)#$OUT/pools-set.xml#$A list apppool Pool$batch -apphostconfig:$W | grep -q MgdVersion:v2.0#xmlstarlet ed -u \"$P/add[$inBatch]/@managedRuntimeVersion\" -v v2.0 $BASE#[ \"\$(xmlstarlet sel -t -v \"count($P/add[$inBatch and @managedRuntimeVersion='v2.0'])\" $X)\" = $batch ]#set apppool#$((2 * batch))" \
+		"set site /in ($batch records)#$OUT/sites-set.xml#$A list site Site$batch -apphostconfig:$W | grep -q 'http/\*:8080:'#xmlstarlet ed -u \"$S/site[$siteBatch]/bindings/binding[@protocol='http']/@bindingInformation\" -x \"concat('*:8080:', substring-after(substring-after(., ':'), ':'))\" $BASE#[ \"\$(xmlstarlet sel -t -v \"count($S/site[$siteBatch]/bindings/binding[starts-with(@bindingInformation,'*:8080:')])\" $X)\" = $batch ]#set site#$((2 * batch))" \
+		"add apppool /in ($batch records)#$OUT/pools-add.xml#$A list apppool BatchPool$batch -apphostconfig:$W#xmlstarlet ed $xadd $BASE#[ \"\$(xmlstarlet sel -t -v \"count($P/add[starts-with(@name,'BatchPool')])\" $X)\" = $batch ]#add apppool#$batch" \
 		"validate config#/dev/null###"
 	# fields SPEC: the #-separated fields of one row.
 	fields() {
-		IFS='#' read -r cmd in acheck xcmd xcheck single <<-EOT
+		IFS='#' read -r cmd in acheck xcmd xcheck single lines <<-EOT
 		$1
 		EOT
 	}
@@ -147,7 +150,14 @@ for n in $SIZES; do
 			esac
 			# shellcheck disable=SC2086
 			(set -f && run_once "$in" "a$i" "$A" $args)
-			[ "$round" = "$RUNS" ] && check "$cmd" "$acheck"
+			if [ "$round" = "$RUNS" ]; then
+				check "$cmd" "$acheck"
+				changed=$(diff "$BASE" "$W" | grep -c '^[<>]' || true)
+				if [ -n "$lines" ] && [ "$changed" != "$lines" ]; then
+					echo "FAIL: $cmd: the diff has $changed changed lines, want $lines" >&2
+					fail=1
+				fi
+			fi
 			if [ -n "$xcmd" ]; then
 				(eval "set -- $xcmd" && run_once /dev/null "x$i" "$@")
 				[ "$round" = "$RUNS" ] && check "xmlstarlet: $cmd" "$xcheck"
