@@ -93,8 +93,8 @@ func TestCheckSiteID(t *testing.T) {
 		{nil, "3", false},
 		{nil, "2", true},
 		{nil, " 02 ", true},
-		{&sites[1].Object, "2", true}, // its own id, but C's too
-		{&sites[2].Object, "2", true}, // its own id, but B's too
+		{&sites[1].Object, "2", true},  // its own id, but C's too
+		{&sites[2].Object, "2", true},  // its own id, but B's too
 		{&sites[0].Object, "1", false}, // its own id
 		{&sites[0].Object, "2", true},
 		{nil, "abc", false}, // the schema reports it
