@@ -29,7 +29,6 @@ func TestEffectiveEntries(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			dir := t.TempDir()
 			section, body := "system.applicationHost/sites", "<sites>"+c.sites
 			if c.pools != "" {
 				section, body = "system.applicationHost/applicationPools", "<applicationPools>"+c.pools+"</applicationPools><sites>"+site("S", "1")
@@ -37,12 +36,7 @@ func TestEffectiveEntries(t *testing.T) {
 			host := strings.Replace(hierarchyHost, hierarchyHost[strings.Index(hierarchyHost, "<sites>"):strings.Index(hierarchyHost, "</sites>")], body, 1)
 			host = strings.Replace(host, "{{SERVER}}", "", 1)
 			host = strings.Replace(host, `<section name="sites"`, `<section name="applicationPools" allowDefinition="AppHostOnly" overrideModeDefault="Deny" /><section name="sites"`, 1)
-			testenv.WriteTree(t, dir, map[string]string{"applicationHost.config": host})
-			s, err := Open(Options{AppHostPath: filepath.Join(dir, "applicationHost.config")})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
+			s := openHost(t, host)
 			got, err := s.EffectiveEntries(ServerPath, section, func(v string) bool { return strings.EqualFold(v, c.keep) })
 			if c.wantErr != "" {
 				if err == nil || !strings.Contains(strings.ToLower(err.Error()), c.wantErr) {
@@ -124,13 +118,7 @@ func TestEffectiveEntriesRemoveClear(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			host := strings.Replace(hierarchyHost, `<section name="webSocket"`, `<section name="modules" overrideModeDefault="Deny" /><section name="webSocket"`, 1)
 			host = strings.Replace(host, "{{SERVER}}", "<system.webServer><modules>"+c.body+"</modules></system.webServer>", 1)
-			dir := t.TempDir()
-			testenv.WriteTree(t, dir, map[string]string{"applicationHost.config": host})
-			s, err := Open(Options{AppHostPath: filepath.Join(dir, "applicationHost.config")})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
+			s := openHost(t, host)
 			const section = "system.webServer/modules"
 			got, err := s.EffectiveEntries(ServerPath, section, func(v string) bool { return strings.EqualFold(v, c.keep) })
 			_, ferr := s.Effective(ServerPath, section)
@@ -159,14 +147,7 @@ func TestEffectiveEntriesRemoveClear(t *testing.T) {
 func TestKeyIndexed(t *testing.T) {
 	site := func(name, id string) string { return `<site name="` + name + `" id="` + id + `" />` }
 	host := strings.Replace(hierarchyHost, hierarchyHost[strings.Index(hierarchyHost, "<sites>"):strings.Index(hierarchyHost, "</sites>")], "<sites>"+site("A", "1")+site("B", "2")+site("C", "3"), 1)
-	host = strings.Replace(host, "{{SERVER}}", "", 1)
-	dir := t.TempDir()
-	testenv.WriteTree(t, dir, map[string]string{"applicationHost.config": host})
-	s, err := Open(Options{AppHostPath: filepath.Join(dir, "applicationHost.config")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openHost(t, strings.Replace(host, "{{SERVER}}", "", 1))
 	eff, err := s.EffectiveEntriesFor(ServerPath, "system.applicationHost/sites", nil, false, func(v string) bool { return v == "B" }, false)
 	if err != nil {
 		t.Fatal(err)
@@ -194,4 +175,18 @@ func TestKeyIndexed(t *testing.T) {
 	if has, _ := root.KeyIndexed(coll, probe("B", "20")); has {
 		t.Error("an entry Unindexed is still found")
 	}
+}
+
+// openHost opens a store on an applicationHost.config alone, closed when
+// the test ends.
+func openHost(t *testing.T, host string) *Store {
+	t.Helper()
+	dir := t.TempDir()
+	testenv.WriteTree(t, dir, map[string]string{"applicationHost.config": host})
+	s, err := Open(Options{AppHostPath: filepath.Join(dir, "applicationHost.config")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }
