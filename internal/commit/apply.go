@@ -38,7 +38,8 @@ type Request struct {
 	// keys again only when the change set adds entries or sets keys.
 	KeysChecked bool
 	// Seen, with KeysChecked, is that read (EffectiveEntriesFor, the
-	// entries SeenKeep accepts merged, the others placeholders): Apply
+	// entries SeenKeep accepts merged, the others placeholders or only
+	// their keys, in the view's key index): Apply
 	// starts from it, not a merge of its own, when it holds every entry
 	// the change set names. Apply may change it.
 	Seen     *configstore.Effective

@@ -317,9 +317,10 @@ func (s *Store) EffectiveEntries(cp ConfigPath, name string, keep func(key strin
 }
 
 // EffectiveEntriesFor is EffectiveFor merging only the entries keep
-// accepts, as EffectiveEntries, but leaving the placeholders of the others
-// in Items (their key attributes only; Placeholder reports them), so an
-// edit still sees every key for its duplicate checks. With skip, the
+// accepts, as EffectiveEntries, but keeping every key of the others for an
+// edit's duplicate checks: in the key index only (KeyIndexed) when the
+// collection's entries are told apart by unique keys, else as placeholders
+// in Items (their key attributes only; Placeholder reports them). With skip, the
 // others are left out entirely, not even checked for duplicate keys: for
 // an edit inside one entry, whose result is read back (and checked) after.
 func (s *Store) EffectiveEntriesFor(cp ConfigPath, name string, through *File, exclusive bool, keep func(key string) bool, skip bool) (*Effective, error) {

@@ -462,9 +462,9 @@ func (m *Model) CandidatesOf(k *Kind, ids []string) ([]*Object, error) {
 		keys[strings.ToLower(key)] = true
 	}
 	keep := func(v string) bool { return keys[strings.ToLower(v)] }
-	// The other entries stay as placeholders with their keys (sitesOf and
-	// poolsOf skip them), so commit can start from this read even to add
-	// an entry (Request.Seen).
+	// The other entries' keys are kept (in the key index; for other
+	// collections as placeholders, which sitesOf and poolsOf skip), so
+	// commit can start from this read even to add an entry (Request.Seen).
 	eff, err := m.store.EffectiveEntriesFor(configstore.ServerPath, k.Section, nil, false, keep, false)
 	if err != nil {
 		return nil, err
