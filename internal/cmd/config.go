@@ -24,10 +24,13 @@ func (c *invocation) sectionArg(required bool) (string, error) {
 func (c *invocation) listSectionNames(s *configstore.Store, pattern string) error {
 	names := s.SectionNames()
 	if id := c.identifier(); id != "" {
-		// MACHINE and MACHINE/WEBROOT have only the .NET sections.
-		if cp, err := s.ResolveIdentifier(id); err == nil {
-			names = s.SectionNamesAt(cp)
+		// MACHINE and MACHINE/WEBROOT have only the .NET sections; a path
+		// that names nothing is refused as every other command refuses it.
+		cp, err := s.ResolveIdentifier(id)
+		if err != nil {
+			return err
 		}
+		names = s.SectionNamesAt(cp)
 	}
 	for _, n := range names {
 		if pattern != "" {
