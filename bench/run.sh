@@ -14,6 +14,12 @@
 # Targets: appcmd <= 0.3x xmlstarlet's wall time at 10k and 50k sites, and appcmd's
 # peak RSS <= 1.5x the file size; the script lists the targets missed after the table.
 # It exits 1 when an edit is wrong (read back with xmlstarlet sel, and diffed).
+#
+# Then, for issue 14, it runs bench/objects.sh on the same sizes: the object
+# verbs (list/add/set/delete SITE and APPPOOL, /in batches of 1,000 records)
+# against set config and xmlstarlet ed in one run, each edit checked and
+# its diff required minimal (OBJECTS=0 skips it; OBJECT_RUNS sets its runs,
+# default 3).
 set -eu
 
 cd "$(dirname "$0")/.."
@@ -173,4 +179,9 @@ else
 	echo "Targets met at 10k and 50k sites: wall time <= 0.3x xmlstarlet, peak RSS <= 1.5x the file size."
 fi
 [ "$fail" = 0 ] || echo "FAILED: an edit was wrong (see above)"
+if [ "${OBJECTS:-1}" != 0 ]; then
+	echo
+	echo "Object verbs (issue 14): bench/objects.sh"
+	SIZES="$SIZES" RUNS="${OBJECT_RUNS:-3}" sh bench/objects.sh || fail=1
+fi
 exit $fail
