@@ -375,30 +375,38 @@ func (s *Store) effectiveWith(cp ConfigPath, name string, through *File, exclusi
 	// <remove> or <clear> of that collection needs the entries: then the
 	// merge starts again with placeholders.
 	keysOnly := keep != nil && !skip && st == nil && uniqueKeys(sch.Root.Collection)
-merge:
-	eff.Root = s.defaults.newEffElement(sch.Root.Name, sch.Root)
-	for _, in := range insts {
-		m := s.mergerFor(in)
-		if keep != nil {
-			m.keepRoot, m.keep, m.skip, m.keysOnly = eff.Root, keep, skip, keysOnly
-		}
-		if st != nil {
-			m.dropRoot, m.stream, m.inst = eff.Root, st, len(st.mergers)
-			st.mergers = append(st.mergers, m)
-		}
-		if err := m.mergeElement(eff.Root, in.Element); err != nil {
-			if err == errNeedEntries {
-				keysOnly = false
-				goto merge
-			}
-			return nil, err
-		}
+	eff.Root, err = s.mergeInstances(sch, insts, keep, skip, keysOnly, st)
+	if err == errNeedEntries {
+		eff.Root, err = s.mergeInstances(sch, insts, keep, skip, false, st)
+	}
+	if err != nil {
+		return nil, err
 	}
 	if st != nil {
 		return eff, nil // EachEntry applies the defaults, entry by entry
 	}
 	applyCollectionDefaults(eff.Root)
 	return eff, nil
+}
+
+// mergeInstances merges the instances of a section in order into a new
+// effective root (see effectiveWith for keep, skip, keysOnly and st).
+func (s *Store) mergeInstances(sch *section.Section, insts []*SectionInstance, keep func(string) bool, skip, keysOnly bool, st *entryStream) (*EffElement, error) {
+	root := s.defaults.newEffElement(sch.Root.Name, sch.Root)
+	for _, in := range insts {
+		m := s.mergerFor(in)
+		if keep != nil {
+			m.keepRoot, m.keep, m.skip, m.keysOnly = root, keep, skip, keysOnly
+		}
+		if st != nil {
+			m.dropRoot, m.stream, m.inst = root, st, len(st.mergers)
+			st.mergers = append(st.mergers, m)
+		}
+		if err := m.mergeElement(root, in.Element); err != nil {
+			return nil, err
+		}
+	}
+	return root, nil
 }
 
 // applyCollectionDefaults gives collection entries the values of their
