@@ -184,3 +184,31 @@ func (r Raw) EachChild(fn func(Raw) bool) {
 		}
 	}
 }
+
+// Fork returns a read-only twin of an unedited document for another
+// goroutine: the same source, line index and indexes of long lists, but
+// its own elements and caches (names, the raw view's, line counting), so
+// two goroutines can read one file at once, each through its own
+// document (validate's <location> pass beside its other checks). Neither
+// may be edited while the other is read; nil once d has been edited.
+func (d *Document) Fork() *Document {
+	if d.edits > 0 || d.changed {
+		return nil
+	}
+	f := &Document{limits: d.limits, src: d.src, newline: d.newline, unit: d.unit, evict: d.evict,
+		copyRange: d.copyRange, lines: d.lines, elements: d.elements}
+	if len(d.big) > 0 {
+		// A complete index never changes again: its lists are shared.
+		// What grows as it is read (the elements found, the attribute
+		// caches, an index not complete yet) is the twin's own.
+		f.big = make(map[int]*childIndex, len(d.big))
+		for start, x := range d.big {
+			if x.done {
+				f.big[start] = &childIndex{starts: x.starts, ends: x.ends, names: x.names, known: x.known, limit: x.limit, done: true}
+			}
+		}
+	}
+	f.root = f.originalElement(d.root.start, d.root.end, nil)
+	f.root.inList = true
+	return f
+}

@@ -146,3 +146,52 @@ func FuzzRaw(f *testing.F) {
 		}
 	})
 }
+
+// A fork reads what its document reads, while both are read at once (go
+// test -race checks that they share nothing that is written), and an
+// edited document has none.
+func TestFork(t *testing.T) {
+	docs := map[string]string{
+		"big": "<r><!-- x -->" + strings.Repeat("<a x='1'><b y=\"2\"/><!-- <c/> --></a>\n", bigElement/20) + "</r>",
+	}
+	for _, f := range testenv.CorpusFiles(t, corpus, "apphost", "apphost-full") {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs[f] = string(src)
+	}
+	for name, src := range docs {
+		d, err := Parse([]byte(src))
+		if err != nil {
+			continue
+		}
+		var want strings.Builder
+		describeElement(&want, d.Root(), 0)
+		f := d.Fork()
+		if f == nil {
+			t.Fatalf("%s: no fork of an unedited document", name)
+		}
+		read := func(d *Document, out *[2]string) {
+			var e, r strings.Builder
+			describeElement(&e, d.Root(), 0)
+			raw, _ := d.Root().Raw()
+			describeRaw(&r, raw, 0)
+			out[0], out[1] = e.String(), r.String()
+		}
+		var a, b [2]string
+		done := make(chan bool)
+		go func() { read(f, &b); done <- true }()
+		read(d, &a)
+		<-done
+		for i, got := range []string{a[0], a[1], b[0], b[1]} {
+			if got != want.String() {
+				t.Fatalf("%s: read %d differs:\n%s\nwant\n%s", name, i, got, want.String())
+			}
+		}
+		d.Root().SetAttr("forked", "no")
+		if d.Fork() != nil {
+			t.Fatalf("%s: a fork of an edited document", name)
+		}
+	}
+}
