@@ -103,9 +103,17 @@ func TestQuickEntries(t *testing.T) {
 			t.Skipf("does not open: %v", err)
 		}
 		defer s.Close()
-		exact, quick := s.validate(true), s.validate(false)
-		if !reflect.DeepEqual(findingTexts(quick), findingTexts(exact)) {
-			t.Fatalf("quick:\n%s\nmerged:\n%s", strings.Join(findingTexts(quick), "\n"), strings.Join(findingTexts(exact), "\n"))
+		// The merge of every entry, one pass after the other, against the
+		// quick check, with the <location> pass on its own goroutine or not.
+		exact := s.validate(true, false)
+		for _, split := range []bool{true, false} {
+			quick := s.validate(false, split)
+			if !reflect.DeepEqual(findingTexts(quick), findingTexts(exact)) {
+				t.Fatalf("quick (split %t):\n%s\nmerged:\n%s", split, strings.Join(findingTexts(quick), "\n"), strings.Join(findingTexts(exact), "\n"))
+			}
+			if !reflect.DeepEqual(quick.Files, exact.Files) || !reflect.DeepEqual(quick.Unchecked, exact.Unchecked) {
+				t.Fatalf("split %t: files %v, unchecked %v; merged: %v, %v", split, quick.Files, quick.Unchecked, exact.Files, exact.Unchecked)
+			}
 		}
 	}
 	for name, body := range entries {

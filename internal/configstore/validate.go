@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -107,13 +108,14 @@ func ruleOf(err error) string {
 // directories reach (their physical folders and the folders below them,
 // as IIS reads a web.config in any folder it serves). Nothing is written
 // or created. Findings are sorted by file and line.
-func (s *Store) Validate() *Report { return s.validate(false) }
+func (s *Store) Validate() *Report { return s.validate(false, true) }
 
-// validate is Validate; exact merges every entry (no quickEntry), for
-// tests that compare the two.
-func (s *Store) validate(exact bool) *Report {
+// validate is Validate; exact merges every entry (no quickEntry), and
+// split checks applicationHost.config's <location> tags on another
+// goroutine (appHost), for tests that compare them.
+func (s *Store) validate(exact, split bool) *Report {
 	s.validating = true
-	v := &validator{s: s, seen: map[string]bool{}, unchecked: map[string]bool{}, files: []string{s.apphost.Path}, exact: exact}
+	v := &validator{s: s, seen: map[string]bool{}, unchecked: map[string]bool{}, files: []string{s.apphost.Path}, exact: exact, split: split}
 	// machine.config and the root web.config, when they exist: IIS reads
 	// them first for every path.
 	for i, f := range s.tops() {
@@ -149,6 +151,10 @@ func (s *Store) validate(exact bool) *Report {
 				return true
 			})
 		}
+	}
+	v.join()
+	for _, h := range v.hits {
+		v.webConfig(h.cp, h.path)
 	}
 	return v.report()
 }
@@ -220,6 +226,7 @@ func readSiteRaw(e xmldoc.Raw, defs siteDefaults) *Site {
 }
 
 func (v *validator) report() *Report {
+	v.join()
 	sort.SliceStable(v.out, func(i, j int) bool {
 		a, b := v.out[i], v.out[j]
 		if a.File != b.File {
@@ -301,6 +308,20 @@ type validator struct {
 	insts     []*SectionInstance       // instance's list, reused
 	dirs      map[string]string        // expanded folders (expand)
 	present   map[string]bool          // folders that do
+	hits      []webConfigHit           // web.config files found (vdir)
+	// split runs applicationHost.config's <location> pass on another
+	// goroutine (appHost); pass is that pass and marks where it fits
+	// among this goroutine's findings (join).
+	split bool
+	pass  *locPass
+	marks [2]int
+}
+
+// webConfigHit is a web.config file found below a virtual directory, and
+// its level.
+type webConfigHit struct {
+	cp   ConfigPath
+	path string
 }
 
 // add records an error of the reader as a finding, once.
@@ -318,13 +339,16 @@ func (v *validator) add(err error, f *File) {
 	} else if f != nil {
 		fd.File = f.Path
 	}
-	key := fmt.Sprint(fd.File, fd.Line, fd.Message)
+	key := findingKey(fd)
 	if v.seen[key] {
 		return
 	}
 	v.seen[key] = true
 	v.out = append(v.out, fd)
 }
+
+// findingKey is what two findings reported once have in common.
+func findingKey(fd Finding) string { return fd.File + strconv.Itoa(fd.Line) + fd.Message }
 
 // quotedName finds the attribute or element a description names. Compiled
 // on first use, not at start-up: most commands never need it.
@@ -431,7 +455,9 @@ func column(src []byte, start int, desc string) int {
 	return 1 + utf8.RuneCount(text[:at])
 }
 
-// vdir checks the web.config files of one virtual directory's folder tree.
+// vdir finds the web.config files of one virtual directory's folder tree
+// (v.hits), to check once the <location> pass is done: only the files of
+// applicationHost.config are read while it runs.
 func (v *validator) vdir(site *Site, vd *VDir) {
 	root := v.expand(vd.PhysicalPath)
 	if root == "" {
@@ -473,7 +499,7 @@ func (v *validator) vdir(site *Site, vd *VDir) {
 				return nil
 			}
 		}
-		v.webConfig(cp, p)
+		v.hits = append(v.hits, webConfigHit{cp, p})
 		return nil
 	})
 }
@@ -583,65 +609,134 @@ func (v *validator) file(f *File, chain []*File) {
 	if f.doc == nil {
 		return
 	}
+	if f == v.s.apphost && v.pass == nil && v.split {
+		v.appHost(f, chain)
+		return
+	}
+	fc := v.newFileCheck(f, chain)
+	fc.walkTop()
+	fc.above()
+	fc.checkTop()
+	fc.locations()
+}
+
+// fileCheck is the check of one file's section instances. Instances are
+// checked as they are found and then dropped, so a file with 50,000
+// <location> tags is not held in memory at once. Only the instances
+// another one inherits from are kept (byLevel): the file level's, and
+// those of <location> levels that lie above another <location>.
+type fileCheck struct {
+	v       *validator
+	f       *File
+	chain   []*File
+	byLevel map[string][]*SectionInstance
+	deepest int // the depth of the deepest level in byLevel
+	top     []*SectionInstance
+	// seen is the sections seen at each level (lower case), for
+	// DescSectionTwice: the instances checked together are those of one
+	// level.
+	seen map[string][]string
+}
+
+func (v *validator) newFileCheck(f *File, chain []*File) *fileCheck {
+	return &fileCheck{v: v, f: f, chain: chain, byLevel: map[string][]*SectionInstance{}, seen: map[string][]string{}}
+}
+
+func (fc *fileCheck) keep(in *SectionInstance) {
+	k := fc.v.levelKey(in.Name, in.Config)
+	fc.byLevel[k] = append(fc.byLevel[k], in)
+	fc.deepest = max(fc.deepest, in.Config.Depth())
+}
+
+// walkTop collects the instances of the file's own level.
+func (fc *fileCheck) walkTop() {
+	if r, ok := fc.f.doc.Root().Raw(); ok && !fc.v.exact {
+		// Raw: no element for each of 50,000 <location> tags passed by.
+		fc.v.walkRaw(fc.f, r, "", nil, fc.f.ConfigPath, &fc.top)
+	} else {
+		fc.v.walk(fc.f, fc.f.doc.Root(), "", nil, fc.f.ConfigPath, &fc.top)
+	}
+	for _, in := range fc.top {
+		fc.keep(in)
+	}
+}
+
+// above collects the instances of the <location> tags that lie above
+// another one.
+func (fc *fileCheck) above() {
+	f, v := fc.f, fc.v
 	root := f.doc.Root()
-	// Instances are checked as they are found and then dropped, so a file
-	// with 50,000 <location> tags is not held in memory at once. Only the
-	// instances another one inherits from are kept: the file level's, and
-	// those of <location> levels that lie above another <location>.
 	above := map[string]bool{}
-	root.EachChildWhere("location", "path", func(p string, _ bool) bool {
+	note := func(p string) {
 		if cp, err := f.ConfigPath.Join(p); err == nil {
 			for d := f.ConfigPath.Depth() + 1; d < cp.Depth(); d++ {
 				above[strings.ToLower(cp.Prefix(d).String())] = true
 			}
 		}
-		return false
-	}, func(*xmldoc.Element) bool { return true })
-	byLevel := map[string][]*SectionInstance{}
-	var top []*SectionInstance
-	v.walk(f, root, "", nil, f.ConfigPath, &top)
-	keep := func(in *SectionInstance) {
-		k := v.levelKey(in.Name, in.Config)
-		byLevel[k] = append(byLevel[k], in)
 	}
-	for _, in := range top {
-		keep(in)
-	}
-	if len(above) > 0 {
-		root.EachChildNamed("location", func(c *xmldoc.Element) bool {
-			if loc, err := f.locationOf(c); err == nil && above[strings.ToLower(loc.Config.String())] {
-				var insts []*SectionInstance
-				v.walk(f, c, "", loc, loc.Config, &insts)
-				for _, in := range insts {
-					keep(in)
+	if r, ok := root.Raw(); ok {
+		r.EachChild(func(c xmldoc.Raw) bool {
+			if c.NameIs("location") {
+				if p, ok := c.Attr("path"); ok {
+					note(p)
 				}
 			}
 			return true
 		})
+	} else {
+		root.EachChildWhere("location", "path", func(p string, _ bool) bool {
+			note(p)
+			return false
+		}, func(*xmldoc.Element) bool { return true })
 	}
-	// The sections seen at each level (lower case), for DescSectionTwice:
-	// the instances checked together are those of one level.
-	seen := map[string][]string{}
-	check := func(insts []*SectionInstance) {
-		if len(insts) == 0 {
-			return
-		}
-		level := v.levelKeyBytes("", insts[0].Config)[1:]
-		names := seen[string(level)]
-		for _, in := range insts {
-			name := v.lower(in.Name)
-			if slices.Contains(names, name) {
-				v.add(&ConfigFileError{File: f.Path, Line: in.Element.Line(), Kind: ErrMalformed, Description: fmt.Sprintf(DescSectionTwice, in.Name)}, f)
-			} else {
-				names = append(names, name)
+	if len(above) == 0 {
+		return
+	}
+	root.EachChildNamed("location", func(c *xmldoc.Element) bool {
+		if loc, err := f.locationOf(c); err == nil && above[strings.ToLower(loc.Config.String())] {
+			var insts []*SectionInstance
+			v.walk(f, c, "", loc, loc.Config, &insts)
+			for _, in := range insts {
+				fc.keep(in)
 			}
-			for _, err := range v.instance(in, chain, byLevel) {
+		}
+		return true
+	})
+}
+
+// check checks the instances of one level.
+func (fc *fileCheck) check(insts []*SectionInstance, report bool) {
+	if len(insts) == 0 {
+		return
+	}
+	v, f := fc.v, fc.f
+	level := v.levelKeyBytes("", insts[0].Config)[1:]
+	names := fc.seen[string(level)]
+	for _, in := range insts {
+		name := v.lower(in.Name)
+		if slices.Contains(names, name) {
+			if report {
+				v.add(&ConfigFileError{File: f.Path, Line: in.Element.Line(), Kind: ErrMalformed, Description: fmt.Sprintf(DescSectionTwice, in.Name)}, f)
+			}
+		} else {
+			names = append(names, name)
+		}
+		if report {
+			for _, err := range v.instance(in, fc.chain, fc.byLevel, fc.deepest) {
 				v.add(err, f)
 			}
 		}
-		seen[string(v.levelKeyBytes("", insts[0].Config)[1:])] = names
 	}
-	check(top)
+	fc.seen[string(v.levelKeyBytes("", insts[0].Config)[1:])] = names
+}
+
+// checkTop checks the instances of the file's own level.
+func (fc *fileCheck) checkTop() { fc.check(fc.top, true) }
+
+// locations checks the instances of every <location> tag.
+func (fc *fileCheck) locations() {
+	v, f := fc.v, fc.f
+	root := f.doc.Root()
 	var insts []*SectionInstance
 	location := func(c *xmldoc.Element, r xmldoc.Raw, raw bool) {
 		loc, err := f.locationOf(c)
@@ -655,7 +750,7 @@ func (v *validator) file(f *File, chain []*File) {
 		} else {
 			v.walk(f, c, "", loc, loc.Config, &insts)
 		}
-		check(insts)
+		fc.check(insts, true)
 	}
 	if r, ok := root.Raw(); ok && !v.exact {
 		// 50,000 <location> tags read from the source: only the location
@@ -673,6 +768,110 @@ func (v *validator) file(f *File, chain []*File) {
 		location(c, xmldoc.Raw{}, false)
 		return true
 	})
+}
+
+// locPass is the <location> pass of applicationHost.config, run beside
+// the rest of the check (appHost): on its own validator over a fork of the
+// store, so the two share nothing they write.
+type locPass struct {
+	run      func()
+	done     chan struct{}
+	panicked any
+	// The pass's findings: those of the <location> tags above others
+	// (collected before the file level is checked) and the others.
+	above, rest []Finding
+	unchecked   map[string]bool
+}
+
+// appHost is file for applicationHost.config, with its <location> tags
+// (50,000 with 50,000 sites) checked on another goroutine while this one
+// checks the file level (the sites and pools) and finds the web.config
+// files (Validate); join merges the findings back into the order of the
+// checks one after the other: the file level's walk, the <location> tags
+// above others, the file level's check, the <location> tags, and then
+// what this goroutine found after file returned.
+func (v *validator) appHost(f *File, chain []*File) {
+	t := v.s.fork()
+	if t == nil {
+		fc := v.newFileCheck(f, chain)
+		fc.walkTop()
+		fc.above()
+		fc.checkTop()
+		fc.locations()
+		return
+	}
+	w := &validator{s: t, seen: map[string]bool{}, unchecked: map[string]bool{}, exact: v.exact}
+	chain2 := slices.Clone(chain)
+	for i, c := range chain2 {
+		switch c {
+		case v.s.apphost:
+			chain2[i] = t.apphost
+		case v.s.machine:
+			chain2[i] = t.machine
+		case v.s.webroot:
+			chain2[i] = t.webroot
+		}
+	}
+	p := &locPass{done: make(chan struct{})}
+	p.run = func() {
+		defer func() {
+			p.panicked = recover()
+			t.releaseAll()
+			close(p.done)
+		}()
+		fc := w.newFileCheck(t.apphost, chain2)
+		fc.walkTop() // what this goroutine reports too
+		fc.check(fc.top, false)
+		a := len(w.out)
+		fc.above()
+		b := len(w.out)
+		fc.locations()
+		p.above, p.rest, p.unchecked = w.out[a:b], w.out[b:], w.unchecked
+	}
+	fc := v.newFileCheck(f, chain)
+	fc.walkTop()
+	v.marks[0] = len(v.out)
+	v.pass = p
+	if runtime.GOMAXPROCS(0) > 1 {
+		go p.run()
+	}
+	fc.checkTop()
+	v.marks[1] = len(v.out)
+}
+
+// join waits for the <location> pass of appHost and merges its findings
+// in (the order and the duplicates dropped as if the checks had run one
+// after the other).
+func (v *validator) join() {
+	p := v.pass
+	if p == nil || p.run == nil {
+		return
+	}
+	if runtime.GOMAXPROCS(0) <= 1 {
+		p.run()
+	}
+	<-p.done
+	p.run = nil
+	if p.panicked != nil {
+		panic(p.panicked)
+	}
+	out, m := v.out, v.marks
+	v.out = make([]Finding, 0, len(out)+len(p.above)+len(p.rest))
+	seen := map[string]bool{}
+	for _, part := range [][]Finding{out[:m[0]], p.above, out[m[0]:m[1]], p.rest, out[m[1]:]} {
+		for _, fd := range part {
+			if k := findingKey(fd); !seen[k] {
+				seen[k] = true
+				v.out = append(v.out, fd)
+			}
+		}
+	}
+	for k := range seen {
+		v.seen[k] = true
+	}
+	for n := range p.unchecked {
+		v.unchecked[n] = true
+	}
 }
 
 // levelKey indexes section instances by section and level.
@@ -849,7 +1048,7 @@ func sameSource(a, b *xmldoc.Element) bool {
 // merge of the instances that apply at its level up to and including it.
 // Errors of other instances are left to their own check. A section set
 // where it is locked is still merged, so its other problems show too.
-func (v *validator) instance(in *SectionInstance, chain []*File, byLevel map[string][]*SectionInstance) []error {
+func (v *validator) instance(in *SectionInstance, chain []*File, byLevel map[string][]*SectionInstance, deepest int) []error {
 	s := v.s
 	decl, sch := v.declaration(in.File.declared, in.Name)
 	if sch == nil {
@@ -876,7 +1075,7 @@ func (v *validator) instance(in *SectionInstance, chain []*File, byLevel map[str
 		// The instances of applicationHost.config that apply at in's
 		// level: at each ancestor level, by the index (no scan of every
 		// <location>).
-		for d := 0; d <= in.Config.Depth(); d++ {
+		for d := 0; d <= min(in.Config.Depth(), deepest); d++ {
 			for _, o := range byLevel[string(v.levelKeyBytes(in.Name, in.Config.Prefix(d)))] {
 				if sameSource(o.Element, in.Element) {
 					break
@@ -1033,4 +1232,41 @@ func machineGroup(name string) bool {
 		}
 	}
 	return false
+}
+
+// fork returns a read-only twin of an unedited store for another
+// goroutine (validate's <location> pass): the same files read through
+// forks of their documents (xmldoc.Document.Fork), with caches of its
+// own; nil when a document has been edited. Only what the twin loads
+// itself (configSource files) is released by releaseAll.
+func (s *Store) fork() *Store {
+	t := &Store{schema: s.schema, validating: s.validating, env: s.env, files: map[string]*File{}, fileErr: map[string]error{},
+		defaults: defaultsCache{}, rename: s.rename, noMap: s.noMap, followLinks: s.followLinks, allowPlaintext: s.allowPlaintext}
+	ok := true
+	twin := func(f *File) *File {
+		if f == nil {
+			return nil
+		}
+		g := &File{Path: f.Path, ConfigPath: f.ConfigPath, AppHost: f.AppHost, exists: f.exists, declared: f.declared,
+			ident: f.ident, root: f.root, store: t, host: f.host}
+		if f.doc != nil {
+			if g.doc = f.doc.Fork(); g.doc == nil {
+				ok = false
+			}
+		}
+		return g
+	}
+	t.apphost, t.machine, t.webroot = twin(s.apphost), twin(s.machine), twin(s.webroot)
+	if !ok || s.apphost == nil || s.apphost.host != nil {
+		return nil
+	}
+	return t
+}
+
+// releaseAll unmaps the files a store twin (fork) loaded itself.
+func (s *Store) releaseAll() {
+	for _, r := range s.release {
+		r()
+	}
+	s.release = nil
 }

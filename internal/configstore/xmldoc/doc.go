@@ -341,15 +341,19 @@ func nameFingerprint[T []byte | string](name T) uint64 {
 // tagEnd returns the offset after the '>' that closes the start tag
 // beginning before p, and whether the tag was self-closing.
 func tagEnd(src []byte, p int) (int, bool) {
+	gt := p + bytes.IndexByte(src[p:], '>')
 	for {
-		gt := p + bytes.IndexByte(src[p:], '>')
 		q := indexQuote(src[p:gt])
 		if q < 0 {
 			return gt + 1, src[gt-1] == '/'
 		}
-		// A quoted attribute value may contain '>'.
+		// A quoted attribute value may contain '>': then the first '>'
+		// after it is looked for again.
 		p += q
 		p += bytes.IndexByte(src[p+1:], src[p]) + 2
+		if p > gt {
+			gt = p + bytes.IndexByte(src[p:], '>')
+		}
 	}
 }
 

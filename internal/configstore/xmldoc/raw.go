@@ -60,7 +60,14 @@ func (r Raw) Line() int { return r.d.line(r.start) }
 // parent) and not its parent's child: it is never edited, and the same
 // source read through the parent gives another *Element. (An end not
 // known yet is found there.)
-func (r Raw) Element() *Element { return r.d.originalElement(r.start, r.end, nil) }
+func (r Raw) Element() *Element {
+	e := r.d.originalElement(r.start, r.end, nil)
+	if r.end < 0 {
+		// The end found is the parent's walk's too (EachChild).
+		r.d.ended = [2]int{r.start, e.end}
+	}
+	return e
+}
 
 // Attr returns the value of the named attribute (Element.Attr), decoding
 // only that value.
