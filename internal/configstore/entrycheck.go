@@ -1,6 +1,7 @@
 package configstore
 
 import (
+	"hash/maphash"
 	"strings"
 	"sync"
 
@@ -68,6 +69,7 @@ type quickScratch struct {
 	key   []byte // the key being built
 	// keyAttrs is each collection's KeyAttributes.
 	keyAttrs map[*section.Collection][]*section.Attribute
+	spare    []*bigKeys // emptied hash sets of keys (keySet)
 }
 
 var quickPool = sync.Pool{New: func() any { return new(quickScratch) }}
@@ -79,24 +81,75 @@ func (q *quickScratch) release() {
 }
 
 // keySet is the keys of one collection's entries: in q.keys from start
-// (at most smallKeys of them, compared in turn), then in a map.
+// (at most smallKeys of them, compared in turn), then in a hash set.
 type keySet struct {
 	start int
 	ends  [smallKeys]int
 	n     int
-	m     map[string]bool
+	big   *bigKeys
 }
 
 const smallKeys = 8
 
-// add adds a key (q.key) and reports false when it was there.
-func (q *quickScratch) add(ks *keySet, k []byte) bool {
-	if ks.m != nil {
-		if ks.m[string(k)] {
+// bigKeys is a set of the keys of a long collection (the 100,000 names
+// and ids of 50,000 sites): the keys back to back in one buffer, indexed
+// by their hash, so adding one allocates nothing and growing the index
+// moves no strings. Keys whose hashes collide go to more.
+type bigKeys struct {
+	at   map[uint64]int // hash → index of the first key with it
+	data []byte
+	ends []int
+	more map[string]bool
+}
+
+var keySeed = maphash.MakeSeed()
+
+func (b *bigKeys) add(k []byte) bool {
+	h := maphash.Bytes(keySeed, k)
+	if i, ok := b.at[h]; ok {
+		from := 0
+		if i > 0 {
+			from = b.ends[i-1]
+		}
+		if string(b.data[from:b.ends[i]]) == string(k) || b.more[string(k)] {
 			return false
 		}
-		ks.m[string(k)] = true
+		if b.more == nil {
+			b.more = map[string]bool{}
+		}
+		b.more[string(k)] = true
 		return true
+	}
+	b.at[h] = len(b.ends)
+	b.data = append(b.data, k...)
+	b.ends = append(b.ends, len(b.data))
+	return true
+}
+
+// bigSet returns an empty bigKeys, reused from q's spares.
+func (q *quickScratch) bigSet() *bigKeys {
+	if n := len(q.spare); n > 0 {
+		b := q.spare[n-1]
+		q.spare = q.spare[:n-1]
+		return b
+	}
+	return &bigKeys{at: map[uint64]int{}}
+}
+
+// done returns a keySet's hash set to q's spares, emptied.
+func (q *quickScratch) done(ks *keySet) {
+	if b := ks.big; b != nil {
+		clear(b.at)
+		b.data, b.ends, b.more = b.data[:0], b.ends[:0], nil
+		q.spare = append(q.spare, b)
+		ks.big = nil
+	}
+}
+
+// add adds a key (q.key) and reports false when it was there.
+func (q *quickScratch) add(ks *keySet, k []byte) bool {
+	if ks.big != nil {
+		return ks.big.add(k)
 	}
 	from := ks.start
 	for i := 0; i < ks.n; i++ {
@@ -106,14 +159,13 @@ func (q *quickScratch) add(ks *keySet, k []byte) bool {
 		from = ks.ends[i]
 	}
 	if ks.n == smallKeys {
-		ks.m = make(map[string]bool, 2*smallKeys)
+		ks.big = q.bigSet()
 		from := ks.start
 		for i := 0; i < ks.n; i++ {
-			ks.m[string(q.keys[from:ks.ends[i]])] = true
+			ks.big.add(q.keys[from:ks.ends[i]])
 			from = ks.ends[i]
 		}
-		ks.m[string(k)] = true
-		return true
+		return ks.big.add(k)
 	}
 	q.keys = append(q.keys, k...)
 	ks.ends[ks.n] = len(q.keys)
@@ -235,6 +287,7 @@ func (q *quickScratch) element(sch *section.Element, x xmldoc.Raw, into *EffElem
 		return true
 	})
 	q.keys = q.keys[:keys.start]
+	q.done(&keys)
 	if !ok {
 		q.attrs = q.attrs[:mark]
 		return nil, false

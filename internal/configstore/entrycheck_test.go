@@ -52,6 +52,17 @@ func TestQuickEntries(t *testing.T) {
 		"encrypted":             pools(`<add name="Q"><processModel identityType="SpecificUser" userName="u" password="[enc:AesProvider:abc:enc]" /></add>`),
 		"virtual directory dup": site(`<site name="B" id="2"><application path="/"><virtualDirectory path="/" physicalPath="/a" /><virtualDirectory path="/" physicalPath="/b" /></application></site>`),
 	}
+	// Past smallKeys entries the keys go to a hash set (bigKeys).
+	var many, bindings strings.Builder
+	for i := range 12 {
+		fmt.Fprintf(&many, `<site name="M%d" id="%d" />`, i, 100+i)
+		fmt.Fprintf(&bindings, `<binding protocol="http" bindingInformation="*:%d:" />`, 80+i)
+	}
+	entries["many sites"] = site(many.String())
+	entries["many sites, late duplicate name"] = site(many.String() + `<site name="m10" id="99" />`)
+	entries["many sites, late duplicate id"] = site(many.String() + `<site name="N" id="111" />`)
+	entries["many bindings"] = site(`<site name="B" id="2"><bindings>` + bindings.String() + `</bindings></site>`)
+	entries["many bindings, late duplicate"] = site(`<site name="B" id="2"><bindings>` + bindings.String() + `<binding protocol="http" bindingInformation="*:90:" /></bindings></site>` + many.String())
 	// Server-level sections and <location> tags below them: each
 	// location merges into the server's merge, shared (quickInstance).
 	loc := func(path, inner string) string {
