@@ -141,7 +141,7 @@ func (s *Store) validate(exact, split bool) *Report {
 		if r, ok := sites.Raw(); ok {
 			r.EachChild(func(c xmldoc.Raw) bool {
 				if c.NameIs("site") {
-					each(readSiteRaw(c, defs))
+					v.siteRaw(c, defs)
 				}
 				return true
 			})
@@ -309,6 +309,7 @@ type validator struct {
 	dirs      map[string]string        // expanded folders (expand)
 	present   map[string]bool          // folders that do
 	hits      []webConfigHit           // web.config files found (vdir)
+	roots     []string                 // a site's folders (siteRaw), reused
 	// split runs applicationHost.config's <location> pass on another
 	// goroutine (appHost); pass is that pass and marks where it fits
 	// among this goroutine's findings (join).
@@ -459,20 +460,69 @@ func column(src []byte, start int, desc string) int {
 // (v.hits), to check once the <location> pass is done: only the files of
 // applicationHost.config are read while it runs.
 func (v *validator) vdir(site *Site, vd *VDir) {
-	root := v.expand(vd.PhysicalPath)
+	if root := v.vdirRoot(vd.PhysicalPath); root != "" {
+		v.vdirIn(site, vd, root)
+	}
+}
+
+// vdirRoot is the folder of a virtual directory's physical path, or ""
+// when there is none to read.
+func (v *validator) vdirRoot(physicalPath string) string {
+	root := v.expand(physicalPath)
 	if root == "" {
-		return
+		return ""
 	}
 	if v.missingAbove(root) {
-		return // below a folder that does not exist
+		return "" // below a folder that does not exist
 	}
 	info, err := os.Stat(root)
 	if err != nil || !info.IsDir() {
 		if errors.Is(err, fs.ErrNotExist) {
 			v.noteMissing(root)
 		}
-		return // IIS answers 500 for the folder itself; nothing to read here
+		return "" // IIS answers 500 for the folder itself; nothing to read here
 	}
+	return root
+}
+
+// siteRaw is vdir for each virtual directory of a site read from the
+// source: their folders first, and the site itself (readSiteRaw) only
+// when one of them exists, which most of 50,000 sites' need not.
+func (v *validator) siteRaw(e xmldoc.Raw, defs siteDefaults) {
+	roots := v.roots[:0]
+	found := false
+	e.EachChild(func(c xmldoc.Raw) bool {
+		if c.NameIs("application") {
+			c.EachChild(func(r xmldoc.Raw) bool {
+				if r.NameIs("virtualDirectory") {
+					p, _ := r.Attr("physicalPath")
+					root := v.vdirRoot(p)
+					roots = append(roots, root)
+					found = found || root != ""
+				}
+				return true
+			})
+		}
+		return true
+	})
+	v.roots = roots
+	if !found {
+		return
+	}
+	site := readSiteRaw(e, defs)
+	i := 0
+	for _, app := range site.Apps {
+		for _, vd := range app.VDirs {
+			if roots[i] != "" {
+				v.vdirIn(site, vd, roots[i])
+			}
+			i++
+		}
+	}
+}
+
+// vdirIn finds the web.config files below root, the folder of vd.
+func (v *validator) vdirIn(site *Site, vd *VDir, root string) {
 	base := SitePath(site.Name)
 	if u := strings.Trim(vd.URLPath(), "/"); u != "" {
 		if p, err := base.Join(u); err == nil {
