@@ -70,6 +70,45 @@ type quickScratch struct {
 	// keyAttrs is each collection's KeyAttributes.
 	keyAttrs map[*section.Collection][]*section.Attribute
 	spare    []*bigKeys // emptied hash sets of keys (keySet)
+	// norms holds the last values normalized, direct-mapped: a large
+	// file's values are mostly a few words (true, W3C, 00:00:30).
+	norms *[512]normalized
+}
+
+type normalized struct {
+	as      *section.Attribute
+	in, out string
+}
+
+// normalize is as.Normalize(value), remembered; false for an invalid
+// value (left to the merge, which reports it).
+func (q *quickScratch) normalize(as *section.Attribute, value string) (string, bool) {
+	if len(value) > 32 {
+		v, err := as.Normalize(value)
+		return v, err == nil
+	}
+	if q.norms == nil {
+		q.norms = new([512]normalized)
+	}
+	h := uint(len(as.Name))*7 + uint(len(value))*31
+	if len(as.Name) > 0 {
+		h += uint(as.Name[len(as.Name)-1])
+	}
+	if len(value) > 0 {
+		h = h*31 + uint(value[0])
+		h = h*31 + uint(value[len(value)/2])
+		h = h*31 + uint(value[len(value)-1])
+	}
+	n := &q.norms[h%512]
+	if n.as == as && n.in == value {
+		return n.out, true
+	}
+	v, err := as.Normalize(value)
+	if err != nil {
+		return "", false
+	}
+	*n = normalized{as, value, v}
+	return v, true
 }
 
 var quickPool = sync.Pool{New: func() any { return new(quickScratch) }}
@@ -194,8 +233,8 @@ func (q *quickScratch) element(sch *section.Element, x xmldoc.Raw, into *EffElem
 			ok = false
 			return false
 		}
-		v, err := as.Normalize(value)
-		if err != nil {
+		v, good := q.normalize(as, value)
+		if !good {
 			ok = false
 			return false
 		}

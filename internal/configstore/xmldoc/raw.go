@@ -11,6 +11,7 @@ type Raw struct {
 	d          *Document
 	start, end int // the start tag's '<', and after the element (-1: not known yet)
 	tagEnd     int // after the start tag's '>'
+	nameEnd    int // after the tag name
 	self       bool
 }
 
@@ -20,13 +21,12 @@ func (e *Element) Raw() (Raw, bool) {
 	if e.doc == nil || e.start < 0 || e.doc.edits > 0 || e.doc.changed {
 		return Raw{}, false
 	}
-	return Raw{d: e.doc, start: e.start, end: e.end, tagEnd: e.tagEnd, self: e.selfClosing}, true
+	return Raw{d: e.doc, start: e.start, end: e.end, tagEnd: e.tagEnd, nameEnd: e.start + 1 + len(e.name), self: e.selfClosing}, true
 }
 
 // Name returns the tag name.
 func (r Raw) Name() string {
-	src := r.d.src
-	return r.d.rawName(src[r.start+1 : r.start+1+nameLen(src[r.start+1:])])
+	return r.d.rawName(r.d.src[r.start+1 : r.nameEnd])
 }
 
 // rawName is intern with a small direct-mapped cache in front of the
@@ -72,14 +72,12 @@ func (r Raw) Element() *Element {
 // Attr returns the value of the named attribute (Element.Attr), decoding
 // only that value.
 func (r Raw) Attr(name string) (string, bool) {
-	return rawAttr(r.d.src, r.start+1+nameLen(r.d.src[r.start+1:]), name)
+	return rawAttr(r.d.src, r.nameEnd, name)
 }
 
 // NameIs reports whether the tag name is name, without making a string.
 func (r Raw) NameIs(name string) bool {
-	src := r.d.src[r.start+1:]
-	n := nameLen(src)
-	return n == len(name) && string(src[:n]) == name
+	return string(r.d.src[r.start+1:r.nameEnd]) == name
 }
 
 // rawValue is decodeAttr, with short values that need no decoding
@@ -111,7 +109,7 @@ func (d *Document) rawValue(raw []byte) string {
 // false.
 func (r Raw) EachAttr(fn func(name, value string) bool) {
 	src := r.d.src
-	p := r.start + 1 + nameLen(src[r.start+1:])
+	p := r.nameEnd
 	for {
 		for isSpace(src[p]) {
 			p++
@@ -151,8 +149,8 @@ func (r Raw) EachChild(fn func(Raw) bool) {
 				r.d.evict(evicted, start)
 				evicted = start
 			}
-			c := Raw{d: r.d, start: start, end: x.ends[i]}
-			c.tagEnd, c.self = tagEnd(src, start+1+nameLen(src[start+1:]))
+			c := Raw{d: r.d, start: start, end: x.ends[i], nameEnd: start + 1 + nameLen(src[start+1:])}
+			c.tagEnd, c.self = tagEnd(src, c.nameEnd)
 			if !fn(c) {
 				return
 			}
@@ -173,8 +171,8 @@ func (r Raw) EachChild(fn func(Raw) bool) {
 			p += n
 			continue
 		}
-		c := Raw{d: r.d, start: p, end: -1}
-		c.tagEnd, c.self = tagEnd(src, p+1+nameLen(src[p+1:]))
+		c := Raw{d: r.d, start: p, end: -1, nameEnd: p + 1 + nameLen(src[p+1:])}
+		c.tagEnd, c.self = tagEnd(src, c.nameEnd)
 		if c.self {
 			c.end = c.tagEnd
 		}
