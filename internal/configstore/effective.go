@@ -601,14 +601,24 @@ func (s *Store) checkInstance(in *SectionInstance, decl *Declaration, chain []*F
 // level cp.
 func (s *Store) checkAllowDefinition(f *File, cp ConfigPath, decl *Declaration) error {
 	def := decl.AllowDefinition
-	switch strings.ToLower(def) {
-	case "", "everywhere":
+	is := func(names ...string) bool {
+		for _, n := range names {
+			if strings.EqualFold(def, n) {
+				return true
+			}
+		}
+		return false
+	}
+	// (EqualFold, not a lower-case copy: validate asks for every section
+	// of 50,000 <location> tags.)
+	switch {
+	case def == "" || is("everywhere"):
 		return nil
-	case "machineonly", "machinetowebroot", "machinetorootweb", "apphostonly":
+	case is("machineonly", "machinetowebroot", "machinetorootweb", "apphostonly"):
 		if f.AppHost || s.topAllows(f, def) {
 			return nil
 		}
-	case "machinetoapplication":
+	case is("machinetoapplication"):
 		if cp.IsServer() {
 			return nil
 		}
