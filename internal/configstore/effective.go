@@ -3,6 +3,7 @@ package configstore
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"sort"
 	"strconv"
 	"strings"
@@ -233,6 +234,11 @@ func (e *EffElement) copy(name string) *EffElement {
 	c := *e
 	n := &c
 	n.Name, n.shared, n.givesKnown, n.keys = name, false, 0, nil
+	if e.shared && e.keys != nil {
+		// A shared tree is merged into no more (no pending batch): its
+		// keys are those of the Items the copy starts with.
+		n.keys = maps.Clone(e.keys)
+	}
 	n.Items = e.Items[:len(e.Items):len(e.Items)]
 	attrs := make([]EffAttr, len(e.Attrs))
 	n.Attrs = make([]*EffAttr, len(e.Attrs), len(e.Attrs)+1)

@@ -287,29 +287,30 @@ func ValidateWebConfig(path string, opts Options) (*Report, error) {
 }
 
 type validator struct {
-	s         *Store
-	out       []Finding
-	files     []string              // files checked
-	unchecked map[string]bool       // declared sections without a schema
-	seen      map[string]bool       // web.config files checked, and findings reported
-	lines     map[*File]*lineCursor // where lines start, for columns
-	ups       map[string]*mergedUp
-	exact     bool // merge every entry (no quickEntry)
-	kinds     map[kindKey]int
-	lkey      []byte // levelKeyBytes
-	keys      map[*EffElement]map[string]bool
-	ids       map[*SectionInstance]int // idOf
-	buf       []byte                   // keys being built
-	missing   map[string]bool          // folders that do not exist (noteMissing)
-	lowers    map[string]string        // lower-case section names
-	decls     map[kindKey]declSchema   // declarations and schemas (declaration)
-	fulls     map[string]fullName      // names below <location> (fullName)
-	nbuf      []byte                   // a name being built
-	insts     []*SectionInstance       // instance's list, reused
-	dirs      map[string]string        // expanded folders (expand)
-	present   map[string]bool          // folders that do
-	hits      []webConfigHit           // web.config files found (vdir)
-	roots     []string                 // a site's folders (siteRaw), reused
+	s           *Store
+	out         []Finding
+	files       []string              // files checked
+	unchecked   map[string]bool       // declared sections without a schema
+	seen        map[string]bool       // web.config files checked, and findings reported
+	lines       map[*File]*lineCursor // where lines start, for columns
+	ups         map[string]*mergedUp
+	exact       bool // merge every entry (no quickEntry)
+	kinds       map[kindKey]int
+	lkey        []byte // levelKeyBytes
+	keys        map[*EffElement]map[string]bool
+	ids         map[*SectionInstance]int // idOf
+	buf         []byte                   // keys being built
+	missing     map[string]bool          // folders that do not exist (noteMissing)
+	lowers      map[string]string        // lower-case section names
+	decls       map[kindKey]declSchema   // declarations and schemas (declaration)
+	recentDecls [8]recentDecl            // the last ones asked for
+	fulls       map[string]fullName      // names below <location> (fullName)
+	nbuf        []byte                   // a name being built
+	insts       []*SectionInstance       // instance's list, reused
+	dirs        map[string]string        // expanded folders (expand)
+	present     map[string]bool          // folders that do
+	hits        []webConfigHit           // web.config files found (vdir)
+	roots       []string                 // a site's folders (siteRaw), reused
 	// split runs applicationHost.config's <location> pass on another
 	// goroutine (appHost); pass is that pass and marks where it fits
 	// among this goroutine's findings (join).
@@ -579,7 +580,12 @@ func (v *validator) expand(p string) string {
 	if !filepath.IsAbs(d) {
 		return v.s.ExpandPath(p)
 	}
-	return filepath.Join(d, last)
+	// filepath.Join(d, last): d is clean (Clean or Join made it) and
+	// last a plain name, so Join would clean nothing.
+	if strings.HasSuffix(d, "/") {
+		return d + last
+	}
+	return d + "/" + last
 }
 
 // missingAbove reports whether a folder above path is known not to exist
@@ -1175,7 +1181,15 @@ func (v *validator) instance(in *SectionInstance, chain []*File, byLevel map[str
 // remembered per name: 50,000 locations name the same few sections.
 func (v *validator) declaration(decls *Registry, name string) (*Declaration, *section.Section) {
 	key := kindKey{decls, name}
+	// The few sections of one <location> come round again and again:
+	// compared in turn before hashing the name.
+	for _, r := range v.recentDecls {
+		if r.key.decls == decls && r.key.name == name {
+			return r.d.decl, r.d.sch
+		}
+	}
 	if d, ok := v.decls[key]; ok {
+		v.noteDecl(key, d)
 		return d.decl, d.sch
 	}
 	decl := decls.Lookup(name)
@@ -1187,7 +1201,19 @@ func (v *validator) declaration(decls *Registry, name string) (*Declaration, *se
 		v.decls = map[kindKey]declSchema{}
 	}
 	v.decls[key] = d
+	v.noteDecl(key, d)
 	return d.decl, d.sch
+}
+
+// noteDecl keeps a declaration among the recent ones.
+func (v *validator) noteDecl(key kindKey, d declSchema) {
+	copy(v.recentDecls[1:], v.recentDecls[:len(v.recentDecls)-1])
+	v.recentDecls[0] = recentDecl{key, d}
+}
+
+type recentDecl struct {
+	key kindKey
+	d   declSchema
 }
 
 type declSchema struct {
