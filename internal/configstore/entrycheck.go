@@ -83,7 +83,9 @@ type normalized struct {
 // normalize is as.Normalize(value), remembered; false for an invalid
 // value (left to the merge, which reports it).
 func (q *quickScratch) normalize(as *section.Attribute, value string) (string, bool) {
-	if len(value) > 32 {
+	if len(value) > 32 || as.Type == section.KindString {
+		// (A string is its own value: names and paths, mostly each
+		// different, would only push the words out.)
 		v, err := as.Normalize(value)
 		return v, err == nil
 	}

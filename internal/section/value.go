@@ -157,10 +157,11 @@ func (a *Attribute) parse(input string) (value, *ValueError) {
 	fail := func(reason string) (value, *ValueError) {
 		return value{}, &ValueError{Attribute: a.Name, Input: input, Rule: a.Type.String(), Reason: reason}
 	}
+	if a.Type == KindString {
+		return value{canon: input}, nil
+	}
 	s := strings.TrimSpace(input)
 	switch a.Type {
-	case KindString:
-		return value{canon: input}, nil
 	case KindBool:
 		switch {
 		case strings.EqualFold(s, "true"):
