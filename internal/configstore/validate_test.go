@@ -6,8 +6,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/appcmd-project/appcmd/internal/testenv"
 )
 
 func TestRuleOf(t *testing.T) {
@@ -210,5 +213,35 @@ func TestExpandFolders(t *testing.T) {
 			}
 		}
 		s.Close()
+	}
+}
+
+// On a file written on one line every finding has line 1, so the order
+// in which the checks run is the order of the findings: the <location>
+// pass on its own goroutine (appHost, join) must give that of one
+// goroutine (and of the merge of every entry).
+func TestValidateOneLine(t *testing.T) {
+	host := strings.Join(strings.Fields(strings.Replace(hierarchyHost, "{{SERVER}}",
+		`<system.webServer><caching bogus1="1" /><webSocket enabled="maybe" /></system.webServer>`+
+			`<location path="S/app"><system.webServer><staticContent bogus2="2" /></system.webServer></location>`+
+			`<location path="S"><system.webServer><nothing /><staticContent bogus3="3" /></system.webServer></location>`+
+			`<location path="S/app/v"><system.webServer><defaultDocument><files><add value="a" /><add value="a" /></files></defaultDocument></system.webServer></location>`, 1)), " ")
+	dir := t.TempDir()
+	testenv.WriteTree(t, dir, map[string]string{"applicationHost.config": host})
+	s, err := Open(Options{AppHostPath: filepath.Join(dir, "applicationHost.config")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	want := findingTexts(s.validate(true, false))
+	if len(want) < 5 {
+		t.Fatalf("%d findings, want 5 or more:\n%s", len(want), strings.Join(want, "\n"))
+	}
+	for _, exact := range []bool{false, true} {
+		for _, split := range []bool{false, true} {
+			if got := findingTexts(s.validate(exact, split)); !reflect.DeepEqual(got, want) {
+				t.Errorf("exact %t, split %t:\n%s\nwant\n%s", exact, split, strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+		}
 	}
 }
