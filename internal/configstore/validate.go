@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -688,14 +689,13 @@ type fileCheck struct {
 	byLevel map[string][]*SectionInstance
 	deepest int // the depth of the deepest level in byLevel
 	top     []*SectionInstance
-	// seen is the sections seen at each level (lower case), for
-	// DescSectionTwice: the instances checked together are those of one
-	// level.
-	seen map[string][]string
+	// seen is the sections seen at each level, for DescSectionTwice: the
+	// instances checked together are those of one level.
+	seen levelSeen
 }
 
 func (v *validator) newFileCheck(f *File, chain []*File) *fileCheck {
-	return &fileCheck{v: v, f: f, chain: chain, byLevel: map[string][]*SectionInstance{}, seen: map[string][]string{}}
+	return &fileCheck{v: v, f: f, chain: chain, byLevel: map[string][]*SectionInstance{}}
 }
 
 func (fc *fileCheck) keep(in *SectionInstance) {
@@ -724,6 +724,9 @@ func (fc *fileCheck) above() {
 	root := f.doc.Root()
 	above := map[string]bool{}
 	note := func(p string) {
+		if !strings.ContainsAny(p, `/\`) {
+			return // one segment: no level between it and the file's
+		}
 		if cp, err := f.ConfigPath.Join(p); err == nil {
 			for d := f.ConfigPath.Depth() + 1; d < cp.Depth(); d++ {
 				above[strings.ToLower(cp.Prefix(d).String())] = true
@@ -766,8 +769,13 @@ func (fc *fileCheck) check(insts []*SectionInstance, report bool) {
 		return
 	}
 	v, f := fc.v, fc.f
-	level := v.levelKeyBytes("", insts[0].Config)[1:]
-	names := fc.seen[string(level)]
+	cp := insts[0].Config
+	at, h := fc.seen.find(v.levelKeyBytes("", cp)[1:], cp)
+	names := fc.seen.scratch[:0]
+	if at >= 0 {
+		e := fc.seen.levels[at]
+		names = append(names, fc.seen.names[e.start:e.end]...)
+	}
 	for _, in := range insts {
 		name := v.lower(in.Name)
 		if slices.Contains(names, name) {
@@ -783,7 +791,81 @@ func (fc *fileCheck) check(insts []*SectionInstance, report bool) {
 			}
 		}
 	}
-	fc.seen[string(v.levelKeyBytes("", insts[0].Config)[1:])] = names
+	fc.seen.scratch = names
+	fc.seen.keep(at, h, v.levelKeyBytes("", cp)[1:], cp, names)
+}
+
+// levelSeen is the sections seen at each level of a file (lower case),
+// for DescSectionTwice: a level is most often seen once (50,000 site
+// <location> tags), so each is kept without a string of its own: by the
+// hash of its key, checked against its path when found, the names back
+// to back in one list.
+type levelSeen struct {
+	at      map[uint64]int // hash of the level key → index in levels
+	more    map[string]int // levels whose hash another one has
+	levels  []levelNames
+	names   []string
+	scratch []string
+	buf     []byte
+}
+
+type levelNames struct {
+	cp         ConfigPath
+	start, end int // in names
+}
+
+var levelSeed = maphash.MakeSeed()
+
+// find returns the index of the level with key (levelKeyBytes) and path
+// cp, or -1, and the key's hash.
+func (l *levelSeen) find(key []byte, cp ConfigPath) (int, uint64) {
+	h := maphash.Bytes(levelSeed, key)
+	if i, ok := l.at[h]; ok {
+		if l.sameLevel(l.levels[i].cp, key) {
+			return i, h
+		}
+		if i, ok := l.more[string(key)]; ok {
+			return i, h
+		}
+	}
+	return -1, h
+}
+
+// sameLevel reports whether cp's key is key.
+func (l *levelSeen) sameLevel(cp ConfigPath, key []byte) bool {
+	b := l.buf[:0]
+	for i, seg := range cp.segs {
+		if i > 0 {
+			b = append(b, '/')
+		}
+		b = appendLower(b, seg)
+	}
+	l.buf = b
+	return string(b) == string(key)
+}
+
+// keep records names as the sections of the level at index i (-1: a new
+// one, of hash h and key).
+func (l *levelSeen) keep(i int, h uint64, key []byte, cp ConfigPath, names []string) {
+	start := len(l.names)
+	l.names = append(l.names, names...)
+	if i >= 0 {
+		l.levels[i].start, l.levels[i].end = start, len(l.names)
+		return
+	}
+	i = len(l.levels)
+	l.levels = append(l.levels, levelNames{cp, start, len(l.names)})
+	if l.at == nil {
+		l.at = map[uint64]int{}
+	}
+	if _, taken := l.at[h]; !taken {
+		l.at[h] = i
+		return
+	}
+	if l.more == nil {
+		l.more = map[string]int{}
+	}
+	l.more[string(key)] = i
 }
 
 // checkTop checks the instances of the file's own level.
