@@ -203,6 +203,39 @@ func sectionElements(container *xmldoc.Element, name string) []*xmldoc.Element {
 // Instances returns every occurrence of a section in the file whose level is
 // accepted by want (nil accepts all), in document order.
 func (f *File) Instances(name string, want func(ConfigPath) bool) ([]*SectionInstance, error) {
+	return f.instances(name, want, f.wantPath(want))
+}
+
+// serverInstances is Instances(name, ConfigPath.IsServer) for a file at
+// the server level (applicationHost.config): a <location> path of one
+// plain segment ("Site7") names a level below it and is passed by
+// without being joined, which 50,000 site locations would each pay.
+func (f *File) serverInstances(name string) ([]*SectionInstance, error) {
+	want := func(cp ConfigPath) bool { return cp.IsServer() }
+	if !f.ConfigPath.IsServer() {
+		return f.Instances(name, want)
+	}
+	joined := f.wantPath(want)
+	return f.instances(name, want, func(p string, ok bool) bool {
+		return !plainSegment(p) && joined(p, ok)
+	})
+}
+
+// plainSegment reports whether ConfigPath.Join takes p as one segment
+// without error: no separator, no percent sign, not blank, "." or "..",
+// only characters a file may hold.
+func plainSegment(p string) bool {
+	if strings.ContainsAny(p, `/\%`) {
+		return false
+	}
+	switch strings.TrimSpace(p) {
+	case "", ".", "..":
+		return false
+	}
+	return xmldoc.CheckValue(p) == nil
+}
+
+func (f *File) instances(name string, want func(ConfigPath) bool, wantPath func(string, bool) bool) ([]*SectionInstance, error) {
 	if f.doc == nil {
 		return nil, nil
 	}
@@ -218,7 +251,7 @@ func (f *File) Instances(name string, want func(ConfigPath) bool) ([]*SectionIns
 			out = append(out, in)
 		}
 	}
-	root.EachChildWhere("location", "path", f.wantPath(want), func(c *xmldoc.Element) bool {
+	root.EachChildWhere("location", "path", wantPath, func(c *xmldoc.Element) bool {
 		var loc *Location
 		loc, err = f.locationOf(c)
 		if err != nil {

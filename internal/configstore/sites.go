@@ -60,7 +60,7 @@ type Mapping struct {
 
 // sitesSection returns the server-level <sites> element, or nil.
 func (s *Store) sitesSection() (sites *xmldoc.Element, defs siteDefaults, err error) {
-	insts, err := s.apphost.Instances("system.applicationHost/sites", func(cp ConfigPath) bool { return cp.IsServer() })
+	insts, err := s.apphost.serverInstances("system.applicationHost/sites")
 	if err != nil || len(insts) == 0 {
 		return nil, defs, err
 	}

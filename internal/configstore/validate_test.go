@@ -245,3 +245,19 @@ func TestValidateOneLine(t *testing.T) {
 		}
 	}
 }
+
+// plainSegment says yes only for paths that Join takes as one segment
+// (serverInstances passes those by as not the server's level).
+func TestPlainSegment(t *testing.T) {
+	for _, p := range []string{"Site7", "Default Web Site", " x ", "a.b", "..x", "x..", "", " ", ".", "..", " . ", "a/b", `a\b`, "/a", "a/",
+		"%2e%2e", "a%2fb", "x%", "\x01", "ü", "a\tb", "\t", "Site 1/app"} {
+		cp, err := ServerPath.Join(p)
+		one := err == nil && cp.Depth() == 1
+		if plainSegment(p) && !one {
+			t.Errorf("plainSegment(%q) but Join gives %v, %v", p, cp, err)
+		}
+	}
+	if !plainSegment("Site7") {
+		t.Error(`plainSegment("Site7") = false`)
+	}
+}
