@@ -248,6 +248,12 @@ func (a *Attribute) parseInteger(input, s string) (value, *ValueError) {
 		}
 		return value{}, &ValueError{Attribute: a.Name, Input: input, Rule: a.Type.String(), Reason: reason}
 	}
+	// The canonical form is most often the text itself ("8", not "08"):
+	// then no new string.
+	var buf [24]byte
+	if canon := strconv.AppendInt(buf[:0], n, 10); string(canon) == s {
+		return value{n: n, canon: s}, nil
+	}
 	return value{n: n, canon: strconv.FormatInt(n, 10)}, nil
 }
 
