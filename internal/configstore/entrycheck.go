@@ -2,6 +2,7 @@ package configstore
 
 import (
 	"hash/maphash"
+	"slices"
 	"strings"
 	"sync"
 
@@ -19,10 +20,23 @@ import (
 // the merge's exact text and place: quickOK must only ever say yes when
 // the merge would succeed.
 
-// setAttr is an attribute an element sets, normalized.
+// setAttr is an attribute an element sets, normalized. A string without
+// a validator (any text is valid) is kept as written (raw, lazy) and
+// decoded only when its value is asked for (a key): most are names and
+// paths that nothing else reads.
 type setAttr struct {
 	schema *section.Attribute
 	value  string
+	raw    []byte
+	lazy   bool
+}
+
+// text is the attribute's value.
+func (s *setAttr) text() string {
+	if s.lazy {
+		return xmldoc.DecodeValue(s.raw)
+	}
+	return s.value
 }
 
 // quickEntry returns the placeholder of an entry of coll when the quick
@@ -221,7 +235,7 @@ func (q *quickScratch) add(ks *keySet, k []byte) bool {
 func (q *quickScratch) element(sch *section.Element, x xmldoc.Raw, into *EffElement, known func(*EffElement) map[string]bool) ([]setAttr, bool) {
 	mark := len(q.attrs)
 	ok := true
-	x.EachAttr(func(name, value string) bool {
+	x.EachAttrRaw(func(name string, raw []byte) bool {
 		if name != "" && (name[0] == 'l' || name[0] == 'c' || name[0] == 'x') && metaAttr(name) {
 			// (metaAttr's names all start so: lock*, configSource, xmlns, xdt:)
 			if lockAttrNames[name] {
@@ -235,18 +249,24 @@ func (q *quickScratch) element(sch *section.Element, x xmldoc.Raw, into *EffElem
 			ok = false
 			return false
 		}
-		v, good := q.normalize(as, value)
-		if !good {
-			ok = false
-			return false
+		sa := setAttr{schema: as}
+		if as.Type == section.KindString && as.Validator == nil {
+			sa.raw, sa.lazy = raw, true
+		} else {
+			v, good := q.normalize(as, x.Value(raw))
+			if !good {
+				ok = false
+				return false
+			}
+			sa.value = v
 		}
 		for i := mark; i < len(q.attrs); i++ {
 			if q.attrs[i].schema == as {
-				q.attrs[i].value = v
+				q.attrs[i] = sa
 				return true
 			}
 		}
-		q.attrs = append(q.attrs, setAttr{as, v})
+		q.attrs = append(q.attrs, sa)
 		return true
 	})
 	end := len(q.attrs)
@@ -354,7 +374,7 @@ func hasRequired(sch *section.Element, set []setAttr) bool {
 		if !a.Required {
 			continue
 		}
-		if _, found := valueOf(set, a); !found {
+		if !slices.ContainsFunc(set, func(s setAttr) bool { return s.schema == a }) {
 			return false
 		}
 	}
@@ -364,9 +384,9 @@ func hasRequired(sch *section.Element, set []setAttr) bool {
 // valueOf returns the value set gives attribute as (element keeps one
 // setAttr per attribute), and whether it sets it.
 func valueOf(set []setAttr, as *section.Attribute) (string, bool) {
-	for _, s := range set {
-		if s.schema == as {
-			return s.value, true
+	for i := range set {
+		if set[i].schema == as {
+			return set[i].text(), true
 		}
 	}
 	return "", false

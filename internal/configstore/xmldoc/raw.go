@@ -131,6 +131,41 @@ func (r Raw) EachAttr(fn func(name, value string) bool) {
 	}
 }
 
+// EachAttrRaw is EachAttr with each value as written (between its
+// quotes, references not resolved), for a caller that needs only some
+// of the values: Value or DecodeValue gives EachAttr's value of one.
+func (r Raw) EachAttrRaw(fn func(name string, raw []byte) bool) {
+	src := r.d.src
+	p := r.nameEnd
+	for {
+		for isSpace(src[p]) {
+			p++
+		}
+		if src[p] == '>' || src[p] == '/' {
+			return
+		}
+		n := nameLen(src[p:])
+		name := r.d.rawName(src[p : p+n])
+		p += n
+		for src[p] != '"' && src[p] != '\'' {
+			p++
+		}
+		end := p + 1 + bytes.IndexByte(src[p+1:], src[p])
+		if !fn(name, src[p+1:end]) {
+			return
+		}
+		p = end + 1
+	}
+}
+
+// Value is the value of an attribute written raw (EachAttrRaw), as
+// EachAttr gives it.
+func (r Raw) Value(raw []byte) string { return r.d.rawValue(raw) }
+
+// DecodeValue is Value without a document: references resolved and white
+// space normalised, in a new string.
+func DecodeValue(raw []byte) string { return decodeAttr(raw) }
+
 // EachChild calls fn with each child element in document order until it
 // returns false.
 func (r Raw) EachChild(fn func(Raw) bool) {

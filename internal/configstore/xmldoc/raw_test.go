@@ -32,6 +32,25 @@ func describeRaw(b *strings.Builder, r Raw, depth int) {
 		}
 		return true
 	})
+	var viaRaw []string
+	r.EachAttrRaw(func(name string, raw []byte) bool {
+		if v, d := r.Value(raw), DecodeValue(raw); v != d {
+			fmt.Fprintf(b, " (Value %q, DecodeValue %q)", v, d)
+		}
+		viaRaw = append(viaRaw, name+"="+r.Value(raw))
+		return true
+	})
+	i := 0
+	r.EachAttr(func(name, value string) bool {
+		if i >= len(viaRaw) || viaRaw[i] != name+"="+value {
+			fmt.Fprintf(b, " (EachAttrRaw gives %q)", viaRaw)
+		}
+		i++
+		return true
+	})
+	if i != len(viaRaw) {
+		fmt.Fprintf(b, " (EachAttrRaw gives %q)", viaRaw)
+	}
 	if _, ok := r.Attr("no-such-attribute"); ok {
 		b.WriteString(" (Attr finds an absent attribute)")
 	}
