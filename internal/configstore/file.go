@@ -135,11 +135,15 @@ type SectionInstance struct {
 }
 
 // locationOf reads a <location> element.
-func (f *File) locationOf(e *xmldoc.Element) (*Location, error) {
-	path, _ := e.Attr("path")
+func (f *File) locationOf(e *xmldoc.Element) (*Location, error) { return f.locationWith(e, e.Attr) }
+
+// locationWith is locationOf reading the attributes with attr (e's own,
+// or its raw view's, which reads them without loading them all).
+func (f *File) locationWith(e *xmldoc.Element, attr func(string) (string, bool)) (*Location, error) {
+	path, _ := attr("path")
 	l := &Location{Element: e, Path: path, OverrideMode: "Inherit", InheritInChildApps: true}
-	om, hasOM := e.Attr("overrideMode")
-	ao, hasAO := e.Attr("allowOverride")
+	om, hasOM := attr("overrideMode")
+	ao, hasAO := attr("allowOverride")
 	if hasOM && hasAO {
 		return nil, &ConfigFileError{File: f.Path, Line: e.Line(), Kind: ErrMalformed, Description: DescBothOverride}
 	}
@@ -166,7 +170,7 @@ func (f *File) locationOf(e *xmldoc.Element) (*Location, error) {
 				Description: fmt.Sprintf("The allowOverride attribute must be true or false, not '%s'", ao)}
 		}
 	}
-	if v, ok := e.Attr("inheritInChildApplications"); ok && strings.EqualFold(v, "false") {
+	if v, ok := attr("inheritInChildApplications"); ok && strings.EqualFold(v, "false") {
 		l.InheritInChildApps = false
 	}
 	cp, err := f.ConfigPath.Join(path)

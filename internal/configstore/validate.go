@@ -877,7 +877,11 @@ func (fc *fileCheck) locations() {
 	root := f.doc.Root()
 	var insts []*SectionInstance
 	location := func(c *xmldoc.Element, r xmldoc.Raw, raw bool) {
-		loc, err := f.locationOf(c)
+		attr := c.Attr
+		if raw {
+			attr = r.Attr
+		}
+		loc, err := f.locationWith(c, attr)
 		if err != nil {
 			v.add(err, f)
 			return

@@ -61,7 +61,20 @@ func (r Raw) Line() int { return r.d.line(r.start) }
 // source read through the parent gives another *Element. (An end not
 // known yet is found there.)
 func (r Raw) Element() *Element {
-	e := r.d.originalElement(r.start, r.end, nil)
+	// originalElement, from what the raw view found already (its name's
+	// end, its start tag's end).
+	d := r.d
+	e := &Element{doc: d, start: r.start, tagEnd: r.tagEnd, selfClosing: r.self, end: r.end}
+	e.name = d.rawName(d.src[r.start+1 : r.nameEnd])
+	switch {
+	case r.self:
+		e.end = r.tagEnd
+	case r.end < 0:
+		e.end = skipElement(d.src, r.tagEnd)
+	}
+	if e.end-e.start >= bigElement {
+		e.index = d.big[e.start]
+	}
 	if r.end < 0 {
 		// The end found is the parent's walk's too (EachChild).
 		r.d.ended = [2]int{r.start, e.end}
