@@ -138,14 +138,24 @@ type SectionInstance struct {
 func (f *File) locationOf(e *xmldoc.Element) (*Location, error) { return f.locationWith(e, e.Attr) }
 
 // locationWith is locationOf reading the attributes with attr (e's own,
-// or its raw view's, which reads them without loading them all).
+// or its raw view's, which reads them without loading them all). With e
+// nil the errors have no line (a caller asks again with the element).
 func (f *File) locationWith(e *xmldoc.Element, attr func(string) (string, bool)) (*Location, error) {
+	line := func(name string) int {
+		switch {
+		case e == nil:
+			return 0
+		case name == "":
+			return e.Line()
+		}
+		return e.AttrLine(name)
+	}
 	path, _ := attr("path")
 	l := &Location{Element: e, Path: path, OverrideMode: "Inherit", InheritInChildApps: true}
 	om, hasOM := attr("overrideMode")
 	ao, hasAO := attr("allowOverride")
 	if hasOM && hasAO {
-		return nil, &ConfigFileError{File: f.Path, Line: e.Line(), Kind: ErrMalformed, Description: DescBothOverride}
+		return nil, &ConfigFileError{File: f.Path, Line: line(""), Kind: ErrMalformed, Description: DescBothOverride}
 	}
 	switch {
 	case hasOM:
@@ -156,7 +166,7 @@ func (f *File) locationWith(e *xmldoc.Element, attr func(string) (string, bool))
 			l.OverrideMode = "Deny"
 		case "inherit":
 		default:
-			return nil, &ConfigFileError{File: f.Path, Line: e.AttrLine("overrideMode"), Kind: ErrMalformed,
+			return nil, &ConfigFileError{File: f.Path, Line: line("overrideMode"), Kind: ErrMalformed,
 				Description: fmt.Sprintf("The overrideMode attribute must be Allow, Deny or Inherit, not '%s'", om)}
 		}
 	case hasAO:
@@ -166,7 +176,7 @@ func (f *File) locationWith(e *xmldoc.Element, attr func(string) (string, bool))
 		case "false":
 			l.OverrideMode = "Deny"
 		default:
-			return nil, &ConfigFileError{File: f.Path, Line: e.AttrLine("allowOverride"), Kind: ErrMalformed,
+			return nil, &ConfigFileError{File: f.Path, Line: line("allowOverride"), Kind: ErrMalformed,
 				Description: fmt.Sprintf("The allowOverride attribute must be true or false, not '%s'", ao)}
 		}
 	}
@@ -175,7 +185,7 @@ func (f *File) locationWith(e *xmldoc.Element, attr func(string) (string, bool))
 	}
 	cp, err := f.ConfigPath.Join(path)
 	if err != nil {
-		return nil, &ConfigFileError{File: f.Path, Line: e.AttrLine("path"), Kind: ErrMalformed,
+		return nil, &ConfigFileError{File: f.Path, Line: line("path"), Kind: ErrMalformed,
 			Description: fmt.Sprintf("Invalid location path '%s': %v", path, err)}
 	}
 	l.Config = cp

@@ -318,6 +318,7 @@ type validator struct {
 	split bool
 	pass  *locPass
 	marks [2]int
+	errs  int // errors added (before dropping those reported already)
 }
 
 // webConfigHit is a web.config file found below a virtual directory, and
@@ -329,6 +330,7 @@ type webConfigHit struct {
 
 // add records an error of the reader as a finding, once.
 func (v *validator) add(err error, f *File) {
+	v.errs++
 	fd := Finding{Rule: ruleOf(err), Message: err.Error(), Err: err}
 	var cfe *ConfigFileError
 	if errors.As(err, &cfe) {
@@ -691,7 +693,8 @@ type fileCheck struct {
 	top     []*SectionInstance
 	// seen is the sections seen at each level, for DescSectionTwice: the
 	// instances checked together are those of one level.
-	seen levelSeen
+	seen  levelSeen
+	clean map[uint64]cleanBody // <location> texts checked clean (cleanOK)
 }
 
 func (v *validator) newFileCheck(f *File, chain []*File) *fileCheck {
@@ -877,15 +880,32 @@ func (fc *fileCheck) locations() {
 	root := f.doc.Root()
 	var insts []*SectionInstance
 	location := func(c *xmldoc.Element, r xmldoc.Raw, raw bool) {
-		attr := c.Attr
+		var loc *Location
+		var err error
 		if raw {
-			attr = r.Attr
+			// The attributes from the source; the element (for an
+			// error's line) only when needed.
+			if loc, err = f.locationWith(nil, r.Attr); err != nil {
+				loc, err = f.locationWith(r.Element(), r.Attr)
+			}
+		} else {
+			loc, err = f.locationWith(c, c.Attr)
 		}
-		loc, err := f.locationWith(c, attr)
 		if err != nil {
 			v.add(err, f)
 			return
 		}
+		var body []byte
+		if raw && fc.cleanOK(loc) {
+			body = r.Body()
+			if fc.cleanAgain(body, loc.Config) {
+				return
+			}
+		}
+		if raw {
+			loc.Element = r.Element()
+		}
+		errs := v.errs
 		insts = insts[:0]
 		if raw {
 			v.walkRaw(f, r, "", loc, loc.Config, &insts)
@@ -893,6 +913,9 @@ func (fc *fileCheck) locations() {
 			v.walk(f, c, "", loc, loc.Config, &insts)
 		}
 		fc.check(insts, true)
+		if body != nil && v.errs == errs {
+			fc.noteClean(body, insts)
+		}
 	}
 	if r, ok := root.Raw(); ok && !v.exact {
 		// 50,000 <location> tags read from the source: only the location
@@ -900,7 +923,7 @@ func (fc *fileCheck) locations() {
 		// not the groups around them nor the lists of the root's children.
 		r.EachChild(func(c xmldoc.Raw) bool {
 			if c.NameIs("location") {
-				location(c.Element(), c, true)
+				location(nil, c, true)
 			}
 			return true
 		})
@@ -910,6 +933,65 @@ func (fc *fileCheck) locations() {
 		location(c, xmldoc.Raw{}, false)
 		return true
 	})
+}
+
+// Clean bodies: the <location> tags of a large file often hold the same
+// text (the same few settings for thousands of sites). What a <location>
+// below the file's level reports depends only on its text when nothing
+// else varies with its level: the instances it inherits are the file
+// level's alone (no <location> lies above another), no file above
+// applicationHost.config has <location> tags (topMode), and none of its
+// sections is MachineToApplication (checkAllowDefinition maps the path).
+// Then a text checked once without any finding is not checked again: only
+// its sections are noted for the level (DescSectionTwice), and a level
+// seen before is checked in full.
+type cleanBody struct {
+	body  []byte   // the text, in the source
+	names []string // its sections (lower case), as check notes them
+}
+
+// cleanOK reports whether a <location> at loc may use the clean bodies.
+func (fc *fileCheck) cleanOK(loc *Location) bool {
+	s := fc.v.s
+	return fc.f.AppHost && fc.deepest <= fc.f.ConfigPath.Depth() && loc.Config.Depth() > fc.f.ConfigPath.Depth() &&
+		(s.machine == nil || s.machine.doc == nil) && (s.webroot == nil || s.webroot.doc == nil)
+}
+
+// cleanAgain reports whether body was checked clean before, and then
+// notes its sections for level cp, as check would; false when the level
+// was seen before (its sections must be compared: check does it all).
+func (fc *fileCheck) cleanAgain(body []byte, cp ConfigPath) bool {
+	h := maphash.Bytes(levelSeed, body)
+	cb, ok := fc.clean[h]
+	if !ok || !bytes.Equal(cb.body, body) {
+		return false
+	}
+	key := fc.v.levelKeyBytes("", cp)[1:]
+	at, lh := fc.seen.find(key, cp)
+	if at >= 0 {
+		return false
+	}
+	fc.seen.keep(-1, lh, key, cp, cb.names)
+	return true
+}
+
+// noteClean records a body checked without any finding.
+func (fc *fileCheck) noteClean(body []byte, insts []*SectionInstance) {
+	var names []string
+	for _, in := range insts {
+		decl, _ := fc.v.declaration(in.File.declared, in.Name)
+		if strings.EqualFold(decl.AllowDefinition, "MachineToApplication") {
+			return // depends on the level's place in its site
+		}
+		names = append(names, fc.v.lower(in.Name))
+	}
+	if fc.clean == nil {
+		fc.clean = map[uint64]cleanBody{}
+	}
+	h := maphash.Bytes(levelSeed, body)
+	if _, taken := fc.clean[h]; !taken {
+		fc.clean[h] = cleanBody{bytes.Clone(body), names}
+	}
 }
 
 // locPass is the <location> pass of applicationHost.config, run beside
@@ -1198,6 +1280,7 @@ func (v *validator) instance(in *SectionInstance, chain []*File, byLevel map[str
 		// does not check it without a schema, and neither do we.
 		if !MachineLevel(in.Name) {
 			v.unchecked[in.Name] = true
+			v.errs++ // (not a finding, but not a clean instance either: cleanBodies)
 		}
 		return nil
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -259,5 +260,71 @@ func TestPlainSegment(t *testing.T) {
 	}
 	if !plainSegment("Site7") {
 		t.Error(`plainSegment("Site7") = false`)
+	}
+}
+
+// A <location> text checked clean once is not checked again (cleanBody)
+// only where nothing but its text decides: the findings stay those of
+// checking every <location> in full (exact), and the ones that depend on
+// the level are there.
+func TestCleanBodies(t *testing.T) {
+	loc := func(path, inner string) string {
+		return `<location path="` + path + `"><system.webServer>` + inner + `</system.webServer></location>` + "\n"
+	}
+	clean := `<caching enabled="false" /><staticContent enableDocFooter="true" />`
+	bad := `<caching enabled="maybe" />`
+	docs := `<defaultDocument><files><add value="x.htm" /></files></defaultDocument>`
+	twoSites := strings.Replace(hierarchyHost, "</sites>", `<site name="T" id="2"><application path="/"><virtualDirectory path="/" physicalPath="t" /><virtualDirectory path="/v" physicalPath="tv" /></application></site></sites>`, 1)
+	for _, c := range []struct {
+		name, decl, server string
+		want               []string // rules that must be among the findings
+		machine            string   // machine.config, when set
+	}{
+		{"same text", "", loc("S", clean) + loc("T", clean) + loc("S/app", clean), nil, ""},
+		{"same text, a level twice", "", loc("S", clean) + loc("T", clean) + loc("s", clean), []string{RuleSectionTwice}, ""},
+		{"same bad text", "", loc("S", bad) + loc("T", bad), []string{RuleInvalidValue, RuleInvalidValue}, ""},
+		{"a level above another", "", loc("T", docs) + loc("S", docs) + loc("S/app", docs), []string{RuleDuplicateKey}, ""},
+		{"MachineToApplication", `allowDefinition="MachineToApplication" `, loc("S/app", clean) + loc("T/v", clean), []string{RuleNotAllowedHere}, ""},
+		{"locked above applicationHost.config", "", loc("S", clean) + loc("T", clean), []string{RuleLocked},
+			`<configuration><location path="T" overrideMode="Deny"><system.webServer><caching /></system.webServer></location></configuration>`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			host := strings.Replace(twoSites, "{{SERVER}}", c.server, 1)
+			host = strings.Replace(host, `<section name="staticContent" `, `<section name="staticContent" `+c.decl, 1)
+			dir := t.TempDir()
+			files := map[string]string{"applicationHost.config": host}
+			opts := Options{AppHostPath: filepath.Join(dir, "applicationHost.config")}
+			if c.machine != "" {
+				files["net/machine.config"], files["net/web.config"] = c.machine, "<configuration />"
+				opts.MachineConfigPath, opts.RootWebConfigPath = filepath.Join(dir, "net", "machine.config"), filepath.Join(dir, "net", "web.config")
+			}
+			testenv.WriteTree(t, dir, files)
+			s, err := Open(opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			exact := s.validate(true, false)
+			want := findingTexts(exact)
+			for _, split := range []bool{false, true} {
+				if got := findingTexts(s.validate(false, split)); !reflect.DeepEqual(got, want) {
+					t.Errorf("split %t:\n%s\nwant\n%s", split, strings.Join(got, "\n"), strings.Join(want, "\n"))
+				}
+			}
+			if c.want == nil && len(want) > 0 {
+				t.Fatalf("findings in a clean case:\n%s", strings.Join(want, "\n"))
+			}
+			var rules []string
+			for _, f := range exact.Findings {
+				rules = append(rules, f.Rule)
+			}
+			for _, r := range c.want {
+				i := slices.Index(rules, r)
+				if i < 0 {
+					t.Fatalf("no %s among %v", r, want)
+				}
+				rules = slices.Delete(rules, i, i+1)
+			}
+		})
 	}
 }

@@ -171,6 +171,19 @@ func (r Raw) EachAttrRaw(fn func(name string, raw []byte) bool) {
 	}
 }
 
+// Body returns the source between the start tag and the end of the
+// element (its content and end tag; empty when self-closing).
+func (r Raw) Body() []byte {
+	if r.self {
+		return nil
+	}
+	end := r.end
+	if end < 0 {
+		end = skipElement(r.d.src, r.tagEnd)
+	}
+	return r.d.src[r.tagEnd:end]
+}
+
 // Value is the value of an attribute written raw (EachAttrRaw), as
 // EachAttr gives it.
 func (r Raw) Value(raw []byte) string { return r.d.rawValue(raw) }
