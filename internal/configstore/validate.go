@@ -126,38 +126,47 @@ func (s *Store) validate(exact, split bool) *Report {
 		}
 	}
 	v.file(s.apphost, []*File{s.apphost})
-	// The sites as Sites reads them, one at a time: 50,000 read sites
-	// (and the elements they hold) are never kept at once.
-	sites, defs, err := s.sitesSection()
-	if err != nil {
-		v.add(err, nil)
-	} else if sites != nil {
-		each := func(site *Site) {
-			for _, app := range site.Apps {
-				for _, vd := range app.VDirs {
-					v.vdir(site, vd)
-				}
-			}
-		}
-		if r, ok := sites.Raw(); ok {
-			r.EachChild(func(c xmldoc.Raw) bool {
-				if c.NameIs("site") {
-					v.siteRaw(c, defs)
-				}
-				return true
-			})
-		} else {
-			sites.EachChildNamed("site", func(e *xmldoc.Element) bool {
-				each(s.readSite(e, defs))
-				return true
-			})
-		}
-	}
+	if v.pass == nil {
+		v.discover()
+	} // else the <location> pass does it, after its own checks (appHost)
 	v.join()
 	for _, h := range v.hits {
 		v.webConfig(h.cp, h.path)
 	}
 	return v.report()
+}
+
+// discover finds the web.config files below every virtual directory
+// (v.hits), reading the sites as Sites reads them, one at a time: 50,000
+// read sites (and the elements they hold) are never kept at once.
+func (v *validator) discover() {
+	s := v.s
+	sites, defs, err := s.sitesSection()
+	if err != nil {
+		v.add(err, nil)
+		return
+	}
+	if sites == nil {
+		return
+	}
+	if r, ok := sites.Raw(); ok {
+		r.EachChild(func(c xmldoc.Raw) bool {
+			if c.NameIs("site") {
+				v.siteRaw(c, defs)
+			}
+			return true
+		})
+		return
+	}
+	sites.EachChildNamed("site", func(e *xmldoc.Element) bool {
+		site := s.readSite(e, defs)
+		for _, app := range site.Apps {
+			for _, vd := range app.VDirs {
+				v.vdir(site, vd)
+			}
+		}
+		return true
+	})
 }
 
 // readSiteRaw is readSite's names, applications and virtual directories
@@ -1004,15 +1013,17 @@ type locPass struct {
 	// The pass's findings: those of the <location> tags above others
 	// (collected before the file level is checked) and the others.
 	above, rest []Finding
+	found       []Finding      // of the web.config search (discover)
+	hits        []webConfigHit // its web.config files
 	unchecked   map[string]bool
 }
 
 // appHost is file for applicationHost.config, with its <location> tags
-// (50,000 with 50,000 sites) checked on another goroutine while this one
-// checks the file level (the sites and pools) and finds the web.config
-// files (Validate); join merges the findings back into the order of the
-// checks one after the other: the file level's walk, the <location> tags
-// above others, the file level's check, the <location> tags, and then
+// (50,000 with 50,000 sites) and then the web.config search (discover)
+// on another goroutine, while this one checks the file level (the sites
+// and pools); join merges the findings back into the order of the checks
+// one after the other: the file level's walk, the <location> tags above
+// others, the file level's check, the <location> tags, the search, and
 // what this goroutine found after file returned.
 func (v *validator) appHost(f *File, chain []*File) {
 	t := v.s.fork()
@@ -1050,7 +1061,11 @@ func (v *validator) appHost(f *File, chain []*File) {
 		fc.above()
 		b := len(w.out)
 		fc.locations()
-		p.above, p.rest, p.unchecked = w.out[a:b], w.out[b:], w.unchecked
+		d := len(w.out)
+		// The web.config search too: this side's checks take less time
+		// than the file level's 50,000 sites and pools.
+		w.discover()
+		p.above, p.rest, p.found, p.unchecked, p.hits = w.out[a:b], w.out[b:d], w.out[d:], w.unchecked, w.hits
 	}
 	fc := v.newFileCheck(f, chain)
 	fc.walkTop()
@@ -1082,7 +1097,8 @@ func (v *validator) join() {
 	out, m := v.out, v.marks
 	v.out = make([]Finding, 0, len(out)+len(p.above)+len(p.rest))
 	seen := map[string]bool{}
-	for _, part := range [][]Finding{out[:m[0]], p.above, out[m[0]:m[1]], p.rest, out[m[1]:]} {
+	v.hits = append(p.hits, v.hits...)
+	for _, part := range [][]Finding{out[:m[0]], p.above, out[m[0]:m[1]], p.rest, p.found, out[m[1]:]} {
 		for _, fd := range part {
 			if k := findingKey(fd); !seen[k] {
 				seen[k] = true
