@@ -236,7 +236,7 @@ func (e *EffElement) copy(name string) *EffElement {
 	n.Name, n.shared, n.givesKnown, n.keys = name, false, 0, nil
 	if e.shared && e.keys != nil {
 		// A shared tree is merged into no more (no pending batch): its
-		// keys are those of the Items the copy starts with.
+		// key index is complete, and the copy starts from it.
 		n.keys = maps.Clone(e.keys)
 	}
 	n.Items = e.Items[:len(e.Items):len(e.Items)]
