@@ -353,6 +353,11 @@ func (v *validator) add(err error, f *File) {
 	} else if f != nil {
 		fd.File = f.Path
 	}
+	v.keep(fd)
+}
+
+// keep records a finding, once.
+func (v *validator) keep(fd Finding) {
 	key := findingKey(fd)
 	if v.seen[key] {
 		return
@@ -702,8 +707,8 @@ type fileCheck struct {
 	top     []*SectionInstance
 	// seen is the sections seen at each level, for DescSectionTwice: the
 	// instances checked together are those of one level.
-	seen  levelSeen
-	clean map[uint64]cleanBody // <location> texts checked clean (cleanOK)
+	seen   levelSeen
+	bodies map[uint64]checkedBody // <location> texts checked (cleanOK)
 }
 
 func (v *validator) newFileCheck(f *File, chain []*File) *fileCheck {
@@ -907,14 +912,14 @@ func (fc *fileCheck) locations() {
 		var body []byte
 		if raw && fc.cleanOK(loc) {
 			body = r.Body()
-			if fc.cleanAgain(body, loc.Config) {
+			if fc.checkedAgain(body, loc.Config, r) {
 				return
 			}
 		}
 		if raw {
 			loc.Element = r.Element()
 		}
-		errs := v.errs
+		errs, out := v.errs, len(v.out)
 		insts = insts[:0]
 		if raw {
 			v.walkRaw(f, r, "", loc, loc.Config, &insts)
@@ -922,8 +927,8 @@ func (fc *fileCheck) locations() {
 			v.walk(f, c, "", loc, loc.Config, &insts)
 		}
 		fc.check(insts, true)
-		if body != nil && v.errs == errs {
-			fc.noteClean(body, insts)
+		if body != nil && v.errs-errs == len(v.out)-out {
+			fc.noteChecked(body, insts, r, v.out[out:])
 		}
 	}
 	if r, ok := root.Raw(); ok && !v.exact {
@@ -944,62 +949,102 @@ func (fc *fileCheck) locations() {
 	})
 }
 
-// Clean bodies: the <location> tags of a large file often hold the same
-// text (the same few settings for thousands of sites). What a <location>
-// below the file's level reports depends only on its text when nothing
-// else varies with its level: the instances it inherits are the file
-// level's alone (no <location> lies above another), no file above
-// applicationHost.config has <location> tags (topMode), and none of its
-// sections is MachineToApplication (checkAllowDefinition maps the path).
-// Then a text checked once without any finding is not checked again: only
-// its sections are noted for the level (DescSectionTwice), and a level
-// seen before is checked in full.
-type cleanBody struct {
-	body  []byte   // the text, in the source
-	names []string // its sections (lower case), as check notes them
+// Checked bodies: the <location> tags of a large file often hold the
+// same text (the same few settings for thousands of sites). What a
+// <location> below the file's level reports depends only on its text
+// when nothing else varies with its level: the instances it inherits are
+// the file level's alone (no <location> lies above another), no file
+// above applicationHost.config has <location> tags (topMode), and none of
+// its sections is MachineToApplication (checkAllowDefinition maps the
+// path). Then a text is checked once: another <location> with the same
+// text reports the same findings, each on the line as far below the
+// text's first line, in the same column (a finding on the text's first or
+// last line, which other text shares, is not kept: that text is checked
+// each time). Its sections are noted for the level (DescSectionTwice),
+// and a level seen before is checked in full.
+type checkedBody struct {
+	body     []byte       // the text
+	names    []string     // its sections (lower case), as check notes them
+	findings []relFinding // what it reports
 }
 
-// cleanOK reports whether a <location> at loc may use the clean bodies.
+// relFinding is a finding of a checked body, its line counted from the
+// body's first line.
+type relFinding struct {
+	fd   Finding
+	down int
+}
+
+// cleanOK reports whether a <location> at loc may use the checked bodies.
 func (fc *fileCheck) cleanOK(loc *Location) bool {
 	s := fc.v.s
 	return fc.f.AppHost && fc.deepest <= fc.f.ConfigPath.Depth() && loc.Config.Depth() > fc.f.ConfigPath.Depth() &&
 		(s.machine == nil || s.machine.doc == nil) && (s.webroot == nil || s.webroot.doc == nil)
 }
 
-// cleanAgain reports whether body was checked clean before, and then
-// notes its sections for level cp, as check would; false when the level
-// was seen before (its sections must be compared: check does it all).
-func (fc *fileCheck) cleanAgain(body []byte, cp ConfigPath) bool {
+// checkedAgain reports whether body (of the <location> r, at level cp)
+// was checked before, and then reports its findings again and notes its
+// sections for the level, as check would; false when the level was seen
+// before (its sections must be compared: check does it all).
+func (fc *fileCheck) checkedAgain(body []byte, cp ConfigPath, r xmldoc.Raw) bool {
 	h := maphash.Bytes(levelSeed, body)
-	cb, ok := fc.clean[h]
+	cb, ok := fc.bodies[h]
 	if !ok || !bytes.Equal(cb.body, body) {
 		return false
 	}
-	key := fc.v.levelKeyBytes("", cp)[1:]
+	v := fc.v
+	key := v.levelKeyBytes("", cp)[1:]
 	at, lh := fc.seen.find(key, cp)
 	if at >= 0 {
 		return false
 	}
 	fc.seen.keep(-1, lh, key, cp, cb.names)
+	if len(cb.findings) > 0 {
+		first := r.BodyLine()
+		for _, rf := range cb.findings {
+			fd := rf.fd
+			fd.Line = first + rf.down
+			cfe := *fd.Err.(*ConfigFileError)
+			cfe.Line = fd.Line
+			fd.Err = &cfe
+			v.errs++
+			v.keep(fd)
+		}
+	}
 	return true
 }
 
-// noteClean records a body checked without any finding.
-func (fc *fileCheck) noteClean(body []byte, insts []*SectionInstance) {
+// noteChecked records a body checked in full and what it reported
+// (found: the findings it added, each once).
+func (fc *fileCheck) noteChecked(body []byte, insts []*SectionInstance, r xmldoc.Raw, found []Finding) {
+	v := fc.v
 	var names []string
 	for _, in := range insts {
-		decl, _ := fc.v.declaration(in.File.declared, in.Name)
+		decl, _ := v.declaration(in.File.declared, in.Name)
 		if strings.EqualFold(decl.AllowDefinition, "MachineToApplication") {
 			return // depends on the level's place in its site
 		}
-		names = append(names, fc.v.lower(in.Name))
+		if name := v.lower(in.Name); !slices.Contains(names, name) {
+			names = append(names, name)
+		}
 	}
-	if fc.clean == nil {
-		fc.clean = map[uint64]cleanBody{}
+	var rel []relFinding
+	if len(found) > 0 {
+		first, last := r.BodyLine(), r.BodyLine()+bytes.Count(body, []byte{'\n'})
+		for _, fd := range found {
+			cfe, ok := fd.Err.(*ConfigFileError)
+			if !ok || fd.File != fc.f.Path || fd.Line <= first || fd.Line >= last || cfe.Line != fd.Line {
+				return // a line other text shares, or an error of another kind
+			}
+			rel = append(rel, relFinding{fd, fd.Line - first})
+		}
+	}
+	if fc.bodies == nil {
+		fc.bodies = map[uint64]checkedBody{}
 	}
 	h := maphash.Bytes(levelSeed, body)
-	if _, taken := fc.clean[h]; !taken {
-		fc.clean[h] = cleanBody{bytes.Clone(body), names}
+	if _, taken := fc.bodies[h]; !taken {
+		fc.bodies[h] = checkedBody{bytes.Clone(body), names, rel}
 	}
 }
 

@@ -274,6 +274,8 @@ func TestCleanBodies(t *testing.T) {
 	clean := `<caching enabled="false" /><staticContent enableDocFooter="true" />`
 	bad := `<caching enabled="maybe" />`
 	docs := `<defaultDocument><files><add value="x.htm" /></files></defaultDocument>`
+	// lines puts each element of a text on a line of its own.
+	lines := func(text string) string { return "\n" + strings.ReplaceAll(text, "><", ">\n<") + "\n" }
 	twoSites := strings.Replace(hierarchyHost, "</sites>", `<site name="T" id="2"><application path="/"><virtualDirectory path="/" physicalPath="t" /><virtualDirectory path="/v" physicalPath="tv" /></application></site></sites>`, 1)
 	for _, c := range []struct {
 		name, decl, server string
@@ -282,7 +284,13 @@ func TestCleanBodies(t *testing.T) {
 	}{
 		{"same text", "", loc("S", clean) + loc("T", clean) + loc("S/app", clean), nil, ""},
 		{"same text, a level twice", "", loc("S", clean) + loc("T", clean) + loc("s", clean), []string{RuleSectionTwice}, ""},
-		{"same bad text", "", loc("S", bad) + loc("T", bad), []string{RuleInvalidValue, RuleInvalidValue}, ""},
+		{"same bad text", "", loc("S", bad) + loc("Three", bad), []string{RuleInvalidValue, RuleInvalidValue}, ""},
+		{"same bad text on lines of its own", "", loc("S", lines(bad)) + loc("T", lines(bad)) + loc("X", lines(bad)) + loc("s", lines(bad)),
+			[]string{RuleInvalidValue, RuleInvalidValue, RuleInvalidValue, RuleInvalidValue, RuleSectionTwice}, ""},
+		{"a section twice in one text", "", loc("S", lines(clean+clean)) + loc("T", lines(clean+clean)),
+			[]string{RuleSectionTwice, RuleSectionTwice, RuleSectionTwice, RuleSectionTwice}, ""},
+		{"bad text, clean text", "", loc("S", lines(bad+docs)) + loc("T", lines(bad+docs)) + loc("S/app", lines(docs)) + loc("T/v", lines(docs)),
+			[]string{RuleInvalidValue, RuleInvalidValue, RuleDuplicateKey}, ""},
 		{"a level above another", "", loc("T", docs) + loc("S", docs) + loc("S/app", docs), []string{RuleDuplicateKey}, ""},
 		{"MachineToApplication", `allowDefinition="MachineToApplication" `, loc("S/app", clean) + loc("T/v", clean), []string{RuleNotAllowedHere}, ""},
 		{"locked above applicationHost.config", "", loc("S", clean) + loc("T", clean), []string{RuleLocked},

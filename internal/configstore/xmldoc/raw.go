@@ -184,6 +184,9 @@ func (r Raw) Body() []byte {
 	return r.d.src[r.tagEnd:end]
 }
 
+// BodyLine returns the line Body starts on (that of the start tag's end).
+func (r Raw) BodyLine() int { return r.d.line(r.tagEnd) }
+
 // Value is the value of an attribute written raw (EachAttrRaw), as
 // EachAttr gives it.
 func (r Raw) Value(raw []byte) string { return r.d.rawValue(raw) }
