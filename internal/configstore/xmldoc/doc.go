@@ -213,14 +213,26 @@ func (d *Document) LineStart(line int) int {
 			off, n = k*lineBlock, 1+int(d.lines[k-1])
 		}
 	}
-	for ; n < line; n++ {
-		j := bytes.IndexByte(d.src[off:], '\n')
-		if j < 0 {
-			return -1
+	// Whole blocks are passed by counting their line breaks (fast), then
+	// the line is found in its block: without the index (a small file, or
+	// one core) a line near the end of a large file is not reached one
+	// line at a time.
+	need := line - n // line breaks to pass from off
+	for {
+		end := min(off+lineBlock, len(d.src))
+		if c := bytes.Count(d.src[off:end], []byte{'\n'}); c < need {
+			if end == len(d.src) {
+				return -1
+			}
+			need -= c
+			off = end
+			continue
 		}
-		off += j + 1
+		for ; need > 0; need-- {
+			off += bytes.IndexByte(d.src[off:end], '\n') + 1
+		}
+		return off
 	}
-	return off
 }
 
 // Element is one XML element: original (located in the source) or new.

@@ -315,13 +315,14 @@ func TestLineStart(t *testing.T) {
 	}{
 		{"small", "<r>\n<a/>\n\n<b/></r>", Options{}},
 		{"indexed", b.String(), Options{ParallelCheck: -1}},
+		{"large, not indexed", b.String(), Options{}},
 	} {
 		d, err := ParseOptions([]byte(tt.src), tt.opt)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if tt.name == "indexed" && d.lines == nil {
-			t.Fatal("no block index: the test does not reach the indexed path")
+		if (tt.name == "indexed") != (d.lines != nil) {
+			t.Fatalf("%s: block index %v: the test does not reach the path it names", tt.name, d.lines != nil)
 		}
 		want := []int{0}
 		for i := 0; i < len(tt.src); i++ {
