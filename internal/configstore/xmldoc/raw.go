@@ -121,27 +121,7 @@ func (d *Document) rawValue(raw []byte) string {
 // resolved, white space normalised, as Attrs gives them) until it returns
 // false.
 func (r Raw) EachAttr(fn func(name, value string) bool) {
-	src := r.d.src
-	p := r.nameEnd
-	for {
-		for isSpace(src[p]) {
-			p++
-		}
-		if src[p] == '>' || src[p] == '/' {
-			return
-		}
-		n := nameLen(src[p:])
-		name := r.d.rawName(src[p : p+n])
-		p += n
-		for src[p] != '"' && src[p] != '\'' {
-			p++
-		}
-		end := p + 1 + bytes.IndexByte(src[p+1:], src[p])
-		if !fn(name, r.d.rawValue(src[p+1:end])) {
-			return
-		}
-		p = end + 1
-	}
+	r.EachAttrRaw(func(name string, raw []byte) bool { return fn(name, r.d.rawValue(raw)) })
 }
 
 // EachAttrRaw is EachAttr with each value as written (between its

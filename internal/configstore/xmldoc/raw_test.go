@@ -67,17 +67,9 @@ func TestRaw(t *testing.T) {
 			  e = "multi
 line" /></r>`,
 		"self": `<r/>`,
-		// Long enough for the check's child index (bigElement), which
-		// Raw.EachChild then follows.
-		"big": "<r><!-- x -->" + strings.Repeat("<a x='1'><b y=\"2\"/><!-- <c/> --></a>\n", bigElement/20) + "</r>",
+		"big":  bigRaw,
 	}
-	for _, f := range testenv.CorpusFiles(t, corpus, "apphost", "apphost-full", "webconfig") {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		docs[f] = string(src)
-	}
+	withCorpus(t, docs, "apphost", "apphost-full", "webconfig")
 	for name, src := range docs {
 		d, err := Parse([]byte(src))
 		if err != nil {
@@ -170,16 +162,8 @@ func FuzzRaw(f *testing.F) {
 // test -race checks that they share nothing that is written), and an
 // edited document has none.
 func TestFork(t *testing.T) {
-	docs := map[string]string{
-		"big": "<r><!-- x -->" + strings.Repeat("<a x='1'><b y=\"2\"/><!-- <c/> --></a>\n", bigElement/20) + "</r>",
-	}
-	for _, f := range testenv.CorpusFiles(t, corpus, "apphost", "apphost-full") {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		docs[f] = string(src)
-	}
+	docs := map[string]string{"big": bigRaw}
+	withCorpus(t, docs, "apphost", "apphost-full")
 	for name, src := range docs {
 		d, err := Parse([]byte(src))
 		if err != nil {
@@ -212,5 +196,21 @@ func TestFork(t *testing.T) {
 		if d.Fork() != nil {
 			t.Fatalf("%s: a fork of an edited document", name)
 		}
+	}
+}
+
+// bigRaw is long enough for the check's child index (bigElement), which
+// Raw.EachChild then follows.
+var bigRaw = "<r><!-- x -->" + strings.Repeat("<a x='1'><b y=\"2\"/><!-- <c/> --></a>\n", bigElement/20) + "</r>"
+
+// withCorpus adds the corpus files of the given kinds to docs, by path.
+func withCorpus(t *testing.T, docs map[string]string, kinds ...string) {
+	t.Helper()
+	for _, f := range testenv.CorpusFiles(t, corpus, kinds...) {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs[f] = string(src)
 	}
 }
