@@ -16,7 +16,8 @@ SIZES=${SIZES:-${SITES:-50000}}
 RUNS=${RUNS:-3}
 OUT=bench/out/validate
 mkdir -p "$OUT"
-go build -o "$OUT/appcmd" .
+# The binary the README builds: static (no dynamic loader at start).
+CGO_ENABLED=0 go build -o "$OUT/appcmd" .
 go build -o "$OUT/genconfig" ./bench/genconfig
 A=$(pwd)/$OUT/appcmd
 
