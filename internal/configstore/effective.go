@@ -798,13 +798,33 @@ func (m *merger) mergeElement(eff *EffElement, x *xmldoc.Element) error {
 	// soon as it is done, and the pages behind are let go (long lists).
 	var err error
 	ord := 0
-	x.EachChild(func(c *xmldoc.Element) bool {
+	merge := func(c *xmldoc.Element) bool {
 		if ord++; eff == m.dropRoot {
 			m.ord = ord
 		}
 		err = m.mergeChild(eff, c, sch, coll, locks, &batch)
 		return err == nil
-	})
+	}
+	if m.keysOnly && eff == m.keepRoot && coll != nil {
+		// The entries left out are read raw: their keys only, no element.
+		x.EachChildRaw(func(r xmldoc.Raw) (build, more bool) {
+			name := r.Name()
+			if !coll.IsAdd(name) || m.lowerFile(locks) && locks.elemLocked(name) {
+				return true, true
+			}
+			if key, _ := r.Attr(coll.KeyAttributes()[0].Name); m.keep(key) {
+				return true, true
+			}
+			done, ierr := m.indexOnly(eff, coll, r.Attr, r.Element)
+			if ierr != nil {
+				err = ierr
+				return false, false
+			}
+			return !done, true
+		}, merge)
+	} else {
+		x.EachChild(merge)
+	}
 	if err != nil {
 		return err
 	}
@@ -835,7 +855,7 @@ func (m *merger) mergeChild(eff *EffElement, c *xmldoc.Element, sch *section.Ele
 				return nil
 			}
 			if m.keysOnly {
-				if done, err := m.indexOnly(eff, coll, c); done || err != nil {
+				if done, err := m.indexOnly(eff, coll, c.Attr, func() *xmldoc.Element { return c }); done || err != nil {
 					return err
 				}
 			}
@@ -1057,15 +1077,17 @@ func uniqueKeys(coll *section.Collection) bool {
 }
 
 // indexOnly checks the keys of an entry that keysOnly leaves out and
-// indexes them, without building the entry. done is false when a key does
-// not read: the entry is then merged, for the reader's own error.
-func (m *merger) indexOnly(eff *EffElement, coll *section.Collection, c *xmldoc.Element) (done bool, err error) {
+// indexes them, without building the entry: attr reads its attributes,
+// and element gives it only for the text of a duplicate. done is false
+// when a key does not read: the entry is then merged, for the reader's
+// own error.
+func (m *merger) indexOnly(eff *EffElement, coll *section.Collection, attr func(string) (string, bool), element func() *xmldoc.Element) (done bool, err error) {
 	keys := coll.KeyAttributes()
 	var buf [4]string
 	ks := buf[:0]
 	for _, k := range keys {
 		v := defaultValue(k)
-		if raw, ok := c.Attr(k.Name); ok {
+		if raw, ok := attr(k.Name); ok {
 			if v, err = k.Normalize(raw); err != nil {
 				return false, nil
 			}
@@ -1075,6 +1097,7 @@ func (m *merger) indexOnly(eff *EffElement, coll *section.Collection, c *xmldoc.
 	index := eff.keyIndex(coll)
 	for _, k := range ks {
 		if index[k] {
+			c := element()
 			p, _ := m.placeholder(coll, c)
 			return true, m.fail(c.Line(), ErrMalformed, "%s", DuplicateText(coll, p))
 		}

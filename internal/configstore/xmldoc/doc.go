@@ -737,7 +737,7 @@ func (e *Element) child(x *childIndex, i int) *Element {
 // attribute attr satisfies keep. Children already in the index are not
 // scanned again, and the others are skipped without building their
 // *Element.
-func (e *Element) scanSpan(start, end int, name, attr string, keep func(string, bool) bool, fn func(*Element) bool) bool {
+func (e *Element) scanSpan(start, end int, name, attr string, keep func(string, bool) bool, pre func(Raw) (bool, bool), fn func(*Element) bool) bool {
 	x := e.childIndex()
 	src := e.doc.src
 	fp := nameFingerprint(name)
@@ -767,6 +767,17 @@ func (e *Element) scanSpan(start, end int, name, attr string, keep func(string, 
 			if attr != "" && !keep(x.attr(src, i, attr)) {
 				continue
 			}
+			if pre != nil {
+				r := Raw{d: e.doc, start: s, end: x.ends[i], nameEnd: s + 1 + nameLen(src[s+1:])}
+				r.tagEnd, r.self = tagEnd(src, r.nameEnd)
+				build, more := pre(r)
+				if !more {
+					return false
+				}
+				if !build {
+					continue
+				}
+			}
 			if !fn(e.child(x, i)) {
 				return false
 			}
@@ -780,7 +791,7 @@ func (e *Element) scanSpan(start, end int, name, attr string, keep func(string, 
 // EachChild calls fn for every child element in document order until fn
 // returns false. fn may edit the elements it is given.
 func (e *Element) EachChild(fn func(*Element) bool) {
-	e.eachChild("", "", nil, fn)
+	e.eachChild("", "", nil, nil, fn)
 }
 
 // EachChildNamed is EachChild for the children with the given name only;
@@ -789,7 +800,7 @@ func (e *Element) EachChildNamed(name string, fn func(*Element) bool) {
 	if name == "" {
 		return
 	}
-	e.eachChild(name, "", nil, fn)
+	e.eachChild(name, "", nil, nil, fn)
 }
 
 // EachChildWhere is EachChild for the children with the given name whose
@@ -800,12 +811,23 @@ func (e *Element) EachChildWhere(name, attr string, keep func(value string, pres
 	if name == "" || attr == "" {
 		return
 	}
-	e.eachChild(name, attr, keep, fn)
+	e.eachChild(name, attr, keep, nil, fn)
 }
 
 // eachChild visits the children named name ("" for all) whose attribute
 // attr satisfies keep (attr "" for all).
-func (e *Element) eachChild(name, attr string, keep func(string, bool) bool, fn func(*Element) bool) {
+// EachChildRaw is EachChild with a look at each child read from the
+// source first: pre is given its raw view (valid though the document has
+// edits: a child in the source's content is unedited) and says whether
+// to build it for fn (build) and whether to go on (more). The children
+// that are not read from the source (edited, moved or new ones) go to fn
+// without pre. A merge that needs only the keys of most entries of a long
+// list reads them without building an element each.
+func (e *Element) EachChildRaw(pre func(Raw) (build, more bool), fn func(*Element) bool) {
+	e.eachChild("", "", nil, pre, fn)
+}
+
+func (e *Element) eachChild(name, attr string, keep func(string, bool) bool, pre func(Raw) (bool, bool), fn func(*Element) bool) {
 	e.load()
 	nodes := e.nodes // edits replace e.nodes, never change it in place
 	for _, n := range nodes {
@@ -822,7 +844,7 @@ func (e *Element) eachChild(name, attr string, keep func(string, bool) bool, fn 
 				return
 			}
 		case n.start >= 0:
-			if !e.scanSpan(n.start, n.end, name, attr, keep, fn) {
+			if !e.scanSpan(n.start, n.end, name, attr, keep, pre, fn) {
 				return
 			}
 		}

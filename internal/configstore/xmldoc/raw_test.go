@@ -214,3 +214,54 @@ func withCorpus(t *testing.T, docs map[string]string, kinds ...string) {
 		docs[f] = string(src)
 	}
 }
+
+// EachChildRaw shows pre the children read from the source, builds only
+// those pre asks for, gives edited children to fn without pre, and stops
+// when pre says so.
+func TestEachChildRaw(t *testing.T) {
+	d, err := Parse([]byte(`<r><a k="1"/><!-- <a k="0"/> --><b/><a k="2"><c/></a><a k="3"/></r>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var edited *Element
+	d.Root().EachChild(func(c *Element) bool {
+		if v, _ := c.Attr("k"); v == "2" {
+			edited = c
+		}
+		return true
+	})
+	edited.SetAttr("k", "two")
+	for _, tt := range []struct {
+		name       string
+		stopAt     string // pre stops at the child with this k
+		saw, built string
+	}{
+		{"all", "", "a1 b a3", "b a-two"},
+		{"stopped", "3", "a1 b a3", "b a-two"},
+		{"stopped early", "1", "a1", ""},
+	} {
+		var saw, built []string
+		label := func(name, k string) string { return name + k }
+		d.Root().EachChildRaw(func(r Raw) (bool, bool) {
+			k, _ := r.Attr("k")
+			saw = append(saw, label(r.Name(), k))
+			if tt.stopAt != "" && k == tt.stopAt {
+				return false, false
+			}
+			return r.Name() == "b", true
+		}, func(c *Element) bool {
+			k, _ := c.Attr("k")
+			if k != "" {
+				k = "-" + k
+			}
+			built = append(built, label(c.Name(), k))
+			return true
+		})
+		if got := strings.Join(saw, " "); got != tt.saw {
+			t.Errorf("%s: pre saw %q, want %q", tt.name, got, tt.saw)
+		}
+		if got := strings.Join(built, " "); got != tt.built {
+			t.Errorf("%s: fn got %q, want %q", tt.name, got, tt.built)
+		}
+	}
+}
