@@ -94,7 +94,7 @@ func Apply(s *configstore.Store, req Request) (*Result, error) {
 	}
 	// The read back merges the entries again: let this view go first (a
 	// batch's view holds 1,000 merged sites).
-	ed.here, ed.byKey, ed.byKeyOf, ed.rootKeys, ed.rootKeysOf, req.Seen = nil, nil, nil, nil, nil, nil
+	ed.here, ed.byKey, ed.byKeyOf, req.Seen = nil, nil, nil, nil
 	if err := ed.validate(req.Changes, req.KeysChecked); err != nil {
 		return nil, err
 	}
@@ -249,10 +249,6 @@ type editor struct {
 	// byKey indexes byKeyOf's entries by first key (rootIndex).
 	byKey   map[string][]*configstore.EffElement
 	byKeyOf *configstore.EffElement
-
-	// rootKeys indexes the keys of rootKeysOf's entries (hasKey).
-	rootKeys   keyIndex
-	rootKeysOf *configstore.EffElement
 
 	// deferAdd: addItem holds a new entry of the section's own collection
 	// back in pending, for flush to place with the next ones.

@@ -364,9 +364,6 @@ func (ed *editor) addItem(p Path) error {
 			if owner == root {
 				root.Indexed(coll, e)
 			}
-			if owner == root && ed.rootKeys != nil && ed.rootKeysOf == root {
-				ed.rootKeys.add(coll, e)
-			}
 			if owner == root && ed.byKey != nil && ed.byKeyOf == root {
 				ed.indexEntry(e)
 			}
@@ -479,7 +476,6 @@ func (ed *editor) removeItem(p Path) error {
 				}
 			}
 			owner.Items = items
-			ed.rootKeys = nil
 			if owner == root {
 				root.Unindexed(coll, it)
 				ed.byKey = nil
@@ -545,46 +541,23 @@ func (ed *editor) clearCollection(n *node, p Path) error {
 }
 
 // hasKey reports whether owner holds an entry with probe's key
-// (configstore.SameKey). The entries of the section's own collection are
-// looked up in an index built once per view, so a batch adding 1,000
-// pools to 10,000 does not compare each with all.
+// (configstore.SameKey). The entries of the view's own collection are
+// looked up in the view's key index (configstore.EffElement.KeyIndexed),
+// which has the entries a keys-only merge left out too, so a batch
+// adding 1,000 pools to 10,000 does not compare each with all. Only the
+// view's own root is indexed: other owners may be shared default trees.
 func (ed *editor) hasKey(root, owner *configstore.EffElement, coll *section.Collection, probe *configstore.EffElement) bool {
-	keys := coll.KeyAttributes()
-	if owner != root || owner != ed.here || len(keys) == 0 || !keys[0].IsUniqueKey {
-		for _, it := range owner.Items {
-			if configstore.SameKey(coll, it, probe) {
-				return true
-			}
-		}
-		return false
-	}
-	if has, ok := root.KeyIndexed(coll, probe); ok {
-		return has // the merge's own index: it has the entries it left out too
-	}
-	if ed.rootKeys == nil || ed.rootKeysOf != root {
-		ed.rootKeys, ed.rootKeysOf = keyIndex{}, root
-		for _, it := range root.Items {
-			ed.rootKeys.add(coll, it)
+	if owner == root && owner == ed.here {
+		if has, ok := root.KeyIndexed(coll, probe); ok {
+			return has
 		}
 	}
-	for _, k := range keys {
-		if a := probe.Attr(k.Name); a != nil && ed.rootKeys[k.Name+"\x00"+k.CompareKey(a.Value)] {
+	for _, it := range owner.Items {
+		if configstore.SameKey(coll, it, probe) {
 			return true
 		}
 	}
 	return false
-}
-
-// keyIndex holds the unique keys of entries as "name\x00value" (values
-// as CompareKey gives them), which SameKey's unique-key rule compares.
-type keyIndex map[string]bool
-
-func (x keyIndex) add(coll *section.Collection, it *configstore.EffElement) {
-	for _, k := range coll.KeyAttributes() {
-		if a := it.Attr(k.Name); a != nil {
-			x[k.Name+"\x00"+k.CompareKey(a.Value)] = true
-		}
-	}
 }
 
 // markUnseen notes that the entry p starts at changed in ways the view

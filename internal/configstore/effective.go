@@ -1092,7 +1092,7 @@ func (m *merger) indexOnly(eff *EffElement, coll *section.Collection, attr func(
 				return false, nil
 			}
 		}
-		ks = append(ks, k.Name+"\x00"+k.CompareKey(v))
+		ks = append(ks, uniqueKeyEntry(k, v))
 	}
 	index := eff.keyIndex(coll)
 	for _, k := range ks {
@@ -1108,16 +1108,18 @@ func (m *merger) indexOnly(eff *EffElement, coll *section.Collection, attr func(
 	return true, nil
 }
 
-// KeyIndexed reports whether e's collection holds an entry with probe's
-// unique keys, from the index its merge kept, which covers the entries a
-// keys-only merge left out too; ok is false when there is no index (the
-// collection is not keyed that way, or e was not merged with one).
+// KeyIndexed reports whether e's collection, told apart by unique keys,
+// holds an entry with one of probe's keys: from the index its merge kept
+// (which has the entries a keys-only merge left out too), or one built
+// from its entries on first use. ok is false for another collection (its
+// entries must be compared, SameKey).
 func (e *EffElement) KeyIndexed(coll *section.Collection, probe *EffElement) (has, ok bool) {
-	if e.keys == nil || !uniqueKeys(coll) {
+	if !uniqueKeys(coll) {
 		return false, false
 	}
+	index := e.keyIndex(coll)
 	for _, k := range indexKeys(coll, probe) {
-		if e.keys[k] {
+		if index[k] {
 			return true, true
 		}
 	}
@@ -1125,8 +1127,8 @@ func (e *EffElement) KeyIndexed(coll *section.Collection, probe *EffElement) (ha
 }
 
 // Indexed records an entry added to e's collection by an edit of the
-// merged view, and Unindexed one removed, in the key index (when e has
-// one), so KeyIndexed stays right.
+// merged view, and Unindexed one removed, in the key index (when there is
+// one yet), so KeyIndexed stays right.
 func (e *EffElement) Indexed(coll *section.Collection, it *EffElement) {
 	if e.keys != nil && uniqueKeys(coll) {
 		for _, k := range indexKeys(coll, it) {
@@ -1153,7 +1155,7 @@ func indexKeys(coll *section.Collection, it *EffElement) []string {
 		out := make([]string, 0, len(keys))
 		for _, k := range keys {
 			if a := it.Attr(k.Name); a != nil {
-				out = append(out, k.Name+"\x00"+k.CompareKey(a.Value))
+				out = append(out, uniqueKeyEntry(k, a.Value))
 			}
 		}
 		return out
@@ -1167,6 +1169,11 @@ func indexKeys(coll *section.Collection, it *EffElement) []string {
 		b.WriteString("\x00")
 	}
 	return []string{b.String()}
+}
+
+// uniqueKeyEntry is the index entry of one unique key's value.
+func uniqueKeyEntry(k *section.Attribute, value string) string {
+	return k.Name + "\x00" + k.CompareKey(value)
 }
 
 // unindex forgets a removed entry's keys.

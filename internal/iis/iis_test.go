@@ -56,7 +56,7 @@ func sitesWithIDs(ids ...string) []*Site {
 	return out
 }
 
-func TestNextSiteID(t *testing.T) {
+func TestSiteIDNext(t *testing.T) {
 	for _, tc := range []struct {
 		ids   []string
 		taken []uint64
@@ -73,16 +73,13 @@ func TestNextSiteID(t *testing.T) {
 		for _, n := range tc.taken {
 			taken[n] = true
 		}
-		if got := NextSiteID(sitesWithIDs(tc.ids...), taken); got != tc.want {
-			t.Errorf("NextSiteID(%v, %v) = %s, want %s", tc.ids, tc.taken, got, tc.want)
-		}
 		if got := siteIDIndexOf(sitesWithIDs(tc.ids...)).next(taken); got != tc.want {
 			t.Errorf("siteIDIndex(%v).next(%v) = %s, want %s", tc.ids, tc.taken, got, tc.want)
 		}
 	}
 }
 
-func TestCheckSiteID(t *testing.T) {
+func TestSiteIDCheck(t *testing.T) {
 	// C shares B's id, as in a file the configuration system refuses.
 	sites := sitesWithIDs("1", "2", "2")
 	for _, tc := range []struct {
@@ -99,15 +96,13 @@ func TestCheckSiteID(t *testing.T) {
 		{&sites[0].Object, "2", true},
 		{nil, "abc", false}, // the schema reports it
 	} {
-		// The index the batches use answers as CheckSiteID does.
-		for _, err := range []error{CheckSiteID(sites, tc.self, tc.id), siteIDIndexOf(sites).check(tc.self, tc.id)} {
-			var dk *DuplicateKeyError
-			if got := errors.As(err, &dk); got != tc.dup || err != nil && !got {
-				t.Errorf("CheckSiteID(%q): %v", tc.id, err)
-			}
-			if dk != nil && (dk.Element != "site" || dk.Key != "id" || dk.Value != "2") {
-				t.Errorf("CheckSiteID(%q): fields %+v", tc.id, dk)
-			}
+		err := siteIDIndexOf(sites).check(tc.self, tc.id)
+		var dk *DuplicateKeyError
+		if got := errors.As(err, &dk); got != tc.dup || err != nil && !got {
+			t.Errorf("check(%q): %v", tc.id, err)
+		}
+		if dk != nil && (dk.Element != "site" || dk.Key != "id" || dk.Value != "2") {
+			t.Errorf("check(%q): fields %+v", tc.id, dk)
 		}
 	}
 }

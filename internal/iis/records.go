@@ -259,8 +259,8 @@ func entryNamed(k *Kind, eff *configstore.Effective, name string) *Object {
 	return nil
 }
 
-// siteIDIndex answers NextSiteID and CheckSiteID (which use it) for many
-// records at once, read once.
+// siteIDIndex chooses and checks site ids (next, check) for an edit or
+// for many records at once, read once.
 type siteIDIndex struct {
 	used  map[uint64]string   // the first site's name by id (any 64-bit number)
 	more  map[uint64][]string // the names of further sites with the same id (a file IIS would refuse)
@@ -336,17 +336,22 @@ func (x *siteIDIndex) hasName(name string) bool {
 	return false
 }
 
-// next is NextSiteID: one more than the highest id in use or in taken.
+// next is the id of a new site when none is given: one more than the
+// highest id in use by sites or in taken (1 for the first site).
+// appcmd.md §7.1 says "the next available"; newer IIS may allocate
+// differently (UNCONFIRMED).
 func (x *siteIDIndex) next(taken map[uint64]bool) string {
 	m := x.max
 	for n := range taken {
-		m = maxU(m, n)
+		m = max(m, n)
 	}
 	return strconv.FormatUint(m+1, 10)
 }
 
-// check is CheckSiteID: the id must not be another site's than self's
-// (nil for a new site).
+// check rejects an id that another site than self (nil for a new site)
+// already has. The configuration system would also refuse it, but its
+// duplicate text names the site's first key (name), not the id. An id
+// that is not a number is left to the schema to report.
 func (x *siteIDIndex) check(self *Object, id string) error {
 	n, err := strconv.ParseUint(strings.TrimSpace(id), 10, 64)
 	if err != nil {

@@ -87,29 +87,6 @@ func bindingChanges(site commit.Path, have, want []Binding) []commit.Change {
 	return chs
 }
 
-// NextSiteID is the id of a new site when none is given: one more than the
-// highest id in use by sites or in taken (1 for the first site).
-// appcmd.md §7.1 says "the next available"; newer IIS may allocate
-// differently (UNCONFIRMED).
-func NextSiteID(sites []*Site, taken map[uint64]bool) string {
-	return siteIDIndexOf(sites).next(taken)
-}
-
-func maxU(a, b uint64) uint64 {
-	if a > b {
-		return a
-	}
-	return b
-}
-
-// CheckSiteID rejects an id that another site than self (nil for a new
-// site) already has. The configuration system would also refuse it, but
-// its duplicate text names the site's first key (name), not the id. An id
-// that is not a number is left to the schema to report.
-func CheckSiteID(sites []*Site, self *Object, id string) error {
-	return siteIDIndexOf(sites).check(self, id)
-}
-
 // NewSite is what add site creates.
 type NewSite struct {
 	Name         string
