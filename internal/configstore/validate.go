@@ -686,11 +686,7 @@ func (v *validator) file(f *File, chain []*File) {
 		v.appHost(f, chain)
 		return
 	}
-	fc := v.newFileCheck(f, chain)
-	fc.walkTop()
-	fc.above()
-	fc.checkTop()
-	fc.locations()
+	v.newFileCheck(f, chain).all()
 }
 
 // fileCheck is the check of one file's section instances. Instances are
@@ -713,6 +709,15 @@ type fileCheck struct {
 
 func (v *validator) newFileCheck(f *File, chain []*File) *fileCheck {
 	return &fileCheck{v: v, f: f, chain: chain, byLevel: map[string][]*SectionInstance{}}
+}
+
+// all checks the file, one step after the other (appHost runs the steps
+// on two goroutines).
+func (fc *fileCheck) all() {
+	fc.walkTop()
+	fc.above()
+	fc.checkTop()
+	fc.locations()
 }
 
 func (fc *fileCheck) keep(in *SectionInstance) {
@@ -927,8 +932,8 @@ func (fc *fileCheck) locations() {
 			v.walk(f, c, "", loc, loc.Config, &insts)
 		}
 		fc.check(insts, true)
-		if body != nil && v.errs-errs == len(v.out)-out {
-			fc.noteChecked(body, insts, r, v.out[out:])
+		if body != nil {
+			fc.noteChecked(body, insts, r, v.out[out:], v.errs-errs != len(v.out)-out)
 		}
 	}
 	if r, ok := root.Raw(); ok && !v.exact {
@@ -1015,8 +1020,12 @@ func (fc *fileCheck) checkedAgain(body []byte, cp ConfigPath, r xmldoc.Raw) bool
 }
 
 // noteChecked records a body checked in full and what it reported
-// (found: the findings it added, each once).
-func (fc *fileCheck) noteChecked(body []byte, insts []*SectionInstance, r xmldoc.Raw, found []Finding) {
+// (found: the findings it added, each once; dropped: it also reported one
+// found before, or a section not checked, which found does not show).
+func (fc *fileCheck) noteChecked(body []byte, insts []*SectionInstance, r xmldoc.Raw, found []Finding, dropped bool) {
+	if dropped {
+		return
+	}
 	v := fc.v
 	var names []string
 	for _, in := range insts {
@@ -1073,11 +1082,7 @@ type locPass struct {
 func (v *validator) appHost(f *File, chain []*File) {
 	t := v.s.fork()
 	if t == nil {
-		fc := v.newFileCheck(f, chain)
-		fc.walkTop()
-		fc.above()
-		fc.checkTop()
-		fc.locations()
+		v.newFileCheck(f, chain).all()
 		return
 	}
 	w := &validator{s: t, seen: map[string]bool{}, unchecked: map[string]bool{}, exact: v.exact}
@@ -1341,7 +1346,7 @@ func (v *validator) instance(in *SectionInstance, chain []*File, byLevel map[str
 		// does not check it without a schema, and neither do we.
 		if !MachineLevel(in.Name) {
 			v.unchecked[in.Name] = true
-			v.errs++ // (not a finding, but not a clean instance either: cleanBodies)
+			v.errs++ // not a finding, but no text to take as checked (noteChecked)
 		}
 		return nil
 	}

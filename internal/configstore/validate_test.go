@@ -263,7 +263,7 @@ func TestPlainSegment(t *testing.T) {
 	}
 }
 
-// A <location> text checked clean once is not checked again (cleanBody)
+// A <location> text checked once is not checked again (checkedBody)
 // only where nothing but its text decides: the findings stay those of
 // checking every <location> in full (exact), and the ones that depend on
 // the level are there.

@@ -736,7 +736,7 @@ func (e *Element) child(x *childIndex, i int) *Element {
 // that is named name ("" for any) and, if attr is not empty, whose
 // attribute attr satisfies keep. Children already in the index are not
 // scanned again, and the others are skipped without building their
-// *Element.
+// *Element. pre, when set, is asked first (EachChildRaw).
 func (e *Element) scanSpan(start, end int, name, attr string, keep func(string, bool) bool, pre func(Raw) (bool, bool), fn func(*Element) bool) bool {
 	x := e.childIndex()
 	src := e.doc.src
@@ -814,8 +814,6 @@ func (e *Element) EachChildWhere(name, attr string, keep func(value string, pres
 	e.eachChild(name, attr, keep, nil, fn)
 }
 
-// eachChild visits the children named name ("" for all) whose attribute
-// attr satisfies keep (attr "" for all).
 // EachChildRaw is EachChild with a look at each child read from the
 // source first: pre is given its raw view (valid though the document has
 // edits: a child in the source's content is unedited) and says whether
@@ -827,6 +825,8 @@ func (e *Element) EachChildRaw(pre func(Raw) (build, more bool), fn func(*Elemen
 	e.eachChild("", "", nil, pre, fn)
 }
 
+// eachChild visits the children named name ("" for all) whose attribute
+// attr satisfies keep (attr "" for all), with pre's look first (EachChildRaw).
 func (e *Element) eachChild(name, attr string, keep func(string, bool) bool, pre func(Raw) (bool, bool), fn func(*Element) bool) {
 	e.load()
 	nodes := e.nodes // edits replace e.nodes, never change it in place
