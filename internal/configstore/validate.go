@@ -792,7 +792,7 @@ func (fc *fileCheck) check(insts []*SectionInstance, report bool) {
 	}
 	v, f := fc.v, fc.f
 	cp := insts[0].Config
-	at, h := fc.seen.find(v.levelKeyBytes("", cp)[1:], cp)
+	at, h := fc.seen.find(v.levelBytes(cp), cp)
 	names := fc.seen.scratch[:0]
 	if at >= 0 {
 		e := fc.seen.levels[at]
@@ -814,7 +814,7 @@ func (fc *fileCheck) check(insts []*SectionInstance, report bool) {
 		}
 	}
 	fc.seen.scratch = names
-	fc.seen.keep(at, h, v.levelKeyBytes("", cp)[1:], cp, names)
+	fc.seen.keep(at, h, v.levelBytes(cp), cp, names)
 }
 
 // levelSeen is the sections seen at each level of a file (lower case),
@@ -838,7 +838,7 @@ type levelNames struct {
 
 var levelSeed = maphash.MakeSeed()
 
-// find returns the index of the level with key (levelKeyBytes) and path
+// find returns the index of the level with key (levelBytes) and path
 // cp, or -1, and the key's hash.
 func (l *levelSeen) find(key []byte, cp ConfigPath) (int, uint64) {
 	h := maphash.Bytes(levelSeed, key)
@@ -855,15 +855,8 @@ func (l *levelSeen) find(key []byte, cp ConfigPath) (int, uint64) {
 
 // sameLevel reports whether cp's key is key.
 func (l *levelSeen) sameLevel(cp ConfigPath, key []byte) bool {
-	b := l.buf[:0]
-	for i, seg := range cp.segs {
-		if i > 0 {
-			b = append(b, '/')
-		}
-		b = appendLower(b, seg)
-	}
-	l.buf = b
-	return string(b) == string(key)
+	l.buf = appendLevel(l.buf[:0], cp)
+	return string(l.buf) == string(key)
 }
 
 // keep records names as the sections of the level at index i (-1: a new
@@ -998,7 +991,7 @@ func (fc *fileCheck) checkedAgain(body []byte, cp ConfigPath, r xmldoc.Raw) bool
 		return false
 	}
 	v := fc.v
-	key := v.levelKeyBytes("", cp)[1:]
+	key := v.levelBytes(cp)
 	at, lh := fc.seen.find(key, cp)
 	if at >= 0 {
 		return false
@@ -1172,15 +1165,26 @@ func (v *validator) levelKey(name string, cp ConfigPath) string {
 // levelKeyBytes is levelKey in v.lkey, reused: a map lookup with
 // string(b) makes no string.
 func (v *validator) levelKeyBytes(name string, cp ConfigPath) []byte {
-	b := appendLower(v.lkey[:0], name)
-	b = append(b, 0)
+	v.lkey = appendLevel(append(appendLower(v.lkey[:0], name), 0), cp)
+	return v.lkey
+}
+
+// levelBytes is the level's part of levelKey, in v.lkey (levelSeen's
+// key).
+func (v *validator) levelBytes(cp ConfigPath) []byte {
+	v.lkey = appendLevel(v.lkey[:0], cp)
+	return v.lkey
+}
+
+// appendLevel appends cp's segments in lower case, joined by '/' (the
+// level's part of levelKey).
+func appendLevel(b []byte, cp ConfigPath) []byte {
 	for i, seg := range cp.segs {
 		if i > 0 {
 			b = append(b, '/')
 		}
 		b = appendLower(b, seg)
 	}
-	v.lkey = b
 	return b
 }
 
