@@ -1224,6 +1224,7 @@ const (
 	kindUnknown = iota
 	kindSection
 	kindGroup
+	kindSkip // not a section's place (member)
 )
 
 // kindOf tells whether a name is a section, a section group or neither
@@ -1258,19 +1259,13 @@ type kindKey struct {
 // nor a section group.
 func (v *validator) walk(f *File, container *xmldoc.Element, prefix string, loc *Location, cp ConfigPath, out *[]*SectionInstance) {
 	container.EachChild(func(c *xmldoc.Element) bool {
-		name := c.Name()
-		if prefix == "" && (name == "configSections" || name == "location" && loc == nil) {
-			return true
-		}
-		full := prefix + name
-		switch v.kindOf(f.declared, full) {
+		switch n := v.member(f.declared, prefix, c.Name(), loc); n.kind {
 		case kindSection:
-			*out = append(*out, &SectionInstance{Name: full, File: f, Location: loc, Element: c, Config: cp})
+			*out = append(*out, &SectionInstance{Name: n.name, File: f, Location: loc, Element: c, Config: cp})
 		case kindGroup:
-			v.walk(f, c, full+"/", loc, cp, out)
-		default:
-			v.add(&ConfigFileError{File: f.Path, Line: c.Line(), Kind: ErrMalformed,
-				Description: fmt.Sprintf(DescMissingDecl, full)}, f)
+			v.walk(f, c, n.prefix, loc, cp, out)
+		case kindUnknown:
+			v.undeclared(f, c.Line(), n.name)
 		}
 		return true
 	})
@@ -1280,23 +1275,32 @@ func (v *validator) walk(f *File, container *xmldoc.Element, prefix string, loc 
 // element each (Raw.Element), the groups none.
 func (v *validator) walkRaw(f *File, container xmldoc.Raw, prefix string, loc *Location, cp ConfigPath, out *[]*SectionInstance) {
 	container.EachChild(func(c xmldoc.Raw) bool {
-		name := c.Name()
-		if prefix == "" && (name == "configSections" || name == "location" && loc == nil) {
-			return true
-		}
-		n := v.fullName(f.declared, prefix, name)
-		full := n.name
-		switch n.kind {
+		switch n := v.member(f.declared, prefix, c.Name(), loc); n.kind {
 		case kindSection:
-			*out = append(*out, &SectionInstance{Name: full, File: f, Location: loc, Element: c.Element(), Config: cp})
+			*out = append(*out, &SectionInstance{Name: n.name, File: f, Location: loc, Element: c.Element(), Config: cp})
 		case kindGroup:
 			v.walkRaw(f, c, n.prefix, loc, cp, out)
-		default:
-			v.add(&ConfigFileError{File: f.Path, Line: c.Line(), Kind: ErrMalformed,
-				Description: fmt.Sprintf(DescMissingDecl, full)}, f)
+		case kindUnknown:
+			v.undeclared(f, c.Line(), n.name)
 		}
 		return true
 	})
+}
+
+// member is fullName for a child of a container that walk visits, of
+// kind kindSkip when it is none of its sections: <configSections>, and
+// <location> below <configuration>.
+func (v *validator) member(decls *Registry, prefix, name string, loc *Location) fullName {
+	if prefix == "" && (name == "configSections" || name == "location" && loc == nil) {
+		return fullName{kind: kindSkip}
+	}
+	return v.fullName(decls, prefix, name)
+}
+
+// undeclared reports an element that is neither a declared section nor a
+// section group.
+func (v *validator) undeclared(f *File, line int, full string) {
+	v.add(&ConfigFileError{File: f.Path, Line: line, Kind: ErrMalformed, Description: fmt.Sprintf(DescMissingDecl, full)}, f)
 }
 
 // fullName is prefix+name and kindOf it, made once per name: 50,000
