@@ -704,7 +704,7 @@ type fileCheck struct {
 	// seen is the sections seen at each level, for DescSectionTwice: the
 	// instances checked together are those of one level.
 	seen   levelSeen
-	bodies map[uint64]checkedBody // <location> texts checked (cleanOK)
+	bodies map[uint64]checkedBody // <location> texts checked (textDecides)
 }
 
 func (v *validator) newFileCheck(f *File, chain []*File) *fileCheck {
@@ -908,7 +908,7 @@ func (fc *fileCheck) locations() {
 			return
 		}
 		var body []byte
-		if raw && fc.cleanOK(loc) {
+		if raw && fc.textDecides(loc) {
 			body = r.Body()
 			if fc.checkedAgain(body, loc.Config, r) {
 				return
@@ -950,11 +950,12 @@ func (fc *fileCheck) locations() {
 // Checked bodies: the <location> tags of a large file often hold the
 // same text (the same few settings for thousands of sites). What a
 // <location> below the file's level reports depends only on its text
-// when nothing else varies with its level: the instances it inherits are
-// the file level's alone (no <location> lies above another), no file
-// above applicationHost.config has <location> tags (topMode), and none of
-// its sections is MachineToApplication (checkAllowDefinition maps the
-// path). Then a text is checked once: another <location> with the same
+// when nothing else varies with its level (textDecides): the instances
+// it inherits are the file level's alone (no <location> lies above
+// another), no file above applicationHost.config is read (their
+// <location> tags would lock by level: topMode), and none of its
+// sections is MachineToApplication (checkAllowDefinition maps the path;
+// noteChecked). Then a text is checked once: another <location> with the same
 // text reports the same findings, each on the line as far below the
 // text's first line, in the same column (a finding on the text's first or
 // last line, which other text shares, is not kept: that text is checked
@@ -973,8 +974,11 @@ type relFinding struct {
 	down int
 }
 
-// cleanOK reports whether a <location> at loc may use the checked bodies.
-func (fc *fileCheck) cleanOK(loc *Location) bool {
+// textDecides reports whether a <location> at loc may use the checked
+// bodies: one of applicationHost.config below its level, no instance
+// kept (byLevel) below the file's level, no machine.config or root
+// web.config read.
+func (fc *fileCheck) textDecides(loc *Location) bool {
 	s := fc.v.s
 	return fc.f.AppHost && fc.deepest <= fc.f.ConfigPath.Depth() && loc.Config.Depth() > fc.f.ConfigPath.Depth() &&
 		(s.machine == nil || s.machine.doc == nil) && (s.webroot == nil || s.webroot.doc == nil)

@@ -267,7 +267,7 @@ func TestPlainSegment(t *testing.T) {
 // only where nothing but its text decides: the findings stay those of
 // checking every <location> in full (exact), and the ones that depend on
 // the level are there.
-func TestCleanBodies(t *testing.T) {
+func TestCheckedBodies(t *testing.T) {
 	loc := func(path, inner string) string {
 		return `<location path="` + path + `"><system.webServer>` + inner + `</system.webServer></location>` + "\n"
 	}
