@@ -301,7 +301,8 @@ type validator struct {
 	out         []Finding
 	files       []string              // files checked
 	unchecked   map[string]bool       // declared sections without a schema
-	seen        map[string]bool       // web.config files checked, and findings reported
+	seen        map[string]bool       // findings reported (findingKey)
+	checked     map[string]bool       // web.config files checked or refused (webConfig)
 	lines       map[*File]*lineCursor // where lines start, for columns
 	ups         map[string]*mergedUp
 	exact       bool // merge every entry (no quickEntry)
@@ -366,8 +367,11 @@ func (v *validator) keep(fd Finding) {
 	v.out = append(v.out, fd)
 }
 
-// findingKey is what two findings reported once have in common.
-func findingKey(fd Finding) string { return fd.File + strconv.Itoa(fd.Line) + fd.Message }
+// findingKey is what two findings reported once have in common
+// (separated: file "a1" line 2 is not file "a" line 12).
+func findingKey(fd Finding) string {
+	return fd.File + "\x00" + strconv.Itoa(fd.Line) + "\x00" + fd.Message
+}
 
 // quotedName finds the attribute or element a description names. Compiled
 // on first use, not at start-up: most commands never need it.
@@ -658,20 +662,23 @@ func (v *validator) noteMissing(path string) {
 // webConfig checks the web.config of level cp, reading it (and the files
 // above it) through Chain, as every command does.
 func (v *validator) webConfig(cp ConfigPath, path string) {
+	if v.checked == nil {
+		v.checked = map[string]bool{}
+	}
 	chain, err := v.s.Chain(cp)
 	if err != nil {
-		if !v.seen["file:"+path] {
-			v.seen["file:"+path] = true
+		if !v.checked[path] {
+			v.checked[path] = true
 			v.files = append(v.files, path)
 		}
 		v.add(err, nil)
 		return
 	}
 	f := chain[len(chain)-1]
-	if f.AppHost || !f.ConfigPath.Equal(cp) || f.doc == nil || v.seen["file:"+f.Path] {
+	if f.AppHost || !f.ConfigPath.Equal(cp) || f.doc == nil || v.checked[f.Path] {
 		return
 	}
-	v.seen["file:"+f.Path] = true
+	v.checked[f.Path] = true
 	v.files = append(v.files, f.Path)
 	v.file(f, chain)
 }

@@ -336,3 +336,18 @@ func TestCheckedBodies(t *testing.T) {
 		})
 	}
 }
+
+// Two findings are one only when file, line and message are all the same.
+func TestFindingKey(t *testing.T) {
+	for _, c := range []struct{ a, b Finding }{
+		{Finding{File: "/x/a1", Line: 2, Message: "m"}, Finding{File: "/x/a", Line: 12, Message: "m"}},
+		{Finding{File: "/x/a", Line: 1, Message: "2m"}, Finding{File: "/x/a", Line: 12, Message: "m"}},
+	} {
+		if findingKey(c.a) == findingKey(c.b) {
+			t.Errorf("findingKey(%+v) = findingKey(%+v)", c.a, c.b)
+		}
+	}
+	if a := (Finding{File: "/x/a", Line: 3, Message: "m", Rule: "r"}); findingKey(a) != findingKey(Finding{File: "/x/a", Line: 3, Message: "m"}) {
+		t.Error("findingKey differs for the same file, line and message")
+	}
+}
