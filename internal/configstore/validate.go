@@ -323,11 +323,9 @@ type validator struct {
 	hits        []webConfigHit           // web.config files found (vdir)
 	roots       []string                 // a site's folders (siteRaw), reused
 	// split runs applicationHost.config's <location> pass on another
-	// goroutine (appHost); pass is that pass and marks where it fits
-	// among this goroutine's findings (join).
+	// goroutine (appHost); pass is that pass.
 	split bool
 	pass  *locPass
-	marks [2]int
 	errs  int // errors added (before dropping those reported already)
 }
 
@@ -1074,6 +1072,9 @@ type locPass struct {
 	found       []Finding      // of the web.config search (discover)
 	hits        []webConfigHit // its web.config files
 	unchecked   map[string]bool
+	// marks is where the pass fits among the other goroutine's findings
+	// (join): after the file level's walk, after its check.
+	marks [2]int
 }
 
 // appHost is file for applicationHost.config, with its <location> tags
@@ -1123,13 +1124,13 @@ func (v *validator) appHost(f *File, chain []*File) {
 	}
 	fc := v.newFileCheck(f, chain)
 	fc.walkTop()
-	v.marks[0] = len(v.out)
+	p.marks[0] = len(v.out)
 	v.pass = p
 	if runtime.GOMAXPROCS(0) > 1 {
 		go p.run()
 	}
 	fc.checkTop()
-	v.marks[1] = len(v.out)
+	p.marks[1] = len(v.out)
 }
 
 // join waits for the <location> pass of appHost and merges its findings
@@ -1148,7 +1149,7 @@ func (v *validator) join() {
 	if p.panicked != nil {
 		panic(p.panicked)
 	}
-	out, m := v.out, v.marks
+	out, m := v.out, p.marks
 	v.out = make([]Finding, 0, len(out)+len(p.above)+len(p.rest))
 	seen := map[string]bool{}
 	v.hits = append(p.hits, v.hits...)
