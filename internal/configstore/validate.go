@@ -710,6 +710,7 @@ type fileCheck struct {
 	// instances checked together are those of one level.
 	seen   levelSeen
 	bodies map[uint64]checkedBody // <location> texts checked (textDecides)
+	insts  []*SectionInstance     // one <location>'s, reused
 }
 
 func (v *validator) newFileCheck(f *File, chain []*File) *fileCheck {
@@ -893,63 +894,67 @@ func (fc *fileCheck) checkTop() { fc.check(fc.top, true) }
 
 // locations checks the instances of every <location> tag.
 func (fc *fileCheck) locations() {
-	v, f := fc.v, fc.f
-	root := f.doc.Root()
-	var insts []*SectionInstance
-	location := func(c *xmldoc.Element, r xmldoc.Raw, raw bool) {
-		var loc *Location
-		var err error
-		if raw {
-			// The attributes from the source; the element (for an
-			// error's line) only when needed.
-			if loc, err = f.locationWith(nil, r.Attr); err != nil {
-				loc, err = f.locationWith(r.Element(), r.Attr)
-			}
-		} else {
-			loc, err = f.locationWith(c, c.Attr)
-		}
-		if err != nil {
-			v.add(err, f)
-			return
-		}
-		var body []byte
-		if raw && fc.textDecides(loc) {
-			body = r.Body()
-			if fc.checkedAgain(body, loc.Config, r) {
-				return
-			}
-		}
-		if raw {
-			loc.Element = r.Element()
-		}
-		errs, out := v.errs, len(v.out)
-		insts = insts[:0]
-		if raw {
-			v.walkRaw(f, r, "", loc, loc.Config, &insts)
-		} else {
-			v.walk(f, c, "", loc, loc.Config, &insts)
-		}
-		fc.check(insts, true)
-		if body != nil {
-			fc.noteChecked(body, insts, r, v.out[out:], v.errs-errs != len(v.out)-out)
-		}
-	}
-	if r, ok := root.Raw(); ok && !v.exact {
+	root := fc.f.doc.Root()
+	if r, ok := root.Raw(); ok && !fc.v.exact {
 		// 50,000 <location> tags read from the source: only the location
 		// and its section instances get an element (detached, read-only),
 		// not the groups around them nor the lists of the root's children.
 		r.EachChild(func(c xmldoc.Raw) bool {
 			if c.NameIs("location") {
-				location(nil, c, true)
+				fc.locationRaw(c)
 			}
 			return true
 		})
 		return
 	}
 	root.EachChildNamed("location", func(c *xmldoc.Element) bool {
-		location(c, xmldoc.Raw{}, false)
+		fc.location(c)
 		return true
 	})
+}
+
+// location checks the instances of one <location> tag.
+func (fc *fileCheck) location(c *xmldoc.Element) {
+	v, f := fc.v, fc.f
+	loc, err := f.locationOf(c)
+	if err != nil {
+		v.add(err, f)
+		return
+	}
+	fc.insts = fc.insts[:0]
+	v.walk(f, c, "", loc, loc.Config, &fc.insts)
+	fc.check(fc.insts, true)
+}
+
+// locationRaw is location from the source, with a text checked before
+// not checked again where only the text decides (checkedBody).
+func (fc *fileCheck) locationRaw(r xmldoc.Raw) {
+	v, f := fc.v, fc.f
+	// The attributes from the source; the element (for an error's line)
+	// only when needed.
+	loc, err := f.locationWith(nil, r.Attr)
+	if err != nil {
+		loc, err = f.locationWith(r.Element(), r.Attr)
+	}
+	if err != nil {
+		v.add(err, f)
+		return
+	}
+	var body []byte
+	if fc.textDecides(loc) {
+		body = r.Body()
+		if fc.checkedAgain(body, loc.Config, r) {
+			return
+		}
+	}
+	loc.Element = r.Element()
+	errs, out := v.errs, len(v.out)
+	fc.insts = fc.insts[:0]
+	v.walkRaw(f, r, "", loc, loc.Config, &fc.insts)
+	fc.check(fc.insts, true)
+	if body != nil {
+		fc.noteChecked(body, fc.insts, r, v.out[out:], v.errs-errs != len(v.out)-out)
+	}
 }
 
 // Checked bodies: the <location> tags of a large file often hold the
