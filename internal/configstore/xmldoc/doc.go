@@ -300,18 +300,22 @@ func NewElement(name string) *Element {
 // originalElement builds the element whose start tag begins at start; end
 // is the offset after it when known, else -1.
 func (d *Document) originalElement(start, end int, parent *Element) *Element {
-	e := &Element{doc: d, parent: parent, start: start}
-	src := d.src
-	n := nameLen(src[start+1:])
-	e.name = d.intern(src[start+1 : start+1+n])
-	e.tagEnd, e.selfClosing = tagEnd(src, start+1+n)
+	nameEnd := start + 1 + nameLen(d.src[start+1:])
+	te, self := tagEnd(d.src, nameEnd)
+	return d.sourceElement(d.intern(d.src[start+1:nameEnd]), start, te, self, end, parent)
+}
+
+// sourceElement is originalElement once the start tag is read: its name,
+// the offset after it (tagEnd) and whether it closes itself.
+func (d *Document) sourceElement(name string, start, tagEnd int, self bool, end int, parent *Element) *Element {
+	e := &Element{doc: d, parent: parent, start: start, name: name, tagEnd: tagEnd, selfClosing: self}
 	switch {
-	case e.selfClosing:
-		e.end = e.tagEnd
+	case self:
+		e.end = tagEnd
 	case end >= 0:
 		e.end = end
 	default:
-		e.end = skipElement(src, e.tagEnd)
+		e.end = skipElement(d.src, tagEnd)
 	}
 	if e.end-e.start >= bigElement {
 		e.index = d.big[e.start]

@@ -64,17 +64,7 @@ func (r Raw) Element() *Element {
 	// originalElement, from what the raw view found already (its name's
 	// end, its start tag's end).
 	d := r.d
-	e := &Element{doc: d, start: r.start, tagEnd: r.tagEnd, selfClosing: r.self, end: r.end}
-	e.name = d.rawName(d.src[r.start+1 : r.nameEnd])
-	switch {
-	case r.self:
-		e.end = r.tagEnd
-	case r.end < 0:
-		e.end = skipElement(d.src, r.tagEnd)
-	}
-	if e.end-e.start >= bigElement {
-		e.index = d.big[e.start]
-	}
+	e := d.sourceElement(d.rawName(d.src[r.start+1:r.nameEnd]), r.start, r.tagEnd, r.self, r.end, nil)
 	if r.end < 0 {
 		// The end found is the parent's walk's too (EachChild).
 		r.d.ended = [2]int{r.start, e.end}
