@@ -1080,6 +1080,9 @@ type locPass struct {
 	// marks is where the pass fits among the other goroutine's findings
 	// (join): after the file level's walk, after its check.
 	marks [2]int
+	// started: run was started on its own goroutine (else join runs it:
+	// one core).
+	started bool
 }
 
 // appHost is file for applicationHost.config, with its <location> tags
@@ -1114,28 +1117,35 @@ func (v *validator) appHost(f *File, chain []*File) {
 			t.releaseAll()
 			close(p.done)
 		}()
-		fc := w.newFileCheck(t.apphost, chain2)
-		fc.walkTop() // what this goroutine reports too
-		fc.check(fc.top, false)
-		a := len(w.out)
-		fc.above()
-		b := len(w.out)
-		fc.locations()
-		d := len(w.out)
-		// The web.config search too: this side's checks take less time
-		// than the file level's 50,000 sites and pools.
-		w.discover()
-		p.above, p.rest, p.found, p.unchecked, p.hits = w.out[a:b], w.out[b:d], w.out[d:], w.unchecked, w.hits
+		p.check(w.newFileCheck(t.apphost, chain2))
 	}
 	fc := v.newFileCheck(f, chain)
 	fc.walkTop()
 	p.marks[0] = len(v.out)
 	v.pass = p
 	if runtime.GOMAXPROCS(0) > 1 {
+		p.started = true
 		go p.run()
-	}
+	} // else join runs it
 	fc.checkTop()
 	p.marks[1] = len(v.out)
+}
+
+// check is the pass's work on its own validator (fc.v): the <location>
+// tags, then the web.config search, each one's findings kept apart.
+func (p *locPass) check(fc *fileCheck) {
+	w := fc.v
+	fc.walkTop() // what the other goroutine reports too
+	fc.check(fc.top, false)
+	a := len(w.out)
+	fc.above()
+	b := len(w.out)
+	fc.locations()
+	d := len(w.out)
+	// The web.config search too: this side's checks take less time
+	// than the file level's 50,000 sites and pools.
+	w.discover()
+	p.above, p.rest, p.found, p.unchecked, p.hits = w.out[a:b], w.out[b:d], w.out[d:], w.unchecked, w.hits
 }
 
 // join waits for the <location> pass of appHost and merges its findings
@@ -1146,7 +1156,7 @@ func (v *validator) join() {
 	if p == nil || p.run == nil {
 		return
 	}
-	if runtime.GOMAXPROCS(0) <= 1 {
+	if !p.started {
 		p.run()
 	}
 	<-p.done
