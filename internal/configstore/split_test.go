@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -51,6 +52,9 @@ func TestValidateSplit(t *testing.T) {
 		return out
 	}
 	one := configstore.ValidateOneGoroutine(s)
+	// Two goroutines need two Ps, also on a one-core runner.
+	prev := runtime.GOMAXPROCS(max(runtime.GOMAXPROCS(0), 2))
+	defer runtime.GOMAXPROCS(prev)
 	two := s.Validate()
 	if !reflect.DeepEqual(text(two), text(one)) || !reflect.DeepEqual(two.Files, one.Files) || !reflect.DeepEqual(two.Unchecked, one.Unchecked) {
 		t.Fatalf("two goroutines:\n%s\n%v\none:\n%s\n%v", strings.Join(text(two), "\n"), two.Files, strings.Join(text(one), "\n"), one.Files)
