@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
+	"unsafe"
 
 	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
 	"github.com/appcmd-project/appcmd/internal/section"
@@ -20,15 +22,44 @@ import (
 // the merge's exact text and place: quickOK must only ever say yes when
 // the merge would succeed.
 
-// setAttr is an attribute an element sets, normalized. A string without
-// a validator (any text is valid) is kept as written (raw, lazy) and
-// decoded only when its value is asked for (a key): most are names and
-// paths that nothing else reads.
+// setAttr is an attribute an element sets, normalized. A string (its
+// own normal form, once its validator passes it) is kept as written
+// (raw, lazy) and decoded only when its value is asked for (a key): most
+// are names and paths that nothing else reads.
 type setAttr struct {
 	schema *section.Attribute
 	value  string
 	raw    []byte
 	lazy   bool
+}
+
+// validText reports whether a string attribute's value as written
+// (between its quotes) passes its validator. A value with nothing to
+// decode is checked in place, as a view of the source: a site's names
+// and paths (a million at 50,000 sites) are then never copied. The view
+// is only read by the validator and dropped with its answer.
+func validText(as *section.Attribute, raw []byte) bool {
+	v := ""
+	if plainValue(raw) {
+		if len(raw) > 0 {
+			v = unsafe.String(&raw[0], len(raw))
+		}
+	} else {
+		v = xmldoc.DecodeValue(raw)
+	}
+	_, err := as.Normalize(v)
+	return err == nil
+}
+
+// plainValue reports whether an attribute value as written is its own
+// value: no reference to resolve, no white space to normalize.
+func plainValue(raw []byte) bool {
+	for _, c := range raw {
+		if c == '&' || c == '\t' || c == '\r' || c == '\n' {
+			return false
+		}
+	}
+	return true
 }
 
 // text is the attribute's value.
@@ -81,9 +112,11 @@ type quickScratch struct {
 	attrs []setAttr
 	keys  []byte // keys of the open collections, back to back
 	key   []byte // the key being built
-	// keyAttrs is each collection's KeyAttributes.
-	keyAttrs map[*section.Collection][]*section.Attribute
-	spare    []*bigKeys // emptied hash sets of keys (keySet)
+	// keyed is the key attributes of the kinds of entry last read
+	// (keyedFor), replaced in turn from the nextKeyed'th.
+	keyed     []keyedItem
+	nextKeyed int
+	spare     []*bigKeys // emptied hash sets of keys (keySet)
 	// norms holds the last values normalized, direct-mapped: a large
 	// file's values are mostly a few words (true, W3C, 00:00:30).
 	norms *[512]normalized
@@ -136,7 +169,8 @@ func (q *quickScratch) release() {
 }
 
 // keySet is the keys of one collection's entries: in q.keys from start
-// (at most smallKeys of them, compared in turn), then in a hash set.
+// (at most smallKeys of them, compared in turn), then as hashes in
+// big, compared once all are read (distinct).
 type keySet struct {
 	start int
 	ends  [smallKeys]int
@@ -146,39 +180,65 @@ type keySet struct {
 
 const smallKeys = 8
 
-// bigKeys is a set of the keys of a long collection (the 100,000 names
-// and ids of 50,000 sites): the keys back to back in one buffer, indexed
-// by their hash, so adding one allocates nothing and growing the index
-// moves no strings. Keys whose hashes collide go to more.
+// bigKeys is the keys of a long collection (the 100,000 names and ids
+// of 50,000 sites) as their hashes, in the order added. Looking each key
+// up as it comes would cost a cache miss per key; the hashes are sorted
+// once instead, and two keys are taken as the same when their hashes
+// are: a false duplicate only sends the collection to the merge, which
+// says exactly what is wrong (quickOK's rule).
 type bigKeys struct {
-	at   map[uint64]int // hash → index of the first key with it
-	data []byte
-	ends []int
-	more map[string]bool
+	hashes []uint64
 }
 
 var keySeed = maphash.MakeSeed()
 
-func (b *bigKeys) add(k []byte) bool {
-	h := maphash.Bytes(keySeed, k)
-	if i, ok := b.at[h]; ok {
-		from := 0
-		if i > 0 {
-			from = b.ends[i-1]
-		}
-		if string(b.data[from:b.ends[i]]) == string(k) || b.more[string(k)] {
+func (b *bigKeys) add(k []byte) {
+	b.hashes = append(b.hashes, maphash.Bytes(keySeed, k))
+}
+
+// distinct reports whether no two keys added have the same hash. It
+// sorts the hashes.
+func (b *bigKeys) distinct() bool {
+	h := b.hashes
+	sortHashes(h)
+	for i := 1; i < len(h); i++ {
+		if h[i] == h[i-1] {
 			return false
 		}
-		if b.more == nil {
-			b.more = map[string]bool{}
-		}
-		b.more[string(k)] = true
-		return true
 	}
-	b.at[h] = len(b.ends)
-	b.data = append(b.data, k...)
-	b.ends = append(b.ends, len(b.data))
 	return true
+}
+
+// sortHashes sorts h: by their top 16 bits, hashes being uniform, then
+// each bucket in place.
+func sortHashes(h []uint64) {
+	if len(h) < 1024 {
+		slices.Sort(h)
+		return
+	}
+	var count [1 << 16]int32
+	for _, x := range h {
+		count[x>>48]++
+	}
+	var at [1 << 16]int32
+	sum := int32(0)
+	for i, c := range count {
+		at[i] = sum
+		sum += c
+	}
+	out := make([]uint64, len(h))
+	for _, x := range h {
+		out[at[x>>48]] = x
+		at[x>>48]++
+	}
+	from := int32(0)
+	for _, c := range count {
+		if c > 1 {
+			slices.Sort(out[from : from+c])
+		}
+		from += c
+	}
+	copy(h, out)
 }
 
 // bigSet returns an empty bigKeys, reused from q's spares.
@@ -188,23 +248,29 @@ func (q *quickScratch) bigSet() *bigKeys {
 		q.spare = q.spare[:n-1]
 		return b
 	}
-	return &bigKeys{at: map[uint64]int{}}
+	return &bigKeys{}
 }
 
-// done returns a keySet's hash set to q's spares, emptied.
-func (q *quickScratch) done(ks *keySet) {
-	if b := ks.big; b != nil {
-		clear(b.at)
-		b.data, b.ends, b.more = b.data[:0], b.ends[:0], nil
-		q.spare = append(q.spare, b)
-		ks.big = nil
+// done reports whether the keys of a keySet are distinct, and returns
+// its hash set to q's spares, emptied.
+func (q *quickScratch) done(ks *keySet) bool {
+	b := ks.big
+	if b == nil {
+		return true
 	}
+	ok := b.distinct()
+	b.hashes = b.hashes[:0]
+	q.spare = append(q.spare, b)
+	ks.big = nil
+	return ok
 }
 
-// add adds a key (q.key) and reports false when it was there.
+// add adds a key (q.key) and reports false when it was there (or, for
+// a long collection, leaves that to done).
 func (q *quickScratch) add(ks *keySet, k []byte) bool {
 	if ks.big != nil {
-		return ks.big.add(k)
+		ks.big.add(k)
+		return true
 	}
 	from := ks.start
 	for i := 0; i < ks.n; i++ {
@@ -220,7 +286,8 @@ func (q *quickScratch) add(ks *keySet, k []byte) bool {
 			ks.big.add(q.keys[from:ks.ends[i]])
 			from = ks.ends[i]
 		}
-		return ks.big.add(k)
+		ks.big.add(k)
+		return true
 	}
 	q.keys = append(q.keys, k...)
 	ks.ends[ks.n] = len(q.keys)
@@ -250,7 +317,11 @@ func (q *quickScratch) element(sch *section.Element, x xmldoc.Raw, into *EffElem
 			return false
 		}
 		sa := setAttr{schema: as}
-		if as.Type == section.KindString && as.Validator == nil {
+		if as.Type == section.KindString {
+			if as.Validator != nil && !validText(as, raw) {
+				ok = false
+				return false
+			}
 			sa.raw, sa.lazy = raw, true
 		} else {
 			v, good := q.normalize(as, x.Value(raw))
@@ -348,7 +419,9 @@ func (q *quickScratch) element(sch *section.Element, x xmldoc.Raw, into *EffElem
 		return true
 	})
 	q.keys = q.keys[:keys.start]
-	q.done(&keys)
+	if !q.done(&keys) {
+		ok = false
+	}
 	if !ok {
 		q.attrs = q.attrs[:mark]
 		return nil, false
@@ -396,32 +469,14 @@ func valueOf(set []setAttr, as *section.Attribute) (string, bool) {
 // that sets set, built in q.key, until fn returns false; it reports
 // whether fn always returned true.
 func (q *quickScratch) eachKey(coll *section.Collection, item *section.Element, set []setAttr, fn func([]byte) bool) bool {
-	keys, ok := q.keyAttrs[coll]
-	if !ok {
-		// KeyAttributes makes its list anew on each call.
-		keys = coll.KeyAttributes()
-		if q.keyAttrs == nil {
-			q.keyAttrs = map[*section.Collection][]*section.Attribute{}
-		}
-		q.keyAttrs[coll] = keys
-	}
-	value := func(k *section.Attribute) (string, bool) {
-		as := item.Attribute(k.Name)
-		if as == nil {
-			return "", false
-		}
-		if v, ok := valueOf(set, as); ok {
-			return v, true
-		}
-		return defaultValue(as), true
-	}
-	if len(keys) == 0 {
+	ki := q.keyedFor(coll, item)
+	if len(ki.keys) == 0 {
 		return true
 	}
-	if keys[0].IsUniqueKey {
-		for _, k := range keys {
-			if v, ok := value(k); ok {
-				q.key = appendCompareKey(append(append(q.key[:0], k.Name...), 0), k, v)
+	if ki.keys[0].IsUniqueKey {
+		for i, k := range ki.keys {
+			if ki.as[i] != nil {
+				q.key = q.appendKeyValue(append(append(q.key[:0], k.Name...), 0), k, ki, i, set)
 				if !fn(q.key) {
 					return false
 				}
@@ -430,22 +485,132 @@ func (q *quickScratch) eachKey(coll *section.Collection, item *section.Element, 
 		return true
 	}
 	q.key = append(q.key[:0], 1)
-	for _, k := range keys {
-		if v, ok := value(k); ok {
-			q.key = appendCompareKey(q.key, k, v)
+	for i, k := range ki.keys {
+		if ki.as[i] != nil {
+			q.key = q.appendKeyValue(q.key, k, ki, i, set)
 		}
 		q.key = append(q.key, 0)
 	}
 	return fn(q.key)
 }
 
+// keyedItem is what eachKey needs of one kind of entry, found once: the
+// collection's key attributes, the item's attribute of each (nil: the
+// item has none) and its default value.
+type keyedItem struct {
+	coll *section.Collection
+	item *section.Element
+	keys []*section.Attribute
+	as   []*section.Attribute
+	defs []string
+}
+
+// keyedFor returns coll's keyedItem for item, from the few last used (an
+// entry and the entries inside it: a site, its applications, their
+// virtual directories, its bindings).
+func (q *quickScratch) keyedFor(coll *section.Collection, item *section.Element) *keyedItem {
+	for i := range q.keyed {
+		if ki := &q.keyed[i]; ki.coll == coll && ki.item == item {
+			return ki
+		}
+	}
+	// KeyAttributes makes its list anew on each call.
+	ki := keyedItem{coll: coll, item: item, keys: coll.KeyAttributes()}
+	for _, k := range ki.keys {
+		as := item.Attribute(k.Name)
+		def := ""
+		if as != nil {
+			def = defaultValue(as)
+		}
+		ki.as, ki.defs = append(ki.as, as), append(ki.defs, def)
+	}
+	if len(q.keyed) < cap(q.keyed) || cap(q.keyed) == 0 {
+		if q.keyed == nil {
+			q.keyed = make([]keyedItem, 0, 8)
+		}
+		q.keyed = append(q.keyed, ki)
+		return &q.keyed[len(q.keyed)-1]
+	}
+	q.keyed[q.nextKeyed%len(q.keyed)] = ki
+	q.nextKeyed++
+	return &q.keyed[(q.nextKeyed-1)%len(q.keyed)]
+}
+
+// appendKeyValue appends the compare key (appendCompareKey) of key k
+// (ki.keys[i]) of an entry that sets set: its value, or the default.
+// A name written plainly is lowered from the source, with no string
+// made for it.
+func (q *quickScratch) appendKeyValue(b []byte, k *section.Attribute, ki *keyedItem, i int, set []setAttr) []byte {
+	for j := range set {
+		if set[j].schema != ki.as[i] {
+			continue
+		}
+		if sa := &set[j]; sa.lazy && k.Type == section.KindString && !k.CaseSensitive {
+			return appendRawLower(b, sa.raw)
+		}
+		return appendCompareKey(b, k, set[j].text())
+	}
+	return appendCompareKey(b, k, ki.defs[i])
+}
+
+// appendRawLower is appendLower of an attribute value as written (its
+// text decoded only when it holds a reference or white space to
+// normalize, or is not ASCII).
+func appendRawLower(b []byte, raw []byte) []byte {
+	for _, c := range raw {
+		if c == '&' || c == '\t' || c == '\r' || c == '\n' || c >= utf8.RuneSelf {
+			return appendLower(b, xmldoc.DecodeValue(raw))
+		}
+	}
+	for _, c := range raw {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return b
+}
+
 // appendCompareKey appends k.CompareKey(v); a name compared ignoring
-// case is lowered in place (appendLower is strings.ToLower).
+// case is lowered in place (appendLower is strings.ToLower), and a
+// number already in its canonical form (a normalized value) is its own
+// key.
 func appendCompareKey(b []byte, k *section.Attribute, v string) []byte {
 	if k.Type == section.KindString && !k.CaseSensitive {
 		return appendLower(b, v)
 	}
+	if canonicalInteger(k.Type, v) {
+		return append(b, v...)
+	}
 	return append(b, k.CompareKey(v)...)
+}
+
+// canonicalInteger reports whether v is a number of kind t as strconv
+// writes it (no sign but a minus, no leading zero), well inside the
+// kind's range: then CompareKey(v) is v.
+func canonicalInteger(t section.Kind, v string) bool {
+	d, neg := strings.CutPrefix(v, "-")
+	digits := 9 // every 9-digit number fits in 32 bits
+	switch t {
+	case section.KindUint:
+		if neg {
+			return false
+		}
+	case section.KindInt:
+	case section.KindInt64:
+		digits = 18
+	default:
+		return false
+	}
+	if d == "" || len(d) > digits || d[0] == '0' && (len(d) > 1 || neg) {
+		return false
+	}
+	for i := 0; i < len(d); i++ {
+		if d[i] < '0' || d[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // quickInstance reports whether merging instance x into the inherited

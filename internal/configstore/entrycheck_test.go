@@ -2,12 +2,15 @@ package configstore
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
+	"github.com/appcmd-project/appcmd/internal/section"
 	"github.com/appcmd-project/appcmd/internal/testenv"
 )
 
@@ -59,6 +62,17 @@ func TestQuickEntries(t *testing.T) {
 		fmt.Fprintf(&bindings, `<binding protocol="http" bindingInformation="*:%d:" />`, 80+i)
 	}
 	entries["many sites"] = site(many.String())
+	// Keys read from the source (appendRawLower, canonicalInteger): a
+	// reference, white space, a name not in ASCII, a number not written
+	// canonically, each the same key as another written otherwise.
+	entries["many sites, duplicate by reference"] = site(many.String() + `<site name="R&amp;D" id="200" /><site name="r&amp;d" id="201" />`)
+	entries["many sites, reference and plain"] = site(many.String() + `<site name="R&amp;D" id="200" /><site name="R&#38;d" id="202" />`)
+	entries["many sites, white space"] = site(many.String() + "<site name=\"a\tb\" id=\"200\" /><site name=\"A B\" id=\"201\" />")
+	entries["many sites, not ASCII"] = site(many.String() + `<site name="Édition" id="200" /><site name="éDITION" id="201" />`)
+	entries["many sites, not ASCII apart"] = site(many.String() + `<site name="Édition" id="200" /><site name="Edition" id="201" />`)
+	entries["many sites, id written twice"] = site(many.String() + `<site name="Z1" id="0200" /><site name="Z2" id="200" />`)
+	entries["many sites, id with plus"] = site(many.String() + `<site name="Z1" id="+200" /><site name="Z2" id="200" />`)
+	entries["many sites, id with spaces"] = site(many.String() + `<site name="Z1" id=" 200 " /><site name="Z2" id="200" />`)
 	entries["many sites, late duplicate name"] = site(many.String() + `<site name="m10" id="99" />`)
 	entries["many sites, late duplicate id"] = site(many.String() + `<site name="N" id="111" />`)
 	entries["many bindings"] = site(`<site name="B" id="2"><bindings>` + bindings.String() + `</bindings></site>`)
@@ -71,20 +85,24 @@ func TestQuickEntries(t *testing.T) {
 	docs := func(files string) string { return `<defaultDocument><files>` + files + `</files></defaultDocument>` }
 	server := `<system.webServer>` + docs(`<add value="a.htm" /><add value="b.htm" />`) + `<webSocket pingInterval="00:00:10" /></system.webServer>`
 	locations := map[string]string{
-		"clean":                 loc("S", docs(`<add value="c.htm" />`)+`<webSocket enabled="false" />`) + loc("S/app", docs(`<add value="d.htm" />`)),
-		"duplicate of server":   loc("S", docs(`<add value="A.htm" />`)) + loc("S/app", docs(`<add value="a.htm" />`)),
-		"duplicate within":      loc("S", docs(`<add value="x.htm" /><add value="x.htm" />`)),
-		"duplicate of parent":   loc("S", docs(`<add value="x.htm" />`)) + loc("S/app", docs(`<add value="x.htm" />`)),
-		"remove then add":       loc("S", docs(`<remove value="a.htm" /><add value="a.htm" />`)),
-		"clear then add":        loc("S", docs(`<clear /><add value="a.htm" /><add value="a.htm" />`)),
-		"bad value":             loc("S", `<webSocket pingInterval="soon" />`),
-		"unknown attribute":     loc("S", `<webSocket bogus="1" />`),
-		"unknown child":         loc("S", `<defaultDocument><nothing /></defaultDocument>`),
-		"child twice":           loc("S", `<defaultDocument><files><add value="z" /></files><files><add value="z" /></files></defaultDocument>`),
-		"lock in location":      loc("S", `<webSocket lockAttributes="enabled" />`) + loc("S/app", `<webSocket enabled="false" />`),
-		"locked by server":      loc("S", `<webSocket enabled="false" />`),
-		"missing required":      loc("S", docs(`<add />`)),
-		"many sites, one level": loc("S", docs(`<add value="c.htm" />`)) + loc("S/app", docs(`<add value="c.htm" />`)) + loc("S/app/x", docs(`<add value="b.htm" />`)),
+		"clean":                    loc("S", docs(`<add value="c.htm" />`)+`<webSocket enabled="false" />`) + loc("S/app", docs(`<add value="d.htm" />`)),
+		"duplicate of server":      loc("S", docs(`<add value="A.htm" />`)) + loc("S/app", docs(`<add value="a.htm" />`)),
+		"duplicate within":         loc("S", docs(`<add value="x.htm" /><add value="x.htm" />`)),
+		"duplicate of parent":      loc("S", docs(`<add value="x.htm" />`)) + loc("S/app", docs(`<add value="x.htm" />`)),
+		"remove then add":          loc("S", docs(`<remove value="a.htm" /><add value="a.htm" />`)),
+		"clear then add":           loc("S", docs(`<clear /><add value="a.htm" /><add value="a.htm" />`)),
+		"bad value":                loc("S", `<webSocket pingInterval="soon" />`),
+		"unknown attribute":        loc("S", `<webSocket bogus="1" />`),
+		"unknown child":            loc("S", `<defaultDocument><nothing /></defaultDocument>`),
+		"child twice":              loc("S", `<defaultDocument><files><add value="z" /></files><files><add value="z" /></files></defaultDocument>`),
+		"lock in location":         loc("S", `<webSocket lockAttributes="enabled" />`) + loc("S/app", `<webSocket enabled="false" />`),
+		"locked by server":         loc("S", `<webSocket enabled="false" />`),
+		"missing required":         loc("S", docs(`<add />`)),
+		"duplicate by reference":   loc("S", docs(`<add value="R&amp;D.htm" /><add value="r&#38;d.HTM" />`)),
+		"reference, not duplicate": loc("S", docs(`<add value="R&amp;D.htm" /><add value="r&amp;e.htm" />`)),
+		"duplicate, white space":   loc("S", docs("<add value=\"x\ty.htm\" /><add value=\"X Y.htm\" />")),
+		"duplicate, not ASCII":     loc("S", docs(`<add value="Été.htm" /><add value="éTÉ.htm" />`)),
+		"many sites, one level":    loc("S", docs(`<add value="c.htm" />`)) + loc("S/app", docs(`<add value="c.htm" />`)) + loc("S/app/x", docs(`<add value="b.htm" />`)),
 		// What the raw walk of <location> tags (walkRaw) meets.
 		"unknown section":     loc("S", `<nothing />`),
 		"unknown in group":    `<location path="S"><system.webServer><security><nothing /></security></system.webServer></location>`,
@@ -230,6 +248,66 @@ func TestMetaAttrInitials(t *testing.T) {
 	for _, n := range []string{"name", "enabled", "Xmlns", "LockItem", "ConfigSource", "dxt:x", ""} {
 		if metaAttr(n) {
 			t.Errorf("metaAttr(%q) = true", n)
+		}
+	}
+}
+
+// appendCompareKey is CompareKey for every kind and text, canonical
+// numbers (its fast path) or not.
+func TestAppendCompareKey(t *testing.T) {
+	kinds := map[string]*section.Attribute{
+		"uint":   {Name: "u", Type: section.KindUint},
+		"int":    {Name: "i", Type: section.KindInt},
+		"int64":  {Name: "l", Type: section.KindInt64},
+		"string": {Name: "s", Type: section.KindString},
+		"case":   {Name: "c", Type: section.KindString, CaseSensitive: true},
+		"bool":   {Name: "b", Type: section.KindBool},
+		"inf":    {Name: "n", Type: section.KindUint, AllowInfinite: true},
+	}
+	texts := []string{"0", "-0", "00", "7", "07", "+7", " 7", "-7", "-07", "123456789", "1234567890", "4294967295", "4294967296",
+		"999999999999999999", "9999999999999999999", "-9223372036854775808", "Infinite", "", "-", "x", "Ab", "TRUE", "1e3"}
+	for kind, a := range kinds {
+		for _, v := range texts {
+			if got, want := string(appendCompareKey([]byte("k"), a, v)), "k"+a.CompareKey(v); got != want {
+				t.Errorf("%s %q: %q, want %q", kind, v, got, want)
+			}
+		}
+	}
+}
+
+// bigKeys tells a long list of distinct keys from one with a key twice,
+// wherever the second one stands, and sortHashes sorts.
+func TestBigKeys(t *testing.T) {
+	q := &quickScratch{}
+	for _, n := range []int{9, 1023, 1024, 20000} {
+		for _, dup := range []int{-1, 0, n / 2, n - 1} {
+			ks := keySet{big: q.bigSet()}
+			for i := range n {
+				ks.big.add([]byte(fmt.Sprint("k", i)))
+				if i == dup {
+					ks.big.add([]byte(fmt.Sprint("k", i/3)))
+				}
+			}
+			if got := q.done(&ks); got != (dup < 0) {
+				t.Errorf("%d keys, k%d twice: distinct %t", n, dup/3, got)
+			}
+			if ks.big != nil || len(q.spare) != 1 || len(q.spare[0].hashes) != 0 {
+				t.Fatalf("not emptied for reuse")
+			}
+		}
+		// Spread over the whole range, and a third in one bucket.
+		rnd := rand.New(rand.NewPCG(1, uint64(n)))
+		h := make([]uint64, n)
+		for i := range h {
+			h[i] = rnd.Uint64()
+			if i%3 == 0 {
+				h[i] = h[i]&(1<<40-1) | 5<<48
+			}
+		}
+		want := slices.Sorted(slices.Values(h))
+		sortHashes(h)
+		if !slices.Equal(h, want) {
+			t.Errorf("%d hashes not sorted", n)
 		}
 	}
 }

@@ -209,10 +209,14 @@ func validVirtualPath(p string) bool {
 	if !strings.HasPrefix(p, "/") || strings.HasSuffix(p, "/") {
 		return false
 	}
-	for _, seg := range strings.Split(p[1:], "/") {
+	for rest := p[1:]; ; {
+		seg, more, found := strings.Cut(rest, "/")
 		if seg == "." || seg == ".." {
 			return false
 		}
+		if !found {
+			return true
+		}
+		rest = more
 	}
-	return true
 }
