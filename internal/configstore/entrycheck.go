@@ -2,6 +2,7 @@ package configstore
 
 import (
 	"hash/maphash"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -301,6 +302,24 @@ func (q *quickScratch) add(ks *keySet, k []byte) bool {
 // until the caller's next use of q); false when the merge must decide.
 func (q *quickScratch) element(sch *section.Element, x xmldoc.Raw, into *EffElement, known func(*EffElement) map[string]bool) ([]setAttr, bool) {
 	mark := len(q.attrs)
+	if !q.attributes(sch, x) {
+		q.attrs = q.attrs[:mark]
+		return nil, false
+	}
+	end := len(q.attrs)
+	kids := q.newChildCheck(sch, into, known)
+	x.EachChild(kids.child)
+	if !kids.finish() {
+		q.attrs = q.attrs[:mark]
+		return nil, false
+	}
+	return q.attrs[mark:end:end], true
+}
+
+// attributes adds the attributes x sets (as sch defines them) to
+// q.attrs; false when the merge must decide.
+func (q *quickScratch) attributes(sch *section.Element, x xmldoc.Raw) bool {
+	mark := len(q.attrs)
 	ok := true
 	x.EachAttrRaw(func(name string, raw []byte) bool {
 		if name != "" && (name[0] == 'l' || name[0] == 'c' || name[0] == 'x') && metaAttr(name) {
@@ -340,93 +359,190 @@ func (q *quickScratch) element(sch *section.Element, x xmldoc.Raw, into *EffElem
 		q.attrs = append(q.attrs, sa)
 		return true
 	})
-	end := len(q.attrs)
-	if !ok {
-		q.attrs = q.attrs[:mark]
-		return nil, false
-	}
+	return ok
+}
+
+// childCheck is the check of an element's children (element), one at a
+// time (child) and then as a whole (finish): the child elements merged
+// (each once) and the keys of its entries.
+type childCheck struct {
+	q         *quickScratch
+	sch       *section.Element
+	into      *EffElement
+	known     func(*EffElement) map[string]bool
+	inherited map[string]bool // known(into), once needed
+	end       int             // q.attrs of the element itself end here
+	seen      [16]string      // child elements merged; more: the merge decides
+	nseen     int
+	keys      keySet
+	ok        bool
+}
+
+func (q *quickScratch) newChildCheck(sch *section.Element, into *EffElement, known func(*EffElement) map[string]bool) *childCheck {
+	return &childCheck{q: q, sch: sch, into: into, known: known, end: len(q.attrs), keys: keySet{start: len(q.keys)}, ok: true}
+}
+
+// child checks one child element c; false (stop) when the merge must
+// decide.
+func (k *childCheck) child(c xmldoc.Raw) bool {
+	q, sch := k.q, k.sch
 	coll := sch.Collection
-	var seen [16]string // child elements merged (each once); more: the merge decides
-	nseen := 0
-	keys := keySet{start: len(q.keys)}
-	var inherited map[string]bool
-	x.EachChild(func(c xmldoc.Raw) bool {
-		name := c.Name()
-		if coll != nil && coll.IsAdd(name) {
-			item := coll.ItemFor(name)
-			if item == nil || coll.AllowUnrecognizedAttributes {
-				ok = false
-				return false
-			}
-			set, good := q.element(item, c, nil, nil)
-			if !good || !hasRequired(item, set) {
-				ok = false
-				return false
-			}
-			if !coll.AllowDuplicates {
-				if into != nil && inherited == nil {
-					inherited = known(into)
-				}
-				good = q.eachKey(coll, item, set, func(k []byte) bool {
-					// a duplicate: the merge says which
-					return !inherited[string(k)] && q.add(&keys, k)
-				})
-			}
-			q.attrs = q.attrs[:end]
-			if !good {
-				ok = false
-				return false
-			}
-			return true
-		}
-		if coll != nil && (coll.RemoveElement != "" && name == coll.RemoveElement || coll.ClearElement != "" && name == coll.ClearElement) {
-			ok = false
+	name := c.Name()
+	if coll != nil && coll.IsAdd(name) {
+		item := coll.ItemFor(name)
+		if item == nil || coll.AllowUnrecognizedAttributes {
+			k.ok = false
 			return false
 		}
-		child := sch.Element(name)
-		if nseen == len(seen) {
-			ok = false
+		set, good := q.element(item, c, nil, nil)
+		if !good || !hasRequired(item, set) {
+			k.ok = false
 			return false
 		}
-		for _, s := range seen[:nseen] {
-			if strings.EqualFold(s, name) {
-				ok = false // given twice: merged into the same element
-				return false
+		if !coll.AllowDuplicates {
+			if k.into != nil && k.inherited == nil {
+				k.inherited = k.known(k.into)
 			}
+			good = q.eachKey(coll, item, set, func(key []byte) bool {
+				// a duplicate: the merge says which
+				return !k.inherited[string(key)] && q.add(&k.keys, key)
+			})
 		}
-		if child == nil || !childNamed(sch, name) {
-			ok = false
-			return false
-		}
-		var childInto *EffElement
-		if into != nil {
-			// The merge's own lookup (childIndex) in the inherited tree.
-			i := into.childIndex(name)
-			if i < 0 || into.Children[i].Schema != child {
-				ok = false
-				return false
-			}
-			childInto = into.Children[i]
-		}
-		seen[nseen] = name
-		nseen++
-		_, good := q.element(child, c, childInto, known)
-		q.attrs = q.attrs[:end]
+		q.attrs = q.attrs[:k.end]
 		if !good {
-			ok = false
+			k.ok = false
+		}
+		return k.ok
+	}
+	if coll != nil && (coll.RemoveElement != "" && name == coll.RemoveElement || coll.ClearElement != "" && name == coll.ClearElement) {
+		k.ok = false
+		return false
+	}
+	child := sch.Element(name)
+	if k.nseen == len(k.seen) {
+		k.ok = false
+		return false
+	}
+	for _, s := range k.seen[:k.nseen] {
+		if strings.EqualFold(s, name) {
+			k.ok = false // given twice: merged into the same element
 			return false
 		}
-		return true
-	})
-	q.keys = q.keys[:keys.start]
-	if !q.done(&keys) {
-		ok = false
 	}
-	if !ok {
+	if child == nil || !childNamed(sch, name) {
+		k.ok = false
+		return false
+	}
+	var childInto *EffElement
+	if k.into != nil {
+		// The merge's own lookup (childIndex) in the inherited tree.
+		i := k.into.childIndex(name)
+		if i < 0 || k.into.Children[i].Schema != child {
+			k.ok = false
+			return false
+		}
+		childInto = k.into.Children[i]
+	}
+	k.seen[k.nseen] = name
+	k.nseen++
+	_, good := q.element(child, c, childInto, k.known)
+	q.attrs = q.attrs[:k.end]
+	if !good {
+		k.ok = false
+	}
+	return k.ok
+}
+
+// finish reports whether the children checked passed, their keys
+// distinct, and drops their keys from q.
+func (k *childCheck) finish() bool {
+	k.q.keys = k.q.keys[:k.keys.start]
+	if !k.q.done(&k.keys) {
+		k.ok = false
+	}
+	return k.ok
+}
+
+// drop drops k's keys from q unchecked (split checks them with the
+// other half's).
+func (k *childCheck) drop() {
+	k.q.keys = k.q.keys[:k.keys.start]
+	if b := k.keys.big; b != nil {
+		b.hashes = b.hashes[:0]
+		k.q.spare = append(k.q.spare, b)
+		k.keys.big = nil
+	}
+}
+
+// keyHashes adds the keys k holds (in q.keys, or already as hashes) to
+// into.
+func (k *childCheck) keyHashes(into *bigKeys) {
+	if k.keys.big != nil {
+		// (The first few were moved there too.)
+		into.hashes = append(into.hashes, k.keys.big.hashes...)
+		return
+	}
+	from := k.keys.start
+	for i := 0; i < k.keys.n; i++ {
+		into.add(k.q.keys[from:k.keys.ends[i]])
+		from = k.keys.ends[i]
+	}
+}
+
+// splitEntries is the length of a list from which quickInstance checks
+// its second half on another goroutine.
+const splitEntries = 2048
+
+// split is element for an element x of a long list of n children
+// (xmldoc.Raw.IndexedChildren), 50,000 sites: the second half is read on
+// another goroutine through other (x's Raw.Fork), with its own scratch;
+// then the halves' child elements and keys are checked together, as one
+// walk would have. known may be called from both goroutines: a lock
+// guards it.
+func (q *quickScratch) split(sch *section.Element, x, other xmldoc.Raw, n int, into *EffElement, known func(*EffElement) map[string]bool) bool {
+	var mu sync.Mutex
+	guarded := func(e *EffElement) map[string]bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return known(e)
+	}
+	halves := make(chan *childCheck, 1)
+	go func() {
+		q2 := quickPool.Get().(*quickScratch)
+		k := q2.newChildCheck(sch, into, guarded)
+		other.EachChildIn(n/2, n, k.child)
+		halves <- k
+	}()
+	mark := len(q.attrs)
+	ok := q.attributes(sch, x)
+	first := q.newChildCheck(sch, into, guarded)
+	if ok {
+		x.EachChildIn(0, n/2, first.child)
+	}
+	second := <-halves
+	defer func() {
+		first.drop()
+		second.drop()
+		second.q.release()
 		q.attrs = q.attrs[:mark]
-		return nil, false
+	}()
+	if !ok || !first.ok || !second.ok || first.nseen+second.nseen > len(first.seen) {
+		return false
 	}
-	return q.attrs[mark:end:end], true
+	for _, a := range first.seen[:first.nseen] {
+		for _, b := range second.seen[:second.nseen] {
+			if strings.EqualFold(a, b) {
+				return false // given twice: merged into the same element
+			}
+		}
+	}
+	all := q.bigSet()
+	first.keyHashes(all)
+	second.keyHashes(all)
+	ok = all.distinct()
+	all.hashes = all.hashes[:0]
+	q.spare = append(q.spare, all)
+	return ok
 }
 
 // childNamed reports whether the merge finds name among sch's children
@@ -623,6 +739,11 @@ func (v *validator) quickInstance(root *EffElement, x *xmldoc.Element) bool {
 	}
 	q := quickPool.Get().(*quickScratch)
 	defer q.release()
+	if n := r.IndexedChildren(); n >= splitEntries && runtime.GOMAXPROCS(0) > 1 {
+		if other, forked := r.Fork(); forked {
+			return q.split(root.Schema, r, other, n, root, v.knownKeys)
+		}
+	}
 	_, ok = q.element(root.Schema, r, root, v.knownKeys)
 	return ok
 }

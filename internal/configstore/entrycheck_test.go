@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -18,6 +19,8 @@ import (
 // the findings are those of merging every entry, on entries that pass it
 // and on every kind it leaves to the merge.
 func TestQuickEntries(t *testing.T) {
+	// (split runs on two goroutines only where there are two.)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(runtime.GOMAXPROCS(0), 2)))
 	site := func(inner string) string {
 		return `<site name="A" id="1"><application path="/"><virtualDirectory path="/" physicalPath="/nowhere/a" /></application></site>` + inner
 	}
@@ -77,6 +80,9 @@ func TestQuickEntries(t *testing.T) {
 	entries["many sites, late duplicate id"] = site(many.String() + `<site name="N" id="111" />`)
 	entries["many bindings"] = site(`<site name="B" id="2"><bindings>` + bindings.String() + `</bindings></site>`)
 	entries["many bindings, late duplicate"] = site(`<site name="B" id="2"><bindings>` + bindings.String() + `<binding protocol="http" bindingInformation="*:90:" /></bindings></site>` + many.String())
+	for name, body := range longLists() {
+		entries["long list, "+name] = site(body)
+	}
 	// Server-level sections and <location> tags below them: each
 	// location merges into the server's merge, shared (quickInstance).
 	loc := func(path, inner string) string {
@@ -249,6 +255,80 @@ func TestMetaAttrInitials(t *testing.T) {
 		if metaAttr(n) {
 			t.Errorf("metaAttr(%q) = true", n)
 		}
+	}
+}
+
+// longLists are site lists of splitEntries or more, which quickInstance
+// checks in two halves on two goroutines (split): what is wrong within
+// a half, and what is wrong only across them.
+func longLists() map[string]string {
+	var long strings.Builder
+	for i := range splitEntries + 100 {
+		fmt.Fprintf(&long, `<site name="L%d" id="%d"><bindings><binding protocol="http" bindingInformation="*:80:l%d" /></bindings></site>`, i, 1000+i, i)
+	}
+	half := strings.Index(long.String(), fmt.Sprintf(`<site name="L%d"`, (splitEntries+100)/2))
+	first, second := long.String()[:half], long.String()[half:]
+	defaults := `<siteDefaults><limits maxConnections="9" /></siteDefaults>`
+	return map[string]string{
+		"clean":                        first + second,
+		"duplicate name across":        first + second + `<site name="l3" id="9" />`,
+		"duplicate id across":          first + `<site name="X" id="1003" />` + second,
+		"duplicate within second":      first + second + `<site name="l2000" id="9" />`,
+		"duplicate within first":       `<site name="X" id="9" />` + first + `<site name="x" id="8" />` + second,
+		"child in each half":           defaults + first + second + defaults,
+		"child in second half":         first + second + defaults,
+		"bad value in second half":     first + second + `<site name="X" id="9" serverAutoStart="maybe" />`,
+		"bad value in first half":      `<site name="X" id="9" serverAutoStart="maybe" />` + first + second,
+		"clear in second half":         first + `<clear />` + second,
+		"remove in second half":        first + second + `<remove name="L3" />`,
+		"nested duplicate second half": first + second + `<site name="X" id="9"><application path="/x" /><application path="/X" /></site>`,
+		"unknown attribute first half": strings.Replace(first, "<site ", "<site bogus=\"1\" ", 1) + second,
+	}
+}
+
+// split says what one walk (element) says of every long list.
+func TestSplit(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(runtime.GOMAXPROCS(0), 2)))
+	lists := longLists()
+	// The list element's own attributes are read by the first half.
+	lists["attribute of the list"] = "\x00" + lists["clean"]
+	for name, body := range lists {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			open := "<sites>"
+			if body[0] == 0 {
+				open, body = `<sites bogus="1">`, body[1:]
+			}
+			host := strings.Replace(hierarchyHost, hierarchyHost[strings.Index(hierarchyHost, "<sites>"):strings.Index(hierarchyHost, "</sites>")], open+body, 1)
+			host = strings.Replace(host, "{{SERVER}}", "", 1)
+			testenv.WriteTree(t, dir, map[string]string{"applicationHost.config": host})
+			s, err := Open(Options{AppHostPath: filepath.Join(dir, "applicationHost.config")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			sites, _, err := s.sitesSection()
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, _ := sites.Raw()
+			n := r.IndexedChildren()
+			if n < splitEntries {
+				t.Fatalf("%d children indexed", n)
+			}
+			v := &validator{s: s, seen: map[string]bool{}, unchecked: map[string]bool{}}
+			_, sch := v.declaration(s.apphost.declared, "system.applicationHost/sites")
+			root := v.inherited(sch, nil).root
+			q := &quickScratch{}
+			_, want := q.element(sch.Root, r, root, v.knownKeys)
+			other, _ := r.Fork()
+			if got := q.split(sch.Root, r, other, n, root, v.knownKeys); got != want {
+				t.Errorf("split %t, one walk %t", got, want)
+			}
+			if len(q.attrs) != 0 || len(q.keys) != 0 {
+				t.Errorf("scratch left: %d attributes, %d key bytes", len(q.attrs), len(q.keys))
+			}
+		})
 	}
 }
 

@@ -172,23 +172,8 @@ func (r Raw) EachChild(fn func(Raw) bool) {
 		return
 	}
 	src := r.d.src
-	if x := r.d.big[r.start]; x != nil && x.done {
-		// A long list: its children are indexed since the check. Like the
-		// full passes, the walk lets the pages behind it go
-		// (Options.Evict): a check of 50,000 <location> tags or sites
-		// touches the whole file.
-		evicted := r.tagEnd
-		for i, start := range x.starts {
-			if r.d.evict != nil && start-evicted >= evictChunk {
-				r.d.evict(evicted, start)
-				evicted = start
-			}
-			c := Raw{d: r.d, start: start, end: x.ends[i], nameEnd: start + 1 + nameLen(src[start+1:])}
-			c.tagEnd, c.self = tagEnd(src, c.nameEnd)
-			if !fn(c) {
-				return
-			}
-		}
+	if n := r.IndexedChildren(); n >= 0 {
+		r.EachChildIn(0, n, fn)
 		return
 	}
 	// Children are found in file order up to r's end tag. A child's end
@@ -222,6 +207,53 @@ func (r Raw) EachChild(fn func(Raw) bool) {
 			p = skipElement(src, c.tagEnd)
 		}
 	}
+}
+
+// IndexedChildren returns how many children r has when they are
+// indexed (a long list: Document.big), or -1.
+func (r Raw) IndexedChildren() int {
+	if x := r.d.big[r.start]; x != nil && x.done {
+		return len(x.starts)
+	}
+	return -1
+}
+
+// EachChildIn is EachChild over the indexed children from up to to
+// (IndexedChildren), for a check that splits a long list between
+// goroutines (each reading through its own Fork).
+func (r Raw) EachChildIn(from, to int, fn func(Raw) bool) {
+	src := r.d.src
+	x := r.d.big[r.start]
+	// Like the full passes, the walk lets the pages behind it go
+	// (Options.Evict): a check of 50,000 <location> tags or sites touches
+	// the whole file.
+	evicted := r.tagEnd
+	if from > 0 {
+		evicted = x.starts[from]
+	}
+	for i := from; i < to; i++ {
+		start := x.starts[i]
+		if r.d.evict != nil && start-evicted >= evictChunk {
+			r.d.evict(evicted, start)
+			evicted = start
+		}
+		c := Raw{d: r.d, start: start, end: x.ends[i], nameEnd: start + 1 + nameLen(src[start+1:])}
+		c.tagEnd, c.self = tagEnd(src, c.nameEnd)
+		if !fn(c) {
+			return
+		}
+	}
+}
+
+// Fork returns r read through a Fork of its document, for another
+// goroutine; false when the document cannot be forked (edited).
+func (r Raw) Fork() (Raw, bool) {
+	f := r.d.Fork()
+	if f == nil {
+		return Raw{}, false
+	}
+	r.d = f
+	return r, true
 }
 
 // Fork returns a read-only twin of an unedited document for another
