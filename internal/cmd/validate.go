@@ -50,7 +50,7 @@ func validateConfig(c *invocation) error {
 	if info.IsDir() {
 		return &usageError{Message: fmt.Sprintf("%s is a folder: name a configuration file, e.g. %s", path, filepath.Join(path, "web.config")), Framed: true}
 	}
-	opts := configstore.Options{AppHostPath: path, SchemaDirs: c.schemaDirs(), Env: c.getenv}
+	opts := configstore.Options{AppHostPath: path, SchemaDirs: c.schemaDirs(), Env: c.getenv, Validating: true}
 	var r *configstore.Report
 	if isAppHostFile(path) {
 		s, err := configstore.Open(opts)

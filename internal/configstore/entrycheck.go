@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 	"unsafe"
 
@@ -490,59 +491,116 @@ func (k *childCheck) keyHashes(into *bigKeys) {
 }
 
 // splitEntries is the length of a list from which quickInstance checks
-// its second half on another goroutine.
+// its entries on two goroutines (listCheck).
 const splitEntries = 2048
 
-// split is element for an element x of a long list of n children
-// (xmldoc.Raw.IndexedChildren), 50,000 sites: the second half is read on
-// another goroutine through other (x's Raw.Fork), with its own scratch;
-// then the halves' child elements and keys are checked together, as one
-// walk would have. known may be called from both goroutines: a lock
-// guards it.
-func (q *quickScratch) split(sch *section.Element, x, other xmldoc.Raw, n int, into *EffElement, known func(*EffElement) map[string]bool) bool {
+// listChunk is how many entries of a long list a goroutine takes at a
+// time (listCheck.work).
+const listChunk = 256
+
+// listCheck is the quick check of the children of a long list (element's
+// child loop for 50,000 sites), shared by goroutines: each takes the
+// next chunk of entries in turn, with a scratch and childCheck of its
+// own, reading the list through a document of its own; result then
+// checks the parts together (child elements merged once, keys distinct)
+// as one walk would have.
+type listCheck struct {
+	sch    *section.Element
+	into   *EffElement
+	known  func(*EffElement) map[string]bool // guarded: both sides may call it
+	n      int                               // entries
+	next   atomic.Int64                      // the first entry no goroutine took yet
+	failed atomic.Bool
+	stop   *atomic.Bool // when set: stop (the store closes)
+	wg     sync.WaitGroup
+	mu     sync.Mutex
+	parts  []*childCheck
+	once   sync.Once
+	ok     bool
+}
+
+func newListCheck(sch *section.Element, into *EffElement, known func(*EffElement) map[string]bool, n int) *listCheck {
+	lc := &listCheck{sch: sch, into: into, n: n}
 	var mu sync.Mutex
-	guarded := func(e *EffElement) map[string]bool {
+	lc.known = func(e *EffElement) map[string]bool {
 		mu.Lock()
 		defer mu.Unlock()
 		return known(e)
 	}
-	halves := make(chan *childCheck, 1)
+	return lc
+}
+
+// start runs work on another goroutine (result waits for it).
+func (lc *listCheck) start(r xmldoc.Raw) {
+	lc.wg.Add(1)
 	go func() {
-		q2 := quickPool.Get().(*quickScratch)
-		k := q2.newChildCheck(sch, into, guarded)
-		other.EachChildIn(n/2, n, k.child)
-		halves <- k
+		defer lc.wg.Done()
+		lc.work(r)
 	}()
-	mark := len(q.attrs)
-	ok := q.attributes(sch, x)
-	first := q.newChildCheck(sch, into, guarded)
-	if ok {
-		x.EachChildIn(0, n/2, first.child)
-	}
-	second := <-halves
-	defer func() {
-		first.drop()
-		second.drop()
-		second.q.release()
-		q.attrs = q.attrs[:mark]
-	}()
-	if !ok || !first.ok || !second.ok || first.nseen+second.nseen > len(first.seen) {
-		return false
-	}
-	for _, a := range first.seen[:first.nseen] {
-		for _, b := range second.seen[:second.nseen] {
-			if strings.EqualFold(a, b) {
-				return false // given twice: merged into the same element
-			}
+}
+
+// work checks chunks of the entries of r (the list through the calling
+// goroutine's own document) until none is left or one fails.
+func (lc *listCheck) work(r xmldoc.Raw) {
+	q := quickPool.Get().(*quickScratch)
+	k := q.newChildCheck(lc.sch, lc.into, lc.known)
+	for !lc.failed.Load() && (lc.stop == nil || !lc.stop.Load()) {
+		from := int(lc.next.Add(listChunk)) - listChunk
+		if from >= lc.n {
+			break
+		}
+		r.EachChildIn(from, min(from+listChunk, lc.n), k.child)
+		if !k.ok {
+			lc.failed.Store(true)
 		}
 	}
-	all := q.bigSet()
-	first.keyHashes(all)
-	second.keyHashes(all)
-	ok = all.distinct()
-	all.hashes = all.hashes[:0]
-	q.spare = append(q.spare, all)
-	return ok
+	lc.mu.Lock()
+	lc.parts = append(lc.parts, k)
+	lc.mu.Unlock()
+}
+
+// result waits for the goroutines started and reports whether the
+// entries pass: every part, no child element merged in two parts, no
+// key twice.
+func (lc *listCheck) result() bool {
+	lc.once.Do(func() {
+		lc.wg.Wait()
+		lc.ok = lc.combine()
+		for _, k := range lc.parts {
+			k.drop()
+			k.q.release()
+		}
+		lc.parts = nil
+	})
+	return lc.ok
+}
+
+func (lc *listCheck) combine() bool {
+	if lc.failed.Load() || lc.stop != nil && lc.stop.Load() || int(lc.next.Load()) < lc.n {
+		return false
+	}
+	seen := 0
+	all := &bigKeys{}
+	for i, k := range lc.parts {
+		if !k.ok {
+			return false
+		}
+		seen += k.nseen
+		for _, a := range k.seen[:k.nseen] {
+			for _, o := range lc.parts[:i] {
+				for _, b := range o.seen[:o.nseen] {
+					if strings.EqualFold(a, b) {
+						return false // given twice: merged into the same element
+					}
+				}
+			}
+		}
+		k.keyHashes(all)
+	}
+	if seen > len(lc.parts[0].seen) {
+		return false // as one walk: more, and the merge decides
+	}
+	return all.distinct()
 }
 
 // childNamed reports whether the merge finds name among sch's children
@@ -741,7 +799,15 @@ func (v *validator) quickInstance(root *EffElement, x *xmldoc.Element) bool {
 	defer q.release()
 	if n := r.IndexedChildren(); n >= splitEntries && runtime.GOMAXPROCS(0) > 1 {
 		if other, forked := r.Fork(); forked {
-			return q.split(root.Schema, r, other, n, root, v.knownKeys)
+			// The entries on two goroutines, the list's own attributes
+			// meanwhile.
+			lc := newListCheck(root.Schema, root, v.knownKeys, n)
+			lc.start(other)
+			if !q.attributes(root.Schema, r) {
+				lc.failed.Store(true)
+			}
+			lc.work(r)
+			return lc.result()
 		}
 	}
 	_, ok = q.element(root.Schema, r, root, v.knownKeys)

@@ -19,7 +19,7 @@ import (
 // the findings are those of merging every entry, on entries that pass it
 // and on every kind it leaves to the merge.
 func TestQuickEntries(t *testing.T) {
-	// (split runs on two goroutines only where there are two.)
+	// (listCheck runs on two goroutines only where there are two.)
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(runtime.GOMAXPROCS(0), 2)))
 	site := func(inner string) string {
 		return `<site name="A" id="1"><application path="/"><virtualDirectory path="/" physicalPath="/nowhere/a" /></application></site>` + inner
@@ -141,8 +141,18 @@ func TestQuickEntries(t *testing.T) {
 		// The merge of every entry, one pass after the other, against the
 		// quick check, with the <location> pass on its own goroutine or not.
 		exact := s.validate(true, false)
-		for _, split := range []bool{true, false} {
+		// And as appcmd validate opens it: long lists checked while the
+		// file is read (early.go).
+		early, err := Open(Options{AppHostPath: path, Validating: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer early.Close()
+		for _, split := range []bool{true, false, true} {
 			quick := s.validate(false, split)
+			if early != nil {
+				quick, early = early.validate(false, split), nil
+			}
 			if !reflect.DeepEqual(findingTexts(quick), findingTexts(exact)) {
 				t.Fatalf("quick (split %t):\n%s\nmerged:\n%s", split, strings.Join(findingTexts(quick), "\n"), strings.Join(findingTexts(exact), "\n"))
 			}
@@ -259,8 +269,8 @@ func TestMetaAttrInitials(t *testing.T) {
 }
 
 // longLists are site lists of splitEntries or more, which quickInstance
-// checks in two halves on two goroutines (split): what is wrong within
-// a half, and what is wrong only across them.
+// and the early check read on two goroutines (listCheck): what is wrong
+// within one's part, and what is wrong only across them.
 func longLists() map[string]string {
 	var long strings.Builder
 	for i := range splitEntries + 100 {
@@ -286,8 +296,8 @@ func longLists() map[string]string {
 	}
 }
 
-// split says what one walk (element) says of every long list.
-func TestSplit(t *testing.T) {
+// listCheck says what one walk (element) says of every long list.
+func TestListCheck(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(runtime.GOMAXPROCS(0), 2)))
 	lists := longLists()
 	// The list element's own attributes are read by the first half.
@@ -321,12 +331,22 @@ func TestSplit(t *testing.T) {
 			root := v.inherited(sch, nil).root
 			q := &quickScratch{}
 			_, want := q.element(sch.Root, r, root, v.knownKeys)
-			other, _ := r.Fork()
-			if got := q.split(sch.Root, r, other, n, root, v.knownKeys); got != want {
-				t.Errorf("split %t, one walk %t", got, want)
-			}
-			if len(q.attrs) != 0 || len(q.keys) != 0 {
-				t.Errorf("scratch left: %d attributes, %d key bytes", len(q.attrs), len(q.keys))
+			// As quickInstance (two goroutines) and the early check (one
+			// started, one joining), and with more.
+			for goroutines := 1; goroutines <= 3; goroutines++ {
+				lc := newListCheck(sch.Root, root, v.knownKeys, n)
+				for range goroutines - 1 {
+					other, _ := r.Fork()
+					lc.start(other)
+				}
+				if !q.attributes(sch.Root, r) {
+					lc.failed.Store(true)
+				}
+				q.attrs = q.attrs[:0]
+				lc.work(r)
+				if got := lc.result(); got != want {
+					t.Errorf("%d goroutines: %t, one walk %t", goroutines, got, want)
+				}
 			}
 		})
 	}

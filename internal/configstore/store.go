@@ -45,6 +45,10 @@ type Options struct {
 	// AllowPlaintext lets a change write an attribute that IIS stores
 	// encrypted as clear text (-unencrypted); by default it is refused.
 	AllowPlaintext bool
+	// Validating says the store is opened to run Validate: the long
+	// lists of applicationHost.config (sites, application pools) are
+	// then checked while the rest of the file is read (early.go).
+	Validating bool
 	// MachineConfigPath and RootWebConfigPath are machine.config (config
 	// path MACHINE) and the root web.config (MACHINE/WEBROOT); empty uses
 	// $APPCMD_MACHINECONFIG and $APPCMD_ROOTWEBCONFIG, then the .NET
@@ -60,6 +64,7 @@ type Store struct {
 	// Validate reports that section itself (with its column) and goes on
 	// to the file's other findings, where a command stops at it.
 	validating bool
+	early      *earlyChecks // Options.Validating
 	apphost    *File
 	machine    *File // machine.config (machine.go)
 	webroot    *File // the root web.config
@@ -130,7 +135,12 @@ func Open(opts Options) (*Store, error) {
 		return nil, err
 	}
 	s.schema = schema
-	f, err := s.load(path, ServerPath, false)
+	var closed func([]string, xmldoc.Raw)
+	if opts.Validating {
+		s.early = &earlyChecks{schema: schema, lists: map[int]*earlyList{}}
+		closed = s.early.closed
+	}
+	f, err := s.loadWith(path, ServerPath, false, closed)
 	if err == nil {
 		s.apphost = f // relative paths and %APPCMD_CONFIG_DIR% start here
 		err = s.openTop(opts, path)
@@ -184,6 +194,7 @@ func lockPath(apphost string) string {
 
 // Close releases the write lock and the file contents.
 func (s *Store) Close() error {
+	s.early.stopAndWait() // before the files they read are let go
 	for _, r := range s.release {
 		r()
 	}
@@ -206,6 +217,12 @@ func (s *Store) AppHost() *File { return s.apphost }
 func (s *Store) Declarations() *Registry { return s.apphost.declared }
 
 func (s *Store) load(path string, cp ConfigPath, optional bool) (*File, error) {
+	return s.loadWith(path, cp, optional, nil)
+}
+
+// loadWith is load, telling closed of each long list as it is read
+// (xmldoc.Options.Closed).
+func (s *Store) loadWith(path string, cp ConfigPath, optional bool, closed func([]string, xmldoc.Raw)) (*File, error) {
 	m, err := readFile(path, s.noMap)
 	if err != nil {
 		if optional && errors.Is(err, os.ErrNotExist) {
@@ -216,7 +233,7 @@ func (s *Store) load(path string, cp ConfigPath, optional bool) (*File, error) {
 	if m.release != nil {
 		s.release = append(s.release, m.release)
 	}
-	f, err := parseFile(path, cp, m.data, xmldoc.Options{Evict: m.evict, CopyRange: m.copyRange})
+	f, err := parseFile(path, cp, m.data, xmldoc.Options{Evict: m.evict, CopyRange: m.copyRange, Closed: closed})
 	if err != nil {
 		return nil, err
 	}

@@ -1437,8 +1437,14 @@ func (v *validator) instance(in *SectionInstance, chain []*File, byLevel map[str
 		}
 		return append(errs, up.err)
 	}
-	if !v.exact && !up.locks && v.quickInstance(up.root, in.Element) {
-		return errs // the merge would succeed
+	if !v.exact && !up.locks {
+		ok, known := s.early.answer(in, sch, len(insts)-1)
+		if !known {
+			ok = v.quickInstance(up.root, in.Element)
+		}
+		if ok {
+			return errs // the merge would succeed
+		}
 	}
 	root := up.root.copy(up.root.Name)
 	if err := v.merge(root, in); err != nil {

@@ -86,6 +86,15 @@ type Options struct {
 	// this document, when positive; tests use them.
 	MaxElements int
 	MaxFileSize int64
+	// Closed, when set, is called by the check in Parse each time it has
+	// read a long list to its end (an element whose children it indexes:
+	// see Document.big), with the names of the list's element and its
+	// ancestors from the root, and a read-only view of the list through
+	// a document of its own. The caller may read the view on another
+	// goroutine while the check reads on (validate checks the sites
+	// while the <location> tags are read), but only while src is valid:
+	// Parse may still fail after it.
+	Closed func(path []string, list Raw)
 }
 
 // bigElement is the source size from which an element's child index is
@@ -103,7 +112,7 @@ func Parse(src []byte) (*Document, error) { return ParseOptions(src, Options{}) 
 
 // ParseOptions is Parse with options.
 func ParseOptions(src []byte, opt Options) (*Document, error) {
-	s := &scanner{src: src, evict: opt.Evict, parallelCheck: max(opt.ParallelCheck, 0), limits: opt.sizeLimits()}
+	s := &scanner{src: src, evict: opt.Evict, parallelCheck: max(opt.ParallelCheck, 0), limits: opt.sizeLimits(), closed: opt.Closed}
 	if opt.ParallelCheck == 0 {
 		s.parallelCheck = parallelCheck
 	}

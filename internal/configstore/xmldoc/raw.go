@@ -209,6 +209,11 @@ func (r Raw) EachChild(fn func(Raw) bool) {
 	}
 }
 
+// Offset returns the offset of the start tag in the source: the same
+// element read through two views of one document (Element.Raw,
+// Options.Closed) has the same offset.
+func (r Raw) Offset() int { return r.start }
+
 // IndexedChildren returns how many children r has when they are
 // indexed (a long list: Document.big), or -1.
 func (r Raw) IndexedChildren() int {
@@ -279,7 +284,9 @@ func (d *Document) Fork() *Document {
 			}
 		}
 	}
-	f.root = f.originalElement(d.root.start, d.root.end, nil)
-	f.root.inList = true
+	if d.root != nil { // (a list's own document, Options.Closed, has none)
+		f.root = f.originalElement(d.root.start, d.root.end, nil)
+		f.root.inList = true
+	}
 	return f
 }

@@ -3,6 +3,7 @@ package xmldoc
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -263,5 +264,85 @@ func TestEachChildRaw(t *testing.T) {
 		if got := strings.Join(built, " "); got != tt.built {
 			t.Errorf("%s: fn got %q, want %q", tt.name, got, tt.built)
 		}
+	}
+}
+
+// Options.Closed tells of each long list, innermost first, once it is
+// read to its end, with its path and a view that reads as the document's
+// own; small elements are not told of. EachChildIn over parts of the
+// list, through forks, reads what EachChild reads.
+func TestClosed(t *testing.T) {
+	inner := "<list>" + strings.Repeat("<a x='1'><b y=\"2\"/><!-- <c/> --></a>\n", bigElement/20) + "</list>"
+	src := "<r><small><a/></small><g>" + inner + "</g><other>" + inner + "</other></r>"
+	type told struct {
+		path string
+		raw  Raw
+	}
+	var got []told
+	d, err := ParseOptions([]byte(src), Options{Closed: func(path []string, list Raw) {
+		got = append(got, told{strings.Join(path, "/"), list})
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, g := range got {
+		paths = append(paths, g.path)
+	}
+	if want := "r/g/list r/g r/other/list r/other r"; strings.Join(paths, " ") != want {
+		t.Fatalf("told of %q, want %q", paths, want)
+	}
+	// Each view against the same element read through the document.
+	byOffset := map[int]Raw{}
+	var walk func(r Raw)
+	walk = func(r Raw) {
+		byOffset[r.Offset()] = r
+		r.EachChild(func(c Raw) bool {
+			if c.IndexedChildren() >= 0 {
+				walk(c)
+			}
+			return true
+		})
+	}
+	root, _ := d.Root().Raw()
+	walk(root)
+	for _, g := range got {
+		own, ok := byOffset[g.raw.Offset()]
+		if !ok {
+			t.Fatalf("%s: no element at offset %d", g.path, g.raw.Offset())
+		}
+		var want, view strings.Builder
+		describeRaw(&want, own, 0)
+		describeRaw(&view, g.raw, 0)
+		if view.String() != want.String() {
+			t.Fatalf("%s: view\n%s\ndocument\n%s", g.path, view.String(), want.String())
+		}
+		n := g.raw.IndexedChildren()
+		if n < 0 {
+			t.Fatalf("%s: not indexed", g.path)
+		}
+		// Parts through forks, in any order, read the list.
+		var all, parts strings.Builder
+		g.raw.EachChild(func(c Raw) bool { describeRaw(&all, c, 0); return true })
+		cut := []int{0, n / 3, n / 3, n - 1, n}
+		for i := len(cut) - 1; i > 0; i-- {
+			f, ok := g.raw.Fork()
+			if !ok {
+				t.Fatal("no fork of an unedited document")
+			}
+			var part strings.Builder
+			f.EachChildIn(cut[i-1], cut[i], func(c Raw) bool { describeRaw(&part, c, 0); return true })
+			parts.WriteString(part.String() + "\x00")
+		}
+		joined := strings.Split(strings.TrimSuffix(parts.String(), "\x00"), "\x00")
+		slices.Reverse(joined)
+		if strings.Join(joined, "") != all.String() {
+			t.Fatalf("%s: the parts read otherwise than the whole", g.path)
+		}
+	}
+	// Without long lists: nothing told.
+	got = nil
+	if _, err := ParseOptions([]byte(`<r><a/><b><c/></b></r>`), Options{Closed: func(path []string, _ Raw) { got = append(got, told{}) }}); err != nil || len(got) != 0 {
+		t.Fatalf("told %d times, %v", len(got), err)
 	}
 }

@@ -52,6 +52,9 @@ type scanner struct {
 	big      map[int]*childIndex
 	elements int // how many start tags so far (see MaxElements)
 
+	// closed is Options.Closed.
+	closed func(path []string, list Raw)
+
 	// evict, when set, is told which source bytes the structure check has
 	// passed (see Options.Evict); evicted is how far it has been told.
 	evict   func(from, to int)
@@ -417,8 +420,29 @@ func (s *scanner) endTag() error {
 	s.kids[depth][o.entry+1] = s.pos
 	if s.pos-o.start >= bigElement {
 		s.keepChildren(o.start, s.kids[depth+1])
+		if s.closed != nil {
+			s.tellClosed(o.start, top)
+		}
 	}
 	return nil
+}
+
+// tellClosed calls Options.Closed for the long list just closed, which
+// starts at start and is named name, with a view of it through a
+// document of its own: the list's index (shared: it is never changed
+// again) and nothing else.
+func (s *scanner) tellClosed(start int, name []byte) {
+	path := make([]string, 0, len(s.stack)+1)
+	for _, n := range s.stack {
+		path = append(path, string(n))
+	}
+	path = append(path, string(name))
+	x := s.big[start]
+	d := &Document{limits: s.limits, src: s.src, evict: s.evict,
+		big: map[int]*childIndex{start: {starts: x.starts, ends: x.ends, names: x.names, known: x.known, limit: x.limit, done: true}}}
+	r := Raw{d: d, start: start, end: s.pos, nameEnd: start + 1 + len(name)}
+	r.tagEnd, r.self = tagEnd(s.src, r.nameEnd)
+	s.closed(path, r)
 }
 
 // keepChildren records the children of a big element as its child index.
