@@ -209,6 +209,17 @@ func (r Raw) EachChild(fn func(Raw) bool) {
 	}
 }
 
+// EachChildExcept is EachChild without the children named name: in a
+// long list those are passed over by the index alone, with no tag read
+// (validate's walk over the sections beside 50,000 <location> tags).
+func (r Raw) EachChildExcept(name string, fn func(Raw) bool) {
+	if n := r.IndexedChildren(); n >= 0 {
+		r.eachIndexed(0, n, name, fn)
+		return
+	}
+	r.EachChild(func(c Raw) bool { return c.NameIs(name) || fn(c) })
+}
+
 // Offset returns the offset of the start tag in the source: the same
 // element read through two views of one document (Element.Raw,
 // Options.Closed) has the same offset.
@@ -227,8 +238,15 @@ func (r Raw) IndexedChildren() int {
 // (IndexedChildren), for a check that splits a long list between
 // goroutines (each reading through its own Fork).
 func (r Raw) EachChildIn(from, to int, fn func(Raw) bool) {
+	r.eachIndexed(from, to, "", fn)
+}
+
+// eachIndexed is EachChildIn without the children named skip (if any),
+// found by the index alone.
+func (r Raw) eachIndexed(from, to int, skip string, fn func(Raw) bool) {
 	src := r.d.src
 	x := r.d.big[r.start]
+	fp := nameFingerprint(skip)
 	// Like the full passes, the walk lets the pages behind it go
 	// (Options.Evict): a check of 50,000 <location> tags or sites touches
 	// the whole file.
@@ -241,6 +259,9 @@ func (r Raw) EachChildIn(from, to int, fn func(Raw) bool) {
 		if r.d.evict != nil && start-evicted >= evictChunk {
 			r.d.evict(evicted, start)
 			evicted = start
+		}
+		if skip != "" && x.names[i] == fp && string(src[start+1:start+1+len(skip)]) == skip && !isNameByte(src[start+1+len(skip)]) {
+			continue
 		}
 		c := Raw{d: r.d, start: start, end: x.ends[i], nameEnd: start + 1 + nameLen(src[start+1:])}
 		c.tagEnd, c.self = tagEnd(src, c.nameEnd)

@@ -346,3 +346,40 @@ func TestClosed(t *testing.T) {
 		t.Fatalf("told %d times, %v", len(got), err)
 	}
 }
+
+// EachChildExcept reads what EachChild reads but the children of that
+// name, in a long list and in a short one, with names that share the
+// skipped one's fingerprint (its length and first 7 bytes) and prefix.
+func TestEachChildExcept(t *testing.T) {
+	kids := "<location/><locationX/><locatioN/><locations/><x:location/><location a='1'><location/></location><other/>"
+	for name, src := range map[string]string{
+		"short": "<r>" + kids + "</r>",
+		"long":  "<r>" + strings.Repeat(kids, bigElement/len(kids)+1) + "</r>",
+	} {
+		d, err := Parse([]byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, _ := d.Root().Raw()
+		if (r.IndexedChildren() >= 0) != (name == "long") {
+			t.Fatalf("%s: indexed %d", name, r.IndexedChildren())
+		}
+		var want, got strings.Builder
+		r.EachChild(func(c Raw) bool {
+			if !c.NameIs("location") {
+				describeRaw(&want, c, 0)
+			}
+			return true
+		})
+		r.EachChildExcept("location", func(c Raw) bool { describeRaw(&got, c, 0); return true })
+		if got.String() != want.String() || !strings.Contains(got.String(), "locationX") {
+			t.Fatalf("%s: EachChildExcept\n%s\nwant\n%s", name, got.String(), want.String())
+		}
+		// fn's false stops the walk.
+		n := 0
+		r.EachChildExcept("location", func(Raw) bool { n++; return n < 2 })
+		if n != 2 {
+			t.Fatalf("%s: %d children after a stop", name, n)
+		}
+	}
+}
