@@ -119,6 +119,7 @@ type quickScratch struct {
 	keyed     []keyedItem
 	nextKeyed int
 	spare     []*bigKeys // emptied hash sets of keys (keySet)
+	attrsOf *[256]attrOf // attributeOf's
 	// norms holds the last values normalized, direct-mapped: a large
 	// file's values are mostly a few words (true, W3C, 00:00:30).
 	norms *[512]normalized
@@ -331,7 +332,7 @@ func (q *quickScratch) attributes(sch *section.Element, x xmldoc.Raw) bool {
 			}
 			return true
 		}
-		as := sch.Attribute(name)
+		as := q.attributeOf(sch, name)
 		if as == nil {
 			ok = false
 			return false
@@ -361,6 +362,31 @@ func (q *quickScratch) attributes(sch *section.Element, x xmldoc.Raw) bool {
 		return true
 	})
 	return ok
+}
+
+// attributeOf is sch.Attribute(name), remembered: the few names of a
+// large file's elements come a million times. (Names read raw are
+// interned: the same name is mostly the same string.)
+func (q *quickScratch) attributeOf(sch *section.Element, name string) *section.Attribute {
+	if q.attrsOf == nil {
+		q.attrsOf = new([256]attrOf)
+	}
+	h := uintptr(unsafe.Pointer(sch))>>4 + uintptr(len(name))*31
+	if len(name) > 0 {
+		h = h*31 + uintptr(name[0])
+		h = h*31 + uintptr(name[len(name)-1])
+	}
+	a := &q.attrsOf[h%256]
+	if a.sch != sch || a.name != name {
+		*a = attrOf{sch, name, sch.Attribute(name)}
+	}
+	return a.as
+}
+
+type attrOf struct {
+	sch  *section.Element
+	name string
+	as   *section.Attribute
 }
 
 // childCheck is the check of an element's children (element), one at a

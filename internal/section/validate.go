@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Validation types of the IIS schema format.
@@ -32,6 +33,38 @@ const (
 	badSiteNameChars = `/?`
 	badPoolNameChars = `|<>&\"/[]+=;:,?*@`
 )
+
+// badSiteName and badPoolName are the characters above, as tables: a
+// large file's names are checked a hundred thousand times.
+var badSiteName, badPoolName = charTable(badSiteNameChars), charTable(badPoolNameChars)
+
+func charTable(chars string) (t [256]bool) {
+	for i := 0; i < len(chars); i++ {
+		t[chars[i]] = true
+	}
+	return t
+}
+
+// goodName reports whether name is not blank and holds none of bad (ASCII
+// characters only: a byte of a UTF-8 sequence is never one).
+func goodName(name string, bad *[256]bool) bool {
+	blank, ascii := true, true
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case bad[c]:
+			return false
+		case c >= utf8.RuneSelf:
+			ascii = false
+		case c != ' ' && (c < '\t' || c > '\r'):
+			blank = false
+		}
+	}
+	if ascii {
+		return !blank
+	}
+	return strings.TrimSpace(name) != "" // spaces beyond ASCII too
+}
 
 // Validator is an attribute's validationType with its parsed
 // validationParameter.
@@ -162,11 +195,11 @@ func (a *Attribute) check(input string, v value) *ValueError {
 		}
 	case ValidateSiteName:
 		// IIS refuses empty and blank names too (MWA's validators).
-		if strings.TrimSpace(v.canon) == "" || strings.ContainsAny(v.canon, badSiteNameChars) {
+		if !goodName(v.canon, &badSiteName) {
 			reason = msgSiteName
 		}
 	case ValidateApplicationPoolName:
-		if strings.TrimSpace(v.canon) == "" || strings.ContainsAny(v.canon, badPoolNameChars) {
+		if !goodName(v.canon, &badPoolName) {
 			reason = msgApplicationPoolName
 		}
 	case ValidateApplicationPath:

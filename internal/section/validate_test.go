@@ -166,3 +166,17 @@ func TestParseValidator(t *testing.T) {
 		}
 	}
 }
+
+// goodName is the blank and character test of the name validators.
+func TestGoodName(t *testing.T) {
+	names := []string{"", " ", "\t\r\n\v\f", "a", " a ", "a/b", "a?", "|", "é", "\u00a0", "\u2003 \u00a0", "\u0085", "x\u00a0", "Genomgång", "a b", "\x00", "\x1f", "a\x7f"}
+	for _, bad := range []string{badSiteNameChars, badPoolNameChars} {
+		table := charTable(bad)
+		for _, n := range names {
+			want := strings.TrimSpace(n) != "" && !strings.ContainsAny(n, bad)
+			if got := goodName(n, &table); got != want {
+				t.Errorf("goodName(%q) against %q: %t, want %t", n, bad, got, want)
+			}
+		}
+	}
+}
