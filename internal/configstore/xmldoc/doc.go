@@ -46,6 +46,9 @@ type Document struct {
 	recent *[256]string      // names the raw view read last (rawName)
 	values *[1024]string     // short values it read last (rawValue)
 	ended  [2]int            // start and end of the element Raw.EachChild read last to its end
+	// tagRead is the start of the element Raw.EachAttrRaw read last to
+	// the end of its start tag, and that end (Raw.tag).
+	tagRead [2]int
 
 	evict     func(from, to int)                    // see Options.Evict
 	copyRange func(w io.Writer, from, to int) error // see Options.CopyRange
@@ -782,7 +785,6 @@ func (e *Element) scanSpan(start, end int, name, attr string, keep func(string, 
 			}
 			if pre != nil {
 				r := Raw{d: e.doc, start: s, end: x.ends[i], nameEnd: s + 1 + nameLen(src[s+1:])}
-				r.tagEnd, r.self = tagEnd(src, r.nameEnd)
 				build, more := pre(r)
 				if !more {
 					return false

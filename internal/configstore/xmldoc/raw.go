@@ -10,9 +10,25 @@ import "bytes"
 type Raw struct {
 	d          *Document
 	start, end int // the start tag's '<', and after the element (-1: not known yet)
-	tagEnd     int // after the start tag's '>'
+	tagEnd     int // after the start tag's '>' (0: not known yet, see tag)
 	nameEnd    int // after the tag name
 	self       bool
+}
+
+// tag fills in where r's start tag ends and whether it closes itself,
+// when not known yet: from EachAttrRaw, which read the tag to its end
+// last (the checks read an element's attributes, then its children: the
+// tag is read once), or by reading the tag.
+func (r *Raw) tag() {
+	if r.tagEnd != 0 {
+		return
+	}
+	if t := r.d.tagRead; t[0] == r.start && t[1] != 0 {
+		r.tagEnd = t[1]
+	} else {
+		r.tagEnd, _ = tagEnd(r.d.src, r.nameEnd)
+	}
+	r.self = r.d.src[r.tagEnd-2] == '/'
 }
 
 // Raw returns the element's raw view; false for a new element or once
@@ -64,6 +80,7 @@ func (r Raw) Element() *Element {
 	// originalElement, from what the raw view found already (its name's
 	// end, its start tag's end).
 	d := r.d
+	r.tag()
 	e := d.sourceElement(d.rawName(d.src[r.start+1:r.nameEnd]), r.start, r.tagEnd, r.self, r.end, nil)
 	if r.end < 0 {
 		// The end found is the parent's walk's too (EachChild).
@@ -125,6 +142,11 @@ func (r Raw) EachAttrRaw(fn func(name string, raw []byte) bool) {
 			p++
 		}
 		if src[p] == '>' || src[p] == '/' {
+			end := p + 1 // after "/>" or ">"
+			if src[p] == '/' {
+				end++
+			}
+			r.d.tagRead = [2]int{r.start, end}
 			return
 		}
 		n := nameLen(src[p:])
@@ -144,6 +166,7 @@ func (r Raw) EachAttrRaw(fn func(name string, raw []byte) bool) {
 // Body returns the source between the start tag and the end of the
 // element (its content and end tag; empty when self-closing).
 func (r Raw) Body() []byte {
+	r.tag()
 	if r.self {
 		return nil
 	}
@@ -155,7 +178,10 @@ func (r Raw) Body() []byte {
 }
 
 // BodyLine returns the line Body starts on (that of the start tag's end).
-func (r Raw) BodyLine() int { return r.d.line(r.tagEnd) }
+func (r Raw) BodyLine() int {
+	r.tag()
+	return r.d.line(r.tagEnd)
+}
 
 // Value is the value of an attribute written raw (EachAttrRaw), as
 // EachAttr gives it.
@@ -168,6 +194,7 @@ func DecodeValue(raw []byte) string { return decodeAttr(raw) }
 // EachChild calls fn with each child element in document order until it
 // returns false.
 func (r Raw) EachChild(fn func(Raw) bool) {
+	r.tag()
 	if r.self {
 		return
 	}
@@ -191,19 +218,16 @@ func (r Raw) EachChild(fn func(Raw) bool) {
 			continue
 		}
 		c := Raw{d: r.d, start: p, end: -1, nameEnd: p + 1 + nameLen(src[p+1:])}
-		c.tagEnd, c.self = tagEnd(src, c.nameEnd)
-		if c.self {
-			c.end = c.tagEnd
-		}
 		if !fn(c) {
 			return
 		}
-		switch {
-		case c.self:
-			p = c.end
-		case r.d.ended[0] == p:
+		if r.d.ended[0] == p {
 			p = r.d.ended[1]
-		default:
+			continue
+		}
+		if c.tag(); c.self {
+			p = c.tagEnd
+		} else {
 			p = skipElement(src, c.tagEnd)
 		}
 	}
@@ -250,6 +274,7 @@ func (r Raw) eachIndexed(from, to int, skip string, fn func(Raw) bool) {
 	// Like the full passes, the walk lets the pages behind it go
 	// (Options.Evict): a check of 50,000 <location> tags or sites touches
 	// the whole file.
+	r.tag()
 	evicted := r.tagEnd
 	if from > 0 {
 		evicted = x.starts[from]
@@ -264,7 +289,6 @@ func (r Raw) eachIndexed(from, to int, skip string, fn func(Raw) bool) {
 			continue
 		}
 		c := Raw{d: r.d, start: start, end: x.ends[i], nameEnd: start + 1 + nameLen(src[start+1:])}
-		c.tagEnd, c.self = tagEnd(src, c.nameEnd)
 		if !fn(c) {
 			return
 		}
