@@ -320,6 +320,8 @@ type validator struct {
 	insts       []*SectionInstance       // instance's list, reused
 	dirs        map[string]string        // expanded folders (expand)
 	present     map[string]bool          // folders that do
+	rawMissing  map[string]bool          // folder parts as written known missing (noteMissingRaw)
+	lastMissing string                   // the one of them found last (knownMissingRaw)
 	hits        []webConfigHit           // web.config files found (vdir)
 	roots       []string                 // a site's folders (siteRaw), reused
 	// split runs applicationHost.config's <location> pass on another
@@ -480,43 +482,54 @@ func column(src []byte, start int, desc string) int {
 // (v.hits), to check once the <location> pass is done: only the files of
 // applicationHost.config are read while it runs.
 func (v *validator) vdir(site *Site, vd *VDir) {
-	if root := v.vdirRoot(vd.PhysicalPath); root != "" {
+	if root, _ := v.vdirRoot(vd.PhysicalPath); root != "" {
 		v.vdirIn(site, vd, root)
 	}
 }
 
 // vdirRoot is the folder of a virtual directory's physical path, or ""
-// when there is none to read.
-func (v *validator) vdirRoot(physicalPath string) string {
-	root := v.expand(physicalPath)
+// when there is none to read; below reports that a folder above it is
+// known not to exist (noteMissingRaw may then note the path as written).
+func (v *validator) vdirRoot(physicalPath string) (root string, below bool) {
+	root = v.expand(physicalPath)
 	if root == "" {
-		return ""
+		return "", false
 	}
 	if v.missingAbove(root) {
-		return "" // below a folder that does not exist
+		return "", true // below a folder that does not exist
 	}
 	info, err := os.Stat(root)
 	if err != nil || !info.IsDir() {
 		if errors.Is(err, fs.ErrNotExist) {
-			v.noteMissing(root)
+			below = v.noteMissing(root) != root
 		}
-		return "" // IIS answers 500 for the folder itself; nothing to read here
+		return "", below // IIS answers 500 for the folder itself; nothing to read here
 	}
-	return root
+	return root, false
 }
 
 // siteRaw is vdir for each virtual directory of a site read from the
 // source: their folders first, and the site itself (readSiteRaw) only
 // when one of them exists, which most of 50,000 sites' need not.
 func (v *validator) siteRaw(e xmldoc.Raw, defs siteDefaults) {
+	if v.siteMissing(e.Body()) {
+		return // every folder below one known missing, read from the source
+	}
 	roots := v.roots[:0]
 	found := false
 	e.EachChild(func(c xmldoc.Raw) bool {
 		if c.NameIs("application") {
 			c.EachChild(func(r xmldoc.Raw) bool {
 				if r.NameIs("virtualDirectory") {
-					p, _ := r.Attr("physicalPath")
-					root := v.vdirRoot(p)
+					var p []byte // as written: most are answered from it (rawRoot)
+					r.EachAttrRaw(func(name string, raw []byte) bool {
+						if name == "physicalPath" {
+							p = raw
+							return false
+						}
+						return true
+					})
+					root := v.rawRoot(r, p)
 					roots = append(roots, root)
 					found = found || root != ""
 				}
@@ -629,8 +642,9 @@ func (v *validator) missingAbove(path string) bool {
 // noteMissing records the highest missing folder at or above a path that
 // does not exist: a path resolves folder by folder, so nothing below it exists
 // either. A parent seen to exist is remembered, so virtual directories
-// side by side in one existing folder cost one stat of it in all.
-func (v *validator) noteMissing(path string) {
+// side by side in one existing folder cost one stat of it in all. It
+// returns the folder recorded.
+func (v *validator) noteMissing(path string) string {
 	top := path
 	for d := filepath.Dir(path); !v.present[d]; {
 		_, err := os.Stat(d)
@@ -655,6 +669,7 @@ func (v *validator) noteMissing(path string) {
 		v.missing = map[string]bool{}
 	}
 	v.missing[top] = true
+	return top
 }
 
 // webConfig checks the web.config of level cp, reading it (and the files
