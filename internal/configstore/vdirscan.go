@@ -62,7 +62,7 @@ func (v *validator) knownMissingRaw(p []byte) bool {
 	if len(v.rawMissing) == 0 {
 		return false
 	}
-	if k := v.lastMissing; len(k) < len(p) && isSep(p[len(k)]) && string(p[:len(k)]) == k && plainRest(p[len(k):]) {
+	if k := v.lastMissing; k != "" && len(k) < len(p) && isSep(p[len(k)]) && string(p[:len(k)]) == k && plainRest(p[len(k):]) {
 		return true
 	}
 	for i := 1; i < len(p); i++ {
@@ -136,10 +136,13 @@ func (v *validator) siteMissing(body []byte) bool {
 		}
 		tag := i > 0 && body[i-1] == '<'
 		body = body[i+len(vdirName):]
+		if !tag {
+			continue // in text or a value
+		}
 		if len(body) == 0 {
 			return false
 		}
-		if c := body[0]; !tag || c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != '/' && c != '>' {
+		if c := body[0]; c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != '/' && c != '>' {
 			continue // a longer name (virtualDirectoryDefaults)
 		}
 		p, ok := tagAttr(body, "physicalPath")
