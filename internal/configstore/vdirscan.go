@@ -80,21 +80,28 @@ func (v *validator) knownMissingRaw(p []byte) bool {
 // folder part before it stands for the whole path in the memo.
 func plainRest(rest []byte) bool {
 	start := 1
-	for i := 1; i <= len(rest); i++ {
-		if i == len(rest) || isSep(rest[i]) {
-			if i-start == 2 && rest[start] == '.' && rest[start+1] == '.' {
+	for i := 1; i < len(rest); i++ {
+		switch pathClass[rest[i]] {
+		case pathSep:
+			if i-start == 2 && rest[i-1] == '.' && rest[i-2] == '.' {
 				return false
 			}
 			start = i + 1
-			continue
-		}
-		switch rest[i] {
-		case '%', '&', '\t', '\r', '\n':
+		case pathNot:
 			return false
 		}
 	}
-	return true
+	return len(rest)-start != 2 || rest[start] != '.' || rest[start+1] != '.'
 }
+
+// Classes of the bytes of a path as written (pathClass).
+const (
+	pathPlain = iota
+	pathSep   // '\' or '/'
+	pathNot   // '%', or what the reader decodes: no rest of a memo's path
+)
+
+var pathClass = [256]uint8{'\\': pathSep, '/': pathSep, '%': pathNot, '&': pathNot, '\t': pathNot, '\r': pathNot, '\n': pathNot}
 
 // noteMissingRaw notes the shortest folder part of p, as written, whose
 // expansion is absolute and known missing (v.missing), once vdirRoot has
@@ -157,38 +164,46 @@ func (v *validator) siteMissing(body []byte) bool {
 // tag cannot be read.
 func tagAttr(tag []byte, name string) ([]byte, bool) {
 	p := 0
-	space := func() {
-		for p < len(tag) && (tag[p] == ' ' || tag[p] == '\t' || tag[p] == '\r' || tag[p] == '\n') {
+	for {
+		for p < len(tag) && tagClass[tag[p]] == tagSpace {
 			p++
 		}
-	}
-	for {
-		space()
-		if p >= len(tag) || tag[p] == '>' || tag[p] == '/' {
-			return nil, false
+		if p >= len(tag) || tagClass[tag[p]] != tagName {
+			return nil, false // '>', "/>", or what a tag cannot hold
 		}
 		n := p
-		for n < len(tag) && tag[n] != '=' && tag[n] != ' ' && tag[n] != '\t' && tag[n] != '\r' && tag[n] != '\n' && tag[n] != '>' && tag[n] != '/' {
+		for n < len(tag) && tagClass[tag[n]] == tagName {
 			n++
 		}
 		attr := tag[p:n]
-		p = n
-		space()
-		if p >= len(tag) || tag[p] != '=' {
+		for n < len(tag) && tagClass[tag[n]] == tagSpace {
+			n++
+		}
+		if n >= len(tag) || tag[n] != '=' {
 			return nil, false
 		}
-		p++
-		space()
-		if p >= len(tag) || tag[p] != '"' && tag[p] != '\'' {
+		for n++; n < len(tag) && tagClass[tag[n]] == tagSpace; n++ {
+		}
+		if n >= len(tag) || tag[n] != '"' && tag[n] != '\'' {
 			return nil, false
 		}
-		end := bytes.IndexByte(tag[p+1:], tag[p])
-		if end < 0 || len(attr) == 0 {
+		end := bytes.IndexByte(tag[n+1:], tag[n])
+		if end < 0 {
 			return nil, false
 		}
 		if string(attr) == name {
-			return tag[p+1 : p+1+end], true
+			return tag[n+1 : n+1+end], true
 		}
-		p += end + 2
+		p = n + end + 2
 	}
 }
+
+// Classes of the bytes of a start tag (tagClass).
+const (
+	tagName  = iota // may be part of an attribute's name
+	tagSpace        // white space
+	tagStop         // ends a name: '=', '>', '/', a quote, '<'
+)
+
+var tagClass = [256]uint8{' ': tagSpace, '\t': tagSpace, '\r': tagSpace, '\n': tagSpace,
+	'=': tagStop, '>': tagStop, '/': tagStop, '"': tagStop, '\'': tagStop, '<': tagStop}
