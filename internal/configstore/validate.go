@@ -322,6 +322,7 @@ type validator struct {
 	present     map[string]bool          // folders that do
 	rawMissing  map[string]bool          // folder parts as written known missing (noteMissingRaw)
 	lastMissing string                   // the one of them found last (knownMissingRaw)
+	rawLens     uint64                   // bit n%64 set: a part of n bytes in rawMissing
 	hits        []webConfigHit           // web.config files found (vdir)
 	roots       []string                 // a site's folders (siteRaw), reused
 	// split runs applicationHost.config's <location> pass on another
@@ -488,24 +489,26 @@ func (v *validator) vdir(site *Site, vd *VDir) {
 }
 
 // vdirRoot is the folder of a virtual directory's physical path, or ""
-// when there is none to read; below reports that a folder above it is
-// known not to exist (noteMissingRaw may then note the path as written).
-func (v *validator) vdirRoot(physicalPath string) (root string, below bool) {
+// when there is none to read; top is a folder above it known not to
+// exist, if any (noteMissingRaw may then note the path as written).
+func (v *validator) vdirRoot(physicalPath string) (root, top string) {
 	root = v.expand(physicalPath)
 	if root == "" {
-		return "", false
+		return "", ""
 	}
-	if v.missingAbove(root) {
-		return "", true // below a folder that does not exist
+	if top = v.missingTop(root); top != "" {
+		return "", top // below a folder that does not exist
 	}
 	info, err := os.Stat(root)
 	if err != nil || !info.IsDir() {
 		if errors.Is(err, fs.ErrNotExist) {
-			below = v.noteMissing(root) != root
+			if t := v.noteMissing(root); t != root {
+				top = t
+			}
 		}
-		return "", below // IIS answers 500 for the folder itself; nothing to read here
+		return "", top // IIS answers 500 for the folder itself; nothing to read here
 	}
-	return root, false
+	return root, ""
 }
 
 // siteRaw is vdir for each virtual directory of a site read from the
@@ -623,17 +626,20 @@ func (v *validator) expand(p string) string {
 // missingAbove reports whether a folder above path is known not to exist
 // (noteMissing): then path does not either, and 50,000 virtual
 // directories below one missing folder cost one stat each no more.
-func (v *validator) missingAbove(path string) bool {
+func (v *validator) missingAbove(path string) bool { return v.missingTop(path) != "" }
+
+// missingTop is the folder above path known not to exist, or "".
+func (v *validator) missingTop(path string) string {
 	if len(v.missing) == 0 {
-		return false
+		return ""
 	}
 	for d := filepath.Dir(path); ; {
 		if v.missing[d] {
-			return true
+			return d
 		}
 		up := filepath.Dir(d)
 		if up == d {
-			return false
+			return ""
 		}
 		d = up
 	}

@@ -3,6 +3,7 @@ package configstore
 import (
 	"bytes"
 	"path/filepath"
+	"strings"
 
 	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
 )
@@ -28,9 +29,9 @@ func (v *validator) rawRoot(r xmldoc.Raw, raw []byte) string {
 	if v.knownMissingRaw(raw) {
 		return ""
 	}
-	root, below := v.vdirRoot(r.Value(raw))
-	if below && plainValue(raw) {
-		v.noteMissingRaw(raw)
+	root, top := v.vdirRoot(r.Value(raw))
+	if top != "" && plainValue(raw) {
+		v.noteMissingRaw(raw, top)
 	}
 	return root
 }
@@ -66,7 +67,7 @@ func (v *validator) knownMissingRaw(p []byte) bool {
 		return true
 	}
 	for i := 1; i < len(p); i++ {
-		if isSep(p[i]) && v.rawMissing[string(p[:i])] && plainRest(p[i:]) {
+		if isSep(p[i]) && v.rawLens&(1<<(i&63)) != 0 && v.rawMissing[string(p[:i])] && plainRest(p[i:]) {
 			v.lastMissing = string(p[:i])
 			return true
 		}
@@ -104,23 +105,46 @@ const (
 var pathClass = [256]uint8{'\\': pathSep, '/': pathSep, '%': pathNot, '&': pathNot, '\t': pathNot, '\r': pathNot, '\n': pathNot}
 
 // noteMissingRaw notes the shortest folder part of p, as written, whose
-// expansion is absolute and known missing (v.missing), once vdirRoot has
-// found a folder above p's missing. The first virtual directory below a
-// missing folder pays for the expansions; the others find it in the memo.
-func (v *validator) noteMissingRaw(p []byte) {
-	for i := 1; i < len(p); i++ {
-		if !isSep(p[i]) || !plainRest(p[i:]) {
+// expansion is absolute and lies at or below top, a folder vdirRoot found
+// missing above p. The folder parts are those expand has just expanded
+// (v.dirs), so the first virtual directory below a missing folder pays a
+// lookup or two; the others find it in the memo.
+func (v *validator) noteMissingRaw(p []byte, top string) {
+	best := 0
+	for i := len(p) - 1; i > 0; i-- {
+		if !isSep(p[i]) {
 			continue
 		}
-		d := v.expand(string(p[:i]))
-		if filepath.IsAbs(d) && (v.missing[d] || v.missingAbove(d)) {
-			if v.rawMissing == nil {
-				v.rawMissing = map[string]bool{}
-			}
-			v.rawMissing[string(p[:i])] = true
-			return
+		if !plainRest(p[i:]) {
+			break // nor any shorter one
 		}
+		d, ok := v.dirs[string(p[:i])]
+		if !ok {
+			d = v.expand(string(p[:i]))
+		}
+		if !filepath.IsAbs(d) {
+			continue
+		}
+		if d != top && !(strings.HasPrefix(d, top) && (strings.HasSuffix(top, "/") || d[len(top)] == '/')) {
+			break // a shorter part expands above d: not below top either
+		}
+		best = i
 	}
+	if best > 0 {
+		v.addRawMissing(string(p[:best]))
+	}
+}
+
+// addRawMissing notes a folder part as written known missing. Its length
+// is noted too: knownMissingRaw looks up only parts of lengths noted, so a
+// path in a folder of its own (one noted part per site) costs about one
+// lookup, not one per part.
+func (v *validator) addRawMissing(part string) {
+	if v.rawMissing == nil {
+		v.rawMissing = map[string]bool{}
+	}
+	v.rawMissing[part] = true
+	v.rawLens |= 1 << (len(part) & 63)
 }
 
 // vdirName is the name of a virtual directory's element; searched

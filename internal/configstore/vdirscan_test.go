@@ -141,7 +141,9 @@ func hitTexts(hits []webConfigHit) []string {
 // knownMissingRaw answers from a folder part noted missing only by plain
 // names after it: no '%', no "..", nothing the reader would decode.
 func TestKnownMissingRaw(t *testing.T) {
-	v := &validator{rawMissing: map[string]bool{`%A%\none`: true, `rel`: true}}
+	v := &validator{}
+	v.addRawMissing(`%A%\none`)
+	v.addRawMissing(`rel`)
 	for _, c := range []struct {
 		path string
 		want bool
@@ -182,7 +184,8 @@ func TestKnownMissingRaw(t *testing.T) {
 // siteMissing answers true only when every <virtualDirectory> start tag
 // of a site's source has a physical path known missing.
 func TestSiteMissing(t *testing.T) {
-	v := &validator{rawMissing: map[string]bool{`C:\none`: true}}
+	v := &validator{}
+	v.addRawMissing(`C:\none`)
 	vd := func(attrs string) string { return `<virtualDirectory ` + attrs + ` />` }
 	app := func(inner ...string) string {
 		return `<application path="/">` + strings.Join(inner, "\n") + `</application>`
