@@ -30,25 +30,10 @@ func (v *validator) rawRoot(r xmldoc.Raw, raw []byte) string {
 		return ""
 	}
 	root, top := v.vdirRoot(r.Value(raw))
-	if top != "" && plainValue(raw) {
+	if top != "" && filepath.Separator == '/' && plainValue(raw) { // as expand, and the value as written
 		v.noteMissingRaw(raw, top)
 	}
 	return root
-}
-
-// plainValue reports whether an attribute value as written is its value
-// (no reference, no white space the reader turns into a space), on a
-// system where '/' separates folders (expand's condition).
-func plainValue(raw []byte) bool {
-	if filepath.Separator != '/' {
-		return false
-	}
-	for _, c := range raw {
-		if c == '&' || c == '\t' || c == '\r' || c == '\n' {
-			return false
-		}
-	}
-	return true
 }
 
 // isSep reports whether c separates folders in a physical path as written.
