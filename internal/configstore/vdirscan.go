@@ -94,11 +94,19 @@ var pathClass = [256]uint8{'\\': pathSep, '/': pathSep, '%': pathNot, '&': pathN
 // missing above p. The folder parts are those expand has just expanded
 // (v.dirs), so the first virtual directory below a missing folder pays a
 // lookup or two; the others find it in the memo.
+//
+// A path's own folder is not noted: it would serve only the virtual
+// directories beside it, which expand and missingTop answer nearly as
+// fast, while a site of its own each (sites\site7\www, sites\site7\api
+// with sites present) would fill the memo with a part per site.
 func (v *validator) noteMissingRaw(p []byte, top string) {
-	best := 0
+	best, own := 0, 0
 	for i := len(p) - 1; i > 0; i-- {
 		if !isSep(p[i]) {
 			continue
+		}
+		if own == 0 {
+			own = i
 		}
 		if !plainRest(p[i:]) {
 			break // nor any shorter one
@@ -115,7 +123,7 @@ func (v *validator) noteMissingRaw(p []byte, top string) {
 		}
 		best = i
 	}
-	if best > 0 {
+	if best > 0 && best < own {
 		v.addRawMissing(string(p[:best]))
 	}
 }
@@ -125,8 +133,9 @@ func (v *validator) noteMissingRaw(p []byte, top string) {
 // path in a folder of its own (one noted part per site) costs about one
 // lookup, not one per part.
 func (v *validator) addRawMissing(part string) {
-	if v.rawMissing == nil {
-		v.rawMissing = map[string]bool{}
+	if v.rawMissing == nil || len(v.rawMissing) >= 4096 {
+		// Bounded, as expand's memo is (lastMissing stays true).
+		v.rawMissing, v.rawLens = map[string]bool{}, 0
 	}
 	v.rawMissing[part] = true
 	v.rawLens |= 1 << (len(part) & 63)

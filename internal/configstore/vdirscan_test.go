@@ -34,18 +34,20 @@ func TestDiscoverMissingFolders(t *testing.T) {
 		written string // a folder part noted missing by then ("": none new)
 	}{
 		{`%A%\none\s1\www`, false, `%A%\none`},
-		{dir + "/ex/site1/www", true, ""},                      // written absolute: no folder part before its first '/'
-		{`%A%\none\s2\www`, false, ""},                         // from the memo
-		{`%A%\ex\site1\www`, true, ""},                         // exists beside missing ones
-		{`%A%\none\..\ex\site1\www`, true, ""},                 // ".." leaves the missing folder
-		{`%A%\none\x\..\..\ex\site1\www`, true, ""},            // so does ".." further down
-		{`%A%\none\%UP%\www`, true, ""},                        // and a variable holding ".."
-		{`%A%/none/s3/www`, false, `%A%/none`},                 // '/' is another part as written
-		{`%A%/none\s4/www`, false, ""},                         // mixed: `%A%/none` again
-		{`none\rel\www`, false, `none`},                        // relative to applicationHost.config
-		{`%A%\ex\site2\www`, false, ""},                        // missing in an existing folder
-		{`%A%\ex\site2\www\deeper`, false, `%A%\ex\site2\www`}, // below that one
-		{`%A%\ex\site2\WWW\x`, false, `%A%\ex\site2\WWW`},      // case as written
+		{dir + "/ex/site1/www", true, ""},                     // written absolute: no folder part before its first '/'
+		{`%A%\none\s2\www`, false, ""},                        // from the memo
+		{`%A%\ex\site1\www`, true, ""},                        // exists beside missing ones
+		{`%A%\none\..\ex\site1\www`, true, ""},                // ".." leaves the missing folder
+		{`%A%\none\x\..\..\ex\site1\www`, true, ""},           // so does ".." further down
+		{`%A%\none\%UP%\www`, true, ""},                       // and a variable holding ".."
+		{`%A%/none/s3/www`, false, `%A%/none`},                // '/' is another part as written
+		{`%A%/none\s4/www`, false, ""},                        // mixed: `%A%/none` again
+		{`none\rel\www`, false, `none`},                       // relative to applicationHost.config
+		{`%A%\ex\site2\www`, false, ""},                       // missing in an existing folder
+		{`%A%\ex\site2\www\deeper`, false, ""},                // below that one: its own folder, not noted
+		{`%A%\ex\site2\gone\a\b`, false, `%A%\ex\site2\gone`}, // two levels below a missing one
+		{`%A%\ex\site2\gone\c\d`, false, ""},                  // from the memo
+		{`%A%\ex\site2\GONE\a\b`, false, `%A%\ex\site2\GONE`}, // case as written
 		{`%A%\none\.\x`, false, ""},
 		{`%A%\n&#111;ne\s5\www`, false, ""}, // a reference: decoded, not from the memo
 		{`%A%\ex\site1\www\.`, true, ""},
@@ -144,6 +146,9 @@ func TestKnownMissingRaw(t *testing.T) {
 	v := &validator{}
 	v.addRawMissing(`%A%\none`)
 	v.addRawMissing(`rel`)
+	v.addRawMissing(`%SystemDrive%\inetpub\sites\site1234`)
+	long := `C:\` + strings.Repeat("a", 70) // a length past 63: its bit wraps (rawLens)
+	v.addRawMissing(long)
 	for _, c := range []struct {
 		path string
 		want bool
@@ -166,6 +171,10 @@ func TestKnownMissingRaw(t *testing.T) {
 		{`%A%\none\...`, true},
 		{`%A%\none\a&amp;b`, false},
 		{"%A%\\none\\a\tb", false},
+		{`%SystemDrive%\inetpub\sites\site1234\www`, true},
+		{`%SystemDrive%\inetpub\sites\site123\www`, false},
+		{long + `\x`, true},
+		{long[:len(long)-64] + `\x`, false},
 		{`rel\x`, true},
 		{`rel/x`, true},
 		{`relx\y`, false},
@@ -178,6 +187,17 @@ func TestKnownMissingRaw(t *testing.T) {
 				t.Errorf("round %d: knownMissingRaw(%q) = %t, want %t", round, c.path, got, c.want)
 			}
 		}
+	}
+}
+
+// The memo is bounded, as expand's is: the parts noted last are kept.
+func TestRawMissingBounded(t *testing.T) {
+	v := &validator{}
+	for i := range 5000 {
+		v.addRawMissing(`C:\gone` + strconv.Itoa(i))
+	}
+	if len(v.rawMissing) > 4096 || !v.knownMissingRaw([]byte(`C:\gone4999\x`)) || v.knownMissingRaw([]byte(`C:\gone0\x`)) {
+		t.Errorf("%d parts noted; the last one known: %t", len(v.rawMissing), v.knownMissingRaw([]byte(`C:\gone4999\x`)))
 	}
 }
 
