@@ -320,6 +320,9 @@ type validator struct {
 	insts       []*SectionInstance       // instance's list, reused
 	dirs        map[string]string        // expanded folders (expand)
 	present     map[string]bool          // folders that do
+	rawMissing  map[string]bool          // folder parts as written known missing (noteMissingRaw)
+	lastMissing string                   // the one of them found last (knownMissingRaw)
+	rawLens     uint64                   // bit n%64 set: a part of n bytes in rawMissing
 	hits        []webConfigHit           // web.config files found (vdir)
 	roots       []string                 // a site's folders (siteRaw), reused
 	// split runs applicationHost.config's <location> pass on another
@@ -480,43 +483,56 @@ func column(src []byte, start int, desc string) int {
 // (v.hits), to check once the <location> pass is done: only the files of
 // applicationHost.config are read while it runs.
 func (v *validator) vdir(site *Site, vd *VDir) {
-	if root := v.vdirRoot(vd.PhysicalPath); root != "" {
+	if root, _ := v.vdirRoot(vd.PhysicalPath); root != "" {
 		v.vdirIn(site, vd, root)
 	}
 }
 
 // vdirRoot is the folder of a virtual directory's physical path, or ""
-// when there is none to read.
-func (v *validator) vdirRoot(physicalPath string) string {
-	root := v.expand(physicalPath)
+// when there is none to read; top is a folder above it known not to
+// exist, if any (noteMissingRaw may then note the path as written).
+func (v *validator) vdirRoot(physicalPath string) (root, top string) {
+	root = v.expand(physicalPath)
 	if root == "" {
-		return ""
+		return "", ""
 	}
-	if v.missingAbove(root) {
-		return "" // below a folder that does not exist
+	if top = v.missingTop(root); top != "" {
+		return "", top // below a folder that does not exist
 	}
 	info, err := os.Stat(root)
 	if err != nil || !info.IsDir() {
 		if errors.Is(err, fs.ErrNotExist) {
-			v.noteMissing(root)
+			if t := v.noteMissing(root); t != root {
+				top = t
+			}
 		}
-		return "" // IIS answers 500 for the folder itself; nothing to read here
+		return "", top // IIS answers 500 for the folder itself; nothing to read here
 	}
-	return root
+	return root, ""
 }
 
 // siteRaw is vdir for each virtual directory of a site read from the
 // source: their folders first, and the site itself (readSiteRaw) only
 // when one of them exists, which most of 50,000 sites' need not.
 func (v *validator) siteRaw(e xmldoc.Raw, defs siteDefaults) {
+	if v.siteMissing(e.Body()) {
+		return // every folder below one known missing, read from the source
+	}
 	roots := v.roots[:0]
 	found := false
 	e.EachChild(func(c xmldoc.Raw) bool {
 		if c.NameIs("application") {
 			c.EachChild(func(r xmldoc.Raw) bool {
 				if r.NameIs("virtualDirectory") {
-					p, _ := r.Attr("physicalPath")
-					root := v.vdirRoot(p)
+					var p []byte // as written: most are answered from it (rawRoot)
+					r.EachAttrRaw(func(name string, raw []byte) bool {
+						if name == "physicalPath" {
+							p = raw
+							return false
+						}
+						return true
+					})
+					root := v.rawRoot(r, p)
 					roots = append(roots, root)
 					found = found || root != ""
 				}
@@ -610,17 +626,20 @@ func (v *validator) expand(p string) string {
 // missingAbove reports whether a folder above path is known not to exist
 // (noteMissing): then path does not either, and 50,000 virtual
 // directories below one missing folder cost one stat each no more.
-func (v *validator) missingAbove(path string) bool {
+func (v *validator) missingAbove(path string) bool { return v.missingTop(path) != "" }
+
+// missingTop is the folder above path known not to exist, or "".
+func (v *validator) missingTop(path string) string {
 	if len(v.missing) == 0 {
-		return false
+		return ""
 	}
 	for d := filepath.Dir(path); ; {
 		if v.missing[d] {
-			return true
+			return d
 		}
 		up := filepath.Dir(d)
 		if up == d {
-			return false
+			return ""
 		}
 		d = up
 	}
@@ -629,8 +648,9 @@ func (v *validator) missingAbove(path string) bool {
 // noteMissing records the highest missing folder at or above a path that
 // does not exist: a path resolves folder by folder, so nothing below it exists
 // either. A parent seen to exist is remembered, so virtual directories
-// side by side in one existing folder cost one stat of it in all.
-func (v *validator) noteMissing(path string) {
+// side by side in one existing folder cost one stat of it in all. It
+// returns the folder recorded.
+func (v *validator) noteMissing(path string) string {
 	top := path
 	for d := filepath.Dir(path); !v.present[d]; {
 		_, err := os.Stat(d)
@@ -655,6 +675,7 @@ func (v *validator) noteMissing(path string) {
 		v.missing = map[string]bool{}
 	}
 	v.missing[top] = true
+	return top
 }
 
 // webConfig checks the web.config of level cp, reading it (and the files
