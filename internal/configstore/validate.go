@@ -798,11 +798,10 @@ func (fc *fileCheck) check(insts []*SectionInstance, report bool) {
 	}
 	v, f := fc.v, fc.f
 	cp := insts[0].Config
-	at, h := fc.seen.find(v.levelBytes(cp), cp)
+	at, h := fc.seen.find(v.levelBytes(cp))
 	names := fc.seen.scratch[:0]
 	if at >= 0 {
-		e := fc.seen.levels[at]
-		names = append(names, fc.seen.names[e.start:e.end]...)
+		names = append(names, fc.seen.levelNamesOf(at)...)
 	}
 	for _, in := range insts {
 		name := v.lower(in.Name)
@@ -820,73 +819,7 @@ func (fc *fileCheck) check(insts []*SectionInstance, report bool) {
 		}
 	}
 	fc.seen.scratch = names
-	fc.seen.keep(at, h, v.levelBytes(cp), cp, names)
-}
-
-// levelSeen is the sections seen at each level of a file (lower case),
-// for DescSectionTwice: a level is most often seen once (50,000 site
-// <location> tags), so each is kept without a string of its own: by the
-// hash of its key, checked against its path when found, the names back
-// to back in one list.
-type levelSeen struct {
-	at      map[uint64]int // hash of the level key → index in levels
-	more    map[string]int // levels whose hash another one has
-	levels  []levelNames
-	names   []string
-	scratch []string
-	buf     []byte
-}
-
-type levelNames struct {
-	cp         ConfigPath
-	start, end int // in names
-}
-
-var levelSeed = maphash.MakeSeed()
-
-// find returns the index of the level with key (levelBytes) and path
-// cp, or -1, and the key's hash.
-func (l *levelSeen) find(key []byte, cp ConfigPath) (int, uint64) {
-	h := maphash.Bytes(levelSeed, key)
-	if i, ok := l.at[h]; ok {
-		if l.sameLevel(l.levels[i].cp, key) {
-			return i, h
-		}
-		if i, ok := l.more[string(key)]; ok {
-			return i, h
-		}
-	}
-	return -1, h
-}
-
-// sameLevel reports whether cp's key is key.
-func (l *levelSeen) sameLevel(cp ConfigPath, key []byte) bool {
-	l.buf = appendLevel(l.buf[:0], cp)
-	return string(l.buf) == string(key)
-}
-
-// keep records names as the sections of the level at index i (-1: a new
-// one, of hash h and key).
-func (l *levelSeen) keep(i int, h uint64, key []byte, cp ConfigPath, names []string) {
-	start := len(l.names)
-	l.names = append(l.names, names...)
-	if i >= 0 {
-		l.levels[i].start, l.levels[i].end = start, len(l.names)
-		return
-	}
-	i = len(l.levels)
-	l.levels = append(l.levels, levelNames{cp, start, len(l.names)})
-	if l.at == nil {
-		l.at = map[uint64]int{}
-	}
-	if _, taken := l.at[h]; !taken {
-		l.at[h] = i
-		return
-	}
-	if l.more == nil {
-		l.more = map[string]int{}
-	}
-	l.more[string(key)] = i
+	fc.seen.keep(at, h, v.levelBytes(cp), names)
 }
 
 // checkTop checks the instances of the file's own level.
@@ -930,6 +863,17 @@ func (fc *fileCheck) location(c *xmldoc.Element) {
 // not checked again where only the text decides (checkedBody).
 func (fc *fileCheck) locationRaw(r xmldoc.Raw) {
 	v, f := fc.v, fc.f
+	// A text checked before at a level not seen before: from the tag's
+	// path alone when it is plain (simpleLevel), without a Location.
+	tried := false
+	if fc.textMayDecide() {
+		if key, depth, ok := fc.simpleLevel(r); ok && depth > f.ConfigPath.Depth() {
+			if fc.checkedAgain(r.Body(), key, r) {
+				return
+			}
+			tried = true
+		}
+	}
 	// The attributes from the source; the element (for an error's line)
 	// only when needed.
 	loc, err := f.locationWith(nil, r.Attr)
@@ -943,7 +887,7 @@ func (fc *fileCheck) locationRaw(r xmldoc.Raw) {
 	var body []byte
 	if fc.textDecides(loc) {
 		body = r.Body()
-		if fc.checkedAgain(body, loc.Config, r) {
+		if !tried && fc.checkedAgain(body, v.levelBytes(loc.Config), r) {
 			return
 		}
 	}
@@ -951,6 +895,7 @@ func (fc *fileCheck) locationRaw(r xmldoc.Raw) {
 	errs, out := v.errs, len(v.out)
 	fc.insts = fc.insts[:0]
 	v.walkRaw(f, r, "", loc, loc.Config, &fc.insts)
+	fc.seedLines(r)
 	fc.check(fc.insts, true)
 	if body != nil {
 		fc.noteChecked(body, fc.insts, r, v.out[out:], v.errs-errs != len(v.out)-out)
@@ -972,9 +917,9 @@ func (fc *fileCheck) locationRaw(r xmldoc.Raw) {
 // each time). Its sections are noted for the level (DescSectionTwice),
 // and a level seen before is checked in full.
 type checkedBody struct {
-	body     []byte       // the text
-	names    []string     // its sections (lower case), as check notes them
-	findings []relFinding // what it reports
+	body       []byte       // the text
+	start, end int32        // its sections (lower case), as check notes them: in fc.seen.names
+	findings   []relFinding // what it reports
 }
 
 // relFinding is a finding of a checked body, its line counted from the
@@ -989,28 +934,32 @@ type relFinding struct {
 // kept (byLevel) below the file's level, no machine.config or root
 // web.config read.
 func (fc *fileCheck) textDecides(loc *Location) bool {
+	return fc.textMayDecide() && loc.Config.Depth() > fc.f.ConfigPath.Depth()
+}
+
+// textMayDecide is textDecides but for the level of the <location>.
+func (fc *fileCheck) textMayDecide() bool {
 	s := fc.v.s
-	return fc.f.AppHost && fc.deepest <= fc.f.ConfigPath.Depth() && loc.Config.Depth() > fc.f.ConfigPath.Depth() &&
+	return fc.f.AppHost && fc.deepest <= fc.f.ConfigPath.Depth() &&
 		(s.machine == nil || s.machine.doc == nil) && (s.webroot == nil || s.webroot.doc == nil)
 }
 
-// checkedAgain reports whether body (of the <location> r, at level cp)
-// was checked before, and then reports its findings again and notes its
+// checkedAgain reports whether body (of the <location> r, at the level
+// of key: levelBytes) was checked before, and then reports its findings again and notes its
 // sections for the level, as check would; false when the level was seen
 // before (its sections must be compared: check does it all).
-func (fc *fileCheck) checkedAgain(body []byte, cp ConfigPath, r xmldoc.Raw) bool {
+func (fc *fileCheck) checkedAgain(body []byte, key []byte, r xmldoc.Raw) bool {
 	h := maphash.Bytes(levelSeed, body)
 	cb, ok := fc.bodies[h]
 	if !ok || !bytes.Equal(cb.body, body) {
 		return false
 	}
 	v := fc.v
-	key := v.levelBytes(cp)
-	at, lh := fc.seen.find(key, cp)
+	at, lh := fc.seen.find(key)
 	if at >= 0 {
 		return false
 	}
-	fc.seen.keep(-1, lh, key, cp, cb.names)
+	fc.seen.keepRange(-1, lh, key, cb.start, cb.end)
 	if len(cb.findings) > 0 {
 		first := r.BodyLine()
 		for _, rf := range cb.findings {
@@ -1060,7 +1009,8 @@ func (fc *fileCheck) noteChecked(body []byte, insts []*SectionInstance, r xmldoc
 	}
 	h := maphash.Bytes(levelSeed, body)
 	if _, taken := fc.bodies[h]; !taken {
-		fc.bodies[h] = checkedBody{bytes.Clone(body), names, rel}
+		start, end := fc.seen.addNames(names)
+		fc.bodies[h] = checkedBody{bytes.Clone(body), start, end, rel}
 	}
 }
 
