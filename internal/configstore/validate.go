@@ -764,7 +764,7 @@ func (fc *fileCheck) above() {
 	if r, ok := root.Raw(); ok {
 		r.EachChild(func(c xmldoc.Raw) bool {
 			if c.NameIs("location") {
-				if p, ok := c.Attr("path"); ok {
+				if p, ok := pathWithSeparator(c); ok {
 					note(p)
 				}
 			}

@@ -300,6 +300,8 @@ func TestCheckedBodies(t *testing.T) {
 		{"bad text, clean text", "", loc("S", lines(bad+docs)) + loc("T", lines(bad+docs)) + loc("S/app", lines(docs)) + loc("T/v", lines(docs)),
 			[]string{RuleInvalidValue, RuleInvalidValue, RuleDuplicateKey}, ""},
 		{"a level above another", "", loc("T", docs) + loc("S", docs) + loc("S/app", docs), []string{RuleDuplicateKey}, ""},
+		{"a level above another, written with '\\'", "", loc("T", docs) + loc("S", docs) + tag(`path="S\app"`, docs), []string{RuleDuplicateKey}, ""},
+		{"a level above another, its '/' a reference", "", loc("T", docs) + loc("S", docs) + tag(`path="S&#47;app"`, docs), []string{RuleDuplicateKey}, ""},
 		{"MachineToApplication", `allowDefinition="MachineToApplication" `, loc("S/app", clean) + loc("T/v", clean), []string{RuleNotAllowedHere}, ""},
 		{"locked above applicationHost.config", "", loc("S", clean) + loc("T", clean), []string{RuleLocked},
 			`<configuration><location path="T" overrideMode="Deny"><system.webServer><caching /></system.webServer></location></configuration>`},
