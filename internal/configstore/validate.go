@@ -711,6 +711,9 @@ type fileCheck struct {
 	seen   levelSeen
 	bodies map[uint64]checkedBody // <location> texts checked (textDecides)
 	insts  []*SectionInstance     // one <location>'s, reused
+	// joined: the findings are deduplicated again by join (locPass), so
+	// a text checked again adds its own without a key (checkedAgain).
+	joined bool
 }
 
 func (v *validator) newFileCheck(f *File, chain []*File) *fileCheck {
@@ -748,38 +751,46 @@ func (fc *fileCheck) walkTop() {
 // above collects the instances of the <location> tags that lie above
 // another one.
 func (fc *fileCheck) above() {
-	f, v := fc.f, fc.v
-	root := f.doc.Root()
+	root := fc.f.doc.Root()
 	above := map[string]bool{}
-	note := func(p string) {
-		if !strings.ContainsAny(p, `/\`) {
-			return // one segment: no level between it and the file's
-		}
-		if cp, err := f.ConfigPath.Join(p); err == nil {
-			for d := f.ConfigPath.Depth() + 1; d < cp.Depth(); d++ {
-				above[strings.ToLower(cp.Prefix(d).String())] = true
-			}
-		}
-	}
 	if r, ok := root.Raw(); ok {
 		r.EachChild(func(c xmldoc.Raw) bool {
 			if c.NameIs("location") {
-				if p, ok := pathWithSeparator(c); ok {
-					note(p)
-				}
+				fc.noteAbove(above, c)
 			}
 			return true
 		})
 	} else {
 		root.EachChildWhere("location", "path", func(p string, _ bool) bool {
-			note(p)
+			fc.noteAbovePath(above, p)
 			return false
 		}, func(*xmldoc.Element) bool { return true })
 	}
+	fc.keepAbove(above)
+}
+
+// noteAbovePath notes in above the levels between the file's and that
+// of a <location> path (lower case).
+func (fc *fileCheck) noteAbovePath(above map[string]bool, p string) {
+	f := fc.f
+	if !strings.ContainsAny(p, `/\`) {
+		return // one segment: no level between it and the file's
+	}
+	if cp, err := f.ConfigPath.Join(p); err == nil {
+		for d := f.ConfigPath.Depth() + 1; d < cp.Depth(); d++ {
+			above[strings.ToLower(cp.Prefix(d).String())] = true
+		}
+	}
+}
+
+// keepAbove keeps the instances of the <location> tags at the levels
+// noted in above.
+func (fc *fileCheck) keepAbove(above map[string]bool) {
+	f, v := fc.f, fc.v
 	if len(above) == 0 {
 		return
 	}
-	root.EachChildNamed("location", func(c *xmldoc.Element) bool {
+	f.doc.Root().EachChildNamed("location", func(c *xmldoc.Element) bool {
 		if loc, err := f.locationOf(c); err == nil && above[strings.ToLower(loc.Config.String())] {
 			var insts []*SectionInstance
 			v.walk(f, c, "", loc, loc.Config, &insts)
@@ -969,7 +980,14 @@ func (fc *fileCheck) checkedAgain(body []byte, key []byte, r xmldoc.Raw) bool {
 			cfe.Line = fd.Line
 			fd.Err = &cfe
 			v.errs++
-			v.keep(fd)
+			if fc.joined {
+				// Each on a line of this text alone (noteChecked):
+				// no finding before is the same, and join drops any
+				// after that is.
+				v.out = append(v.out, fd)
+			} else {
+				v.keep(fd)
+			}
 		}
 	}
 	return true
@@ -1085,10 +1103,20 @@ func (v *validator) appHost(f *File, chain []*File) {
 // tags, then the web.config search, each one's findings kept apart.
 func (p *locPass) check(fc *fileCheck) {
 	w := fc.v
-	fc.walkTop() // what the other goroutine reports too
+	fc.joined = true
+	// The file level's walk (what the other goroutine reports too) and
+	// the first half of above in one walk where it can.
+	above, fused := fc.walkTopAbove()
+	if !fused {
+		fc.walkTop()
+	}
 	fc.check(fc.top, false)
 	a := len(w.out)
-	fc.above()
+	if fused {
+		fc.keepAbove(above)
+	} else {
+		fc.above()
+	}
 	b := len(w.out)
 	fc.locations()
 	d := len(w.out)
@@ -1252,16 +1280,21 @@ func (v *validator) walk(f *File, container *xmldoc.Element, prefix string, loc 
 // element each (Raw.Element), the groups none.
 func (v *validator) walkRaw(f *File, container xmldoc.Raw, prefix string, loc *Location, cp ConfigPath, out *[]*SectionInstance) {
 	container.EachChild(func(c xmldoc.Raw) bool {
-		switch n := v.member(f.declared, prefix, c.Name(), loc); n.kind {
-		case kindSection:
-			*out = append(*out, &SectionInstance{Name: n.name, File: f, Location: loc, Element: c.Element(), Config: cp})
-		case kindGroup:
-			v.walkRaw(f, c, n.prefix, loc, cp, out)
-		case kindUnknown:
-			v.undeclared(f, c.Line(), n.name)
-		}
+		v.walkRawChild(f, c, prefix, loc, cp, out)
 		return true
 	})
+}
+
+// walkRawChild is walkRaw's work on one child.
+func (v *validator) walkRawChild(f *File, c xmldoc.Raw, prefix string, loc *Location, cp ConfigPath, out *[]*SectionInstance) {
+	switch n := v.member(f.declared, prefix, c.Name(), loc); n.kind {
+	case kindSection:
+		*out = append(*out, &SectionInstance{Name: n.name, File: f, Location: loc, Element: c.Element(), Config: cp})
+	case kindGroup:
+		v.walkRaw(f, c, n.prefix, loc, cp, out)
+	case kindUnknown:
+		v.undeclared(f, c.Line(), n.name)
+	}
 }
 
 // member is fullName for a child of a container that walk visits, of

@@ -228,3 +228,37 @@ func pathWithSeparator(r xmldoc.Raw) (string, bool) {
 	}
 	return r.Value(path), true
 }
+
+// noteAbove is noteAbovePath for a <location> tag read raw.
+func (fc *fileCheck) noteAbove(above map[string]bool, c xmldoc.Raw) {
+	if p, ok := pathWithSeparator(c); ok {
+		fc.noteAbovePath(above, p)
+	}
+}
+
+// walkTopAbove is walkTop and the first half of above (the levels noted,
+// returned for keepAbove) in one walk of the file's children: with
+// 50,000 <location> tags each walk touches the whole file again (its
+// pages are let go behind it: Options.Evict). false (nothing done) where
+// walkTop would not read the file raw.
+func (fc *fileCheck) walkTopAbove() (map[string]bool, bool) {
+	f, v := fc.f, fc.v
+	r, ok := f.doc.Root().Raw()
+	if !ok || v.exact {
+		return nil, false
+	}
+	above := map[string]bool{}
+	r.EachChild(func(c xmldoc.Raw) bool {
+		if c.NameIs("location") {
+			// walkRaw passes a <location> by (member: kindSkip)
+			fc.noteAbove(above, c)
+			return true
+		}
+		v.walkRawChild(f, c, "", nil, f.ConfigPath, &fc.top)
+		return true
+	})
+	for _, in := range fc.top {
+		fc.keep(in)
+	}
+	return above, true
+}
