@@ -956,9 +956,10 @@ func (fc *fileCheck) textMayDecide() bool {
 }
 
 // checkedAgain reports whether body (of the <location> r, at the level
-// of key: levelBytes) was checked before, and then reports its findings again and notes its
-// sections for the level, as check would; false when the level was seen
-// before (its sections must be compared: check does it all).
+// of key: levelBytes) was checked before, and then reports its findings
+// again and notes its sections for the level, as check would; false when
+// the level was seen before (its sections must be compared: check does
+// it all).
 func (fc *fileCheck) checkedAgain(body []byte, key []byte, r xmldoc.Raw) bool {
 	h := maphash.Bytes(levelSeed, body)
 	cb, ok := fc.bodies[h]
