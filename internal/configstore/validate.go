@@ -732,6 +732,9 @@ type fileCheck struct {
 	seen   levelSeen
 	bodies map[uint64]checkedBody // <location> texts checked (textDecides)
 	insts  []*SectionInstance     // one <location>'s, reused
+	// joined: the findings are deduplicated again by join (locPass), so
+	// a text checked again adds its own without a key (checkedAgain).
+	joined bool
 }
 
 func (v *validator) newFileCheck(f *File, chain []*File) *fileCheck {
@@ -769,38 +772,46 @@ func (fc *fileCheck) walkTop() {
 // above collects the instances of the <location> tags that lie above
 // another one.
 func (fc *fileCheck) above() {
-	f, v := fc.f, fc.v
-	root := f.doc.Root()
+	root := fc.f.doc.Root()
 	above := map[string]bool{}
-	note := func(p string) {
-		if !strings.ContainsAny(p, `/\`) {
-			return // one segment: no level between it and the file's
-		}
-		if cp, err := f.ConfigPath.Join(p); err == nil {
-			for d := f.ConfigPath.Depth() + 1; d < cp.Depth(); d++ {
-				above[strings.ToLower(cp.Prefix(d).String())] = true
-			}
-		}
-	}
 	if r, ok := root.Raw(); ok {
 		r.EachChild(func(c xmldoc.Raw) bool {
 			if c.NameIs("location") {
-				if p, ok := c.Attr("path"); ok {
-					note(p)
-				}
+				fc.noteAbove(above, c)
 			}
 			return true
 		})
 	} else {
 		root.EachChildWhere("location", "path", func(p string, _ bool) bool {
-			note(p)
+			fc.noteAbovePath(above, p)
 			return false
 		}, func(*xmldoc.Element) bool { return true })
 	}
+	fc.keepAbove(above)
+}
+
+// noteAbovePath notes in above the levels between the file's and that
+// of a <location> path (lower case).
+func (fc *fileCheck) noteAbovePath(above map[string]bool, p string) {
+	f := fc.f
+	if !strings.ContainsAny(p, `/\`) {
+		return // one segment: no level between it and the file's
+	}
+	if cp, err := f.ConfigPath.Join(p); err == nil {
+		for d := f.ConfigPath.Depth() + 1; d < cp.Depth(); d++ {
+			above[strings.ToLower(cp.Prefix(d).String())] = true
+		}
+	}
+}
+
+// keepAbove keeps the instances of the <location> tags at the levels
+// noted in above.
+func (fc *fileCheck) keepAbove(above map[string]bool) {
+	f, v := fc.f, fc.v
 	if len(above) == 0 {
 		return
 	}
-	root.EachChildNamed("location", func(c *xmldoc.Element) bool {
+	f.doc.Root().EachChildNamed("location", func(c *xmldoc.Element) bool {
 		if loc, err := f.locationOf(c); err == nil && above[strings.ToLower(loc.Config.String())] {
 			var insts []*SectionInstance
 			v.walk(f, c, "", loc, loc.Config, &insts)
@@ -819,11 +830,10 @@ func (fc *fileCheck) check(insts []*SectionInstance, report bool) {
 	}
 	v, f := fc.v, fc.f
 	cp := insts[0].Config
-	at, h := fc.seen.find(v.levelBytes(cp), cp)
+	at, h := fc.seen.find(v.levelBytes(cp))
 	names := fc.seen.scratch[:0]
 	if at >= 0 {
-		e := fc.seen.levels[at]
-		names = append(names, fc.seen.names[e.start:e.end]...)
+		names = append(names, fc.seen.levelNamesOf(at)...)
 	}
 	for _, in := range insts {
 		name := v.lower(in.Name)
@@ -841,73 +851,7 @@ func (fc *fileCheck) check(insts []*SectionInstance, report bool) {
 		}
 	}
 	fc.seen.scratch = names
-	fc.seen.keep(at, h, v.levelBytes(cp), cp, names)
-}
-
-// levelSeen is the sections seen at each level of a file (lower case),
-// for DescSectionTwice: a level is most often seen once (50,000 site
-// <location> tags), so each is kept without a string of its own: by the
-// hash of its key, checked against its path when found, the names back
-// to back in one list.
-type levelSeen struct {
-	at      map[uint64]int // hash of the level key → index in levels
-	more    map[string]int // levels whose hash another one has
-	levels  []levelNames
-	names   []string
-	scratch []string
-	buf     []byte
-}
-
-type levelNames struct {
-	cp         ConfigPath
-	start, end int // in names
-}
-
-var levelSeed = maphash.MakeSeed()
-
-// find returns the index of the level with key (levelBytes) and path
-// cp, or -1, and the key's hash.
-func (l *levelSeen) find(key []byte, cp ConfigPath) (int, uint64) {
-	h := maphash.Bytes(levelSeed, key)
-	if i, ok := l.at[h]; ok {
-		if l.sameLevel(l.levels[i].cp, key) {
-			return i, h
-		}
-		if i, ok := l.more[string(key)]; ok {
-			return i, h
-		}
-	}
-	return -1, h
-}
-
-// sameLevel reports whether cp's key is key.
-func (l *levelSeen) sameLevel(cp ConfigPath, key []byte) bool {
-	l.buf = appendLevel(l.buf[:0], cp)
-	return string(l.buf) == string(key)
-}
-
-// keep records names as the sections of the level at index i (-1: a new
-// one, of hash h and key).
-func (l *levelSeen) keep(i int, h uint64, key []byte, cp ConfigPath, names []string) {
-	start := len(l.names)
-	l.names = append(l.names, names...)
-	if i >= 0 {
-		l.levels[i].start, l.levels[i].end = start, len(l.names)
-		return
-	}
-	i = len(l.levels)
-	l.levels = append(l.levels, levelNames{cp, start, len(l.names)})
-	if l.at == nil {
-		l.at = map[uint64]int{}
-	}
-	if _, taken := l.at[h]; !taken {
-		l.at[h] = i
-		return
-	}
-	if l.more == nil {
-		l.more = map[string]int{}
-	}
-	l.more[string(key)] = i
+	fc.seen.keep(at, h, v.levelBytes(cp), names)
 }
 
 // checkTop checks the instances of the file's own level.
@@ -951,6 +895,17 @@ func (fc *fileCheck) location(c *xmldoc.Element) {
 // not checked again where only the text decides (checkedBody).
 func (fc *fileCheck) locationRaw(r xmldoc.Raw) {
 	v, f := fc.v, fc.f
+	// A text checked before at a level not seen before: from the tag's
+	// path alone when it is plain (simpleLevel), without a Location.
+	tried := false
+	if fc.textMayDecide() {
+		if key, depth, ok := fc.simpleLevel(r); ok && depth > f.ConfigPath.Depth() {
+			if fc.checkedAgain(r.Body(), key, r) {
+				return
+			}
+			tried = true
+		}
+	}
 	// The attributes from the source; the element (for an error's line)
 	// only when needed.
 	loc, err := f.locationWith(nil, r.Attr)
@@ -964,7 +919,7 @@ func (fc *fileCheck) locationRaw(r xmldoc.Raw) {
 	var body []byte
 	if fc.textDecides(loc) {
 		body = r.Body()
-		if fc.checkedAgain(body, loc.Config, r) {
+		if !tried && fc.checkedAgain(body, v.levelBytes(loc.Config), r) {
 			return
 		}
 	}
@@ -972,6 +927,7 @@ func (fc *fileCheck) locationRaw(r xmldoc.Raw) {
 	errs, out := v.errs, len(v.out)
 	fc.insts = fc.insts[:0]
 	v.walkRaw(f, r, "", loc, loc.Config, &fc.insts)
+	fc.seedLines(r)
 	fc.check(fc.insts, true)
 	if body != nil {
 		fc.noteChecked(body, fc.insts, r, v.out[out:], v.errs-errs != len(v.out)-out)
@@ -993,9 +949,9 @@ func (fc *fileCheck) locationRaw(r xmldoc.Raw) {
 // each time). Its sections are noted for the level (DescSectionTwice),
 // and a level seen before is checked in full.
 type checkedBody struct {
-	body     []byte       // the text
-	names    []string     // its sections (lower case), as check notes them
-	findings []relFinding // what it reports
+	body       []byte       // the text
+	start, end int32        // its sections (lower case), as check notes them: in fc.seen.names
+	findings   []relFinding // what it reports
 }
 
 // relFinding is a finding of a checked body, its line counted from the
@@ -1010,28 +966,33 @@ type relFinding struct {
 // kept (byLevel) below the file's level, no machine.config or root
 // web.config read.
 func (fc *fileCheck) textDecides(loc *Location) bool {
+	return fc.textMayDecide() && loc.Config.Depth() > fc.f.ConfigPath.Depth()
+}
+
+// textMayDecide is textDecides but for the level of the <location>.
+func (fc *fileCheck) textMayDecide() bool {
 	s := fc.v.s
-	return fc.f.AppHost && fc.deepest <= fc.f.ConfigPath.Depth() && loc.Config.Depth() > fc.f.ConfigPath.Depth() &&
+	return fc.f.AppHost && fc.deepest <= fc.f.ConfigPath.Depth() &&
 		(s.machine == nil || s.machine.doc == nil) && (s.webroot == nil || s.webroot.doc == nil)
 }
 
-// checkedAgain reports whether body (of the <location> r, at level cp)
-// was checked before, and then reports its findings again and notes its
-// sections for the level, as check would; false when the level was seen
-// before (its sections must be compared: check does it all).
-func (fc *fileCheck) checkedAgain(body []byte, cp ConfigPath, r xmldoc.Raw) bool {
+// checkedAgain reports whether body (of the <location> r, at the level
+// of key: levelBytes) was checked before, and then reports its findings
+// again and notes its sections for the level, as check would; false when
+// the level was seen before (its sections must be compared: check does
+// it all).
+func (fc *fileCheck) checkedAgain(body []byte, key []byte, r xmldoc.Raw) bool {
 	h := maphash.Bytes(levelSeed, body)
 	cb, ok := fc.bodies[h]
 	if !ok || !bytes.Equal(cb.body, body) {
 		return false
 	}
 	v := fc.v
-	key := v.levelBytes(cp)
-	at, lh := fc.seen.find(key, cp)
+	at, lh := fc.seen.find(key)
 	if at >= 0 {
 		return false
 	}
-	fc.seen.keep(-1, lh, key, cp, cb.names)
+	fc.seen.keepRange(-1, lh, key, cb.start, cb.end)
 	if len(cb.findings) > 0 {
 		first := r.BodyLine()
 		for _, rf := range cb.findings {
@@ -1041,7 +1002,14 @@ func (fc *fileCheck) checkedAgain(body []byte, cp ConfigPath, r xmldoc.Raw) bool
 			cfe.Line = fd.Line
 			fd.Err = &cfe
 			v.errs++
-			v.keep(fd)
+			if fc.joined {
+				// Each on a line of this text alone (noteChecked):
+				// no finding before is the same, and join drops any
+				// after that is.
+				v.out = append(v.out, fd)
+			} else {
+				v.keep(fd)
+			}
 		}
 	}
 	return true
@@ -1081,7 +1049,8 @@ func (fc *fileCheck) noteChecked(body []byte, insts []*SectionInstance, r xmldoc
 	}
 	h := maphash.Bytes(levelSeed, body)
 	if _, taken := fc.bodies[h]; !taken {
-		fc.bodies[h] = checkedBody{bytes.Clone(body), names, rel}
+		start, end := fc.seen.addNames(names)
+		fc.bodies[h] = checkedBody{bytes.Clone(body), start, end, rel}
 	}
 }
 
@@ -1156,10 +1125,20 @@ func (v *validator) appHost(f *File, chain []*File) {
 // tags, then the web.config search, each one's findings kept apart.
 func (p *locPass) check(fc *fileCheck) {
 	w := fc.v
-	fc.walkTop() // what the other goroutine reports too
+	fc.joined = true
+	// The file level's walk (what the other goroutine reports too) and
+	// the first half of above in one walk where it can.
+	above, fused := fc.walkTopAbove()
+	if !fused {
+		fc.walkTop()
+	}
 	fc.check(fc.top, false)
 	a := len(w.out)
-	fc.above()
+	if fused {
+		fc.keepAbove(above)
+	} else {
+		fc.above()
+	}
 	b := len(w.out)
 	fc.locations()
 	d := len(w.out)
@@ -1323,16 +1302,21 @@ func (v *validator) walk(f *File, container *xmldoc.Element, prefix string, loc 
 // element each (Raw.Element), the groups none.
 func (v *validator) walkRaw(f *File, container xmldoc.Raw, prefix string, loc *Location, cp ConfigPath, out *[]*SectionInstance) {
 	container.EachChild(func(c xmldoc.Raw) bool {
-		switch n := v.member(f.declared, prefix, c.Name(), loc); n.kind {
-		case kindSection:
-			*out = append(*out, &SectionInstance{Name: n.name, File: f, Location: loc, Element: c.Element(), Config: cp})
-		case kindGroup:
-			v.walkRaw(f, c, n.prefix, loc, cp, out)
-		case kindUnknown:
-			v.undeclared(f, c.Line(), n.name)
-		}
+		v.walkRawChild(f, c, prefix, loc, cp, out)
 		return true
 	})
+}
+
+// walkRawChild is walkRaw's work on one child.
+func (v *validator) walkRawChild(f *File, c xmldoc.Raw, prefix string, loc *Location, cp ConfigPath, out *[]*SectionInstance) {
+	switch n := v.member(f.declared, prefix, c.Name(), loc); n.kind {
+	case kindSection:
+		*out = append(*out, &SectionInstance{Name: n.name, File: f, Location: loc, Element: c.Element(), Config: cp})
+	case kindGroup:
+		v.walkRaw(f, c, n.prefix, loc, cp, out)
+	case kindUnknown:
+		v.undeclared(f, c.Line(), n.name)
+	}
 }
 
 // member is fullName for a child of a container that walk visits, of

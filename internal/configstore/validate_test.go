@@ -271,6 +271,10 @@ func TestCheckedBodies(t *testing.T) {
 	loc := func(path, inner string) string {
 		return `<location path="` + path + `"><system.webServer>` + inner + `</system.webServer></location>` + "\n"
 	}
+	// tag is loc with the <location> tag's attributes as written.
+	tag := func(attrs, inner string) string {
+		return `<location ` + attrs + `><system.webServer>` + inner + `</system.webServer></location>` + "\n"
+	}
 	clean := `<caching enabled="false" /><staticContent enableDocFooter="true" />`
 	bad := `<caching enabled="maybe" />`
 	docs := `<defaultDocument><files><add value="x.htm" /></files></defaultDocument>`
@@ -284,6 +288,10 @@ func TestCheckedBodies(t *testing.T) {
 	}{
 		{"same text", "", loc("S", clean) + loc("T", clean) + loc("S/app", clean), nil, ""},
 		{"same text, a level twice", "", loc("S", clean) + loc("T", clean) + loc("s", clean), []string{RuleSectionTwice}, ""},
+		{"same text, a level checked again twice", "", loc("S", clean) + loc("T", clean) + loc("t", clean), []string{RuleSectionTwice}, ""},
+		{"same text, tags not plain", "", loc("S", clean) + tag(`path="T" overrideMode="Allow"`, clean) + tag(`path="/S/app/"`, clean) +
+			tag(`path="T\v"`, clean) + tag(`path="T&#47;V"`, clean), []string{RuleSectionTwice}, ""},
+		{"same text, a level twice spelt two ways", "", loc("S", clean) + loc("S/app", clean) + tag(`path="s\APP"`, clean), []string{RuleSectionTwice}, ""},
 		{"same bad text", "", loc("S", bad) + loc("Three", bad), []string{RuleInvalidValue, RuleInvalidValue}, ""},
 		{"same bad text on lines of its own", "", loc("S", lines(bad)) + loc("T", lines(bad)) + loc("X", lines(bad)) + loc("s", lines(bad)),
 			[]string{RuleInvalidValue, RuleInvalidValue, RuleInvalidValue, RuleInvalidValue, RuleSectionTwice}, ""},
@@ -292,6 +300,8 @@ func TestCheckedBodies(t *testing.T) {
 		{"bad text, clean text", "", loc("S", lines(bad+docs)) + loc("T", lines(bad+docs)) + loc("S/app", lines(docs)) + loc("T/v", lines(docs)),
 			[]string{RuleInvalidValue, RuleInvalidValue, RuleDuplicateKey}, ""},
 		{"a level above another", "", loc("T", docs) + loc("S", docs) + loc("S/app", docs), []string{RuleDuplicateKey}, ""},
+		{"a level above another, written with '\\'", "", loc("T", docs) + loc("S", docs) + tag(`path="S\app"`, docs), []string{RuleDuplicateKey}, ""},
+		{"a level above another, its '/' a reference", "", loc("T", docs) + loc("S", docs) + tag(`path="S&#47;app"`, docs), []string{RuleDuplicateKey}, ""},
 		{"MachineToApplication", `allowDefinition="MachineToApplication" `, loc("S/app", clean) + loc("T/v", clean), []string{RuleNotAllowedHere}, ""},
 		{"locked above applicationHost.config", "", loc("S", clean) + loc("T", clean), []string{RuleLocked},
 			`<configuration><location path="T" overrideMode="Deny"><system.webServer><caching /></system.webServer></location></configuration>`},
