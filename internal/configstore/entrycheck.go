@@ -118,8 +118,8 @@ type quickScratch struct {
 	// (keyedFor), replaced in turn from the nextKeyed'th.
 	keyed     []keyedItem
 	nextKeyed int
-	spare     []*bigKeys // emptied hash sets of keys (keySet)
-	attrsOf *[256]attrOf // attributeOf's
+	spare     []*bigKeys   // emptied hash sets of keys (keySet)
+	attrsOf   *[256]attrOf // attributeOf's
 	// norms holds the last values normalized, direct-mapped: a large
 	// file's values are mostly a few words (true, W3C, 00:00:30).
 	norms *[512]normalized
