@@ -86,3 +86,50 @@ func TestEarlyChecks(t *testing.T) {
 		}
 	})
 }
+
+// The web.config search takes the sites section from the file level's
+// walk where Store.sitesSection would find that same one, and asks
+// Store.sitesSection otherwise.
+func TestSitesFromWalk(t *testing.T) {
+	sites := `<sites><virtualDirectoryDefaults allowSubDirConfig="false" /><site name="A" id="1" /></sites>`
+	cases := map[string]struct {
+		body     string // replaces the sites section
+		fromWalk bool
+	}{
+		"file level":        {sites, true},
+		"and in location .": {sites, true},
+		"only in location":  {"", false},
+		"configSource":      {`<sites configSource="sites.config" />`, false},
+		"no sites at all":   {"", false},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			host := strings.Replace(hierarchyHost, hierarchyHost[strings.Index(hierarchyHost, "<sites>"):strings.Index(hierarchyHost, "</sites>")+len("</sites>")], c.body, 1)
+			host = strings.Replace(host, "{{SERVER}}", "", 1)
+			switch name {
+			case "and in location .", "only in location":
+				host = strings.Replace(host, "</configuration>", `<location path="."><system.applicationHost><sites><site name="L" id="9" /></sites></system.applicationHost></location></configuration>`, 1)
+			}
+			dir := t.TempDir()
+			testenv.WriteTree(t, dir, map[string]string{"applicationHost.config": host, "sites.config": sites})
+			s, err := Open(Options{AppHostPath: filepath.Join(dir, "applicationHost.config")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			v := &validator{s: s, seen: map[string]bool{}, unchecked: map[string]bool{}}
+			v.newFileCheck(s.apphost, []*File{s.apphost}).walkTop()
+			if (v.topSites != nil) != (name != "only in location" && name != "no sites at all") {
+				t.Fatalf("walk found sites: %v", v.topSites != nil)
+			}
+			want, wantDefs, wantErr := s.sitesSection()
+			got, defs, err := v.sitesSection()
+			if (want == nil) != (got == nil) || want != nil && !sameSource(got, want) || defs != wantDefs || (err == nil) != (wantErr == nil) {
+				t.Fatalf("walk: %v %+v %v; Store: %v %+v %v", got, defs, err, want, wantDefs, wantErr)
+			}
+			if fromWalk := v.topSites != nil && got == v.topSites.Element; fromWalk != c.fromWalk {
+				t.Fatalf("from the walk: %t, want %t", fromWalk, c.fromWalk)
+			}
+		})
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
@@ -114,9 +115,13 @@ func (s *Store) Validate() *Report { return s.validate(false, true) }
 // validate is Validate; exact merges every entry (no quickEntry), and
 // split checks applicationHost.config's <location> tags on another
 // goroutine (appHost), for tests that compare them.
-func (s *Store) validate(exact, split bool) *Report {
+func (s *Store) validate(exact, split bool) *Report { return s.validateWith(exact, split, 0) }
+
+// validateWith is validate with the web.config search given to one
+// goroutine (locPass.discoverOn), for tests.
+func (s *Store) validateWith(exact, split bool, discoverOn int) *Report {
 	s.validating = true
-	v := &validator{s: s, seen: map[string]bool{}, unchecked: map[string]bool{}, files: []string{s.apphost.Path}, exact: exact, split: split}
+	v := &validator{s: s, seen: map[string]bool{}, unchecked: map[string]bool{}, files: []string{s.apphost.Path}, exact: exact, split: split, discoverOn: discoverOn}
 	// machine.config and the root web.config, when they exist: IIS reads
 	// them first for every path.
 	for i, f := range s.tops() {
@@ -126,9 +131,12 @@ func (s *Store) validate(exact, split bool) *Report {
 		}
 	}
 	v.file(s.apphost, []*File{s.apphost})
-	if v.pass == nil {
+	if v.pass == nil || v.pass.claim(false) {
+		// (Else the <location> pass does it, after its own checks: the
+		// goroutine free first takes it. The findings come out in the
+		// same place either way: join.)
 		v.discover()
-	} // else the <location> pass does it, after its own checks (appHost)
+	}
 	v.join()
 	for _, h := range v.hits {
 		v.webConfig(h.cp, h.path)
@@ -140,8 +148,7 @@ func (s *Store) validate(exact, split bool) *Report {
 // (v.hits), reading the sites as Sites reads them, one at a time: 50,000
 // read sites (and the elements they hold) are never kept at once.
 func (v *validator) discover() {
-	s := v.s
-	sites, defs, err := s.sitesSection()
+	sites, defs, err := v.sitesSection()
 	if err != nil {
 		v.add(err, nil)
 		return
@@ -159,7 +166,7 @@ func (v *validator) discover() {
 		return
 	}
 	sites.EachChildNamed("site", func(e *xmldoc.Element) bool {
-		site := s.readSite(e, defs)
+		site := v.s.readSite(e, defs)
 		for _, app := range site.Apps {
 			for _, vd := range app.VDirs {
 				v.vdir(site, vd)
@@ -167,6 +174,38 @@ func (v *validator) discover() {
 		}
 		return true
 	})
+}
+
+// sitesSection is Store.sitesSection, from the file level's walk where
+// it found the section (noteTop): the first instance Store.sitesSection
+// finds, the file level's coming before any <location>'s. Then the
+// 50,000 <location> tags are not searched again. A section whose
+// settings are in a configSource file is left to Store.sitesSection.
+func (v *validator) sitesSection() (*xmldoc.Element, siteDefaults, error) {
+	in := v.topSites
+	if in == nil || in.Source != nil {
+		return v.s.sitesSection()
+	}
+	if _, ok := in.Element.Attr("configSource"); ok {
+		return v.s.sitesSection()
+	}
+	defs := v.s.readSiteDefaults(in.Element)
+	defs.file = in.File.Path
+	return in.Element, defs, nil
+}
+
+// noteTop notes the sites section among the file level's instances of
+// applicationHost.config (validator.sitesSection).
+func (fc *fileCheck) noteTop() {
+	if fc.f != fc.v.s.apphost {
+		return
+	}
+	for _, in := range fc.top {
+		if in.Location == nil && in.Name == "system.applicationHost/sites" {
+			fc.v.topSites = in
+			return
+		}
+	}
 }
 
 // readSiteRaw is readSite's names, applications and virtual directories
@@ -330,6 +369,10 @@ type validator struct {
 	split bool
 	pass  *locPass
 	errs  int // errors added (before dropping those reported already)
+	// topSites is applicationHost.config's file level sites section
+	// (noteTop).
+	topSites   *SectionInstance
+	discoverOn int // locPass.discoverOn
 }
 
 // webConfigHit is a web.config file found below a virtual directory, and
@@ -771,6 +814,7 @@ func (fc *fileCheck) walkTop() {
 	for _, in := range fc.top {
 		fc.keep(in)
 	}
+	fc.noteTop()
 }
 
 // above collects the instances of the <location> tags that lie above
@@ -1077,6 +1121,10 @@ type locPass struct {
 	// started: run was started on its own goroutine (else join runs it:
 	// one core).
 	started bool
+	// discovering: the web.config search is taken (claim); discoverOn
+	// gives it to the first goroutine (1) or the pass (2) in tests.
+	discovering atomic.Bool
+	discoverOn  int
 }
 
 // appHost is file for applicationHost.config, with its <location> tags
@@ -1104,7 +1152,7 @@ func (v *validator) appHost(f *File, chain []*File) {
 			chain2[i] = t.webroot
 		}
 	}
-	p := &locPass{done: make(chan struct{})}
+	p := &locPass{done: make(chan struct{}), discoverOn: v.discoverOn}
 	p.run = func() {
 		defer func() {
 			p.panicked = recover()
@@ -1146,10 +1194,28 @@ func (p *locPass) check(fc *fileCheck) {
 	b := len(w.out)
 	fc.locations()
 	d := len(w.out)
-	// The web.config search too: this side's checks take less time
-	// than the file level's 50,000 sites and pools.
-	w.discover()
+	// The web.config search, unless the other goroutine was free first
+	// (validate).
+	if p.claim(true) {
+		w.discover()
+	}
 	p.above, p.rest, p.found, p.unchecked, p.hits = w.out[a:b], w.out[b:d], w.out[d:], w.unchecked, w.hits
+}
+
+// claim reports whether the calling goroutine (the pass's, or the one
+// that started it) is the first to ask for the web.config search, and
+// so does it. Its findings come right after the pass's others in either
+// case: the pass's come before what the other goroutine found after
+// file returned (join), and the search is the first thing that one does
+// then. discoverOn, when set, gives it to one side (tests).
+func (p *locPass) claim(pass bool) bool {
+	switch p.discoverOn {
+	case 1:
+		return !pass
+	case 2:
+		return pass
+	}
+	return p.discovering.CompareAndSwap(false, true)
 }
 
 // join waits for the <location> pass of appHost and merges its findings

@@ -260,5 +260,6 @@ func (fc *fileCheck) walkTopAbove() (map[string]bool, bool) {
 	for _, in := range fc.top {
 		fc.keep(in)
 	}
+	fc.noteTop()
 	return above, true
 }
