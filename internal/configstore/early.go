@@ -1,6 +1,7 @@
 package configstore
 
 import (
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -94,6 +95,24 @@ func (e *earlyChecks) answer(in *SectionInstance, sch *section.Section, above in
 	}
 	l.check.work(r)
 	return l.check.result(), true
+}
+
+// warm parses the schema of every section on another goroutine while
+// the file is read, where two cores can: the schema's sections are
+// parsed when first used, validate uses most of them, and the file's
+// check leaves the second core free for a while.
+func (e *earlyChecks) warm() {
+	if runtime.GOMAXPROCS(0) < 2 {
+		return
+	}
+	go func() {
+		for _, n := range e.schema.Names() {
+			if e.stop.Load() {
+				return
+			}
+			e.schema.Section(n)
+		}
+	}()
 }
 
 // stopAndWait stops the checks and waits for them to end.

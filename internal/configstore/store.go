@@ -138,6 +138,7 @@ func Open(opts Options) (*Store, error) {
 	var closed func([]string, xmldoc.Raw)
 	if opts.Validating {
 		s.early = &earlyChecks{schema: schema, lists: map[int]*earlyList{}}
+		s.early.warm()
 		closed = s.early.closed
 	}
 	f, err := s.loadWith(path, ServerPath, false, closed)
