@@ -122,8 +122,12 @@ func (e *earlyChecks) stopAndWait() {
 	}
 	e.stop.Store(true)
 	e.mu.Lock()
-	defer e.mu.Unlock()
+	lists := make([]*earlyList, 0, len(e.lists))
 	for _, l := range e.lists {
+		lists = append(lists, l)
+	}
+	e.mu.Unlock()
+	for _, l := range lists {
 		l.check.result()
 	}
 }
