@@ -567,14 +567,7 @@ func (v *validator) siteRaw(e xmldoc.Raw, defs siteDefaults) {
 		if c.NameIs("application") {
 			c.EachChild(func(r xmldoc.Raw) bool {
 				if r.NameIs("virtualDirectory") {
-					var p []byte // as written: most are answered from it (rawRoot)
-					r.EachAttrRaw(func(name string, raw []byte) bool {
-						if name == "physicalPath" {
-							p = raw
-							return false
-						}
-						return true
-					})
+					p, _ := attrRaw(r, "physicalPath") // as written: most are answered from it (rawRoot)
 					root := v.rawRoot(r, p)
 					roots = append(roots, root)
 					found = found || root != ""
@@ -800,21 +793,43 @@ func (fc *fileCheck) keep(in *SectionInstance) {
 }
 
 // walkTop collects the instances of the file's own level.
-func (fc *fileCheck) walkTop() {
-	if r, ok := fc.f.doc.Root().Raw(); ok && !fc.v.exact {
-		// Raw, and the 50,000 <location> tags (member: kindSkip) passed
-		// by the index alone, with no tag read.
-		r.EachChildExcept("location", func(c xmldoc.Raw) bool {
-			fc.v.walkRawChild(fc.f, c, "", nil, fc.f.ConfigPath, &fc.top)
+func (fc *fileCheck) walkTop() { fc.walkTopNoting(nil) }
+
+// walkTopNoting is walkTop; given above, it also notes there the levels
+// the <location> tags lie above (above's first half, for keepAbove) in
+// the same walk, and reports whether it did: with 50,000 <location> tags
+// each walk touches the whole file again (its pages are let go behind
+// it: Options.Evict). false where the walk does not read the file raw.
+func (fc *fileCheck) walkTopNoting(above map[string]bool) bool {
+	f, v := fc.f, fc.v
+	noted := false
+	if r, ok := f.doc.Root().Raw(); ok && !v.exact {
+		child := func(c xmldoc.Raw) bool {
+			v.walkRawChild(f, c, "", nil, f.ConfigPath, &fc.top)
 			return true
-		})
+		}
+		if above == nil {
+			// Raw, and the 50,000 <location> tags (member: kindSkip)
+			// passed by the index alone, with no tag read.
+			r.EachChildExcept("location", child)
+		} else {
+			r.EachChild(func(c xmldoc.Raw) bool {
+				if c.NameIs("location") {
+					fc.noteAbove(above, c) // (member: kindSkip)
+					return true
+				}
+				return child(c)
+			})
+			noted = true
+		}
 	} else {
-		fc.v.walk(fc.f, fc.f.doc.Root(), "", nil, fc.f.ConfigPath, &fc.top)
+		v.walk(f, f.doc.Root(), "", nil, f.ConfigPath, &fc.top)
 	}
 	for _, in := range fc.top {
 		fc.keep(in)
 	}
 	fc.noteTop()
+	return noted
 }
 
 // above collects the instances of the <location> tags that lie above
@@ -1180,13 +1195,11 @@ func (p *locPass) check(fc *fileCheck) {
 	fc.joined = true
 	// The file level's walk (what the other goroutine reports too) and
 	// the first half of above in one walk where it can.
-	above, fused := fc.walkTopAbove()
-	if !fused {
-		fc.walkTop()
-	}
+	above := map[string]bool{}
+	noted := fc.walkTopNoting(above)
 	fc.check(fc.top, false)
 	a := len(w.out)
-	if fused {
+	if noted {
 		fc.keepAbove(above)
 	} else {
 		fc.above()

@@ -214,14 +214,7 @@ func (fc *fileCheck) seedLines(r xmldoc.Raw) {
 // may hold a '/' or '\\' (above notes no other): 50,000 site paths are
 // passed by without a string made.
 func pathWithSeparator(r xmldoc.Raw) (string, bool) {
-	var path []byte
-	found := false
-	r.EachAttrRaw(func(name string, raw []byte) bool {
-		if name == "path" {
-			path, found = raw, true
-		}
-		return !found
-	})
+	path, found := attrRaw(r, "path")
 	// Only a reference decodes to a separator ("&#47;").
 	if !found || bytes.IndexAny(path, `/\&`) < 0 {
 		return "", false
@@ -234,32 +227,4 @@ func (fc *fileCheck) noteAbove(above map[string]bool, c xmldoc.Raw) {
 	if p, ok := pathWithSeparator(c); ok {
 		fc.noteAbovePath(above, p)
 	}
-}
-
-// walkTopAbove is walkTop and the first half of above (the levels noted,
-// returned for keepAbove) in one walk of the file's children: with
-// 50,000 <location> tags each walk touches the whole file again (its
-// pages are let go behind it: Options.Evict). false (nothing done) where
-// walkTop would not read the file raw.
-func (fc *fileCheck) walkTopAbove() (map[string]bool, bool) {
-	f, v := fc.f, fc.v
-	r, ok := f.doc.Root().Raw()
-	if !ok || v.exact {
-		return nil, false
-	}
-	above := map[string]bool{}
-	r.EachChild(func(c xmldoc.Raw) bool {
-		if c.NameIs("location") {
-			// walkRaw passes a <location> by (member: kindSkip)
-			fc.noteAbove(above, c)
-			return true
-		}
-		v.walkRawChild(f, c, "", nil, f.ConfigPath, &fc.top)
-		return true
-	})
-	for _, in := range fc.top {
-		fc.keep(in)
-	}
-	fc.noteTop()
-	return above, true
 }

@@ -177,6 +177,18 @@ func (v *validator) siteMissing(body []byte) bool {
 	}
 }
 
+// attrRaw is the value as written (between its quotes) of r's attribute
+// name, and whether r has it.
+func attrRaw(r xmldoc.Raw, name string) (raw []byte, ok bool) {
+	r.EachAttrRaw(func(n string, v []byte) bool {
+		if n == name {
+			raw, ok = v, true
+		}
+		return !ok
+	})
+	return raw, ok
+}
+
 // tagAttr is the value as written of the named attribute of the start
 // tag whose attributes tag begins with; false when it has none or the
 // tag cannot be read.
