@@ -58,6 +58,14 @@ func TestQuickEntries(t *testing.T) {
 		"encrypted":             pools(`<add name="Q"><processModel identityType="SpecificUser" userName="u" password="[enc:AesProvider:abc:enc]" /></add>`),
 		"virtual directory dup": site(`<site name="B" id="2"><application path="/"><virtualDirectory path="/" physicalPath="/a" /><virtualDirectory path="/" physicalPath="/b" /></application></site>`),
 	}
+	// Strings with a validator, kept as written once it passes them
+	// (validText): the value decoded before it is checked.
+	entries["site name bad by reference"] = site(`<site name="B&#47;C" id="2" />`)
+	entries["site name blank by reference"] = site(`<site name="&#32;" id="2" />`)
+	entries["site name blank, not ASCII"] = site(`<site name="&#xA0;&#x2003;" id="2" />`)
+	entries["site name with white space"] = site("<site name=\"B\tC\" id=\"2\" />")
+	entries["pool name bad by reference"] = pools(`<add name="Q&#x3a;" />`)
+	entries["application path by reference"] = site(`<site name="B" id="2"><application path="/x&#47;" /></site>`)
 	// Past smallKeys entries the keys go to a hash set (bigKeys).
 	var many, bindings strings.Builder
 	for i := range 12 {
@@ -293,6 +301,10 @@ func longLists() map[string]string {
 		"remove in second half":        first + second + `<remove name="L3" />`,
 		"nested duplicate second half": first + second + `<site name="X" id="9"><application path="/x" /><application path="/X" /></site>`,
 		"unknown attribute first half": strings.Replace(first, "<site ", "<site bogus=\"1\" ", 1) + second,
+		// Keys of the two halves written otherwise (appendRawLower).
+		"duplicate across by reference": first + second + `<site name="&#76;3" id="9" />`,
+		"duplicate across, not ASCII":   `<site name="Ä" id="8" />` + first + second + `<site name="ä" id="9" />`,
+		"not ASCII across, distinct":    `<site name="Ä" id="8" />` + first + second + `<site name="A" id="9" />`,
 	}
 }
 
@@ -304,19 +316,12 @@ func TestListCheck(t *testing.T) {
 	lists["attribute of the list"] = "\x00" + lists["clean"]
 	for name, body := range lists {
 		t.Run(name, func(t *testing.T) {
-			dir := t.TempDir()
 			open := "<sites>"
 			if body[0] == 0 {
 				open, body = `<sites bogus="1">`, body[1:]
 			}
 			host := strings.Replace(hierarchyHost, hierarchyHost[strings.Index(hierarchyHost, "<sites>"):strings.Index(hierarchyHost, "</sites>")], open+body, 1)
-			host = strings.Replace(host, "{{SERVER}}", "", 1)
-			testenv.WriteTree(t, dir, map[string]string{"applicationHost.config": host})
-			s, err := Open(Options{AppHostPath: filepath.Join(dir, "applicationHost.config")})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
+			s := openHost(t, strings.Replace(host, "{{SERVER}}", "", 1))
 			sites, _, err := s.sitesSection()
 			if err != nil {
 				t.Fatal(err)

@@ -3,14 +3,12 @@ package configstore
 import (
 	"bytes"
 	"fmt"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/appcmd-project/appcmd/internal/configstore/xmldoc"
-	"github.com/appcmd-project/appcmd/internal/testenv"
 )
 
 // appendSimplePath gives the key and the depth of ConfigPath.Join for
@@ -77,13 +75,7 @@ func TestSimpleLevel(t *testing.T) {
 		locs.WriteString(c.tag + `<system.webServer><caching /></system.webServer></location>` + "\n")
 	}
 	xml = strings.Replace(xml, "</configuration>", locs.String()+"</configuration>", 1)
-	dir := t.TempDir()
-	testenv.WriteTree(t, dir, map[string]string{"applicationHost.config": xml})
-	s, err := Open(Options{AppHostPath: filepath.Join(dir, "applicationHost.config")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openHost(t, xml)
 	v := &validator{s: s, seen: map[string]bool{}, unchecked: map[string]bool{}}
 	fc := v.newFileCheck(s.apphost, []*File{s.apphost})
 	root, ok := s.apphost.doc.Root().Raw()
@@ -187,13 +179,7 @@ func TestSeedLines(t *testing.T) {
 			i, indent, i)
 	}
 	host := strings.Replace(hierarchyHost, "{{SERVER}}", locs.String(), 1)
-	dir := t.TempDir()
-	testenv.WriteTree(t, dir, map[string]string{"applicationHost.config": host})
-	s, err := Open(Options{AppHostPath: filepath.Join(dir, "applicationHost.config")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openHost(t, host)
 	v := &validator{s: s, seen: map[string]bool{}, unchecked: map[string]bool{}}
 	fc := v.newFileCheck(s.apphost, []*File{s.apphost})
 	root, _ := s.apphost.doc.Root().Raw()
