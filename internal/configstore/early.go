@@ -115,7 +115,8 @@ func (e *earlyChecks) warm() {
 	}()
 }
 
-// stopAndWait stops the checks and waits for them to end.
+// stopAndWait stops the checks and waits for them to end. (warm, which
+// reads the schema and not the file, is told to stop but not waited for.)
 func (e *earlyChecks) stopAndWait() {
 	if e == nil {
 		return

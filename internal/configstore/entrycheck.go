@@ -517,7 +517,9 @@ func (k *childCheck) keyHashes(into *bigKeys) {
 }
 
 // splitEntries is the length of a list from which quickInstance checks
-// its entries on two goroutines (listCheck).
+// its entries on two goroutines (listCheck), and from which validate
+// checks a list of applicationHost.config while the file is read
+// (earlyChecks.closed).
 const splitEntries = 2048
 
 // listChunk is how many entries of a long list a goroutine takes at a

@@ -62,8 +62,8 @@ func (v *validator) knownMissingRaw(p []byte) bool {
 
 // plainRest reports whether rest, a path as written from a separator on,
 // holds plain names only (no '%', not "..") and is its value
-// (plainValue): the
-// folder part before it stands for the whole path in the memo.
+// (plainValue): the folder part before it stands for the whole path in
+// the memo.
 func plainRest(rest []byte) bool {
 	start := 1
 	for i := 1; i < len(rest); i++ {
