@@ -383,3 +383,43 @@ func TestEachChildExcept(t *testing.T) {
 		}
 	}
 }
+
+// Raw.tag takes a start tag's end from EachAttrRaw only where that read
+// the tag to its end: a read stopped early (fn false) leaves no record,
+// and one element's record is not another's. Values holding '>' and "/>"
+// make a wrong end show.
+func TestTagRead(t *testing.T) {
+	d, err := Parse([]byte(`<r><a x="1 > 2" y="/>"><b z="3"/></a><c x="/>" y=">"/><e x=">"></e><f/></r>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, _ := d.Root().Raw()
+	var kids []Raw
+	root.EachChild(func(c Raw) bool { kids = append(kids, c); return true })
+	read := func(c Raw) string {
+		var names []string
+		c.EachChild(func(g Raw) bool { names = append(names, g.Name()); return true })
+		return fmt.Sprintf("%q %d %v", c.Body(), c.BodyLine(), names)
+	}
+	var want []string
+	for _, c := range kids {
+		want = append(want, read(c)) // each tag read by tag itself
+	}
+	all := func(string, []byte) bool { return true }
+	for i, c := range kids {
+		for _, step := range []func(){
+			func() { c.EachAttrRaw(func(string, []byte) bool { return false }) },
+			func() { c.EachAttrRaw(all) },
+			func() { c.EachAttrRaw(all); kids[(i+1)%len(kids)].EachAttrRaw(all) },
+			func() {
+				c.EachAttrRaw(all)
+				kids[(i+1)%len(kids)].EachAttrRaw(func(string, []byte) bool { return false })
+			},
+		} {
+			step()
+			if got := read(c); got != want[i] {
+				t.Errorf("<%s>: %s, want %s", c.Name(), got, want[i])
+			}
+		}
+	}
+}
