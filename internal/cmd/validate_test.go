@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -76,5 +77,38 @@ func TestValidateCorpus(t *testing.T) {
 				t.Fatal("file changed")
 			}
 		})
+	}
+}
+
+// batchGC turns the collector off up to a limit of the file's size (at
+// least 48 MiB) and restores both settings; GOGC or GOMEMLIMIT in the
+// environment leave them alone.
+func TestBatchGC(t *testing.T) {
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	before := debug.SetGCPercent(77)
+	defer debug.SetGCPercent(before)
+	limit := debug.SetMemoryLimit(1 << 40)
+	defer debug.SetMemoryLimit(limit)
+	for _, c := range []struct{ size, want int64 }{{1 << 20, 48 << 20}, {200 << 20, 200 << 20}} {
+		restore := batchGC(c.size)
+		if got := debug.SetMemoryLimit(-1); got != c.want {
+			t.Errorf("size %d: limit %d, want %d", c.size, got, c.want)
+		}
+		if got := debug.SetGCPercent(-1); got != -1 {
+			t.Errorf("size %d: GC percent %d while validating, want off", c.size, got)
+		}
+		restore()
+		if got := debug.SetGCPercent(77); got != 77 {
+			t.Errorf("GC percent %d after, want 77", got)
+		}
+		if got := debug.SetMemoryLimit(-1); got != 1<<40 {
+			t.Errorf("limit %d after, want the one before", got)
+		}
+	}
+	t.Setenv("GOGC", "50")
+	batchGC(1 << 30)()
+	if got := debug.SetGCPercent(77); got != 77 {
+		t.Errorf("with GOGC set: GC percent %d, want it left alone", got)
 	}
 }
