@@ -33,17 +33,22 @@ type earlyChecks struct {
 	lists  map[int]*earlyList
 }
 
-// earlyList is the check of one list.
+// earlyList is the check of one list: its schema and check, set on the
+// check's goroutine before ready is closed (check nil: the list is not
+// one the early check takes).
 type earlyList struct {
+	ready chan struct{}
 	sch   *section.Section
 	check *listCheck
 }
 
 // closed is xmldoc's Options.Closed for applicationHost.config: a long
-// list that is a section of the schema, a collection, at the server
-// level (not inside a <location>), is checked on a goroutine of its own,
-// as quickInstance would over the schema defaults (validator.inherited
-// with nothing above), with a validator and store of its own.
+// list at the server level (not inside a <location>) is checked on a
+// goroutine of its own when the schema makes it a section holding a
+// collection, as quickInstance would over the schema defaults
+// (validator.inherited with nothing above), with a validator and store
+// of its own. All but noting the list happens on that goroutine: this
+// one reads the file on.
 func (e *earlyChecks) closed(path []string, list xmldoc.Raw) {
 	if len(path) < 3 || path[0] != "configuration" {
 		return
@@ -54,9 +59,32 @@ func (e *earlyChecks) closed(path []string, list xmldoc.Raw) {
 		}
 	}
 	n := list.IndexedChildren()
-	sch := e.schema.Section(strings.Join(path[1:], "/"))
-	if sch == nil || sch.Root.Collection == nil || n < splitEntries {
+	if n < splitEntries {
 		return
+	}
+	name := strings.Join(path[1:], "/")
+	l := &earlyList{ready: make(chan struct{})}
+	e.mu.Lock()
+	e.lists[list.Offset()] = l
+	e.mu.Unlock()
+	go func() {
+		lc := e.listCheck(name, list, n, l)
+		close(l.ready)
+		if lc != nil {
+			defer lc.wg.Done()
+			lc.work(list)
+		}
+	}()
+}
+
+// listCheck sets l up for the list of section name: its schema and its
+// check (nil when the section is not a collection), with the list's own
+// attributes checked and the calling goroutine counted as one of the
+// check's (listCheck.result waits for it).
+func (e *earlyChecks) listCheck(name string, list xmldoc.Raw, n int, l *earlyList) *listCheck {
+	sch := e.schema.Section(name)
+	if sch == nil || sch.Root.Collection == nil {
+		return nil
 	}
 	w := &validator{s: &Store{schema: e.schema, defaults: defaultsCache{}}}
 	up := w.inherited(sch, nil)
@@ -67,10 +95,9 @@ func (e *earlyChecks) closed(path []string, list xmldoc.Raw) {
 		lc.failed.Store(true)
 	}
 	q.release()
-	e.mu.Lock()
-	e.lists[list.Offset()] = &earlyList{sch: sch, check: lc}
-	e.mu.Unlock()
-	lc.start(list)
+	lc.wg.Add(1)
+	l.sch, l.check = sch, lc
+	return lc
 }
 
 // answer returns the early check's answer for instance in of schema sch,
@@ -90,7 +117,10 @@ func (e *earlyChecks) answer(in *SectionInstance, sch *section.Section, above in
 	e.mu.Lock()
 	l := e.lists[r.Offset()]
 	e.mu.Unlock()
-	if l == nil || l.sch != sch {
+	if l == nil {
+		return false, false
+	}
+	if <-l.ready; l.check == nil || l.sch != sch {
 		return false, false
 	}
 	l.check.work(r)
@@ -129,6 +159,8 @@ func (e *earlyChecks) stopAndWait() {
 	}
 	e.mu.Unlock()
 	for _, l := range lists {
-		l.check.result()
+		if <-l.ready; l.check != nil {
+			l.check.result()
+		}
 	}
 }

@@ -58,6 +58,37 @@ func TestEarlyChecks(t *testing.T) {
 			s.Close()
 		}
 	})
+	t.Run("not a section", func(t *testing.T) {
+		// A long list the schema does not make a section (the files of
+		// defaultDocument): noted, not checked early, checked as before.
+		var files strings.Builder
+		for i := range splitEntries + 10 {
+			fmt.Fprintf(&files, `<add value="default-document-%d.htm" />`, i)
+		}
+		text := strings.Replace(host(sites.String(), ""), "{{SERVER}}", "", 1)
+		text = strings.Replace(text, "</configuration>", `<system.webServer><defaultDocument><files>`+files.String()+`<add value="Default-Document-7.htm" /></files></defaultDocument></system.webServer></configuration>`, 1)
+		s, err := Open(Options{AppHostPath: write(t, text), Validating: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		unchecked := 0
+		for _, l := range s.early.lists {
+			if <-l.ready; l.check == nil {
+				unchecked++
+			}
+		}
+		if len(s.early.lists) != 3 || unchecked != 1 {
+			t.Fatalf("%d lists noted, %d not checked early; want 3 and 1", len(s.early.lists), unchecked)
+		}
+		got := s.Validate()
+		plain, _ := Open(Options{AppHostPath: s.apphost.Path})
+		defer plain.Close()
+		want := plain.validate(true, false)
+		if strings.Join(findingTexts(got), "\n") != strings.Join(findingTexts(want), "\n") || len(want.Findings) == 0 {
+			t.Errorf("early\n%s\nmerged\n%s", strings.Join(findingTexts(got), "\n"), strings.Join(findingTexts(want), "\n"))
+		}
+	})
 	t.Run("fails later", func(t *testing.T) {
 		// The lists are read, then the file turns out malformed.
 		for i := 0; i < 20; i++ {
