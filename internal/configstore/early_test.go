@@ -22,7 +22,7 @@ func TestEarlyChecks(t *testing.T) {
 		fmt.Fprintf(&pools, `<add name="P%d" managedRuntimeVersion="v4.0" />`, i)
 	}
 	host := func(inner, after string) string {
-		h := strings.Replace(hierarchyHost, hierarchyHost[strings.Index(hierarchyHost, "<sites>"):strings.Index(hierarchyHost, "</sites>")], "<sites>"+inner, 1)
+		h := hostSites("<sites>" + inner)
 		h = strings.Replace(h, "<sites>", "<applicationPools>"+pools.String()+"</applicationPools><sites>", 1)
 		h = strings.Replace(h, "{{SERVER}}", "", 1)
 		h = strings.Replace(h, `<section name="sites"`, `<section name="applicationPools" allowDefinition="AppHostOnly" overrideModeDefault="Deny" /><section name="sites"`, 1)

@@ -21,8 +21,8 @@ import (
 // placeholder is made. Anything else (an error, lock attributes, <remove>
 // or <clear> inside, a child element given twice, attributes the schema
 // does not define) is left to the merge itself (newItem), so errors keep
-// the merge's exact text and place: quickOK must only ever say yes when
-// the merge would succeed.
+// the merge's exact text and place: the quick check must only ever say
+// yes when the merge would succeed.
 
 // setAttr is an attribute an element sets, normalized. A string (its
 // own normal form, once its validator passes it) is kept as written
@@ -87,15 +87,14 @@ func (m *merger) quickEntry(coll *section.Collection, c *xmldoc.Element) *EffEle
 		return nil
 	}
 	p := &EffElement{Name: c.Name(), Schema: sch, item: true, placeholder: true, file: m.file, SrcFile: m.file, SrcLevel: m.level}
-	keys := coll.KeyAttributes()
-	vals := make([]EffAttr, 0, len(keys))
-	for _, k := range keys {
+	ki := q.keyedFor(coll, sch)
+	vals := make([]EffAttr, 0, len(ki.keys))
+	for i, as := range ki.as {
 		// As item.Attr(k.Name) finds it among the item's schema attributes.
-		as := sch.Attribute(k.Name)
 		if as == nil {
 			continue
 		}
-		a := EffAttr{Name: as.Name, Value: defaultValue(as), Schema: as}
+		a := EffAttr{Name: as.Name, Value: ki.defs[i], Schema: as}
 		if v, ok := valueOf(attrs, as); ok {
 			a.Value, a.Set = v, true
 		}
@@ -133,9 +132,9 @@ type normalized struct {
 // normalize is as.Normalize(value), remembered; false for an invalid
 // value (left to the merge, which reports it).
 func (q *quickScratch) normalize(as *section.Attribute, value string) (string, bool) {
-	if len(value) > 32 || as.Type == section.KindString {
-		// (A string is its own value: names and paths, mostly each
-		// different, would only push the words out.)
+	if len(value) > 32 {
+		// (Long values, mostly each different, would only push the
+		// words out. Strings never come here: validText.)
 		v, err := as.Normalize(value)
 		return v, err == nil
 	}
@@ -188,7 +187,7 @@ const smallKeys = 8
 // up as it comes would cost a cache miss per key; the hashes are sorted
 // once instead, and two keys are taken as the same when their hashes
 // are: a false duplicate only sends the collection to the merge, which
-// says exactly what is wrong (quickOK's rule).
+// says exactly what is wrong.
 type bigKeys struct {
 	hashes []uint64
 }
@@ -255,17 +254,20 @@ func (q *quickScratch) bigSet() *bigKeys {
 }
 
 // done reports whether the keys of a keySet are distinct, and returns
-// its hash set to q's spares, emptied.
+// its hashes to q's spares (recycle).
 func (q *quickScratch) done(ks *keySet) bool {
-	b := ks.big
-	if b == nil {
-		return true
-	}
-	ok := b.distinct()
-	b.hashes = b.hashes[:0]
-	q.spare = append(q.spare, b)
-	ks.big = nil
+	ok := ks.big == nil || ks.big.distinct()
+	q.recycle(ks)
 	return ok
+}
+
+// recycle returns a keySet's hashes, if any, to q's spares, emptied.
+func (q *quickScratch) recycle(ks *keySet) {
+	if b := ks.big; b != nil {
+		b.hashes = b.hashes[:0]
+		q.spare = append(q.spare, b)
+		ks.big = nil
+	}
 }
 
 // add adds a key (q.key) and reports false when it was there (or, for
@@ -490,15 +492,11 @@ func (k *childCheck) finish() bool {
 	return k.ok
 }
 
-// drop drops k's keys from q unchecked (split checks them with the
-// other half's).
+// drop drops k's keys from q unchecked (listCheck.combine checks them
+// with the other parts').
 func (k *childCheck) drop() {
 	k.q.keys = k.q.keys[:k.keys.start]
-	if b := k.keys.big; b != nil {
-		b.hashes = b.hashes[:0]
-		k.q.spare = append(k.q.spare, b)
-		k.keys.big = nil
-	}
+	k.q.recycle(&k.keys)
 }
 
 // keyHashes adds the keys k holds (in q.keys, or already as hashes) to

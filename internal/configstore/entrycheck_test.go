@@ -172,7 +172,7 @@ func TestQuickEntries(t *testing.T) {
 	for name, body := range entries {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
-			host := strings.Replace(hierarchyHost, hierarchyHost[strings.Index(hierarchyHost, "<sites>"):strings.Index(hierarchyHost, "</sites>")], "<sites>"+body, 1)
+			host := hostSites("<sites>" + body)
 			switch {
 			case strings.HasPrefix(body, "<applicationPools>"):
 				host = strings.Replace(hierarchyHost, "<sites>", body+"<sites>", 1)
@@ -276,6 +276,12 @@ func TestMetaAttrInitials(t *testing.T) {
 	}
 }
 
+// hostSites is hierarchyHost with its sites section, from its start tag
+// up to its end tag, replaced by sites.
+func hostSites(sites string) string {
+	return hierarchyHost[:strings.Index(hierarchyHost, "<sites>")] + sites + hierarchyHost[strings.Index(hierarchyHost, "</sites>"):]
+}
+
 // longLists are site lists of splitEntries or more, which quickInstance
 // and the early check read on two goroutines (listCheck): what is wrong
 // within one's part, and what is wrong only across them.
@@ -320,7 +326,7 @@ func TestListCheck(t *testing.T) {
 			if body[0] == 0 {
 				open, body = `<sites bogus="1">`, body[1:]
 			}
-			host := strings.Replace(hierarchyHost, hierarchyHost[strings.Index(hierarchyHost, "<sites>"):strings.Index(hierarchyHost, "</sites>")], open+body, 1)
+			host := hostSites(open + body)
 			s := openHost(t, strings.Replace(host, "{{SERVER}}", "", 1))
 			sites, _, err := s.sitesSection()
 			if err != nil {

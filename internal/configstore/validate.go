@@ -659,12 +659,9 @@ func (v *validator) expand(p string) string {
 	return d + "/" + last
 }
 
-// missingAbove reports whether a folder above path is known not to exist
-// (noteMissing): then path does not either, and 50,000 virtual
-// directories below one missing folder cost one stat each no more.
-func (v *validator) missingAbove(path string) bool { return v.missingTop(path) != "" }
-
-// missingTop is the folder above path known not to exist, or "".
+// missingTop is the folder above path known not to exist (noteMissing),
+// or "": then path does not either, and 50,000 virtual directories below
+// one missing folder cost one stat each no more.
 func (v *validator) missingTop(path string) string {
 	if len(v.missing) == 0 {
 		return ""

@@ -135,8 +135,8 @@ func TestMissingFolders(t *testing.T) {
 		{"file/x/y", false},     // not a folder: never noted (ENOTDIR)
 		{"", false},
 	} {
-		if got := v.missingAbove(filepath.Join(dir, c.path)); got != c.missing {
-			t.Errorf("missingAbove(%q) = %t, want %t (missing %v)", c.path, got, c.missing, v.missing)
+		if got := v.missingTop(filepath.Join(dir, c.path)) != ""; got != c.missing {
+			t.Errorf("missingTop(%q) != \"\" = %t, want %t (missing %v)", c.path, got, c.missing, v.missing)
 		}
 	}
 }
