@@ -53,9 +53,8 @@ func (l *levelSeen) find(key []byte) (int, uint64) {
 // keep records names as the sections of the level at index i (-1: a new
 // one, of hash h and key).
 func (l *levelSeen) keep(i int, h uint64, key []byte, names []string) {
-	start := len(l.names)
-	l.names = append(l.names, names...)
-	l.keepRange(i, h, key, int32(start), int32(len(l.names)))
+	start, end := l.addNames(names)
+	l.keepRange(i, h, key, start, end)
 }
 
 // addNames adds names to the list, for levels to share (keepRange).
@@ -185,19 +184,13 @@ func appendSimplePath(b []byte, sep bool, raw []byte) ([]byte, int, bool) {
 	return b, n, true
 }
 
-// seedLines sets v's line cursor of f (lineStart) at the line the text of
-// the <location> r starts on, before it is checked in full: its findings'
+// seedLines sets v's line cursor of f (lineStart) at the line of the
+// <location> r's tag, before its text is checked in full: its findings'
 // columns are then found from there, not by counting the lines of the
 // file from its start (what lineStart does for a line far from the last
 // one asked for when the document has no line index: on one core).
 func (fc *fileCheck) seedLines(r xmldoc.Raw) {
-	body := r.Body()
-	src := fc.f.doc.Source()
-	// body is src[off:...]: its offset from the capacities, checked.
-	off := cap(src) - cap(body)
-	if len(body) == 0 || off <= 0 || off >= len(src) || &src[off] != &body[0] {
-		return
-	}
+	src, off := fc.f.doc.Source(), r.Offset()
 	v := fc.v
 	if v.lines == nil {
 		v.lines = map[*File]*lineCursor{}
@@ -207,7 +200,7 @@ func (fc *fileCheck) seedLines(r xmldoc.Raw) {
 		c = &lineCursor{}
 		v.lines[fc.f] = c
 	}
-	c.line, c.off = r.BodyLine(), bytes.LastIndexByte(src[:off], '\n')+1
+	c.line, c.off = r.Line(), bytes.LastIndexByte(src[:off], '\n')+1
 }
 
 // pathWithSeparator is the path attribute of a <location> tag when it

@@ -166,7 +166,7 @@ func TestLevelSeen(t *testing.T) {
 }
 
 // seedLines puts the line cursor at the start of the line of a
-// <location>'s text, and the findings of texts checked in full far below
+// <location>'s tag, and the findings of texts checked in full far below
 // one another (more than a thousand lines) keep their columns.
 func TestSeedLines(t *testing.T) {
 	var locs strings.Builder
@@ -194,8 +194,8 @@ func TestSeedLines(t *testing.T) {
 		if c == nil {
 			t.Fatal("no line cursor")
 		}
-		if c.off > 0 && src[c.off-1] != '\n' || 1+bytes.Count(src[:c.off], []byte{'\n'}) != c.line || c.line != r.BodyLine() {
-			t.Fatalf("cursor at line %d offset %d, not the start of line %d", c.line, c.off, r.BodyLine())
+		if c.off > 0 && src[c.off-1] != '\n' || 1+bytes.Count(src[:c.off], []byte{'\n'}) != c.line || c.line != r.Line() {
+			t.Fatalf("cursor at line %d offset %d, not the start of line %d", c.line, c.off, r.Line())
 		}
 		seeded++
 		return true
