@@ -33,7 +33,7 @@ func TestEffectiveEntries(t *testing.T) {
 			if c.pools != "" {
 				section, body = "system.applicationHost/applicationPools", "<applicationPools>"+c.pools+"</applicationPools><sites>"+site("S", "1")
 			}
-			host := strings.Replace(hierarchyHost, hierarchyHost[strings.Index(hierarchyHost, "<sites>"):strings.Index(hierarchyHost, "</sites>")], body, 1)
+			host := hostSites(body)
 			host = strings.Replace(host, "{{SERVER}}", "", 1)
 			host = strings.Replace(host, `<section name="sites"`, `<section name="applicationPools" allowDefinition="AppHostOnly" overrideModeDefault="Deny" /><section name="sites"`, 1)
 			s := openHost(t, host)
@@ -146,7 +146,7 @@ func TestEffectiveEntriesRemoveClear(t *testing.T) {
 // edits of the merged view that Indexed and Unindexed report.
 func TestKeyIndexed(t *testing.T) {
 	site := func(name, id string) string { return `<site name="` + name + `" id="` + id + `" />` }
-	host := strings.Replace(hierarchyHost, hierarchyHost[strings.Index(hierarchyHost, "<sites>"):strings.Index(hierarchyHost, "</sites>")], "<sites>"+site("A", "1")+site("B", "2")+site("C", "3"), 1)
+	host := hostSites("<sites>" + site("A", "1") + site("B", "2") + site("C", "3"))
 	s := openHost(t, strings.Replace(host, "{{SERVER}}", "", 1))
 	eff, err := s.EffectiveEntriesFor(ServerPath, "system.applicationHost/sites", nil, false, func(v string) bool { return v == "B" }, false)
 	if err != nil {
@@ -181,12 +181,26 @@ func TestKeyIndexed(t *testing.T) {
 // the test ends.
 func openHost(t *testing.T, host string) *Store {
 	t.Helper()
-	dir := t.TempDir()
+	return openHostIn(t, t.TempDir(), host, Options{})
+}
+
+// openHostIn is openHost with the file written in dir and opened with opts
+// (its AppHostPath set).
+func openHostIn(t *testing.T, dir, host string, opts Options) *Store {
+	t.Helper()
 	testenv.WriteTree(t, dir, map[string]string{"applicationHost.config": host})
-	s, err := Open(Options{AppHostPath: filepath.Join(dir, "applicationHost.config")})
+	opts.AppHostPath = filepath.Join(dir, "applicationHost.config")
+	s, err := Open(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// hostSites is hierarchyHost with everything from "<sites>" up to
+// "</sites>" replaced by open, which starts with "<sites>" (or puts
+// another section before it).
+func hostSites(open string) string {
+	return strings.Replace(hierarchyHost, hierarchyHost[strings.Index(hierarchyHost, "<sites>"):strings.Index(hierarchyHost, "</sites>")], open, 1)
 }

@@ -57,22 +57,8 @@ func TestDiscoverMissingFolders(t *testing.T) {
 		sites.WriteString(`<site name="S` + strconv.Itoa(i) + `" id="` + strconv.Itoa(i+1) + `"><application path="/">` +
 			`<virtualDirectory path="/" physicalPath="` + c.path + `" /></application></site>` + "\n")
 	}
-	host := strings.Replace(hierarchyHost, `<site name="S" id="1">
-                <application path="/">
-                    <virtualDirectory path="/" physicalPath="root" />
-                </application>
-                <application path="/app">
-                    <virtualDirectory path="/" physicalPath="app" />
-                    <virtualDirectory path="/v" physicalPath="vdir" />
-                </application>
-            </site>`, sites.String(), 1)
-	host = strings.Replace(host, "{{SERVER}}", "", 1)
-	testenv.WriteTree(t, dir, map[string]string{"applicationHost.config": host})
-	s, err := Open(Options{AppHostPath: filepath.Join(dir, "applicationHost.config"), Env: func(k string) (string, bool) { v, ok := env[k]; return v, ok }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	host := strings.Replace(hostSites("<sites>\n"+sites.String()), "{{SERVER}}", "", 1)
+	s := openHostIn(t, dir, host, Options{Env: func(k string) (string, bool) { v, ok := env[k]; return v, ok }})
 	all, err := s.Sites()
 	if err != nil || len(all) != len(cases) {
 		t.Fatalf("sites %d, %v", len(all), err)
