@@ -1035,17 +1035,24 @@ func (m *merger) checkDuplicate(eff *EffElement, coll *section.Collection, item 
 	if coll.AllowDuplicates {
 		return nil
 	}
-	eff.keyIndex(coll)
-	ks := indexKeys(coll, item)
+	if !addKeys(eff.keyIndex(coll), indexKeys(coll, item)) {
+		return m.fail(c.Line(), ErrMalformed, "%s", DuplicateText(coll, item))
+	}
+	return nil
+}
+
+// addKeys adds an entry's index entries ks to index, unless one is there
+// already (a duplicate): then it adds none and returns false.
+func addKeys(index map[string]bool, ks []string) bool {
 	for _, k := range ks {
-		if eff.keys[k] {
-			return m.fail(c.Line(), ErrMalformed, "%s", DuplicateText(coll, item))
+		if index[k] {
+			return false
 		}
 	}
 	for _, k := range ks {
-		eff.keys[k] = true
+		index[k] = true
 	}
-	return nil
+	return true
 }
 
 // keyIndex returns the index of the keys of e's entries, built on first use.
@@ -1094,16 +1101,10 @@ func (m *merger) indexOnly(eff *EffElement, coll *section.Collection, attr func(
 		}
 		ks = append(ks, uniqueKeyEntry(k, v))
 	}
-	index := eff.keyIndex(coll)
-	for _, k := range ks {
-		if index[k] {
-			c := element()
-			p, _ := m.placeholder(coll, c)
-			return true, m.fail(c.Line(), ErrMalformed, "%s", DuplicateText(coll, p))
-		}
-	}
-	for _, k := range ks {
-		index[k] = true
+	if !addKeys(eff.keyIndex(coll), ks) {
+		c := element()
+		p, _ := m.placeholder(coll, c)
+		return true, m.fail(c.Line(), ErrMalformed, "%s", DuplicateText(coll, p))
 	}
 	return true, nil
 }

@@ -225,12 +225,11 @@ func (f *File) Instances(name string, want func(ConfigPath) bool) ([]*SectionIns
 // plain segment ("Site7") names a level below it and is passed by
 // without being joined, which 50,000 site locations would each pay.
 func (f *File) serverInstances(name string) ([]*SectionInstance, error) {
-	want := func(cp ConfigPath) bool { return cp.IsServer() }
 	if !f.ConfigPath.IsServer() {
-		return f.Instances(name, want)
+		return f.Instances(name, ConfigPath.IsServer)
 	}
-	joined := f.wantPath(want)
-	return f.instances(name, want, func(p string, ok bool) bool {
+	joined := f.wantPath(ConfigPath.IsServer)
+	return f.instances(name, ConfigPath.IsServer, func(p string, ok bool) bool {
 		return !plainSegment(p) && joined(p, ok)
 	})
 }
