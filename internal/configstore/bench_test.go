@@ -138,3 +138,19 @@ func BenchmarkEachEntry(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkEffectiveEntries: open and merge the last site alone, the
+// others' keys only indexed (keysOnly), as an object verb looking one
+// site up does, against BenchmarkEffectiveSites, which merges them all.
+func BenchmarkEffectiveEntries(b *testing.B) {
+	eachSize(b, false, func(b *testing.B, s *configstore.Store, n int) {
+		site := "Site" + strconv.Itoa(n)
+		eff, err := s.EffectiveEntries(configstore.ServerPath, "system.applicationHost/sites", func(v string) bool { return v == site })
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(eff.Root.Items) != 1 || eff.Root.Items[0].Attr("name").Value != site {
+			b.Fatalf("%d sites kept, want %s alone", len(eff.Root.Items), site)
+		}
+	})
+}
