@@ -807,15 +807,16 @@ func (m *merger) mergeElement(eff *EffElement, x *xmldoc.Element) error {
 	}
 	if m.keysOnly && eff == m.keepRoot && coll != nil {
 		// The entries left out are read raw: their keys only, no element.
+		keys := coll.KeyAttributes() // once, not per entry
 		x.EachChildRaw(func(r xmldoc.Raw) (build, more bool) {
 			name := r.Name()
 			if !coll.IsAdd(name) || m.lowerFile(locks) && locks.elemLocked(name) {
 				return true, true
 			}
-			if key, _ := r.Attr(coll.KeyAttributes()[0].Name); m.keep(key) {
+			if key, _ := r.Attr(keys[0].Name); m.keep(key) {
 				return true, true
 			}
-			done, ierr := m.indexOnly(eff, coll, r.Attr, r.Element)
+			done, ierr := m.indexOnly(eff, coll, keys, r.Attr, r.Element)
 			if ierr != nil {
 				err = ierr
 				return false, false
@@ -855,7 +856,7 @@ func (m *merger) mergeChild(eff *EffElement, c *xmldoc.Element, sch *section.Ele
 				return nil
 			}
 			if m.keysOnly {
-				if done, err := m.indexOnly(eff, coll, c.Attr, func() *xmldoc.Element { return c }); done || err != nil {
+				if done, err := m.indexOnly(eff, coll, coll.KeyAttributes(), c.Attr, func() *xmldoc.Element { return c }); done || err != nil {
 					return err
 				}
 			}
@@ -1084,12 +1085,12 @@ func uniqueKeys(coll *section.Collection) bool {
 }
 
 // indexOnly checks the keys of an entry that keysOnly leaves out and
-// indexes them, without building the entry: attr reads its attributes,
+// indexes them, without building the entry: keys are coll's key
+// attributes (KeyAttributes), attr reads the entry's attributes,
 // and element gives it only for the text of a duplicate. done is false
 // when a key does not read: the entry is then merged, for the reader's
 // own error.
-func (m *merger) indexOnly(eff *EffElement, coll *section.Collection, attr func(string) (string, bool), element func() *xmldoc.Element) (done bool, err error) {
-	keys := coll.KeyAttributes()
+func (m *merger) indexOnly(eff *EffElement, coll *section.Collection, keys []*section.Attribute, attr func(string) (string, bool), element func() *xmldoc.Element) (done bool, err error) {
 	var buf [4]string
 	ks := buf[:0]
 	for _, k := range keys {
