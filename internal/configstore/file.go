@@ -248,6 +248,8 @@ func plainSegment(p string) bool {
 	return xmldoc.CheckValue(p) == nil
 }
 
+// instances is Instances with wantPath alone choosing the <location> tags
+// by their path attribute (want judges the file's own level).
 func (f *File) instances(name string, want func(ConfigPath) bool, wantPath func(string, bool) bool) ([]*SectionInstance, error) {
 	if f.doc == nil {
 		return nil, nil
