@@ -197,10 +197,3 @@ func openHostIn(t *testing.T, dir, host string, opts Options) *Store {
 	t.Cleanup(func() { s.Close() })
 	return s
 }
-
-// hostSites is hierarchyHost with everything from "<sites>" up to
-// "</sites>" replaced by open, which starts with "<sites>" (or puts
-// another section before it).
-func hostSites(open string) string {
-	return strings.Replace(hierarchyHost, hierarchyHost[strings.Index(hierarchyHost, "<sites>"):strings.Index(hierarchyHost, "</sites>")], open, 1)
-}
