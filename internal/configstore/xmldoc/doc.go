@@ -784,7 +784,7 @@ func (e *Element) scanSpan(start, end int, name, attr string, keep func(string, 
 				continue
 			}
 			if pre != nil {
-				r := Raw{d: e.doc, start: s, end: x.ends[i], nameEnd: s + 1 + nameLen(src[s+1:])}
+				r := e.doc.rawAt(s, x.ends[i])
 				build, more := pre(r)
 				if !more {
 					return false

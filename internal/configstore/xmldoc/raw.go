@@ -217,7 +217,7 @@ func (r Raw) EachChild(fn func(Raw) bool) {
 			p += n
 			continue
 		}
-		c := Raw{d: r.d, start: p, end: -1, nameEnd: p + 1 + nameLen(src[p+1:])}
+		c := r.d.rawAt(p, -1)
 		if !fn(c) {
 			return
 		}
@@ -242,6 +242,12 @@ func (r Raw) EachChildExcept(name string, fn func(Raw) bool) {
 		return
 	}
 	r.EachChild(func(c Raw) bool { return c.NameIs(name) || fn(c) })
+}
+
+// rawAt is the raw view of the element whose start tag begins at start
+// and which ends at end (-1: not known yet).
+func (d *Document) rawAt(start, end int) Raw {
+	return Raw{d: d, start: start, end: end, nameEnd: start + 1 + nameLen(d.src[start+1:])}
 }
 
 // Offset returns the offset of the start tag in the source: the same
@@ -288,7 +294,7 @@ func (r Raw) eachIndexed(from, to int, skip string, fn func(Raw) bool) {
 		if skip != "" && x.names[i] == fp && string(src[start+1:start+1+len(skip)]) == skip && !isNameByte(src[start+1+len(skip)]) {
 			continue
 		}
-		c := Raw{d: r.d, start: start, end: x.ends[i], nameEnd: start + 1 + nameLen(src[start+1:])}
+		c := r.d.rawAt(start, x.ends[i])
 		if !fn(c) {
 			return
 		}
