@@ -70,6 +70,13 @@ check() {
 	fi
 }
 
+# fields SPEC: the #-separated fields of one row.
+fields() {
+	IFS='#' read -r cmd in acheck xcmd xcheck single lines <<-EOT
+	$1
+	EOT
+}
+
 echo "| sites | file MiB | command | ms | × set config | × single | peak RSS MiB | RSS / file | xmlstarlet ms | × xmlstarlet |"
 echo "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"
 for n in $SIZES; do
@@ -128,12 +135,6 @@ for n in $SIZES; do
 		"set site /in ($batch records)#$OUT/sites-set.xml#$A list site Site$batch -apphostconfig:$W | grep -q 'http/\*:8080:'#xmlstarlet ed -u \"$S/site[$siteBatch]/bindings/binding[@protocol='http']/@bindingInformation\" -x \"concat('*:8080:', substring-after(substring-after(., ':'), ':'))\" $BASE#[ \"\$(xmlstarlet sel -t -v \"count($S/site[$siteBatch]/bindings/binding[starts-with(@bindingInformation,'*:8080:')])\" $X)\" = $batch ]#set site#$((2 * batch))" \
 		"add apppool /in ($batch records)#$OUT/pools-add.xml#$A list apppool BatchPool$batch -apphostconfig:$W#xmlstarlet ed $xadd $BASE#[ \"\$(xmlstarlet sel -t -v \"count($P/add[starts-with(@name,'BatchPool')])\" $X)\" = $batch ]#add apppool#$batch" \
 		"validate config#/dev/null###"
-	# fields SPEC: the #-separated fields of one row.
-	fields() {
-		IFS='#' read -r cmd in acheck xcmd xcheck single lines <<-EOT
-		$1
-		EOT
-	}
 	# The runs go round the rows (every row once per round), so that the
 	# load of a shared machine falls on all rows alike; each edit is
 	# checked after its last run.

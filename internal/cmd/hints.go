@@ -30,24 +30,20 @@ func (c *invocation) hint(err error) string {
 		c.opts = &options{appHostConfig: c.Reserved["apphostconfig"].Value, section: c.Reserved["section"].Value}
 	}
 	sec := c.opts.section
+	name := sec // the section as the hints' commands name it
+	if name == "" {
+		name = "NAME"
+	}
 	if up, ok := as[*unknownParamError](err); ok {
 		return c.paramHint(up.name)
 	}
 	if le, ok := as[*configstore.LockError](err); ok && le.Above && le.Description == configstore.DescLockViolation {
-		name := sec
-		if name == "" {
-			name = "NAME"
-		}
 		return fmt.Sprintf("the section is locked by a <location overrideMode=\"Deny\"> in machine.config or the root web.config: unlock it there ('appcmd unlock config MACHINE -section:%s', or MACHINE/WEBROOT), or write the setting into that file (-commit:MACHINE, -commit:WEBROOT)", name)
 	}
 	if le, ok := as[*configstore.LockError](err); ok {
-		return lockHint(le.Description, sec)
+		return lockHint(le.Description, name)
 	}
 	if cfe, ok := as[*configstore.ConfigFileError](err); ok && cfe.Kind == configstore.ErrLocked && cfe.Description == configstore.DescLockViolation {
-		name := sec
-		if name == "" {
-			name = "NAME"
-		}
 		if p, ok := c.existingAppHostPath(); ok && p == cfe.File {
 			// Only machine.config or the root web.config can lock a
 			// section for applicationHost.config.
@@ -71,11 +67,8 @@ func (c *invocation) hint(err error) string {
 }
 
 // lockHint: what to do about a section locked below applicationHost.config.
-func lockHint(desc, sec string) string {
-	name := sec
-	if name == "" {
-		name = "NAME"
-	}
+// name is the section ("NAME" when none was given).
+func lockHint(desc, name string) string {
 	switch {
 	case strings.HasPrefix(desc, strings.SplitN(configstore.DescAllowDefinition, "%", 2)[0]):
 		return "the section may not be set at this level: save it in applicationHost.config with -commit:apphost (a <location> tag for the path)"

@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"bytes"
 	"io"
 	"os"
 
@@ -49,12 +48,6 @@ func useColor(env colorEnv, isTTY bool) bool {
 		return true
 	}
 	return isTTY && env.term != "dumb"
-}
-
-// testStreams returns streams backed by buffers, without colour.
-func testStreams() (*ioStreams, *bytes.Buffer, *bytes.Buffer, *bytes.Buffer) {
-	in, out, errOut := &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
-	return &ioStreams{In: in, Out: out, ErrOut: errOut}, in, out, errOut
 }
 
 // paint returns a colour that is enabled only when the stream takes it; the

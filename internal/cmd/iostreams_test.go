@@ -55,3 +55,9 @@ func TestErrorsPlainWhenPiped(t *testing.T) {
 		t.Errorf("code %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }
+
+// testStreams returns streams backed by buffers, without colour.
+func testStreams() (*ioStreams, *bytes.Buffer, *bytes.Buffer, *bytes.Buffer) {
+	in, out, errOut := &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
+	return &ioStreams{In: in, Out: out, ErrOut: errOut}, in, out, errOut
+}

@@ -99,16 +99,10 @@ func (ed *editor) keepKeys(keys []string) func(string) bool {
 	}
 }
 
-// resolveEff follows a path through the effective section, choosing
-// collection entries by selector. It returns the element the last step
-// names and the collection owner above a final selector.
-func resolveEff(root *configstore.EffElement, p Path) (owner, el *configstore.EffElement, err error) {
-	return resolveFrom(root, p, findItem)
-}
-
-// resolve is resolveEff with the entries of the section's own collection
-// found by their first key in an index of the view (rootIndex): a batch
-// naming 1,000 of them does not go through all of them for each.
+// resolve is resolveFrom with findItem, except that the entries of the
+// section's own collection are found by their first key in an index of
+// the view (rootIndex): a batch naming 1,000 of them does not go through
+// all of them for each.
 func (ed *editor) resolve(root *configstore.EffElement, p Path) (owner, el *configstore.EffElement, err error) {
 	return resolveFrom(root, p, func(coll *configstore.EffElement, sel *Selector) (*configstore.EffElement, error) {
 		key, ok := ed.entryKey(Path{{Selector: sel}})
@@ -146,6 +140,9 @@ func (ed *editor) indexEntry(it *configstore.EffElement) {
 	}
 }
 
+// resolveFrom follows a path through the effective section, choosing
+// collection entries by selector with findItem. It returns the element
+// the last step names and the collection owner above a final selector.
 func resolveFrom(root *configstore.EffElement, p Path, findItem func(*configstore.EffElement, *Selector) (*configstore.EffElement, error)) (owner, el *configstore.EffElement, err error) {
 	cur := root
 	for i, st := range p {

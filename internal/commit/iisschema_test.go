@@ -188,7 +188,7 @@ func TestEveryIISCollection(t *testing.T) {
 			eff, err := s.Effective(configstore.ServerPath, name)
 			if err != nil {
 				t.Errorf("%s %s: read back: %v", name, full, err)
-			} else if _, _, err := resolveEff(eff.Root, full); err != nil {
+			} else if _, _, err := resolveFrom(eff.Root, full, findItem); err != nil {
 				t.Errorf("%s %s: entry not found after add: %v", name, full, err)
 			}
 			s.Close()

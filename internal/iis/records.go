@@ -83,13 +83,13 @@ func (k *Kind) RecordElement(r *commit.Tree) *commit.Tree {
 func (m *Model) Import(k *Kind, recs []*commit.Tree) (*Edit, error) {
 	ed := newEdit(k.Section, nil)
 	added := map[string]bool{}
-	ids := map[uint64]bool{}
+	batchIDs := map[uint64]bool{} // the ids the batch's sites take
 	// Sites and pools: the entries the records name are merged at once
 	// (the others stand in with their keys), so a batch of 1,000 records
 	// on a file of 10,000 sites neither merges every site nor searches
 	// them for each record.
 	var top *configstore.Effective
-	var taken *siteIDIndex
+	var index *siteIDIndex
 	if k == SiteKind || k == PoolKind {
 		names := map[string]bool{}
 		for _, r := range recs {
@@ -116,12 +116,12 @@ func (m *Model) Import(k *Kind, recs []*commit.Tree) (*Edit, error) {
 			parent = top.Root
 			if k == SiteKind {
 				var err error
-				if taken == nil {
-					if taken, err = m.siteIDIndex(); err != nil {
+				if index == nil {
+					if index, err = m.siteIDIndex(); err != nil {
 						return nil, err
 					}
 				}
-				if el, err = importedSite(r, el, ids, taken); err != nil {
+				if el, err = importedSite(r, el, batchIDs, index); err != nil {
 					return nil, err
 				}
 			}
@@ -171,20 +171,20 @@ func (m *Model) Import(k *Kind, recs []*commit.Tree) (*Edit, error) {
 // importedSite completes a site element read from a record: an id that is
 // free (the record's, else the next one) and, for a record without nested
 // configuration, its bindings property.
-func importedSite(r, el *commit.Tree, ids map[uint64]bool, taken *siteIDIndex) (*commit.Tree, error) {
+func importedSite(r, el *commit.Tree, batchIDs map[uint64]bool, index *siteIDIndex) (*commit.Tree, error) {
 	out := &commit.Tree{Name: el.Name, Attrs: append([]commit.KeyValue{}, el.Attrs...), Children: el.Children}
 	id, ok := out.Attr("id")
 	if !ok {
-		id = taken.next(ids)
+		id = index.next(batchIDs)
 		out.Attrs = append(out.Attrs, commit.KeyValue{Name: "id", Value: id})
-	} else if err := taken.check(nil, id); err != nil {
+	} else if err := index.check(nil, id); err != nil {
 		return nil, err
 	}
 	if n, err := strconv.ParseUint(id, 10, 32); err == nil {
-		if ids[n] {
+		if batchIDs[n] {
 			return nil, &DuplicateKeyError{Element: "site", Key: "id", Value: id}
 		}
-		ids[n] = true
+		batchIDs[n] = true
 	}
 	if r.Child(SiteKind.Element) == nil {
 		if v, ok := r.Attr("bindings"); ok && v != "" {
@@ -357,13 +357,17 @@ func (x *siteIDIndex) check(self *Object, id string) error {
 	if err != nil {
 		return nil
 	}
-	first, ok := x.used[n]
-	if !ok {
-		return nil
+	// Another site is one whose name is not self's.
+	other := func(name string) bool { return self == nil || !strings.EqualFold(name, self.Name) }
+	dup := func() error {
+		return &DuplicateKeyError{Element: "site", Key: "id", Value: strconv.FormatUint(n, 10)}
 	}
-	for _, name := range append([]string{first}, x.more[n]...) {
-		if self == nil || !strings.EqualFold(name, self.Name) {
-			return &DuplicateKeyError{Element: "site", Key: "id", Value: strconv.FormatUint(n, 10)}
+	if first, ok := x.used[n]; ok && other(first) {
+		return dup()
+	}
+	for _, name := range x.more[n] {
+		if other(name) {
+			return dup()
 		}
 	}
 	return nil
